@@ -1,0 +1,204 @@
+/**
+ * The one configuration loader. `loadConfig(env)` parses environment variables with zod into a
+ * frozen object and, when anything is wrong, throws a ConfigError listing every problem at once.
+ * No other module reads process.env: pass the config (or the part of it you need) down.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const csv = z
+  .string()
+  .transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
+const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max);
+
+const EnvSchema = z.object({
+  /** PostgreSQL connection string. Unset: an embedded PostgreSQL (PGlite) in STEERING_DATA_DIR. */
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  /** Where the embedded database keeps its files. Default `.data/pglite`. */
+  STEERING_DATA_DIR: z.string().min(1).default('.data'),
+  /** Per-statement timeout for PostgreSQL, in ms. Default 5000. */
+  DB_STATEMENT_TIMEOUT_MS: int(100).default(5000),
+  /** Maximum connections in the pg pool. Default 10. */
+  DB_POOL_MAX: int(1, 200).default(10),
+  /** Run pending migrations when `steering serve` starts. Default false. */
+  STEERING_MIGRATE_ON_START: bool.default(false),
+  /** Redis for BullMQ queues and the shared GitHub write limiter. Default redis://127.0.0.1:6379. */
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+  /** Prefix of every BullMQ queue and Redis key steering writes. Default `steering`. */
+  STEERING_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_:-]+$/).default('steering'),
+  /** HTTP port. Default 3000. */
+  PORT: int(0, 65535).default(3000),
+  /** HTTP bind address. Default 127.0.0.1 (set 0.0.0.0 in a container). */
+  HOST: z.string().min(1).default('127.0.0.1'),
+  /** pino level. Default info. */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Directory of guideline documents (`*.md`, `*.checks.yaml`). Default `guidelines`. */
+  STEERING_GUIDELINES_DIR: z.string().min(1).default('guidelines'),
+
+  /** GitHub REST base URL; set it for GitHub Enterprise Server (`https://ghe.example.com/api/v3`). */
+  GITHUB_API_URL: z.url().default('https://api.github.com'),
+  /** GitHub App id (with GITHUB_PRIVATE_KEY or GITHUB_PRIVATE_KEY_PATH). */
+  GITHUB_APP_ID: z.string().regex(/^\d+$/, 'must be the numeric App id').optional(),
+  GITHUB_PRIVATE_KEY: z.string().min(1).optional(),
+  GITHUB_PRIVATE_KEY_PATH: z.string().min(1).optional(),
+  /** A personal or installation token, instead of App auth. */
+  GITHUB_TOKEN: z.string().min(1).optional(),
+  /** Secret GitHub signs webhook deliveries with. */
+  GITHUB_WEBHOOK_SECRET: z.string().min(1).optional(),
+  /** The previous secret, accepted until GITHUB_WEBHOOK_SECRET_PREVIOUS_UNTIL (rotation window). */
+  GITHUB_WEBHOOK_SECRET_PREVIOUS: z.string().min(1).optional(),
+  GITHUB_WEBHOOK_SECRET_PREVIOUS_UNTIL: z.iso.datetime({ offset: true }).optional(),
+
+  /** Content-creating GitHub requests per installation: per minute (default 80) and hour (default 500). */
+  STEERING_WRITES_PER_MINUTE: int(1).default(80),
+  STEERING_WRITES_PER_HOUR: int(1).default(500),
+  /** Minimum gap between content-creating requests to one installation, ms. Default 1000. */
+  STEERING_WRITE_INTERVAL_MS: int(0).default(1000),
+  /** Organisations whose repositories receive guidelines (empty: all installed). */
+  STEERING_ORGS: csv.default([]),
+  /** Only repositories with one of these topics (empty: no topic filter). */
+  STEERING_TOPICS_INCLUDE: csv.default([]),
+  /** Skip repositories with any of these topics (`steering-opt-out` is always skipped). */
+  STEERING_TOPICS_EXCLUDE: csv.default([]),
+  /** Canary repositories (`owner/name`), besides those with the topic `steering-canary`. */
+  STEERING_CANARY_REPOS: csv.default([]),
+  /** Rescan a repository whose last scan is older than this many hours. Default 24. */
+  STEERING_RESCAN_MAX_AGE_HOURS: int(1).default(24),
+});
+
+export type Env = z.input<typeof EnvSchema>;
+
+export interface Config {
+  readonly database: {
+    readonly url: string | undefined;
+    readonly dataDir: string;
+    readonly statementTimeoutMs: number;
+    readonly poolMax: number;
+    readonly migrateOnStart: boolean;
+  };
+  readonly redis: { readonly url: string; readonly prefix: string };
+  readonly http: { readonly port: number; readonly host: string };
+  readonly logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  readonly guidelinesDir: string;
+  readonly github: {
+    readonly apiUrl: string;
+    readonly auth:
+      | { readonly kind: 'app'; readonly appId: string; readonly privateKey: string }
+      | { readonly kind: 'token'; readonly token: string }
+      | { readonly kind: 'none' };
+    readonly webhookSecret: string | undefined;
+    readonly previousWebhookSecret: { readonly secret: string; readonly until: Date } | undefined;
+  };
+  readonly rollout: {
+    readonly writesPerMinute: number;
+    readonly writesPerHour: number;
+    readonly writeIntervalMs: number;
+    readonly orgs: readonly string[];
+    readonly topicsInclude: readonly string[];
+    readonly topicsExclude: readonly string[];
+    readonly canaryRepos: readonly string[];
+  };
+  readonly scan: { readonly rescanMaxAgeHours: number };
+}
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** Parse the environment. Throws ConfigError naming every bad variable and what to do. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // Empty strings mean "unset" (a blank line in a .env file), except for booleans and lists.
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
+  );
+  const parsed = EnvSchema.safeParse(cleaned);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const name = issue.path.join('.');
+      const shown = name in cleaned && !/KEY|TOKEN|SECRET/.test(name) ? ` (got ${JSON.stringify(cleaned[name])})` : '';
+      problems.push(`${name}: ${issue.message}${shown}`);
+    }
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+
+  let privateKey = e.GITHUB_PRIVATE_KEY?.replace(/\\n/g, '\n');
+  if (!privateKey && e.GITHUB_PRIVATE_KEY_PATH) {
+    try {
+      privateKey = readFileSync(e.GITHUB_PRIVATE_KEY_PATH, 'utf8');
+    } catch (err) {
+      problems.push(`GITHUB_PRIVATE_KEY_PATH: cannot read ${e.GITHUB_PRIVATE_KEY_PATH} (${(err as Error).message})`);
+    }
+  }
+  if (e.GITHUB_APP_ID && !privateKey && !e.GITHUB_PRIVATE_KEY_PATH) {
+    problems.push('GITHUB_PRIVATE_KEY: required with GITHUB_APP_ID (or set GITHUB_PRIVATE_KEY_PATH)');
+  }
+  if (!e.GITHUB_APP_ID && (e.GITHUB_PRIVATE_KEY || e.GITHUB_PRIVATE_KEY_PATH)) {
+    problems.push('GITHUB_APP_ID: required when a GitHub App private key is given');
+  }
+  if (e.GITHUB_WEBHOOK_SECRET_PREVIOUS && !e.GITHUB_WEBHOOK_SECRET_PREVIOUS_UNTIL) {
+    problems.push('GITHUB_WEBHOOK_SECRET_PREVIOUS_UNTIL: required with GITHUB_WEBHOOK_SECRET_PREVIOUS (ISO time the old secret stops working)');
+  }
+  if (problems.length) throw new ConfigError(problems);
+
+  const auth: Config['github']['auth'] =
+    e.GITHUB_APP_ID && privateKey
+      ? { kind: 'app', appId: e.GITHUB_APP_ID, privateKey }
+      : e.GITHUB_TOKEN
+        ? { kind: 'token', token: e.GITHUB_TOKEN }
+        : { kind: 'none' };
+
+  return deepFreeze({
+    database: {
+      url: e.DATABASE_URL,
+      dataDir: e.STEERING_DATA_DIR,
+      statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
+      poolMax: e.DB_POOL_MAX,
+      migrateOnStart: e.STEERING_MIGRATE_ON_START,
+    },
+    redis: { url: e.REDIS_URL, prefix: e.STEERING_QUEUE_PREFIX },
+    http: { port: e.PORT, host: e.HOST },
+    logLevel: e.LOG_LEVEL,
+    guidelinesDir: e.STEERING_GUIDELINES_DIR,
+    github: {
+      apiUrl: e.GITHUB_API_URL.replace(/\/+$/, ''),
+      auth,
+      webhookSecret: e.GITHUB_WEBHOOK_SECRET,
+      previousWebhookSecret:
+        e.GITHUB_WEBHOOK_SECRET_PREVIOUS && e.GITHUB_WEBHOOK_SECRET_PREVIOUS_UNTIL
+          ? { secret: e.GITHUB_WEBHOOK_SECRET_PREVIOUS, until: new Date(e.GITHUB_WEBHOOK_SECRET_PREVIOUS_UNTIL) }
+          : undefined,
+    },
+    rollout: {
+      writesPerMinute: e.STEERING_WRITES_PER_MINUTE,
+      writesPerHour: e.STEERING_WRITES_PER_HOUR,
+      writeIntervalMs: e.STEERING_WRITE_INTERVAL_MS,
+      orgs: e.STEERING_ORGS,
+      topicsInclude: e.STEERING_TOPICS_INCLUDE,
+      topicsExclude: e.STEERING_TOPICS_EXCLUDE,
+      canaryRepos: e.STEERING_CANARY_REPOS,
+    },
+    scan: { rescanMaxAgeHours: e.STEERING_RESCAN_MAX_AGE_HOURS },
+  });
+}

@@ -1,0 +1,9 @@
+/**
+ * The guidelines room: markdown → rules, rule diffs and the compliance-semver bump. Pure: it reads
+ * only the text it is given and never imports I/O.
+ */
+export * from './schema.js';
+export { compileGuideline, type CompileOptions, type CompileResult } from './compile-guideline.js';
+export { diffRules } from './diff-rules.js';
+export { nextVersion, compareVersions } from './next-version.js';
+export { formatDiagnostic } from './format-diagnostic.js';
