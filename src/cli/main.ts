@@ -1,0 +1,23 @@
+/**
+ * The `steering` command: wires the subcommands (one file each under ./commands) and hands the
+ * program to runCli, which maps errors to one-line messages and exit codes.
+ */
+import { Command } from 'commander';
+import { runCli } from './run-cli.js';
+import { registerRules } from './commands/rules.js';
+import { registerDiff } from './commands/diff.js';
+import { registerLint } from './commands/lint.js';
+
+const program = new Command();
+program
+  .name('steering')
+  .description('Compile engineering guidelines into versioned rules, distribute them and track compliance.')
+  .version('0.1.0');
+
+// Guideline documents (pure, no services needed)
+registerRules(program);
+registerDiff(program);
+registerLint(program);
+
+// eslint-disable-next-line no-restricted-properties -- debug switch for stack traces, read before config exists
+await runCli(program, process.argv, process.env.STEERING_DEBUG === '1');
