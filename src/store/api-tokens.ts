@@ -1,0 +1,110 @@
+/**
+ * API tokens. The secret (`stg_` + 32 random bytes, base64url) is returned once by createApiToken
+ * and never stored: the table keeps its sha256, a short prefix to recognise it, and its scopes.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { SteeringError } from '../errors.js';
+import type { Queryable } from './db.js';
+import { iso } from './guideline-records.js';
+
+export const SCOPES = ['read', 'publish', 'admin'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export interface ApiTokenRecord {
+  id: number;
+  name: string;
+  prefix: string;
+  scopes: Scope[];
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** `admin` grants every scope; otherwise scopes are explicit (a publish-only token cannot read). */
+export function hasScope(granted: readonly Scope[], required: Scope): boolean {
+  return granted.includes(required) || granted.includes('admin');
+}
+
+const COLUMNS = 'id, name, prefix, scopes, created_at, last_used_at, revoked_at';
+
+function toToken(row: Record<string, unknown>): ApiTokenRecord {
+  return {
+    id: Number(row.id),
+    name: row.name as string,
+    prefix: row.prefix as string,
+    scopes: row.scopes as Scope[],
+    createdAt: iso(row.created_at),
+    lastUsedAt: row.last_used_at ? iso(row.last_used_at) : null,
+    revokedAt: row.revoked_at ? iso(row.revoked_at) : null,
+  };
+}
+
+export async function createApiToken(
+  q: Queryable,
+  input: { name: string; scopes: readonly string[] },
+): Promise<{ token: string; record: ApiTokenRecord }> {
+  const name = input.name.trim();
+  if (!/^[A-Za-z0-9][A-Za-z0-9 ._:@-]{0,99}$/.test(name)) {
+    throw new SteeringError(
+      'INVALID_INPUT',
+      'token name: 1-100 letters, digits, spaces or . _ : @ -',
+    );
+  }
+  const scopes = [...new Set(input.scopes)];
+  const unknown = scopes.filter((s) => !(SCOPES as readonly string[]).includes(s));
+  if (scopes.length === 0 || unknown.length > 0) {
+    throw new SteeringError(
+      'INVALID_INPUT',
+      `scopes must be one or more of ${SCOPES.join(', ')}${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}`,
+    );
+  }
+  const token = `stg_${randomBytes(32).toString('base64url')}`;
+  try {
+    const r = await q.query(
+      `INSERT INTO api_tokens (name, token_sha256, prefix, scopes) VALUES ($1, $2, $3, $4) RETURNING ${COLUMNS}`,
+      [name, hashToken(token), token.slice(0, 8), scopes],
+    );
+    return { token, record: toToken(r.rows[0]!) };
+  } catch (err) {
+    if (err instanceof SteeringError && err.code === 'CONFLICT') {
+      throw new SteeringError(
+        'CONFLICT',
+        `a live token named "${name}" already exists (revoke it first)`,
+        { cause: err },
+      );
+    }
+    throw err;
+  }
+}
+
+/** The live (not revoked) token with this secret, or null. */
+export async function findApiToken(q: Queryable, token: string): Promise<ApiTokenRecord | null> {
+  const r = await q.query(
+    `SELECT ${COLUMNS} FROM api_tokens WHERE token_sha256 = $1 AND revoked_at IS NULL`,
+    [hashToken(token)],
+  );
+  return r.rows[0] ? toToken(r.rows[0]) : null;
+}
+
+export async function touchApiToken(q: Queryable, id: number): Promise<void> {
+  await q.query('UPDATE api_tokens SET last_used_at = now() WHERE id = $1', [id]);
+}
+
+export async function listApiTokens(q: Queryable): Promise<ApiTokenRecord[]> {
+  const r = await q.query(`SELECT ${COLUMNS} FROM api_tokens ORDER BY created_at, id`);
+  return r.rows.map(toToken);
+}
+
+/** Revokes the live token with this name; NOT_FOUND if there is none. */
+export async function revokeApiToken(q: Queryable, name: string): Promise<ApiTokenRecord> {
+  const r = await q.query(
+    `UPDATE api_tokens SET revoked_at = now() WHERE name = $1 AND revoked_at IS NULL RETURNING ${COLUMNS}`,
+    [name],
+  );
+  if (!r.rows[0]) throw new SteeringError('NOT_FOUND', `no live token named "${name}"`);
+  return toToken(r.rows[0]);
+}

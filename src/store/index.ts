@@ -1,0 +1,50 @@
+/**
+ * The store room: PostgreSQL (pg Pool) or embedded PGlite behind one `Db` interface, the migration
+ * runner, and one module per aggregate. pg errors become SteeringErrors inside this room.
+ */
+export type { Db, PoolStats, Queryable, QueryResult, Transaction } from './db.js';
+export { openDatabase, type OpenDatabaseOptions } from './open-database.js';
+export { openPostgresDatabase, type PostgresOptions } from './open-postgres-database.js';
+export { openPgliteDatabase, type PgliteOptions } from './open-pglite-database.js';
+export { translateDatabaseError } from './translate-database-error.js';
+export {
+  MIGRATIONS_DIR,
+  pendingMigrations,
+  readMigrations,
+  runMigrations,
+  type Migration,
+  type MigrationOptions,
+} from './run-migrations.js';
+export type {
+  GuidelineRecord,
+  GuidelineVersionRecord,
+  GuidelineVersionSummary,
+  RuleRecord,
+} from './guideline-records.js';
+export {
+  getGuideline,
+  getGuidelineVersion,
+  getLatestGuidelineVersion,
+  getRuleHistory,
+  listGuidelineVersions,
+  listGuidelines,
+  type ListVersionsOptions,
+} from './read-guidelines.js';
+export {
+  insertGuidelineVersion,
+  lockGuideline,
+  sha256,
+  type NewGuidelineVersion,
+} from './insert-guideline-version.js';
+export {
+  SCOPES,
+  createApiToken,
+  findApiToken,
+  hasScope,
+  hashToken,
+  listApiTokens,
+  revokeApiToken,
+  touchApiToken,
+  type ApiTokenRecord,
+  type Scope,
+} from './api-tokens.js';

@@ -1,0 +1,129 @@
+/**
+ * A pg Pool behind the Db interface. Every connection gets `statement_timeout` (and, for tests and
+ * multi-tenant setups, a `search_path`) through the startup options, so no query can hang forever
+ * and no per-query SET is needed. Pool errors on idle clients are logged, never thrown.
+ */
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import type { Logger } from '../log.js';
+import { silentLogger } from '../log.js';
+import type { Db, QueryResult, Transaction } from './db.js';
+import { translateDatabaseError } from './translate-database-error.js';
+
+export interface PostgresOptions {
+  connectionString: string;
+  /** Pool size. Default 10. */
+  max?: number;
+  /** Per-statement timeout in ms. Default 5000. */
+  statementTimeoutMs?: number;
+  /** Schema to put first on the search_path (tests use one schema per file). Default: server default. */
+  schema?: string;
+  logger?: Logger;
+}
+
+function toInt8(value: string): number {
+  return Number(value);
+}
+
+export function openPostgresDatabase(options: PostgresOptions): Db {
+  const logger = options.logger ?? silentLogger;
+  const max = options.max ?? 10;
+  if (options.schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(options.schema)) {
+    throw new TypeError(`invalid schema name ${JSON.stringify(options.schema)}`);
+  }
+  // int8 ids (GitHub ids, identities) stay below 2^53: parse them as numbers like PGlite does.
+  const typeParsers = {
+    getTypeParser: ((oid: number, format?: string) =>
+      oid === 20
+        ? toInt8
+        : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+  };
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max,
+    statement_timeout: options.statementTimeoutMs ?? 5000,
+    connectionTimeoutMillis: 5000,
+    idleTimeoutMillis: 30_000,
+    options: options.schema ? `-c search_path=${options.schema}` : undefined,
+    types: typeParsers,
+  });
+  pool.on('error', (err) =>
+    logger.error(
+      { err: { message: err.message, code: (err as { code?: string }).code } },
+      'idle PostgreSQL client failed',
+    ),
+  );
+
+  let description = 'PostgreSQL';
+  try {
+    const u = new URL(options.connectionString);
+    description = `PostgreSQL at ${u.hostname}:${u.port || 5432}${u.pathname}`;
+  } catch {
+    // keep the generic description: the URL was validated by the config loader
+  }
+
+  async function query<R>(
+    runner: pg.Pool | pg.PoolClient,
+    sql: string,
+    params?: readonly unknown[],
+  ): Promise<QueryResult<R>> {
+    try {
+      const r = await runner.query(sql, params as unknown[] | undefined);
+      return { rows: r.rows as R[], rowCount: r.rowCount ?? r.rows.length };
+    } catch (err) {
+      throw translateDatabaseError(err);
+    }
+  }
+
+  return {
+    kind: 'postgres',
+    description,
+    query: (sql, params) => query(pool, sql, params),
+    async transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
+      let client: pg.PoolClient;
+      try {
+        client = await pool.connect();
+      } catch (err) {
+        throw translateDatabaseError(err);
+      }
+      const tx: Transaction = {
+        query: (sql, params) => query(client, sql, params),
+        async exec(sql) {
+          try {
+            await client.query(sql); // simple protocol: several statements, an array of results
+          } catch (err) {
+            throw translateDatabaseError(err);
+          }
+        },
+      };
+      let broken = false;
+      try {
+        await query(client, 'BEGIN');
+        const result = await fn(tx);
+        await query(client, 'COMMIT');
+        return result;
+      } catch (err) {
+        try {
+          await client.query('ROLLBACK');
+        } catch {
+          broken = true; // the connection is gone: do not return it to the pool
+        }
+        throw translateDatabaseError(err);
+      } finally {
+        client.release(broken);
+      }
+    },
+    async ping() {
+      const start = performance.now();
+      await query(pool, 'SELECT 1');
+      return performance.now() - start;
+    },
+    stats: () => ({
+      total: pool.totalCount,
+      idle: pool.idleCount,
+      waiting: pool.waitingCount,
+      max,
+    }),
+    close: () => pool.end(),
+  };
+}
