@@ -1,0 +1,35 @@
+/**
+ * A clock the GitHub room can speed up. The simulator, the write limiter and the Octokit port's
+ * rate-limit waits all read time from a Clock, so a benchmark can run "1 simulated second = 10 ms
+ * real" while every limit is still expressed in GitHub's real units (seconds, per minute, per hour).
+ */
+
+export interface Clock {
+  /** Simulated epoch milliseconds. */
+  now(): number;
+  /** Wait `ms` simulated milliseconds. */
+  sleep(ms: number): Promise<void>;
+}
+
+export const realClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms))),
+};
+
+export interface ScaledClockOptions {
+  /** Simulated milliseconds per real millisecond. 100 means 1 simulated second = 10 ms real. */
+  factor: number;
+  /**
+   * Real epoch ms where simulated and real time coincide. Processes sharing a Redis limiter must
+   * agree on it. Default: the moment the clock is created.
+   */
+  epoch?: number;
+}
+
+export function createScaledClock({ factor, epoch = Date.now() }: ScaledClockOptions): Clock {
+  if (!(factor > 0)) throw new RangeError('scaled clock factor must be > 0');
+  return {
+    now: () => epoch + (Date.now() - epoch) * factor,
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms / factor))),
+  };
+}

@@ -1,0 +1,121 @@
+/**
+ * GitHub's rate limits as the simulator enforces them, per caller (installation or token):
+ * - primary: `limit` requests per fixed hour window, reported on every response in
+ *   `x-ratelimit-*`; when spent, 403 "API rate limit exceeded" with `x-ratelimit-remaining: 0`;
+ * - secondary: concurrent requests, and content-creating requests (POST/PATCH/PUT/DELETE) per
+ *   sliding minute and hour; when exceeded, 403 "You have exceeded a secondary rate limit" with
+ *   `retry-after` (seconds until the request would be accepted).
+ * Times come from the simulator's clock, so a scaled clock shortens every window alike.
+ */
+import type { Clock } from '../clock.js';
+import { SimHttpError } from './http-kit.js';
+
+export interface RateLimitOptions {
+  /** Primary requests per hour per caller. Default 5000. */
+  primaryPerHour?: number;
+  /** Concurrent requests per caller. Default 100 (GitHub's documented figure). */
+  maxConcurrent?: number;
+  /** Content-creating requests per minute per caller. Default Infinity (off); GitHub: 80. */
+  writesPerMinute?: number;
+  /** Content-creating requests per hour per caller. Default Infinity (off); GitHub: 500. */
+  writesPerHour?: number;
+}
+
+interface CallerState {
+  windowStart: number;
+  used: number;
+  inFlight: number;
+  writes: number[];
+}
+
+const SECONDARY =
+  'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.';
+
+export class RateLimiter {
+  private readonly callers = new Map<string, CallerState>();
+  constructor(
+    public options: RateLimitOptions,
+    private readonly clock: Clock,
+  ) {}
+
+  private caller(key: string): CallerState {
+    const now = this.clock.now();
+    let c = this.callers.get(key);
+    if (!c) {
+      c = { windowStart: now, used: 0, inFlight: 0, writes: [] };
+      this.callers.set(key, c);
+    }
+    if (now - c.windowStart >= 3_600_000) {
+      c.windowStart = now;
+      c.used = 0;
+    }
+    return c;
+  }
+
+  /** Headers describing the caller's primary budget after this request. */
+  headers(key: string, resource = 'core'): Record<string, string> {
+    const c = this.caller(key);
+    const limit = this.options.primaryPerHour ?? 5000;
+    return {
+      'x-ratelimit-limit': String(limit),
+      'x-ratelimit-remaining': String(Math.max(0, limit - c.used)),
+      'x-ratelimit-used': String(c.used),
+      'x-ratelimit-reset': String(Math.ceil((c.windowStart + 3_600_000) / 1000)),
+      'x-ratelimit-resource': resource,
+    };
+  }
+
+  /** Admit a request or throw the 403 GitHub would answer. Call `release` when it finishes. */
+  admit(key: string, isWrite: boolean): void {
+    const c = this.caller(key);
+    const now = this.clock.now();
+    const limit = this.options.primaryPerHour ?? 5000;
+    if (c.used >= limit) {
+      throw new SimHttpError(403, `API rate limit exceeded for ${key}.`, {
+        headers: { ...this.headers(key), 'x-ratelimit-remaining': '0' },
+      });
+    }
+    if (c.inFlight >= (this.options.maxConcurrent ?? 100)) throw secondary(1);
+    if (isWrite) {
+      c.writes = c.writes.filter((t) => t > now - 3_600_000);
+      const wait = Math.max(
+        waitFor(c.writes, now, 60_000, this.options.writesPerMinute ?? Infinity),
+        waitFor(c.writes, now, 3_600_000, this.options.writesPerHour ?? Infinity),
+      );
+      if (wait > 0) throw secondary(Math.ceil(wait / 1000));
+      c.writes.push(now);
+    }
+    c.used += 1;
+    c.inFlight += 1;
+  }
+
+  /** A 304 answer to a conditional request does not count against the primary limit. */
+  refund(key: string): void {
+    const c = this.callers.get(key);
+    if (c) c.used = Math.max(0, c.used - 1);
+  }
+
+  release(key: string): void {
+    const c = this.callers.get(key);
+    if (c) c.inFlight = Math.max(0, c.inFlight - 1);
+  }
+
+  /** Content-creating requests accepted for a caller in the last minute (for tests). */
+  writesInLastMinute(key: string): number {
+    const now = this.clock.now();
+    return (this.callers.get(key)?.writes ?? []).filter((t) => t > now - 60_000).length;
+  }
+}
+
+function waitFor(times: number[], now: number, window: number, limit: number): number {
+  const inWindow = times.filter((t) => t > now - window);
+  if (inWindow.length < limit) return 0;
+  const oldestThatMustExpire = inWindow[inWindow.length - limit] as number;
+  return oldestThatMustExpire + window - now;
+}
+
+export function secondary(retryAfterSeconds: number): SimHttpError {
+  return new SimHttpError(403, SECONDARY, {
+    headers: { 'retry-after': String(Math.max(1, retryAfterSeconds)) },
+  });
+}

@@ -1,0 +1,203 @@
+/** The git data API: refs, trees (recursive reads, inline-content writes, base_tree), blobs, commits. */
+import {
+  ancestors,
+  buildTree,
+  flattenTree,
+  listTree,
+  writeBlob,
+  writeCommit,
+  type FlatEntry,
+} from '../git-objects.js';
+import {
+  SimHttpError,
+  iso,
+  notFound,
+  ok,
+  requireString,
+  route,
+  unprocessable,
+  type Ctx,
+  type Route,
+} from '../http-kit.js';
+import { findRepo, repoUrl, resolveCommit } from '../find-repo.js';
+import { toGitCommit } from '../to-json.js';
+import type { SimRepo } from '../state.js';
+
+function refBody(ctx: Ctx, repo: SimRepo, ref: string, sha: string) {
+  return {
+    ref: `refs/${ref}`,
+    node_id: Buffer.from(`Ref:${ref}`).toString('base64'),
+    url: `${repoUrl(ctx, repo)}/git/refs/${ref}`,
+    object: { type: 'commit', sha, url: `${repoUrl(ctx, repo)}/git/commits/${sha}` },
+  };
+}
+
+function treeBody(ctx: Ctx, repo: SimRepo, sha: string, recursive: boolean) {
+  return {
+    sha,
+    url: `${repoUrl(ctx, repo)}/git/trees/${sha}`,
+    tree: listTree(repo.objects, sha, recursive),
+    truncated: false,
+  };
+}
+
+function signature(ctx: Ctx, given: unknown) {
+  const g = (given ?? {}) as { name?: string; email?: string; date?: string };
+  const login = ctx.identity.login;
+  return {
+    name: g.name ?? login,
+    email: g.email ?? `${login}@users.noreply.github.com`,
+    date: g.date ?? iso(ctx.clock.now()),
+    login,
+  };
+}
+
+const refName = (ctx: Ctx): string => (ctx.params.ref ?? '').replace(/^refs\//, '');
+
+export const gitRoutes: Route[] = [
+  route('GET', '/repos/{owner}/{repo}/git/ref/{ref+}', (ctx) => {
+    const repo = findRepo(ctx);
+    const sha = repo.refs.get(refName(ctx));
+    if (!sha) throw notFound();
+    return ok(refBody(ctx, repo, refName(ctx), sha));
+  }),
+
+  route('POST', '/repos/{owner}/{repo}/git/refs', (ctx) => {
+    const repo = findRepo(ctx);
+    const full = requireString(ctx.body, 'ref');
+    const sha = requireString(ctx.body, 'sha');
+    if (!/^refs\/.+\/.+/.test(full)) throw unprocessable('Reference name must start with refs/');
+    const ref = full.slice('refs/'.length);
+    if (repo.refs.has(ref)) throw unprocessable('Reference already exists');
+    if (repo.objects.get(sha)?.type !== 'commit') throw unprocessable('Object does not exist');
+    repo.refs.set(ref, sha);
+    return ok(refBody(ctx, repo, ref, sha), 201);
+  }),
+
+  route('PATCH', '/repos/{owner}/{repo}/git/refs/{ref+}', (ctx) => {
+    const repo = findRepo(ctx);
+    const ref = refName(ctx);
+    const sha = requireString(ctx.body, 'sha');
+    const current = repo.refs.get(ref);
+    if (!current) throw unprocessable('Reference does not exist');
+    if (repo.objects.get(sha)?.type !== 'commit') throw unprocessable('Object does not exist');
+    if (!ctx.body.force && !ancestors(repo.objects, sha).includes(current)) {
+      throw unprocessable('Update is not a fast forward');
+    }
+    repo.refs.set(ref, sha);
+    return ok(refBody(ctx, repo, ref, sha));
+  }),
+
+  route('DELETE', '/repos/{owner}/{repo}/git/refs/{ref+}', (ctx) => {
+    const repo = findRepo(ctx);
+    if (!repo.refs.delete(refName(ctx))) throw unprocessable('Reference does not exist');
+    return { status: 204 };
+  }),
+
+  route('GET', '/repos/{owner}/{repo}/git/trees/{sha}', (ctx) => {
+    const repo = findRepo(ctx);
+    const id = ctx.params.sha ?? '';
+    let sha = repo.objects.get(id)?.type === 'tree' ? id : undefined;
+    const commit = sha ? undefined : resolveCommit(repo, id);
+    if (commit) {
+      const c = repo.objects.get(commit);
+      if (c?.type === 'commit') sha = c.tree;
+    }
+    if (!sha) throw notFound();
+    const recursive = ['1', 'true'].includes(ctx.query.get('recursive') ?? '');
+    return ok(treeBody(ctx, repo, sha, recursive));
+  }),
+
+  route('POST', '/repos/{owner}/{repo}/git/trees', (ctx) => {
+    const repo = findRepo(ctx);
+    const items = ctx.body?.tree;
+    if (!Array.isArray(items))
+      throw unprocessable('Invalid tree info', [
+        { resource: 'Tree', field: 'tree', code: 'missing_field' },
+      ]);
+    let files = new Map<string, FlatEntry>();
+    if (ctx.body.base_tree) {
+      if (repo.objects.get(ctx.body.base_tree)?.type !== 'tree')
+        throw unprocessable('base_tree is not a valid tree oid');
+      files = flattenTree(repo.objects, ctx.body.base_tree);
+    }
+    for (const item of items as {
+      path?: string;
+      mode?: string;
+      sha?: string | null;
+      content?: string;
+    }[]) {
+      if (!item.path)
+        throw unprocessable('Invalid tree info', [
+          { resource: 'Tree', field: 'path', code: 'missing_field' },
+        ]);
+      const mode = item.mode ?? '100644';
+      if (typeof item.content === 'string') {
+        files.set(item.path, {
+          mode,
+          sha: writeBlob(repo.objects, Buffer.from(item.content, 'utf8')),
+        });
+      } else if (item.sha === null) {
+        files.delete(item.path);
+      } else if (item.sha && repo.objects.get(item.sha)?.type === 'blob') {
+        files.set(item.path, { mode, sha: item.sha });
+      } else throw unprocessable('tree.sha is not a valid blob');
+    }
+    return ok(treeBody(ctx, repo, buildTree(repo.objects, files), false), 201);
+  }),
+
+  route('GET', '/repos/{owner}/{repo}/git/blobs/{sha}', (ctx) => {
+    const repo = findRepo(ctx);
+    const blob = repo.objects.get(ctx.params.sha ?? '');
+    if (blob?.type !== 'blob') throw notFound();
+    return ok({
+      sha: ctx.params.sha,
+      node_id: '',
+      size: blob.content.length,
+      url: `${repoUrl(ctx, repo)}/git/blobs/${ctx.params.sha}`,
+      content: blob.content.toString('base64'),
+      encoding: 'base64',
+    });
+  }),
+
+  route('POST', '/repos/{owner}/{repo}/git/blobs', (ctx) => {
+    const repo = findRepo(ctx);
+    const content = requireString(ctx.body, 'content');
+    const buf = Buffer.from(content, ctx.body.encoding === 'base64' ? 'base64' : 'utf8');
+    const sha = writeBlob(repo.objects, buf);
+    return ok({ sha, url: `${repoUrl(ctx, repo)}/git/blobs/${sha}` }, 201);
+  }),
+
+  route('GET', '/repos/{owner}/{repo}/git/commits/{sha}', (ctx) => {
+    const repo = findRepo(ctx);
+    const c = repo.objects.get(ctx.params.sha ?? '');
+    if (c?.type !== 'commit') throw notFound();
+    return ok(toGitCommit(ctx.params.sha ?? '', c, repoUrl(ctx, repo)));
+  }),
+
+  route('POST', '/repos/{owner}/{repo}/git/commits', (ctx) => {
+    const repo = findRepo(ctx);
+    const message = requireString(ctx.body, 'message');
+    const tree = requireString(ctx.body, 'tree');
+    const parents: unknown = ctx.body.parents ?? [];
+    if (repo.objects.get(tree)?.type !== 'tree') throw unprocessable('Tree SHA does not exist');
+    if (
+      !Array.isArray(parents) ||
+      parents.some((p) => repo.objects.get(String(p))?.type !== 'commit')
+    ) {
+      throw unprocessable('Parent SHA does not exist or is not a commit object');
+    }
+    const author = signature(ctx, ctx.body.author);
+    const committer = ctx.body.committer ? signature(ctx, ctx.body.committer) : author;
+    const sha = writeCommit(repo.objects, {
+      tree,
+      parents: parents.map(String),
+      message,
+      author,
+      committer,
+    });
+    const c = repo.objects.get(sha);
+    if (c?.type !== 'commit') throw new SimHttpError(500, 'commit write failed');
+    return ok(toGitCommit(sha, c, repoUrl(ctx, repo)), 201);
+  }),
+];
