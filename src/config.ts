@@ -9,15 +9,14 @@ import { z } from 'zod';
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
-const csv = z
-  .string()
-  .transform((v) =>
-    v
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
-  );
-const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max);
+const csv = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
+const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number().int().min(min).max(max);
 
 const EnvSchema = z.object({
   /** PostgreSQL connection string. Unset: an embedded PostgreSQL (PGlite) in STEERING_DATA_DIR. */
@@ -33,7 +32,10 @@ const EnvSchema = z.object({
   /** Redis for BullMQ queues and the shared GitHub write limiter. Default redis://127.0.0.1:6379. */
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
   /** Prefix of every BullMQ queue and Redis key steering writes. Default `steering`. */
-  STEERING_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_:-]+$/).default('steering'),
+  STEERING_QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_:-]+$/)
+    .default('steering'),
   /** HTTP port. Default 3000. */
   PORT: int(0, 65535).default(3000),
   /** HTTP bind address. Default 127.0.0.1 (set 0.0.0.0 in a container). */
@@ -136,7 +138,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const name = issue.path.join('.');
-      const shown = name in cleaned && !/KEY|TOKEN|SECRET/.test(name) ? ` (got ${JSON.stringify(cleaned[name])})` : '';
+      const shown =
+        name in cleaned && !/KEY|TOKEN|SECRET/.test(name)
+          ? ` (got ${JSON.stringify(cleaned[name])})`
+          : '';
       problems.push(`${name}: ${issue.message}${shown}`);
     }
     throw new ConfigError(problems);
@@ -148,17 +153,23 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     try {
       privateKey = readFileSync(e.GITHUB_PRIVATE_KEY_PATH, 'utf8');
     } catch (err) {
-      problems.push(`GITHUB_PRIVATE_KEY_PATH: cannot read ${e.GITHUB_PRIVATE_KEY_PATH} (${(err as Error).message})`);
+      problems.push(
+        `GITHUB_PRIVATE_KEY_PATH: cannot read ${e.GITHUB_PRIVATE_KEY_PATH} (${(err as Error).message})`,
+      );
     }
   }
   if (e.GITHUB_APP_ID && !privateKey && !e.GITHUB_PRIVATE_KEY_PATH) {
-    problems.push('GITHUB_PRIVATE_KEY: required with GITHUB_APP_ID (or set GITHUB_PRIVATE_KEY_PATH)');
+    problems.push(
+      'GITHUB_PRIVATE_KEY: required with GITHUB_APP_ID (or set GITHUB_PRIVATE_KEY_PATH)',
+    );
   }
   if (!e.GITHUB_APP_ID && (e.GITHUB_PRIVATE_KEY || e.GITHUB_PRIVATE_KEY_PATH)) {
     problems.push('GITHUB_APP_ID: required when a GitHub App private key is given');
   }
   if (e.GITHUB_WEBHOOK_SECRET_PREVIOUS && !e.GITHUB_WEBHOOK_SECRET_PREVIOUS_UNTIL) {
-    problems.push('GITHUB_WEBHOOK_SECRET_PREVIOUS_UNTIL: required with GITHUB_WEBHOOK_SECRET_PREVIOUS (ISO time the old secret stops working)');
+    problems.push(
+      'GITHUB_WEBHOOK_SECRET_PREVIOUS_UNTIL: required with GITHUB_WEBHOOK_SECRET_PREVIOUS (ISO time the old secret stops working)',
+    );
   }
   if (problems.length) throw new ConfigError(problems);
 
@@ -187,7 +198,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       webhookSecret: e.GITHUB_WEBHOOK_SECRET,
       previousWebhookSecret:
         e.GITHUB_WEBHOOK_SECRET_PREVIOUS && e.GITHUB_WEBHOOK_SECRET_PREVIOUS_UNTIL
-          ? { secret: e.GITHUB_WEBHOOK_SECRET_PREVIOUS, until: new Date(e.GITHUB_WEBHOOK_SECRET_PREVIOUS_UNTIL) }
+          ? {
+              secret: e.GITHUB_WEBHOOK_SECRET_PREVIOUS,
+              until: new Date(e.GITHUB_WEBHOOK_SECRET_PREVIOUS_UNTIL),
+            }
           : undefined,
     },
     rollout: {

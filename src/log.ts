@@ -21,7 +21,9 @@ const REDACT = [
   '*.password',
 ];
 
-export function createLogger(options: { level?: string; destination?: NodeJS.WritableStream } = {}): Logger {
+export function createLogger(
+  options: { level?: string; destination?: NodeJS.WritableStream } = {},
+): Logger {
   const opts: LoggerOptions = {
     level: options.level ?? 'info',
     base: { service: 'steering' },

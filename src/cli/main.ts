@@ -11,7 +11,9 @@ import { registerLint } from './commands/lint.js';
 const program = new Command();
 program
   .name('steering')
-  .description('Compile engineering guidelines into versioned rules, distribute them and track compliance.')
+  .description(
+    'Compile engineering guidelines into versioned rules, distribute them and track compliance.',
+  )
   .version('0.1.0');
 
 // Guideline documents (pure, no services needed)

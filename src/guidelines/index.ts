@@ -4,6 +4,6 @@
  */
 export * from './schema.js';
 export { compileGuideline, type CompileOptions, type CompileResult } from './compile-guideline.js';
-export { diffRules } from './diff-rules.js';
+export { diffRules, maxBump, describe as describeThreshold } from './diff-rules.js';
 export { nextVersion, compareVersions } from './next-version.js';
 export { formatDiagnostic } from './format-diagnostic.js';

@@ -1,0 +1,46 @@
+/**
+ * Unit vocabulary of thresholds: every spelling an author uses maps to one normalised unit, and
+ * units of one dimension convert to a base (ms for time, B for sizes) so versions can be compared.
+ */
+
+const UNITS: Array<[RegExp, string]> = [
+  [/^(ms|msecs?|millis(econds?)?)$/i, 'ms'],
+  [/^(s|secs?|seconds?)$/i, 's'],
+  [/^(m|mins?|minutes?)$/i, 'min'],
+  [/^(h|hrs?|hours?)$/i, 'h'],
+  [/^(d|days?)$/i, 'd'],
+  [/^(%|percent|pct)$/i, '%'],
+  [/^(req\/s(ec)?|requests?\/s(ec(ond)?)?|requests? per second|rps)$/i, 'req/s'],
+  [/^(qps|quer(y|ies)\/s(ec(ond)?)?|quer(y|ies) per second)$/i, 'queries/s'],
+  [/^(b|bytes?)$/i, 'B'],
+  [/^(kb|kib|kilobytes?)$/i, 'KB'],
+  [/^(mb|mib|megabytes?)$/i, 'MB'],
+  [/^(gb|gib|gigabytes?)$/i, 'GB'],
+  [/^(tb|tib|terabytes?)$/i, 'TB'],
+];
+
+/** The unit alternatives as one regex source, longest spellings first so "ms" wins over "m". */
+export const UNIT_PATTERN =
+  'requests? per second|quer(?:y|ies) per second|requests?/s(?:ec(?:ond)?)?|quer(?:y|ies)/s(?:ec(?:ond)?)?|req/s(?:ec)?|' +
+  'milliseconds?|millis|msecs?|ms|seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|percent|pct|%|rps|qps|' +
+  'kilobytes?|megabytes?|gigabytes?|terabytes?|bytes?|kib|mib|gib|tib|kb|mb|gb|tb|s|m|h|d|b';
+
+export function normalizeUnit(raw: string): string | undefined {
+  const t = raw.trim();
+  for (const [re, unit] of UNITS) if (re.test(t)) return unit;
+  return undefined;
+}
+
+const TIME_MS: Record<string, number> = { ms: 1, s: 1000, min: 60_000, h: 3_600_000, d: 86_400_000 };
+const SIZE_B: Record<string, number> = { B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3, TB: 1024 ** 4 };
+
+export function isTimeUnit(unit: string | undefined): boolean {
+  return unit !== undefined && unit in TIME_MS;
+}
+
+/** A value in its dimension's base unit, or undefined when the two cannot be compared. */
+export function toBase(value: number, unit: string | undefined): { dimension: string; value: number } {
+  if (unit !== undefined && unit in TIME_MS) return { dimension: 'time', value: value * TIME_MS[unit]! };
+  if (unit !== undefined && unit in SIZE_B) return { dimension: 'size', value: value * SIZE_B[unit]! };
+  return { dimension: unit ?? '', value };
+}
