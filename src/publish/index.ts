@@ -1,0 +1,15 @@
+/**
+ * The publish room: compile + diff + store a guideline version, shared by the CLI and the API.
+ */
+export {
+  compileForPublish,
+  type CompiledForPublish,
+  type CompileForPublishInput,
+} from './compile-for-publish.js';
+export {
+  publishGuideline,
+  type PublishInput,
+  type PublishOptions,
+  type PublishResult,
+} from './publish-guideline.js';
+export { summarizeChangelog } from './summarize-changelog.js';
