@@ -1,0 +1,141 @@
+/**
+ * Builds one configured Octokit: App or token auth, GHES base URL, plugin-throttling (per-process
+ * concurrency), plugin-retry (5xx, timeouts, network errors, with backoff), a request timeout, the
+ * shared Redis write limiter before every content-creating request, and steering's rate-limit
+ * policy (`rate-limit-delay.ts`) as the outermost hook.
+ */
+import { createAppAuth } from '@octokit/auth-app';
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+import { Octokit } from '@octokit/rest';
+import type { Logger } from '../log.js';
+import type { Clock } from './clock.js';
+import { isHttpError, isRateLimited, rateLimitDelayMs } from './rate-limit-delay.js';
+import type { WriteLimiter } from './write-limiter.js';
+
+export const SteeringOctokit = Octokit.plugin(retry, throttling);
+export type SteeringOctokit = InstanceType<typeof SteeringOctokit>;
+
+export type OctokitAuth =
+  | { kind: 'app'; appId: string; privateKey: string; installationId?: number }
+  | { kind: 'token'; token: string }
+  | { kind: 'none' };
+
+export interface BuildOctokitOptions {
+  baseUrl: string;
+  auth: OctokitAuth;
+  /** Limiter key (`installation-<id>`, `token`); writes are not limited when no limiter is given. */
+  limiterKey: string;
+  writeLimiter: WriteLimiter | undefined;
+  fetch: typeof fetch;
+  clock: Clock;
+  logger: Logger;
+  requestTimeoutMs: number;
+  retries: number;
+  retryBaseDelayMs: number;
+  rateLimitBaseDelayMs: number;
+  maxRateLimitRetries: number;
+  maxRateLimitWaitMs: number;
+  userAgent: string;
+}
+
+const TOKEN_PATH = /\/app\/installations\/[^/]+\/access_tokens$/;
+// A pass-through group: the shared Redis limiter already spaces writes across processes, so the
+// plugin's own per-process 1 s (writes) and 3 s (notifications) spacing would only double it.
+const passThrough = {
+  key: () => ({ schedule: (_o: unknown, fn: () => unknown) => fn() }),
+} as never;
+
+class TimeoutError extends TypeError {}
+
+function limitedFetch(o: BuildOctokitOptions): typeof fetch {
+  return async (input, init) => {
+    const method = (init?.method ?? 'GET').toUpperCase();
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    if (
+      o.writeLimiter &&
+      method !== 'GET' &&
+      method !== 'HEAD' &&
+      !TOKEN_PATH.test(new URL(url).pathname)
+    ) {
+      const waited = await o.writeLimiter.acquire(o.limiterKey);
+      if (waited > 0)
+        o.logger.debug({ limiterKey: o.limiterKey, waitedMs: waited }, 'write limiter wait');
+    }
+    const timeout = AbortSignal.timeout(o.requestTimeoutMs);
+    const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+    try {
+      return await o.fetch(input, { ...init, signal });
+    } catch (err) {
+      // Octokit does not retry an AbortError; a TypeError becomes a retryable RequestError(500).
+      if (timeout.aborted)
+        throw new TimeoutError(`request timed out after ${o.requestTimeoutMs} ms`);
+      throw err;
+    }
+  };
+}
+
+export function buildOctokit(o: BuildOctokitOptions): SteeringOctokit {
+  const auth =
+    o.auth.kind === 'app'
+      ? {
+          authStrategy: createAppAuth,
+          auth: {
+            appId: o.auth.appId,
+            privateKey: o.auth.privateKey,
+            installationId: o.auth.installationId,
+          },
+        }
+      : o.auth.kind === 'token'
+        ? { auth: o.auth.token }
+        : {};
+  const octokit = new SteeringOctokit({
+    ...auth,
+    baseUrl: o.baseUrl,
+    userAgent: o.userAgent,
+    log: {
+      debug: () => {},
+      info: () => {},
+      warn: (msg: string) => o.logger.warn({ component: 'octokit' }, msg),
+      error: (msg: string) => o.logger.error({ component: 'octokit' }, msg),
+    },
+    request: { fetch: limitedFetch(o) },
+    retry: {
+      retries: o.retries,
+      retryAfterBaseValue: o.retryBaseDelayMs,
+      // 429 and 403 rate limits are handled by the policy hook below, not by plugin-retry.
+      doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451],
+    },
+    throttle: {
+      id: o.limiterKey,
+      write: passThrough,
+      notifications: passThrough,
+      onRateLimit: () => false,
+      onSecondaryRateLimit: () => false,
+    },
+  });
+  octokit.hook.wrap('request', async (request, options) => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await request(options);
+      } catch (err) {
+        if (!isHttpError(err) || !isRateLimited(err) || attempt >= o.maxRateLimitRetries) throw err;
+        const delay = rateLimitDelayMs(err, attempt, o.clock, o.rateLimitBaseDelayMs);
+        if (delay > o.maxRateLimitWaitMs) throw err;
+        o.logger.warn(
+          {
+            limiterKey: o.limiterKey,
+            method: options.method,
+            url: options.url,
+            status: err.status,
+            delayMs: delay,
+            attempt,
+          },
+          'GitHub rate limit, waiting',
+        );
+        await o.clock.sleep(delay);
+      }
+    }
+  });
+  return octokit;
+}

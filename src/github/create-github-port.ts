@@ -1,0 +1,134 @@
+/**
+ * `createGitHubPort(config, options)`: the production GitHubPort. With App auth it keeps one
+ * App-level Octokit (JWT: installations) and builds one Octokit per installation on first use,
+ * cached for the life of the port (installation tokens are minted and refreshed by auth-app).
+ * With a token, every installation id maps to the one token-authenticated client.
+ */
+import type { Config } from '../config.js';
+import { silentLogger, type Logger } from '../log.js';
+import {
+  buildOctokit,
+  type BuildOctokitOptions,
+  type OctokitAuth,
+  type SteeringOctokit,
+} from './build-octokit.js';
+import { realClock, type Clock } from './clock.js';
+import { createRepositoryPort } from './create-repository-port.js';
+import { toRepositoryInfo } from './map-github.js';
+import type { GitHubPort, RepositoryPort } from './port.js';
+import { translateGitHubError } from './translate-error.js';
+import type { WriteLimiter } from './write-limiter.js';
+
+export interface GitHubPortOptions {
+  /** Transport; default `globalThis.fetch`. */
+  fetch?: typeof fetch;
+  logger?: Logger;
+  /** Shared limiter for content-creating requests. Default: none (writes are not spaced). */
+  writeLimiter?: WriteLimiter;
+  /** Clock for rate-limit waits (must match the simulator's in scaled benchmarks). Default real. */
+  clock?: Clock;
+  /** Per-request timeout in real ms. Default 30 000. */
+  requestTimeoutMs?: number;
+  /** Retries of 5xx, timeouts and network errors (plugin-retry). Default 3. */
+  retries?: number;
+  /** plugin-retry waits (n+1)² × this, real ms. Default 1000. */
+  retryBaseDelayMs?: number;
+  /** Backoff base when a rate-limited answer has neither retry-after nor reset. Default 60 000. */
+  rateLimitBaseDelayMs?: number;
+  /** Rate-limited retries done in-process before RATE_LIMITED is thrown. Default 3. */
+  maxRateLimitRetries?: number;
+  /** Longer waits are not slept in-process: RATE_LIMITED (with retryAfterSeconds) is thrown. Default 15 min. */
+  maxRateLimitWaitMs?: number;
+  userAgent?: string;
+}
+
+export function createGitHubPort(
+  config: Pick<Config, 'github'>,
+  options: GitHubPortOptions = {},
+): GitHubPort {
+  const clock = options.clock ?? realClock;
+  const logger = (options.logger ?? silentLogger).child({ component: 'github' });
+  const rateLimitBaseDelayMs = options.rateLimitBaseDelayMs ?? 60_000;
+  const translate = (err: unknown, operation: string) =>
+    translateGitHubError(err, operation, { clock, rateLimitBaseDelayMs });
+  const { auth } = config.github;
+
+  const build = (a: OctokitAuth, limiterKey: string): SteeringOctokit => {
+    const o: BuildOctokitOptions = {
+      baseUrl: config.github.apiUrl,
+      auth: a,
+      limiterKey,
+      writeLimiter: options.writeLimiter,
+      fetch: options.fetch ?? globalThis.fetch,
+      clock,
+      logger,
+      requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
+      retries: options.retries ?? 3,
+      retryBaseDelayMs: options.retryBaseDelayMs ?? 1000,
+      rateLimitBaseDelayMs,
+      maxRateLimitRetries: options.maxRateLimitRetries ?? 3,
+      maxRateLimitWaitMs: options.maxRateLimitWaitMs ?? 15 * 60_000,
+      userAgent: options.userAgent ?? 'steering',
+    };
+    return buildOctokit(o);
+  };
+
+  let appOctokit: SteeringOctokit | undefined;
+  const installations = new Map<number, { octokit: SteeringOctokit; port: RepositoryPort }>();
+
+  function installation(id: number) {
+    let entry = installations.get(id);
+    if (!entry) {
+      const octokit =
+        auth.kind === 'app'
+          ? build({ ...auth, installationId: id }, `installation-${id}`)
+          : build(auth, auth.kind === 'token' ? 'token' : 'anonymous');
+      entry = { octokit, port: createRepositoryPort(octokit, translate) };
+      // Token mode: every id shares one client (and one limiter key).
+      installations.set(id, entry);
+      if (auth.kind !== 'app') for (const k of [0, id]) installations.set(k, entry);
+    }
+    return entry;
+  }
+
+  return {
+    async listInstallations() {
+      if (auth.kind !== 'app')
+        return [
+          { id: 0, account: auth.kind === 'token' ? 'token' : 'anonymous', accountType: 'User' },
+        ];
+      appOctokit ??= build(auth, 'app');
+      try {
+        const list = await appOctokit.paginate(appOctokit.rest.apps.listInstallations, {
+          per_page: 100,
+        });
+        return list.map((i) => ({
+          id: i.id,
+          account: accountLogin(i.account),
+          accountType: i.target_type,
+        }));
+      } catch (err) {
+        throw translate(err, 'list installations');
+      }
+    },
+
+    async listInstallationRepositories(installationId) {
+      const { octokit } = installation(installationId);
+      try {
+        const repos = await octokit.paginate(octokit.rest.apps.listReposAccessibleToInstallation, {
+          per_page: 100,
+        });
+        return repos.map(toRepositoryInfo);
+      } catch (err) {
+        throw translate(err, `list repositories of installation ${installationId}`);
+      }
+    },
+
+    forInstallation: (installationId) => installation(installationId).port,
+  };
+}
+
+function accountLogin(account: unknown): string {
+  const a = account as { login?: string; slug?: string } | null;
+  return a?.login ?? a?.slug ?? '';
+}
