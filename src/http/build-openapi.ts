@@ -1,0 +1,170 @@
+/**
+ * The OpenAPI 3.1 document, generated from the route declarations and the zod schemas in
+ * api-schemas.ts (JSON Schema 2020-12, which OpenAPI 3.1 uses as is).
+ */
+import { z } from 'zod';
+import { Health, Problem, Readiness, apiRegistry } from './api-schemas.js';
+import type { RouteSpec } from './define-route.js';
+
+type JsonObject = Record<string, unknown>;
+
+const ref = (schema: z.ZodType): JsonObject => {
+  const meta = apiRegistry.get(schema);
+  if (!meta) throw new Error('response schemas must be registered in apiRegistry');
+  return { $ref: `#/components/schemas/${meta.id}` };
+};
+
+function inline(schema: z.ZodType, io: 'input' | 'output'): JsonObject {
+  const s = z.toJSONSchema(schema, {
+    target: 'draft-2020-12',
+    io,
+    unrepresentable: 'any',
+  }) as JsonObject;
+  delete s.$schema;
+  return s;
+}
+
+function parameters(
+  where: 'path' | 'query',
+  obj: z.ZodObject<z.ZodRawShape> | undefined,
+): JsonObject[] {
+  if (!obj) return [];
+  return Object.entries(obj.shape).map(([name, schema]) => {
+    const s = schema as z.ZodType;
+    const json = inline(s, 'input');
+    return {
+      name,
+      in: where,
+      required: where === 'path' || !s.safeParse(undefined).success,
+      ...(json.description ? { description: json.description } : {}),
+      schema: json,
+    };
+  });
+}
+
+const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: ref(Problem) } },
+});
+
+export function buildOpenApi(routes: readonly RouteSpec[], info: { version: string }): JsonObject {
+  const { schemas } = z.toJSONSchema(apiRegistry, {
+    target: 'draft-2020-12',
+    io: 'output',
+    unrepresentable: 'any',
+    uri: (id) => `#/components/schemas/${id}`,
+  }) as { schemas: Record<string, JsonObject> };
+  for (const s of Object.values(schemas)) {
+    delete s.$schema;
+    delete s.$id; // zod sets `$id` to the uri; the components key already names it
+  }
+
+  const paths: Record<string, Record<string, JsonObject>> = {
+    '/health': {
+      get: {
+        operationId: 'health',
+        summary: 'Liveness (no I/O)',
+        security: [],
+        responses: {
+          200: { description: 'Alive', content: { 'application/json': { schema: ref(Health) } } },
+        },
+      },
+    },
+    '/ready': {
+      get: {
+        operationId: 'ready',
+        summary: 'Readiness: PostgreSQL and Redis pinged, with latency',
+        security: [],
+        responses: {
+          200: {
+            description: 'Ready',
+            content: { 'application/json': { schema: ref(Readiness) } },
+          },
+          503: {
+            description: 'A dependency is down',
+            content: { 'application/json': { schema: ref(Readiness) } },
+          },
+        },
+      },
+    },
+    '/metrics': {
+      get: {
+        operationId: 'metrics',
+        summary: 'Prometheus metrics',
+        security: [],
+        responses: {
+          200: {
+            description: 'Prometheus text format',
+            content: { 'text/plain': { schema: { type: 'string' } } },
+          },
+        },
+      },
+    },
+  };
+
+  for (const r of routes) {
+    const path = r.path.replace(/:([A-Za-z]+)/g, '{$1}');
+    const responses: JsonObject = {};
+    for (const [status, res] of Object.entries(r.responses)) {
+      responses[status] = {
+        description: res.description,
+        content: { 'application/json': { schema: ref(res.schema) } },
+      };
+    }
+    Object.assign(responses, {
+      400: problem('Invalid input'),
+      401: problem('No token, or an unknown one'),
+      403: problem(`The token lacks the "${r.scope}" scope`),
+      404: problem('Not found'),
+      ...(r.body
+        ? {
+            413: problem('Body too large'),
+            415: problem('Unsupported media type'),
+            422: problem('Invalid document: diagnostics in `details`'),
+          }
+        : {}),
+      default: problem('Error'),
+    });
+    (paths[path] ??= {})[r.method] = {
+      operationId: r.operationId,
+      summary: r.summary,
+      'x-scope': r.scope,
+      security: [{ bearer: [r.scope] }],
+      parameters: [...parameters('path', r.params), ...parameters('query', r.query)],
+      ...(r.body
+        ? {
+            requestBody: {
+              required: true,
+              description: r.body.description,
+              content: Object.fromEntries(
+                r.body.contentTypes.map((t) => [t, { schema: { type: 'string' } }]),
+              ),
+            },
+          }
+        : {}),
+      responses,
+    };
+  }
+
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'steering',
+      version: info.version,
+      description: 'Engineering guidelines as versioned rules: publish, read, diff.',
+    },
+    jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
+    components: {
+      schemas,
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'API token from `steering token create` (scopes: read, publish, admin)',
+        },
+      },
+    },
+    security: [{ bearer: [] }],
+    paths,
+  };
+}

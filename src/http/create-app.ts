@@ -1,0 +1,109 @@
+/**
+ * The Express 5 app, built from its dependencies and returned without listening (tests use it
+ * with supertest; `startServer` listens). Order: request id + pino-http, security headers,
+ * metrics, ops routes, /v1 routes, 404, the one problem+json error mapper.
+ */
+import { randomUUID } from 'node:crypto';
+import express, { type Express, type RequestHandler } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import { SteeringError } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { Metrics } from '../metrics.js';
+import type { Db } from '../store/index.js';
+import type { PublishOptions } from '../publish/index.js';
+import { createAuthenticator, type AuthOptions } from './authenticate.js';
+import { buildOpenApi } from './build-openapi.js';
+import { mountRoute } from './define-route.js';
+import { mountOpsRoutes, type ReadinessCheck } from './ops-routes.js';
+import { notFoundHandler, problemHandler } from './problem.js';
+import { v1Routes } from './v1-routes.js';
+
+export interface AppDeps {
+  db: Db;
+  logger: Logger;
+  metrics: Metrics;
+  /** Named dependency pings for /ready. Default: `{ postgres: db.ping }`; serve adds `redis`. */
+  readiness?: Record<string, ReadinessCheck>;
+  /** Max markdown body for publishing. Default '1mb'. */
+  bodyLimit?: string;
+  /** Runs in the publishing transaction after a new version is stored (rollout creation hooks in here). */
+  onPublished?: PublishOptions['onPublished'];
+  auth?: AuthOptions;
+  /** Shown in /openapi.json. Default '0.1.0'. */
+  version?: string;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+const checkMediaType =
+  (types: string[]): RequestHandler =>
+  (req, _res, next) => {
+    if (!req.is(types)) {
+      throw new SteeringError(
+        'UNSUPPORTED_MEDIA_TYPE',
+        `send the body as ${types.join(' or ')} (got ${req.get('content-type') ?? 'none'})`,
+      );
+    }
+    next();
+  };
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+
+  app.use(
+    pinoHttp({
+      logger: deps.logger.child({ component: 'http' }),
+      genReqId(req, res) {
+        const incoming = req.headers['x-request-id'];
+        const id =
+          typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+        res.setHeader('x-request-id', id);
+        return id;
+      },
+      customLogLevel: (_req, res, err) =>
+        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug',
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: req.url,
+        }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
+  app.use(helmet());
+  app.use((req, res, next) => {
+    const end = deps.metrics.httpRequestDuration.startTimer();
+    res.on('finish', () => {
+      const route = req.route?.path
+        ? String(req.route.path)
+        : res.statusCode === 404
+          ? 'unmatched'
+          : 'middleware';
+      end({ method: req.method, route, status: String(res.statusCode) });
+    });
+    next();
+  });
+
+  const routes = v1Routes({
+    db: deps.db,
+    bodyLimit: deps.bodyLimit,
+    onPublished: deps.onPublished,
+  });
+  let openapi: unknown;
+  mountOpsRoutes(app, {
+    metrics: deps.metrics,
+    readiness: deps.readiness ?? { postgres: () => deps.db.ping() },
+    openapi: () => (openapi ??= buildOpenApi(routes, { version: deps.version ?? '0.1.0' })),
+  });
+  const authenticate = createAuthenticator(deps.db, deps.logger, deps.auth);
+  for (const r of routes) mountRoute(app, r, authenticate, checkMediaType);
+
+  app.use(notFoundHandler);
+  app.use(problemHandler);
+  return app;
+}

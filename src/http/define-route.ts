@@ -1,0 +1,65 @@
+/**
+ * A route is declared once: method, path, scope, zod schemas for params/query, the response
+ * schemas per status, and a handler. `mountRoute` wires it into Express (auth → validation →
+ * handler) and `buildOpenApi` turns the same declarations into the OpenAPI document.
+ */
+import type { Express, Request, RequestHandler, Response } from 'express';
+import type { z } from 'zod';
+import type { ApiTokenRecord, Scope } from '../store/index.js';
+import type { Authenticator } from './authenticate.js';
+import { tokenOf } from './authenticate.js';
+
+type AnyObject = z.ZodObject<z.ZodRawShape>;
+
+export interface RouteContext<P, Q> {
+  params: P;
+  query: Q;
+  token: ApiTokenRecord;
+  req: Request;
+  res: Response;
+}
+
+export interface RouteResult {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface RouteSpec<P extends AnyObject = AnyObject, Q extends AnyObject = AnyObject> {
+  method: 'get' | 'post';
+  /** Express path (`/v1/guidelines/:id`); OpenAPI gets `{id}`. */
+  path: string;
+  operationId: string;
+  summary: string;
+  scope: Scope;
+  params?: P;
+  query?: Q;
+  /** Request body: accepted media types (checked → 415) and extra middleware (body parser). */
+  body?: { contentTypes: string[]; description: string; parse: RequestHandler };
+  responses: Record<number, { description: string; schema: z.ZodType }>;
+  handle(ctx: RouteContext<z.output<P>, z.output<Q>>): Promise<RouteResult>;
+}
+
+export function defineRoute<P extends AnyObject, Q extends AnyObject>(
+  spec: RouteSpec<P, Q>,
+): RouteSpec {
+  return spec as unknown as RouteSpec;
+}
+
+export function mountRoute(
+  app: Express,
+  spec: RouteSpec,
+  authenticate: Authenticator,
+  checkMediaType: (types: string[]) => RequestHandler,
+): void {
+  const chain: RequestHandler[] = [authenticate(spec.scope)];
+  if (spec.body) chain.push(checkMediaType(spec.body.contentTypes), spec.body.parse);
+  chain.push(async (req, res) => {
+    const params = spec.params ? spec.params.parse(req.params) : {};
+    const query = spec.query ? spec.query.parse(req.query) : {};
+    const result = await spec.handle({ params, query, token: tokenOf(req), req, res });
+    for (const [k, v] of Object.entries(result.headers ?? {})) res.setHeader(k, v);
+    res.status(result.status).json(result.body);
+  });
+  app[spec.method](spec.path, ...chain);
+}

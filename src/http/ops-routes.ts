@@ -1,0 +1,64 @@
+/**
+ * Operational endpoints, unauthenticated: /health (liveness, no I/O), /ready (each dependency
+ * pinged with a timeout, latency in ms, 503 when any is down), /metrics (Prometheus).
+ */
+import { performance } from 'node:perf_hooks';
+import type { Express } from 'express';
+import type { Metrics } from '../metrics.js';
+
+/** A dependency check: resolves when the dependency answers. */
+export type ReadinessCheck = () => Promise<unknown>;
+
+const round = (ms: number) => Math.round(ms * 100) / 100;
+
+async function probe(check: ReadinessCheck, timeoutMs: number) {
+  const start = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      check(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      }),
+    ]);
+    return { status: 'up' as const, latencyMs: round(performance.now() - start) };
+  } catch (err) {
+    return {
+      status: 'down' as const,
+      latencyMs: round(performance.now() - start),
+      error: (err as Error)?.message ?? String(err),
+    };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function mountOpsRoutes(
+  app: Express,
+  deps: {
+    metrics: Metrics;
+    readiness: Record<string, ReadinessCheck>;
+    readinessTimeoutMs?: number;
+    openapi: () => unknown;
+  },
+): void {
+  const started = performance.now();
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok', uptimeSeconds: Math.round((performance.now() - started) / 1000) });
+  });
+  app.get('/ready', async (_req, res) => {
+    const names = Object.keys(deps.readiness);
+    const results = await Promise.all(
+      names.map((n) => probe(deps.readiness[n]!, deps.readinessTimeoutMs ?? 2000)),
+    );
+    const checks = Object.fromEntries(names.map((n, i) => [n, results[i]!]));
+    const ok = results.every((r) => r.status === 'up');
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'unavailable', checks });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+  });
+  app.get('/openapi.json', (_req, res) => {
+    res.json(deps.openapi());
+  });
+}

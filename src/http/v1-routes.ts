@@ -1,0 +1,205 @@
+/**
+ * The /v1 API: publish a guideline version, read guidelines, versions, diffs and rules.
+ */
+import express from 'express';
+import { SteeringError } from '../errors.js';
+import { diffRules } from '../guidelines/index.js';
+import { publishGuideline, summarizeChangelog, type PublishOptions } from '../publish/index.js';
+import {
+  getGuideline,
+  getGuidelineVersion,
+  getRuleHistory,
+  listGuidelineVersions,
+  listGuidelines,
+  type Db,
+} from '../store/index.js';
+import * as S from './api-schemas.js';
+import { defineRoute, type RouteSpec } from './define-route.js';
+
+export interface V1Deps {
+  db: Db;
+  /** Max markdown body. Default '1mb'. */
+  bodyLimit?: string;
+  /** Runs inside the publishing transaction after a new version is stored (rollouts attach here). */
+  onPublished?: PublishOptions['onPublished'];
+}
+
+const MARKDOWN_TYPES = ['text/markdown', 'text/plain'];
+
+export function v1Routes(deps: V1Deps): RouteSpec[] {
+  const { db } = deps;
+  const notFound = (what: string) => new SteeringError('NOT_FOUND', `${what} not found`);
+
+  async function requireGuideline(id: string) {
+    const g = await getGuideline(db, id);
+    if (!g) throw notFound(`guideline "${id}"`);
+    return g;
+  }
+  async function requireVersion(id: string, version: string) {
+    const v = await getGuidelineVersion(db, id, version);
+    if (!v) {
+      await requireGuideline(id);
+      throw notFound(`version ${version} of guideline "${id}"`);
+    }
+    return v;
+  }
+
+  return [
+    defineRoute({
+      method: 'post',
+      path: '/v1/guidelines/:id/versions',
+      operationId: 'publishGuidelineVersion',
+      summary:
+        'Publish a guideline: compile the markdown, diff it against the latest version and store the next version',
+      scope: 'publish',
+      params: S.GuidelineParams,
+      body: {
+        contentTypes: MARKDOWN_TYPES,
+        description: 'The guideline document (markdown, UTF-8)',
+        parse: express.text({ type: MARKDOWN_TYPES, limit: deps.bodyLimit ?? '1mb' }),
+      },
+      responses: {
+        200: {
+          description: 'Content unchanged: the existing latest version',
+          schema: S.PublishResponse,
+        },
+        201: { description: 'A new version was stored', schema: S.PublishResponse },
+      },
+      async handle({ params, req, token }) {
+        const source = typeof req.body === 'string' ? req.body : '';
+        if (source.trim() === '')
+          throw new SteeringError(
+            'INVALID_INPUT',
+            'the request body must be the guideline markdown',
+          );
+        const r = await publishGuideline(
+          db,
+          {
+            source,
+            path: `${params.id}.md`,
+            defaultId: params.id,
+            expectedId: params.id,
+            publisher: `token:${token.name}`,
+          },
+          { onPublished: deps.onPublished },
+        );
+        return {
+          status: r.created ? 201 : 200,
+          headers: { Location: `/v1/guidelines/${r.guideline}/versions/${r.version}` },
+          body: {
+            guideline: r.guideline,
+            version: r.version,
+            previousVersion: r.previousVersion,
+            bump: r.bump,
+            created: r.created,
+            ruleCount: r.ruleCount,
+            summary: summarizeChangelog(r.changelog),
+            changelog: r.changelog,
+            warnings: r.warnings,
+          },
+        };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/guidelines',
+      operationId: 'listGuidelines',
+      summary: 'List guidelines with their latest version',
+      scope: 'read',
+      responses: { 200: { description: 'Guidelines', schema: S.GuidelineList } },
+      async handle() {
+        return { status: 200, body: { guidelines: await listGuidelines(db) } };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/guidelines/:id',
+      operationId: 'getGuideline',
+      summary: 'One guideline',
+      scope: 'read',
+      params: S.GuidelineParams,
+      responses: { 200: { description: 'The guideline', schema: S.Guideline } },
+      async handle({ params }) {
+        return { status: 200, body: await requireGuideline(params.id) };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/guidelines/:id/versions',
+      operationId: 'listGuidelineVersions',
+      summary: 'Versions of a guideline, newest first',
+      scope: 'read',
+      params: S.GuidelineParams,
+      query: S.ListVersionsQuery,
+      responses: { 200: { description: 'Versions', schema: S.GuidelineVersionList } },
+      async handle({ params, query }) {
+        await requireGuideline(params.id);
+        const versions = await listGuidelineVersions(db, params.id, query);
+        return { status: 200, body: { guideline: params.id, versions } };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/guidelines/:id/versions/:version',
+      operationId: 'getGuidelineVersion',
+      summary: 'One version with its rules, changelog and source',
+      scope: 'read',
+      params: S.VersionParams,
+      responses: { 200: { description: 'The version', schema: S.GuidelineVersion } },
+      async handle({ params }) {
+        return { status: 200, body: await requireVersion(params.id, params.version) };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/guidelines/:id/versions/:version/diff',
+      operationId: 'diffGuidelineVersions',
+      summary: 'Rule changes between two versions (default: from the version before)',
+      scope: 'read',
+      params: S.VersionParams,
+      query: S.DiffQuery,
+      responses: {
+        200: { description: 'The changelog from `from` to `version`', schema: S.VersionDiff },
+      },
+      async handle({ params, query }) {
+        const to = await requireVersion(params.id, params.version);
+        const fromVersion = query.from ?? to.previousVersion;
+        const from = fromVersion ? await requireVersion(params.id, fromVersion) : null;
+        const changelog = from ? diffRules(from.rules, to.rules) : to.changelog;
+        return {
+          status: 200,
+          body: {
+            guideline: params.id,
+            from: from?.version ?? null,
+            to: to.version,
+            summary: summarizeChangelog(changelog),
+            changelog,
+          },
+        };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/rules/:ruleId',
+      operationId: 'getRule',
+      summary: 'A rule as in the latest version containing it, and the versions it appears in',
+      scope: 'read',
+      params: S.RuleParams,
+      responses: { 200: { description: 'The rule', schema: S.RuleResponse } },
+      async handle({ params }) {
+        const history = await getRuleHistory(db, params.ruleId);
+        const latest = history[0];
+        if (!latest) throw notFound(`rule "${params.ruleId}"`);
+        return {
+          status: 200,
+          body: {
+            rule: latest.rule,
+            guideline: latest.guideline,
+            version: latest.version,
+            versions: history.map((h) => ({ version: h.version, hash: h.rule.hash })),
+          },
+        };
+      },
+    }),
+  ];
+}
