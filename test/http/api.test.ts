@@ -266,7 +266,7 @@ describe('HTTP API', () => {
     ];
     for (const [pending, status, code] of cases) {
       const res = await pending;
-      assert.equal(res.status, status, `${res.req.path}: ${JSON.stringify(res.body)}`);
+      assert.equal(res.status, status, `expected ${code}: ${JSON.stringify(res.body)}`);
       assert.equal(res.body.code, code);
       assert.match(String(res.headers['content-type']), /^application\/problem\+json/);
       assert.equal(res.body.status, status);
