@@ -12,6 +12,7 @@ import { hashRule, sha256 } from './hash-rule.js';
 import { assignRuleIds, slugify, statementSlug } from './make-rule-id.js';
 import { nameMetric } from './name-metric.js';
 import { parseMarkdown } from './parse-markdown.js';
+import { findAggregate } from './parse-threshold.js';
 import { readFrontmatter } from './read-frontmatter.js';
 import { findMojibake, repairMojibake } from './repair-mojibake.js';
 import type { Comparator, Diagnostic, GuidelineDocument, Rule, Threshold } from './schema.js';
@@ -139,7 +140,7 @@ function buildRule(guideline: string, c: Candidate, diagnostics: Diagnostic[]): 
       });
       return null;
     }
-    const aggregate = t.aggregate ?? t.aggregateFromSection;
+    const aggregate = t.aggregate ?? findAggregate(t.qualifier ?? '') ?? t.aggregateFromSection;
     threshold = {
       subject: repairMojibake(t.subject),
       ...(metric ? { metric } : {}),

@@ -7,3 +7,4 @@ export { compileGuideline, type CompileOptions, type CompileResult } from './com
 export { diffRules, maxBump, describe as describeThreshold } from './diff-rules.js';
 export { nextVersion, compareVersions } from './next-version.js';
 export { formatDiagnostic } from './format-diagnostic.js';
+export { renderSchemas } from './render-json-schemas.js';

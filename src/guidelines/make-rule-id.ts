@@ -6,13 +6,16 @@
  * them alone. When two rules would share an id, the colliding ids take the next heading up, then a
  * short hash of the statement. An author can pin an id with `<!-- steering-id: my-id -->`.
  */
-const STOP = new Set('a an the for all to of with and or on in by your our its at as from into is are be that this these those via per'.split(' '));
+const STOP = new Set(
+  'a an the for all to of with and or on in by your our its at as from into is are be that this these those via per must shall should may required recommended optional'.split(' '),
+);
 
 export function slugify(text: string, maxWords = 8): string {
   const words = text
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()
+    .replace(/['’]/g, '')
     .replace(/\s\([^)]*\)/g, ' ')
     .replace(/[^a-z0-9]+/g, ' ')
     .trim()

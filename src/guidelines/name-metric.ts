@@ -20,7 +20,7 @@ const MATCHERS: Matcher[] = [
   [/\bmemory\b/i, 'memory_utilization', 'percent'],
   [/\bresponse times?\b/i, 'response_time', 'time'],
   [/\bdatabase\b|\bquery performance\b|\bsql\b/i, 'query_time', 'time'],
-  [/\b(service calls?|external calls?|api calls?|upstream)\b/i, 'call_duration', 'time'],
+  [/\b(service calls?|external calls?|api calls?|upstream)\b|\bcalls? to\b/i, 'call_duration', 'time'],
   [/\blatency\b/i, 'latency', 'time'],
   [/\bcold start|startup\b/i, 'startup_time', 'time'],
 ];

@@ -1,0 +1,71 @@
+// End-to-end: the `steering` binary's rules, diff and lint commands, as a user runs them.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+
+const run = (...args: string[]) => {
+  const r = spawnSync(process.execPath, ['bin/steering.js', ...args], { encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+};
+const tmp = mkdtempSync(join(tmpdir(), 'steering-cli-'));
+
+test('rules --json prints the performance guideline document', () => {
+  const r = run('rules', 'guidelines/performance.md', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const doc = JSON.parse(r.stdout);
+  assert.equal(doc.id, 'performance');
+  assert.equal(doc.title, 'Performance Guidelines');
+  assert.ok(doc.rules.some((x: { id: string }) => x.id === 'performance.query-optimization.avoid-select'));
+  assert.match(r.stderr, /guidelines\/performance\.md:612:12: warning double-encoded/);
+});
+
+test('rules prints a readable table', () => {
+  const r = run('rules', 'guidelines/');
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /Performance Guidelines \(performance\): \d+ rules/);
+  assert.match(r.stdout, /performance\.api-response-times\.health-checks\s+MUST\s+threshold\s+Health checks p95 < 50 ms/);
+});
+
+test('diff on a copy with one tightened threshold reports exactly that change and MAJOR', () => {
+  const tightened = join(tmp, 'performance-next.md');
+  writeFileSync(tightened, readFileSync('guidelines/performance.md', 'utf8').replace('Health checks: < 50ms', 'Health checks: < 40ms'));
+  const r = run('diff', 'guidelines/performance.md', tightened, '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const c = JSON.parse(r.stdout);
+  assert.equal(c.bump, 'major');
+  assert.deepEqual(c.added, []);
+  assert.deepEqual(c.removed, []);
+  assert.deepEqual(c.changed.map((x: { id: string }) => x.id), ['performance.api-response-times.health-checks']);
+  const text = run('diff', 'guidelines/performance.md', tightened);
+  assert.match(text.stdout, /Bump: MAJOR/);
+  assert.match(text.stdout, /threshold tightened: p95 < 50 ms → p95 < 40 ms/);
+});
+
+test('lint: exit 0 clean, 1 on problems, 2 on usage errors; one-line positioned errors', () => {
+  assert.equal(run('lint', 'guidelines/').code, 0);
+  const broken = join(tmp, 'broken.md');
+  writeFileSync(broken, '---\nid: [unclosed\n---\n# T\n\n- Use timeouts\n');
+  const bad = run('lint', broken);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stdout, new RegExp(`${broken.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+: error frontmatter-invalid`));
+  assert.doesNotMatch(bad.stdout + bad.stderr, /\n\s+at /, 'no stack trace');
+  const missing = run('lint', join(tmp, 'nope.md'));
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /nope\.md: no such file or directory/);
+  assert.equal(run('lint').code, 2);
+  assert.equal(run('lint', 'guidelines/', '--max-warnings', '0').code, 1);
+});
+
+test('non-UTF-8 and empty files are errors with a position', () => {
+  const latin1 = join(tmp, 'latin1.md');
+  writeFileSync(latin1, Buffer.from('# T\n\n- Use caf\xe9 timeouts\n', 'latin1'));
+  const r = run('rules', latin1);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /latin1\.md:3:10: error not-utf8/);
+  const empty = join(tmp, 'empty.md');
+  writeFileSync(empty, '');
+  assert.match(run('rules', empty).stderr, /empty\.md:1:1: error empty/);
+});
