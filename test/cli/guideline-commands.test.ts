@@ -18,7 +18,9 @@ test('rules --json prints the performance guideline document', () => {
   const doc = JSON.parse(r.stdout);
   assert.equal(doc.id, 'performance');
   assert.equal(doc.title, 'Performance Guidelines');
-  assert.ok(doc.rules.some((x: { id: string }) => x.id === 'performance.query-optimization.avoid-select'));
+  assert.ok(
+    doc.rules.some((x: { id: string }) => x.id === 'performance.query-optimization.avoid-select'),
+  );
   assert.match(r.stderr, /guidelines\/performance\.md:612:12: warning double-encoded/);
 });
 
@@ -26,19 +28,31 @@ test('rules prints a readable table', () => {
   const r = run('rules', 'guidelines/');
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /Performance Guidelines \(performance\): \d+ rules/);
-  assert.match(r.stdout, /performance\.api-response-times\.health-checks\s+MUST\s+threshold\s+Health checks p95 < 50 ms/);
+  assert.match(
+    r.stdout,
+    /performance\.api-response-times\.health-checks\s+MUST\s+threshold\s+Health checks p95 < 50 ms/,
+  );
 });
 
 test('diff on a copy with one tightened threshold reports exactly that change and MAJOR', () => {
   const tightened = join(tmp, 'performance-next.md');
-  writeFileSync(tightened, readFileSync('guidelines/performance.md', 'utf8').replace('Health checks: < 50ms', 'Health checks: < 40ms'));
+  writeFileSync(
+    tightened,
+    readFileSync('guidelines/performance.md', 'utf8').replace(
+      'Health checks: < 50ms',
+      'Health checks: < 40ms',
+    ),
+  );
   const r = run('diff', 'guidelines/performance.md', tightened, '--json');
   assert.equal(r.code, 0, r.stderr);
   const c = JSON.parse(r.stdout);
   assert.equal(c.bump, 'major');
   assert.deepEqual(c.added, []);
   assert.deepEqual(c.removed, []);
-  assert.deepEqual(c.changed.map((x: { id: string }) => x.id), ['performance.api-response-times.health-checks']);
+  assert.deepEqual(
+    c.changed.map((x: { id: string }) => x.id),
+    ['performance.api-response-times.health-checks'],
+  );
   const text = run('diff', 'guidelines/performance.md', tightened);
   assert.match(text.stdout, /Bump: MAJOR/);
   assert.match(text.stdout, /threshold tightened: p95 < 50 ms → p95 < 40 ms/);
@@ -50,7 +64,12 @@ test('lint: exit 0 clean, 1 on problems, 2 on usage errors; one-line positioned 
   writeFileSync(broken, '---\nid: [unclosed\n---\n# T\n\n- Use timeouts\n');
   const bad = run('lint', broken);
   assert.equal(bad.code, 1);
-  assert.match(bad.stdout, new RegExp(`${broken.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+: error frontmatter-invalid`));
+  assert.match(
+    bad.stdout,
+    new RegExp(
+      `${broken.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+: error frontmatter-invalid`,
+    ),
+  );
   assert.doesNotMatch(bad.stdout + bad.stderr, /\n\s+at /, 'no stack trace');
   const missing = run('lint', join(tmp, 'nope.md'));
   assert.equal(missing.code, 2);
