@@ -7,6 +7,11 @@ import { runCli } from './run-cli.js';
 import { registerRules } from './commands/rules.js';
 import { registerDiff } from './commands/diff.js';
 import { registerLint } from './commands/lint.js';
+import { registerServe } from './commands/serve.js';
+import { registerWorker } from './commands/worker.js';
+import { registerMigrate } from './commands/migrate.js';
+import { registerPublish } from './commands/publish.js';
+import { registerToken } from './commands/token.js';
 
 const program = new Command();
 program
@@ -20,6 +25,13 @@ program
 registerRules(program);
 registerDiff(program);
 registerLint(program);
+
+// Service: database, API, publishing
+registerServe(program);
+registerWorker(program);
+registerMigrate(program);
+registerPublish(program);
+registerToken(program);
 
 // eslint-disable-next-line no-restricted-properties -- debug switch for stack traces, read before config exists
 await runCli(program, process.argv, process.env.STEERING_DEBUG === '1');

@@ -1,0 +1,98 @@
+/**
+ * `steering publish [file|dir] [--dry-run] [--json]`: compiles each guideline, diffs it against the
+ * latest stored version and stores the next version (unchanged documents create nothing). Every
+ * document is compiled first: if any has errors, they are printed as file:line:column lines and
+ * nothing is published.
+ */
+import { userInfo } from 'node:os';
+import type { Command } from 'commander';
+import { loadConfig } from '../../config.js';
+import { createLogger } from '../../log.js';
+import { publishGuideline, summarizeChangelog, type PublishResult } from '../../publish/index.js';
+import { openDatabase } from '../../store/index.js';
+import { formatChangelog } from '../format-changelog.js';
+import { loadGuidelines, reportDiagnostics } from '../load-guidelines.js';
+import { CliExit } from '../run-cli.js';
+
+interface PublishCliOptions {
+  dryRun?: boolean;
+  json?: boolean;
+  changelog?: boolean;
+  publisher?: string;
+}
+
+function describe(r: PublishResult): string {
+  const head = r.dryRun
+    ? r.record && r.bump === 'none'
+      ? `${r.guideline}: unchanged at ${r.version} (dry run)`
+      : `${r.guideline}: would store ${r.version} (bump ${r.bump}${r.previousVersion ? ` from ${r.previousVersion}` : ''}) (dry run)`
+    : r.created
+      ? `${r.guideline}: stored ${r.version} (bump ${r.bump}${r.previousVersion ? ` from ${r.previousVersion}` : ', first version'})`
+      : `${r.guideline}: unchanged at ${r.version} (nothing stored)`;
+  return r.bump === 'none' ? head : `${head}\n  ${summarizeChangelog(r.changelog)}`;
+}
+
+export function registerPublish(program: Command): void {
+  program
+    .command('publish')
+    .description(
+      'store new guideline versions (compile, diff against the latest, bump); unchanged documents create nothing',
+    )
+    .argument(
+      '[path]',
+      'a guideline .md file or a directory of them (default: STEERING_GUIDELINES_DIR)',
+    )
+    .option('--dry-run', 'show what would be stored; write nothing')
+    .option('--json', 'print the results as JSON')
+    .option('--changelog', 'print the full changelog of each guideline')
+    .option('--publisher <name>', 'recorded as the publisher (default: cli:<user>)')
+    .action(async (path: string | undefined, opts: PublishCliOptions) => {
+      const config = loadConfig();
+      const loaded = loadGuidelines(path ?? config.guidelinesDir);
+      const { errors } = reportDiagnostics(loaded);
+      if (errors > 0) {
+        process.stderr.write(
+          `nothing published: ${errors} error(s) in ${loaded.filter((g) => !g.ok).length} document(s)\n`,
+        );
+        throw new CliExit(1);
+      }
+      const logger = createLogger({ level: 'warn', destination: process.stderr });
+      const db = await openDatabase(config, { logger });
+      if (!opts.json) process.stderr.write(`database: ${db.description}\n`);
+      const publisher = opts.publisher ?? `cli:${userInfo().username}`;
+      const results: PublishResult[] = [];
+      try {
+        for (const g of loaded) {
+          results.push(
+            await publishGuideline(
+              db,
+              { source: g.source, path: g.path, publisher },
+              { dryRun: opts.dryRun },
+            ),
+          );
+        }
+      } finally {
+        await db.close();
+      }
+      if (opts.json) {
+        const out = results.map((r) => ({
+          guideline: r.guideline,
+          version: r.version,
+          previousVersion: r.previousVersion,
+          bump: r.bump,
+          created: r.created,
+          dryRun: r.dryRun,
+          ruleCount: r.ruleCount,
+          summary: summarizeChangelog(r.changelog),
+          changelog: r.changelog,
+        }));
+        process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+        return;
+      }
+      for (const r of results) {
+        process.stdout.write(`${describe(r)}\n`);
+        if (opts.changelog && r.bump !== 'none')
+          process.stdout.write(`${formatChangelog(r.changelog)}\n`);
+      }
+    });
+}

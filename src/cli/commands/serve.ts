@@ -1,0 +1,90 @@
+/**
+ * `steering serve`: the HTTP API. With no DATABASE_URL it runs on the embedded database and says
+ * so in its first log line. On SIGTERM/SIGINT: HTTP server, then workers, then the database pool
+ * and Redis (see http/start-server.ts).
+ */
+import type { Command } from 'commander';
+import { Redis } from 'ioredis';
+import { loadConfig } from '../../config.js';
+import { createLogger } from '../../log.js';
+import { createMetrics, registerPoolMetrics } from '../../metrics.js';
+import { createApp, createShutdown, startServer, type Closable } from '../../http/index.js';
+import { openDatabase } from '../../store/index.js';
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('start the HTTP API (embedded database when DATABASE_URL is unset)')
+    .option('--port <port>', 'override PORT', (v) => Number.parseInt(v, 10))
+    .option('--host <host>', 'override HOST')
+    .option(
+      '--migrate',
+      'apply pending migrations before starting (always done for the embedded database)',
+    )
+    .action(async (opts: { port?: number; host?: string; migrate?: boolean }) => {
+      const config = loadConfig();
+      const logger = createLogger({ level: config.logLevel });
+      if (config.database.url)
+        logger.info({ database: 'postgres' }, 'using PostgreSQL from DATABASE_URL');
+      else {
+        logger.info(
+          { database: 'embedded', dataDir: `${config.database.dataDir}/pglite` },
+          `using the embedded database (PGlite) in ${config.database.dataDir}/pglite because DATABASE_URL is not set`,
+        );
+      }
+      const db = await openDatabase(config, {
+        logger: logger.child({ component: 'store' }),
+        migrate: opts.migrate || undefined,
+      });
+
+      const redis = new Redis(config.redis.url, {
+        lazyConnect: true,
+        maxRetriesPerRequest: 1,
+        enableOfflineQueue: false,
+      });
+      let lastRedisError = 0;
+      redis.on('error', (err: Error) => {
+        if (Date.now() - lastRedisError < 30_000) return;
+        lastRedisError = Date.now();
+        logger.warn(
+          { err: { message: err.message } },
+          'Redis unavailable (readiness reports it; retrying)',
+        );
+      });
+      redis.connect().catch(() => undefined); // reconnects on its own; /ready shows the state
+
+      const metrics = createMetrics();
+      registerPoolMetrics(metrics, () => db.stats());
+      const app = createApp({
+        db,
+        logger,
+        metrics,
+        readiness: { postgres: () => db.ping(), redis: () => redis.ping() },
+      });
+      const server = await startServer(app, {
+        port: opts.port ?? config.http.port,
+        host: opts.host ?? config.http.host,
+      });
+      logger.info({ url: server.url, database: db.description }, 'steering is listening');
+
+      // The jobs room registers its in-process workers here (closed after HTTP, before the pool).
+      const workers: Closable[] = [];
+      const shutdown = createShutdown({
+        server,
+        workers,
+        resources: [
+          { name: 'database', close: () => db.close() },
+          {
+            name: 'redis',
+            close: async () => (redis.status === 'ready' ? redis.quit() : redis.disconnect()),
+          },
+        ],
+        logger,
+      });
+      await new Promise<void>((resolve) => {
+        const stop = (signal: string) => void shutdown(signal).then(resolve);
+        process.once('SIGTERM', () => stop('SIGTERM'));
+        process.once('SIGINT', () => stop('SIGINT'));
+      });
+    });
+}
