@@ -83,7 +83,10 @@ export function buildOctokit(o: BuildOctokitOptions): SteeringOctokit {
           auth: {
             appId: o.auth.appId,
             privateKey: o.auth.privateKey,
-            installationId: o.auth.installationId,
+            // auth-app refuses an explicit undefined: the App-level client omits the key.
+            ...(o.auth.installationId === undefined
+              ? {}
+              : { installationId: o.auth.installationId }),
           },
         }
       : o.auth.kind === 'token'
