@@ -106,10 +106,12 @@ export function buildOpenApi(routes: readonly RouteSpec[], info: { version: stri
     const path = r.path.replace(/:([A-Za-z]+)/g, '{$1}');
     const responses: JsonObject = {};
     for (const [status, res] of Object.entries(r.responses)) {
-      responses[status] = {
-        description: res.description,
-        content: { 'application/json': { schema: ref(res.schema) } },
-      };
+      responses[status] = res.schema
+        ? {
+            description: res.description,
+            content: { 'application/json': { schema: ref(res.schema) } },
+          }
+        : { description: res.description };
     }
     Object.assign(responses, {
       400: problem('Invalid input'),

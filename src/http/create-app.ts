@@ -52,6 +52,7 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  app.set('etag', false); // hashing every body costs CPU; immutable records set their own ETag
 
   app.use(
     pinoHttp({

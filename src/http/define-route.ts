@@ -21,7 +21,10 @@ export interface RouteContext<P, Q> {
 
 export interface RouteResult {
   status: number;
-  body: unknown;
+  /** Serialised with res.json, unless `json` is given. */
+  body?: unknown;
+  /** An already serialised JSON body (immutable records cache their serialisation). */
+  json?: string;
   headers?: Record<string, string>;
 }
 
@@ -36,7 +39,7 @@ export interface RouteSpec<P extends AnyObject = AnyObject, Q extends AnyObject 
   query?: Q;
   /** Request body: accepted media types (checked → 415) and extra middleware (body parser). */
   body?: { contentTypes: string[]; description: string; parse: RequestHandler };
-  responses: Record<number, { description: string; schema: z.ZodType }>;
+  responses: Record<number, { description: string; schema?: z.ZodType }>;
   handle(ctx: RouteContext<z.output<P>, z.output<Q>>): Promise<RouteResult>;
 }
 
@@ -59,7 +62,10 @@ export function mountRoute(
     const query = spec.query ? spec.query.parse(req.query) : {};
     const result = await spec.handle({ params, query, token: tokenOf(req), req, res });
     for (const [k, v] of Object.entries(result.headers ?? {})) res.setHeader(k, v);
-    res.status(result.status).json(result.body);
+    res.status(result.status);
+    if (result.status === 304) res.end();
+    else if (result.json !== undefined) res.type('application/json').send(result.json);
+    else res.json(result.body);
   });
   app[spec.method](spec.path, ...chain);
 }

@@ -25,6 +25,7 @@ export interface V1Deps {
 }
 
 const MARKDOWN_TYPES = ['text/markdown', 'text/plain'];
+const VERSION_CACHE_SIZE = 256;
 
 export function v1Routes(deps: V1Deps): RouteSpec[] {
   const { db } = deps;
@@ -35,6 +36,22 @@ export function v1Routes(deps: V1Deps): RouteSpec[] {
     if (!g) throw notFound(`guideline "${id}"`);
     return g;
   }
+  // Stored versions never change, so their serialised form is cached (bounded, oldest evicted).
+  const serialised = new Map<string, { json: string; etag: string }>();
+  async function serialisedVersion(id: string, version: string) {
+    const key = `${id}@${version}`;
+    const hit = serialised.get(key);
+    if (hit) return hit;
+    const v = await requireVersion(id, version);
+    const entry = {
+      json: JSON.stringify(v),
+      etag: `"${id}@${version}-${v.sourceSha256.slice(0, 16)}"`,
+    };
+    if (serialised.size >= VERSION_CACHE_SIZE) serialised.delete(serialised.keys().next().value!);
+    serialised.set(key, entry);
+    return entry;
+  }
+
   async function requireVersion(id: string, version: string) {
     const v = await getGuidelineVersion(db, id, version);
     if (!v) {
@@ -145,9 +162,18 @@ export function v1Routes(deps: V1Deps): RouteSpec[] {
       summary: 'One version with its rules, changelog and source',
       scope: 'read',
       params: S.VersionParams,
-      responses: { 200: { description: 'The version', schema: S.GuidelineVersion } },
-      async handle({ params }) {
-        return { status: 200, body: await requireVersion(params.id, params.version) };
+      responses: {
+        200: {
+          description: 'The version (immutable; ETag and Cache-Control set)',
+          schema: S.GuidelineVersion,
+        },
+        304: { description: 'Not modified (If-None-Match matched the ETag)' },
+      },
+      async handle({ params, req }) {
+        const v = await serialisedVersion(params.id, params.version);
+        const headers = { ETag: v.etag, 'Cache-Control': 'private, max-age=86400, immutable' };
+        if (req.get('if-none-match') === v.etag) return { status: 304, headers };
+        return { status: 200, json: v.json, headers };
       },
     }),
     defineRoute({

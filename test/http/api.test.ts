@@ -124,6 +124,13 @@ describe('HTTP API', () => {
       auth('read'),
     );
     assert.ok(version.body.rules.some((r: { id: string }) => r.id === RULE));
+    const etag = String(version.headers.etag);
+    assert.match(etag, /^"performance@1\.0\.0-[0-9a-f]{16}"$/);
+    const cached = await request(ctx.app)
+      .get('/v1/guidelines/performance/versions/1.0.0')
+      .set(auth('read'))
+      .set('If-None-Match', etag);
+    assert.equal(cached.status, 304);
     const diff = await call(
       'get',
       '/v1/guidelines/performance/versions/2.0.0/diff',
