@@ -37,9 +37,13 @@ export async function startServer(
     close(graceMs = 10_000) {
       return new Promise<void>((resolve, reject) => {
         const force = setTimeout(() => server.closeAllConnections(), graceMs);
+        // Keep-alive sockets become idle once their in-flight response is sent: close them as they do.
+        const sweep = setInterval(() => server.closeIdleConnections(), 50);
         force.unref();
+        sweep.unref();
         server.close((err) => {
           clearTimeout(force);
+          clearInterval(sweep);
           if (err && (err as NodeJS.ErrnoException).code !== 'ERR_SERVER_NOT_RUNNING') reject(err);
           else resolve();
         });
