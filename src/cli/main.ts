@@ -7,6 +7,7 @@ import { runCli } from './run-cli.js';
 import { registerRules } from './commands/rules.js';
 import { registerDiff } from './commands/diff.js';
 import { registerLint } from './commands/lint.js';
+import { registerScan } from './commands/scan.js';
 import { registerServe } from './commands/serve.js';
 import { registerWorker } from './commands/worker.js';
 import { registerMigrate } from './commands/migrate.js';
@@ -25,6 +26,7 @@ program
 registerRules(program);
 registerDiff(program);
 registerLint(program);
+registerScan(program);
 
 // Service: database, API, publishing
 registerServe(program);

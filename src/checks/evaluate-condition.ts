@@ -1,0 +1,94 @@
+/** `applies-when` conditions, decided against the detected stack and the snapshot. */
+import type { Condition } from './check-schema.js';
+import { asList } from './check-schema.js';
+import type { EvalContext } from './context.js';
+import { globMatcher } from './match-glob.js';
+import { isIgnoredPath, isTestPath } from './classify-path.js';
+
+export interface ConditionOutcome {
+  holds: boolean;
+  /** Why it does not hold, in words ("needs framework fastapi; detected: spring-boot"). */
+  reason: string;
+}
+
+const LANGUAGE_ALIASES: Record<string, string> = {
+  javascript: 'node',
+  js: 'node',
+  ts: 'typescript',
+  kotlin: 'java',
+};
+
+export function evaluateCondition(cond: Condition, ctx: EvalContext): ConditionOutcome {
+  const stack = ctx.stack;
+  const list = (s: Set<string>) => (s.size ? [...s].sort().join(', ') : 'none');
+  if (cond.language) {
+    const want = asList(cond.language).map(
+      (l) => LANGUAGE_ALIASES[l.toLowerCase()] ?? l.toLowerCase(),
+    );
+    if (!want.some((l) => stack.languages.has(l))) {
+      return {
+        holds: false,
+        reason: `applies to ${want.join(' or ')}; languages detected: ${list(stack.languages)}`,
+      };
+    }
+  }
+  if (cond.framework) {
+    const want = asList(cond.framework).map((f) => f.toLowerCase());
+    if (!want.some((f) => stack.frameworks.has(f))) {
+      return {
+        holds: false,
+        reason: `applies to ${want.join(' or ')}; frameworks detected: ${list(stack.frameworks)}`,
+      };
+    }
+  }
+  if (cond.dependency) {
+    const want = asList(cond.dependency).map((d) => d.toLowerCase());
+    if (!want.some((d) => stack.dependencies.has(d))) {
+      return {
+        holds: false,
+        reason: `applies when a build file declares ${want.join(' or ')}; none does`,
+      };
+    }
+  }
+  if (cond.fileExists) {
+    const globs = asList(cond.fileExists);
+    const m = globMatcher(globs);
+    if (!ctx.snapshot.paths.some((p) => !isIgnoredPath(p) && !isTestPath(p) && m(p))) {
+      return { holds: false, reason: `applies when a file matches ${globs.join(', ')}; none does` };
+    }
+  }
+  if (cond.contains) {
+    const re = new RegExp(cond.contains.pattern, cond.contains.flags ?? '');
+    const files = ctx.select({ files: cond.contains.files });
+    if (!files.some((p) => re.test(ctx.readCode(p) ?? ''))) {
+      return {
+        holds: false,
+        reason: `applies when ${asList(cond.contains.files).join(', ')} contain /${cond.contains.pattern}/; none does`,
+      };
+    }
+  }
+  if (cond.not) {
+    const inner = evaluateCondition(cond.not, ctx);
+    if (inner.holds)
+      return { holds: false, reason: `does not apply: ${describeCondition(cond.not)} holds` };
+  }
+  if (cond.anyOf) {
+    const outcomes = cond.anyOf.map((c) => evaluateCondition(c, ctx));
+    if (!outcomes.some((o) => o.holds))
+      return { holds: false, reason: outcomes.map((o) => o.reason).join('; ') };
+  }
+  return { holds: true, reason: '' };
+}
+
+export function describeCondition(cond: Condition): string {
+  const parts: string[] = [];
+  if (cond.language) parts.push(`language ${asList(cond.language).join('|')}`);
+  if (cond.framework) parts.push(`framework ${asList(cond.framework).join('|')}`);
+  if (cond.dependency) parts.push(`dependency ${asList(cond.dependency).join('|')}`);
+  if (cond.fileExists) parts.push(`file ${asList(cond.fileExists).join('|')}`);
+  if (cond.contains)
+    parts.push(`${asList(cond.contains.files).join('|')} containing /${cond.contains.pattern}/`);
+  if (cond.not) parts.push(`not (${describeCondition(cond.not)})`);
+  if (cond.anyOf) parts.push(`any of (${cond.anyOf.map(describeCondition).join('; ')})`);
+  return parts.join(' and ');
+}

@@ -1,0 +1,188 @@
+/**
+ * `json-yaml-path`: select documents (every document of every matching JSON/YAML/properties file,
+ * or those whose `where` paths equal the given values) and assert on the values at paths. Helm
+ * templates are neutralised first and `.Values` references resolved from the chart's values.yaml;
+ * a value that stays templated makes the check `unchecked`, never a guess.
+ */
+import type { Assertion, LeafCheck } from './check-schema.js';
+import { asList } from './check-schema.js';
+import type { EvalContext } from './context.js';
+import type { Evidence } from './types.js';
+import { neutralizeHelm, type ValuesLookup } from './neutralize-helm.js';
+import { parsePath, resolvePath } from './resolve-path.js';
+import type { Tree } from './parse-structured.js';
+import { snippetOf } from './find-matches.js';
+import { globText, plural, type Outcome } from './check-outcome.js';
+
+type JsonYamlPath = Extract<LeafCheck, { type: 'json-yaml-path' }>;
+
+interface Doc {
+  path: string;
+  text: string;
+  tree: Tree;
+}
+
+export function evaluateJsonYamlPath(check: JsonYamlPath, ctx: EvalContext): Outcome {
+  const where = Object.entries(check.where ?? {});
+  const files = ctx.select(check);
+  const docs: Doc[] = [];
+  const parseErrors: Evidence[] = [];
+  for (const path of files) {
+    const raw = ctx.read(path);
+    if (raw === undefined) continue;
+    // Cheap pre-filter: a document with kind HorizontalPodAutoscaler names it somewhere.
+    if (where.some(([, v]) => typeof v === 'string' && !raw.includes(v))) continue;
+    const text = raw.includes('{{') ? neutralizeHelm(raw, valuesLookup(path, ctx)) : raw;
+    const parsed = ctx.parse(path, text, `${path}\u0000helm`);
+    for (const e of parsed.errors)
+      parseErrors.push({ path, ...e.pos, snippet: snippetOf(raw, e.pos.line), note: e.message });
+    for (const tree of parsed.documents) {
+      if (
+        where.every(([p, v]) =>
+          resolvePath(tree, parsePath(p)).some(
+            (n) => n.kind === 'scalar' && String(n.value) === String(v),
+          ),
+        )
+      ) {
+        docs.push({ path, text: raw, tree });
+      }
+    }
+  }
+
+  const selection = where.length
+    ? `documents with ${where.map(([k, v]) => `${k}=${v}`).join(', ')}`
+    : 'documents';
+  if (docs.length === 0) {
+    if (parseErrors.length > 0) {
+      return {
+        status: 'error',
+        message: `no ${selection} could be read from files matching ${globText(check.files)}: ${plural(parseErrors.length, 'parse error')}`,
+        evidence: parseErrors.slice(0, 5),
+      };
+    }
+    const status = check.ifNone ?? 'fail';
+    return {
+      status,
+      message: `looked for ${selection} in ${plural(files.length, 'file')} matching ${globText(check.files)}; none found`,
+      evidence: [],
+    };
+  }
+
+  // With `where`, each selected document must satisfy every assertion; without, the values of all
+  // documents are pooled (application.yml + application-prod.yml are one configuration).
+  const groups = where.length ? docs.map((d) => [d]) : [docs];
+  const failures: Evidence[] = [];
+  const unresolved: Evidence[] = [];
+  const passed: Evidence[] = [];
+  for (const group of groups) {
+    for (const a of check.assert) {
+      const values = group.flatMap((d) =>
+        asList(a.path).flatMap((p) =>
+          resolvePath(d.tree, parsePath(p)).map((node) => ({ d, node })),
+        ),
+      );
+      const first = group[0] as Doc;
+      if (
+        values.length === 0 ||
+        values.every(
+          ({ node }) => node.kind === 'scalar' && node.value === null && !node.unresolved,
+        )
+      ) {
+        failures.push({
+          path: first.path,
+          line: first.tree.pos.line,
+          column: first.tree.pos.column,
+          snippet: snippetOf(first.text, first.tree.pos.line),
+          note: `${asList(a.path).join(' or ')} not set`,
+        });
+        continue;
+      }
+      for (const { d, node } of values) {
+        const ev = {
+          path: d.path,
+          line: node.pos.line,
+          column: node.pos.column,
+          snippet: snippetOf(d.text, node.pos.line),
+        };
+        if (node.kind === 'scalar' && node.unresolved) {
+          unresolved.push({
+            ...ev,
+            note: `${asList(a.path)[0]} is templated (${node.unresolved}) and could not be resolved`,
+          });
+        } else if (!holds(a, node)) {
+          failures.push({
+            ...ev,
+            note: `${asList(a.path)[0]} is ${show(node)}; expected ${a.comparator} ${a.value ?? ''}`.trim(),
+          });
+        } else passed.push(ev);
+      }
+    }
+  }
+  const checked = `${plural(docs.length, 'document')} (${selection})`;
+  if (failures.length > 0) {
+    return {
+      status: 'fail',
+      message: `${plural(failures.length, 'assertion')} failed in ${checked}: ${failures[0]?.note}`,
+      evidence: failures,
+    };
+  }
+  if (unresolved.length > 0)
+    return {
+      status: 'unchecked',
+      message: unresolved[0]?.note ?? 'templated value',
+      evidence: unresolved,
+    };
+  const what = check.assert
+    .map((a) => `${asList(a.path)[0]} ${a.comparator} ${a.value ?? ''}`.trim())
+    .join(', ');
+  return { status: 'pass', message: `${what} holds in ${checked}`, evidence: passed.slice(0, 5) };
+}
+
+function show(node: Tree): string {
+  return node.kind === 'scalar' ? JSON.stringify(node.value) : `a ${node.kind}`;
+}
+
+function holds(a: Assertion, node: Tree): boolean {
+  if (a.comparator === 'exists') return !(node.kind === 'scalar' && node.value === null);
+  if (node.kind !== 'scalar') return false;
+  const v = node.value;
+  if (a.comparator === 'matches') return new RegExp(String(a.value)).test(String(v));
+  if (a.comparator === '=') return String(v) === String(a.value);
+  if (a.comparator === '!=') return String(v) !== String(a.value);
+  const x = typeof v === 'number' ? v : Number(String(v).replace(/%$/, ''));
+  const y = Number(a.value);
+  if (!Number.isFinite(x) || !Number.isFinite(y)) return false;
+  switch (a.comparator) {
+    case '<':
+      return x < y;
+    case '<=':
+      return x <= y;
+    case '>':
+      return x > y;
+    case '>=':
+      return x >= y;
+  }
+}
+
+/** `.Values` lookup from the values.yaml beside the nearest Chart.yaml above a template. */
+function valuesLookup(path: string, ctx: EvalContext): ValuesLookup | undefined {
+  const parts = path.split('/');
+  for (let i = parts.length - 1; i >= 0; i--) {
+    const dir = parts.slice(0, i).join('/');
+    const prefix = dir ? `${dir}/` : '';
+    if (!ctx.has(`${prefix}Chart.yaml`)) continue;
+    const valuesPath = `${prefix}values.yaml`;
+    const text = ctx.read(valuesPath);
+    if (text === undefined) return undefined;
+    const values = ctx.parse(valuesPath, text).documents[0];
+    if (!values) return undefined;
+    return (keys) => {
+      const hit = resolvePath(
+        values,
+        keys.map((name) => ({ kind: 'name' as const, name })),
+      )[0];
+      return hit?.kind === 'scalar' ? hit.value : undefined;
+    };
+  }
+  return undefined;
+}

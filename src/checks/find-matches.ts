@@ -1,0 +1,137 @@
+/**
+ * Regex hits in a file's text, as evidence with 1-based line and column. Comments can be blanked
+ * first (same length, so positions hold) so that commented-out code neither passes nor fails.
+ */
+import type { Evidence } from './types.js';
+
+export interface Hit extends Evidence {
+  /** The matched text. */
+  match: string;
+}
+
+/** Line start offsets, for offset → line/column. */
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  return starts;
+}
+
+export function positionOf(
+  starts: readonly number[],
+  offset: number,
+): { line: number; column: number } {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if ((starts[mid] as number) <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return { line: lo + 1, column: offset - (starts[lo] as number) + 1 };
+}
+
+export function snippetOf(text: string, line: number): string {
+  const l = text.split('\n', line)[line - 1] ?? '';
+  const t = l.trim();
+  return t.length > 200 ? `${t.slice(0, 197)}...` : t;
+}
+
+export function findMatches(
+  path: string,
+  text: string,
+  re: RegExp,
+  ignoreIf?: RegExp,
+  limit = 50,
+): Hit[] {
+  const hits: Hit[] = [];
+  let starts: number[] | undefined;
+  const lines = text.split('\n');
+  re.lastIndex = 0;
+  for (const m of text.matchAll(re)) {
+    if (ignoreIf && ignoreIf.test(m[0])) continue;
+    starts ??= lineStarts(text);
+    const pos = positionOf(starts, m.index);
+    const raw = (lines[pos.line - 1] ?? '').trim();
+    hits.push({
+      path,
+      ...pos,
+      snippet: raw.length > 200 ? `${raw.slice(0, 197)}...` : raw,
+      match: m[0],
+    });
+    if (hits.length >= limit) break;
+  }
+  return hits;
+}
+
+type CommentStyle = { line: string[]; block?: [string, string] };
+
+function styleFor(path: string): CommentStyle | undefined {
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  const ext = name.includes('.') ? name.slice(name.lastIndexOf('.') + 1).toLowerCase() : name;
+  if (
+    [
+      'py',
+      'yml',
+      'yaml',
+      'sh',
+      'bash',
+      'properties',
+      'toml',
+      'cfg',
+      'conf',
+      'env',
+      'txt',
+      'options',
+    ].includes(ext)
+  ) {
+    return { line: ['#'] };
+  }
+  if (ext === 'Dockerfile' || name.startsWith('Dockerfile')) return { line: ['#'] };
+  if (
+    [
+      'java',
+      'kt',
+      'kts',
+      'groovy',
+      'gradle',
+      'scala',
+      'js',
+      'jsx',
+      'ts',
+      'tsx',
+      'mjs',
+      'cjs',
+      'go',
+    ].includes(ext)
+  ) {
+    return { line: ['//'], block: ['/*', '*/'] };
+  }
+  if (ext === 'sql') return { line: ['--'], block: ['/*', '*/'] };
+  if (['xml', 'jmx', 'html'].includes(ext)) return { line: [], block: ['<!--', '-->'] };
+  return undefined;
+}
+
+/**
+ * Blanks full-line comments and block comments with spaces, keeping newlines and offsets. Trailing
+ * comments after code are left alone: telling `#` in a string from a comment needs a real lexer.
+ */
+export function blankComments(path: string, text: string): string {
+  const style = styleFor(path);
+  if (!style) return text;
+  let out = text;
+  if (style.block) {
+    const [open, close] = style.block;
+    // Only blocks that open a line: `/*` inside a string ("src/**/*.ts") must not swallow code.
+    const block = new RegExp(`^([ \\t]*)${escape(open)}[\\s\\S]*?${escape(close)}`, 'gm');
+    out = out.replace(block, (c) => c.replace(/[^\n]/g, ' '));
+  }
+  if (style.line.length > 0) {
+    const alt = style.line.map(escape).join('|');
+    out = out.replace(new RegExp(`^([ \\t]*)(?:${alt}).*$`, 'gm'), (c) => c.replace(/[^\n]/g, ' '));
+  }
+  return out;
+}
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}

@@ -1,0 +1,27 @@
+/**
+ * The checks room: compliance checks declared next to a guideline (`<id>.checks.yaml`) and
+ * evaluated over a repository `Snapshot`. Pure: the I/O shell (scan job, local scan) lists the
+ * tree, fetches `requiredPaths` and passes the texts in.
+ */
+export type {
+  Snapshot,
+  Evidence,
+  CheckResult,
+  CheckStatus,
+  Finding,
+  FindingStatus,
+  Waiver,
+  Report,
+  EvaluateOptions,
+} from './types.js';
+export type { Check, CheckType, Condition, ChecksFile, Assertion } from './check-schema.js';
+export { CheckSchema, ChecksFileSchema } from './check-schema.js';
+export { loadChecks, type LoadChecksResult } from './load-checks.js';
+export { evaluateGuideline } from './evaluate-guideline.js';
+export { requiredPaths } from './required-paths.js';
+export { createSnapshot } from './create-snapshot.js';
+export { isTestPath, isIgnoredPath, isIgnoredDir } from './classify-path.js';
+export { detectStack, type Stack } from './detect-stack.js';
+export { toSarif, type SarifInput } from './format-sarif.js';
+export { formatFindingsText } from './format-text.js';
+export { summarizeFindings, type FindingsSummary } from './summarize-findings.js';

@@ -1,0 +1,270 @@
+/**
+ * `steering scan <dir>`: the compliance engine over a local checkout, so a service's CI can run
+ * it. Walks the tree (skipping .git, node_modules, vendor and build output), loads only the files
+ * a check can read, evaluates every guideline that has a sibling `<name>.checks.yaml`, and prints
+ * a table, JSON or SARIF 2.1.0. Exit 1 when a MUST rule fails, 2 on usage errors.
+ */
+import {
+  existsSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+  openSync,
+  readSync,
+  closeSync,
+} from 'node:fs';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Command } from 'commander';
+import { compileGuideline, formatDiagnostic, type Rule } from '../../guidelines/index.js';
+import {
+  createSnapshot,
+  evaluateGuideline,
+  formatFindingsText,
+  isIgnoredDir,
+  loadChecks,
+  requiredPaths,
+  summarizeFindings,
+  toSarif,
+  type Check,
+  type Finding,
+  type Report,
+  type Snapshot,
+} from '../../checks/index.js';
+import { SteeringError } from '../../errors.js';
+import { CliExit } from '../run-cli.js';
+
+const MAX_FILE_BYTES = 1024 * 1024;
+
+export interface LoadedGuideline {
+  id: string;
+  path: string;
+  checksPath: string | undefined;
+  rules: Rule[];
+  checks: Check[];
+}
+
+export interface ScanResult {
+  dir: string;
+  files: number;
+  loaded: number;
+  guidelines: {
+    id: string;
+    path: string;
+    checksPath: string | undefined;
+    rules: Rule[];
+    findings: Finding[];
+  }[];
+}
+
+/** Every file under dir, relative with POSIX separators; ignored folders are not entered. */
+export function walkFiles(dir: string): string[] {
+  const out: string[] = [];
+  const stack = [''];
+  while (stack.length > 0) {
+    const rel = stack.pop() as string;
+    for (const entry of readdirSync(join(dir, rel), { withFileTypes: true })) {
+      const path = rel ? `${rel}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) {
+        if (!isIgnoredDir(entry.name)) stack.push(path);
+      } else if (entry.isFile()) out.push(path);
+    }
+  }
+  return out.sort();
+}
+
+/** A snapshot of a checkout holding the text of the files the checks need (text files ≤ 1 MiB). */
+export function readLocalSnapshot(
+  dir: string,
+  checks: readonly Check[],
+): { snapshot: Snapshot; loaded: number } {
+  const paths = walkFiles(dir);
+  const files = new Map<string, string>();
+  for (const p of requiredPaths(checks, paths)) {
+    const text = readText(join(dir, p));
+    if (text !== undefined) files.set(p, text);
+  }
+  return { snapshot: createSnapshot(paths, files), loaded: files.size };
+}
+
+function readText(file: string): string | undefined {
+  if (statSync(file).size > MAX_FILE_BYTES) return undefined;
+  const head = Buffer.alloc(8000);
+  const fd = openSync(file, 'r');
+  const n = readSync(fd, head, 0, head.length, 0);
+  closeSync(fd);
+  if (head.subarray(0, n).includes(0)) return undefined;
+  return readFileSync(file, 'utf8');
+}
+
+/** Compiles each guideline and loads its sibling checks file; any diagnostic is a usage error. */
+export function loadGuidelines(mdFiles: readonly string[]): LoadedGuideline[] {
+  const problems: string[] = [];
+  const out: LoadedGuideline[] = [];
+  for (const path of mdFiles) {
+    if (!existsSync(path)) {
+      problems.push(`${path}: no such guideline`);
+      continue;
+    }
+    const compiled = compileGuideline(readFileSync(path, 'utf8'), { path });
+    for (const d of compiled.diagnostics)
+      if (d.severity === 'error') problems.push(formatDiagnostic(path, d));
+    const doc = compiled.document;
+    if (!compiled.ok || !doc) continue;
+    const checksPath = [basename(path, '.md'), doc.id]
+      .map((name) => join(dirname(path), `${name}.checks.yaml`))
+      .find((p) => existsSync(p));
+    let checks: Check[] = [];
+    if (checksPath) {
+      const loaded = loadChecks(readFileSync(checksPath, 'utf8'), doc.rules, checksPath);
+      for (const d of loaded.diagnostics) problems.push(formatDiagnostic(checksPath, d));
+      checks = loaded.checks;
+    }
+    out.push({ id: doc.id, path, checksPath, rules: doc.rules, checks });
+  }
+  if (problems.length > 0) {
+    throw new SteeringError('USAGE', `invalid guideline or checks file:\n${problems.join('\n')}`, {
+      details: problems,
+    });
+  }
+  return out;
+}
+
+export function scanDirectory(
+  dir: string,
+  guidelines: readonly LoadedGuideline[],
+  reports: readonly Report[] = [],
+): ScanResult {
+  const { snapshot, loaded } = readLocalSnapshot(
+    dir,
+    guidelines.flatMap((g) => g.checks),
+  );
+  return {
+    dir,
+    files: snapshot.paths.length,
+    loaded,
+    guidelines: guidelines.map((g) => ({
+      id: g.id,
+      path: g.path,
+      checksPath: g.checksPath,
+      rules: g.rules,
+      findings: evaluateGuideline(g.rules, g.checks, snapshot, { reports }),
+    })),
+  };
+}
+
+/** Guidelines to scan: the ones named, else every `<dir>/*.md` with a sibling .checks.yaml. */
+function discoverGuidelines(named: readonly string[] | undefined, guidelinesDir: string): string[] {
+  if (named && named.length > 0) return named.map((p) => resolve(p));
+  const dir = resolve(guidelinesDir);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new SteeringError(
+      'USAGE',
+      `guidelines directory ${guidelinesDir} not found (use --guidelines-dir or --guideline)`,
+    );
+  }
+  const found = readdirSync(dir)
+    .filter((f) => f.endsWith('.md') && existsSync(join(dir, `${basename(f, '.md')}.checks.yaml`)))
+    .sort()
+    .map((f) => join(dir, f));
+  if (found.length === 0)
+    throw new SteeringError(
+      'USAGE',
+      `no guideline with a .checks.yaml sibling in ${guidelinesDir}`,
+    );
+  return found;
+}
+
+interface ScanOptions {
+  guideline?: string[];
+  guidelinesDir: string;
+  format: string;
+  reports?: string;
+}
+
+export function registerScan(program: Command): void {
+  program
+    .command('scan')
+    .description(
+      'Check a local checkout against guidelines that have a .checks.yaml; exit 1 when a MUST rule fails.',
+    )
+    .argument('<dir>', 'repository checkout to scan')
+    .option(
+      '--guideline <file...>',
+      'guideline markdown file(s) to check (default: every guideline with checks)',
+    )
+    .option(
+      '--guidelines-dir <dir>',
+      'where guidelines and their .checks.yaml live, relative to the current directory',
+      'guidelines',
+    )
+    .option('--format <format>', 'text, json or sarif', 'text')
+    .option('--reports <file>', 'JSON array of measured figures for report-threshold checks')
+    .action((dir: string, opts: ScanOptions) => {
+      if (!['text', 'json', 'sarif'].includes(opts.format)) {
+        throw new SteeringError('USAGE', `unknown --format ${opts.format} (text, json or sarif)`);
+      }
+      const root = resolve(dir);
+      if (!existsSync(root) || !statSync(root).isDirectory())
+        throw new SteeringError('USAGE', `${dir} is not a directory`);
+      const guidelines = loadGuidelines(discoverGuidelines(opts.guideline, opts.guidelinesDir));
+      const reports = opts.reports ? readReports(opts.reports) : [];
+      const result = scanDirectory(root, guidelines, reports);
+      process.stdout.write(`${render(result, opts.format)}\n`);
+      const must = summarizeFindings(result.guidelines.flatMap((g) => g.findings)).mustFailures;
+      if (must > 0) throw new CliExit(1);
+    });
+}
+
+function readReports(file: string): Report[] {
+  try {
+    const data = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    if (!Array.isArray(data)) throw new Error('expected a JSON array');
+    return data as Report[];
+  } catch (err) {
+    throw new SteeringError('USAGE', `--reports ${file}: ${(err as Error).message}`);
+  }
+}
+
+function render(result: ScanResult, format: string): string {
+  const rel = (p: string) => relative(process.cwd(), p).split(sep).join('/') || '.';
+  if (format === 'sarif') {
+    const sarif = toSarif({
+      toolVersion: '0.1.0',
+      srcRoot: `${pathToFileURL(result.dir).href}/`,
+      guidelines: result.guidelines.map((g) => ({
+        id: g.id,
+        rules: g.rules,
+        findings: g.findings,
+      })),
+    });
+    return JSON.stringify(sarif, null, 2);
+  }
+  const all = result.guidelines.flatMap((g) => g.findings);
+  if (format === 'json') {
+    return JSON.stringify(
+      {
+        dir: result.dir,
+        files: result.files,
+        loaded: result.loaded,
+        summary: summarizeFindings(all),
+        guidelines: result.guidelines.map((g) => ({
+          id: g.id,
+          path: rel(g.path),
+          checks: g.checksPath ? rel(g.checksPath) : null,
+          findings: g.findings,
+        })),
+      },
+      null,
+      2,
+    );
+  }
+  return result.guidelines
+    .map((g) =>
+      formatFindingsText(
+        `${g.id} (${rel(g.path)}) · ${rel(result.dir)} · ${result.files} files`,
+        g.findings,
+      ),
+    )
+    .join('\n\n');
+}
