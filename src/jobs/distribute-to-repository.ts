@@ -1,0 +1,189 @@
+/**
+ * One guideline version into one repository, through the GitHub port, idempotently:
+ * - default branch already holds identical files → `up-to-date` (2 calls), and a steering pull
+ *   request still open for it is closed with a comment;
+ * - a steering pull request is open → the branch is moved (force) to one fresh commit on the
+ *   current base and the title and body are updated: never a second pull request;
+ * - otherwise a branch `steering/<guideline>`, one commit (tree with inline content on the base
+ *   tree), a pull request and the `steering` label;
+ * - commits on the branch not made by steering (no trailer) → `blocked`, nothing force-pushed,
+ *   unless the pull request carries the `steering-takeover` label.
+ * A retry after a crash at any point converges: an existing branch or pull request is found
+ * (422 on create) and reused.
+ */
+import { SteeringError } from '../errors.js';
+import type { PullRequestInfo, RepositoryPort } from '../github/index.js';
+import type { Rule } from '../guidelines/index.js';
+import { LOCK_PATH, buildSteeringFiles, gitBlobSha, mergeLock } from './build-steering-files.js';
+import {
+  STEERING_LABEL,
+  STEERING_TRAILER,
+  TAKEOVER_LABEL,
+  blockedComment,
+  commitMessage,
+  pullRequestBody,
+  pullRequestTitle,
+  upToDateComment,
+  type PullRequestVersion,
+} from './render-pull-request.js';
+
+export interface DistributeInput {
+  owner: string;
+  repo: string;
+  defaultBranch: string;
+  version: PullRequestVersion & { source: string; rules: Rule[] };
+  /** The pull request an earlier rollout of this guideline opened here, if any. */
+  previous: { prNumber: number; branchSha: string | null } | null;
+}
+
+export type DistributeOutcome = {
+  /** An earlier pull request found merged or closed. */
+  previousSettled?: 'merged' | 'closed';
+} & (
+  | { state: 'opened' | 'updated'; prNumber: number; branchSha: string }
+  | { state: 'up-to-date'; closedPr: number | null }
+  | { state: 'blocked'; prNumber: number | null; reason: string }
+);
+
+const is422 = (err: unknown): boolean =>
+  err instanceof SteeringError &&
+  err.code === 'GITHUB_ERROR' &&
+  (err.details as { status?: number } | undefined)?.status === 422;
+
+export async function distributeToRepository(
+  port: RepositoryPort,
+  input: DistributeInput,
+): Promise<DistributeOutcome> {
+  const { owner, repo, version: v } = input;
+  const branch = `steering/${v.guideline}`;
+  const files = buildSteeringFiles(v);
+
+  const base = await port.getRef(owner, repo, input.defaultBranch);
+  if (!base) {
+    throw new SteeringError(
+      'GITHUB_NOT_FOUND',
+      `${owner}/${repo}: default branch ${input.defaultBranch} not found`,
+    );
+  }
+  const tree = await port.getTree(owner, repo, base, { recursive: true });
+  const entry = (path: string) => tree.entries.find((e) => e.path === path);
+
+  let previousSettled: 'merged' | 'closed' | undefined;
+  let pr: PullRequestInfo | null = null;
+  const loadPrevious = async () => {
+    if (!input.previous) return;
+    const p = await port.getPullRequest(owner, repo, input.previous.prNumber);
+    if (p.state === 'open' && p.headRef === branch) pr = p;
+    else previousSettled = p.merged ? 'merged' : 'closed';
+  };
+
+  if (
+    entry(files.mdPath)?.sha === gitBlobSha(files.md) &&
+    entry(files.rulesPath)?.sha === gitBlobSha(files.rulesJson)
+  ) {
+    await loadPrevious();
+    const open = pr as PullRequestInfo | null;
+    if (open) {
+      await port.createIssueComment(owner, repo, open.number, upToDateComment(v.version));
+      await port.updatePullRequest(owner, repo, open.number, { state: 'closed' });
+      return { state: 'up-to-date', closedPr: open.number, previousSettled: 'closed' };
+    }
+    return { state: 'up-to-date', closedPr: null, ...(previousSettled ? { previousSettled } : {}) };
+  }
+
+  const lockEntry = entry(LOCK_PATH);
+  const lockText = lockEntry
+    ? (await port.getBlob(owner, repo, lockEntry.sha)).toString('utf8')
+    : null;
+  await loadPrevious();
+  let open = pr as PullRequestInfo | null;
+
+  /** Who else committed on the branch (commits since the base without steering's trailer). */
+  const foreignAuthors = async (head: string): Promise<string[] | null> => {
+    const cmp = await port.compareCommits(owner, repo, base, head);
+    const foreign = cmp.commits.filter((c) => !c.message.includes(STEERING_TRAILER));
+    if (!foreign.length) return null;
+    return [...new Set(foreign.map((c) => c.authorLogin ?? c.committerLogin ?? 'someone'))];
+  };
+  const blocked = async (
+    prNumber: number | null,
+    authors: string[],
+  ): Promise<DistributeOutcome> => {
+    if (prNumber !== null)
+      await port.createIssueComment(owner, repo, prNumber, blockedComment(branch, authors));
+    return {
+      state: 'blocked',
+      prNumber,
+      reason: `${branch} has commits not made by steering (by ${authors.join(', ')}); delete the branch or add the label ${TAKEOVER_LABEL}`,
+      ...(previousSettled ? { previousSettled } : {}),
+    };
+  };
+
+  // An open pull request whose head is not the commit we last wrote: someone else pushed.
+  if (open && open.headSha !== input.previous?.branchSha && !open.labels.includes(TAKEOVER_LABEL)) {
+    const authors = await foreignAuthors(open.headSha);
+    if (authors) return blocked(open.number, authors);
+  }
+
+  const treeSha = await port.createTree(owner, repo, {
+    baseTree: tree.sha,
+    files: [
+      { path: files.mdPath, content: files.md },
+      { path: files.rulesPath, content: files.rulesJson },
+      {
+        path: LOCK_PATH,
+        content: mergeLock(lockText, v.guideline, { version: v.version, hash: files.hash }),
+      },
+    ],
+  });
+  const commit = await port.createCommit(owner, repo, {
+    message: commitMessage(v),
+    tree: treeSha,
+    parents: [base],
+  });
+  const title = pullRequestTitle(v);
+  const body = pullRequestBody(v);
+
+  if (!open) {
+    try {
+      await port.createRef(owner, repo, branch, commit);
+    } catch (err) {
+      if (!is422(err)) throw err;
+      // The branch exists though we hold no open pull request for it (a crash, or a person).
+      const head = await port.getRef(owner, repo, branch);
+      open = await port.findOpenPullRequest(owner, repo, branch);
+      if (head && !open?.labels.includes(TAKEOVER_LABEL)) {
+        const authors = await foreignAuthors(head);
+        if (authors) return blocked(open?.number ?? null, authors);
+      }
+      if (head) await port.updateRef(owner, repo, branch, commit, true);
+      else await port.createRef(owner, repo, branch, commit);
+    }
+  } else {
+    await port.updateRef(owner, repo, branch, commit, true);
+  }
+
+  const settled = previousSettled ? { previousSettled } : {};
+  if (open) {
+    await port.updatePullRequest(owner, repo, open.number, { title, body });
+    if (!open.labels.includes(STEERING_LABEL))
+      await port.addLabels(owner, repo, open.number, [STEERING_LABEL]);
+    return { state: 'updated', prNumber: open.number, branchSha: commit, ...settled };
+  }
+  let created: PullRequestInfo;
+  try {
+    created = await port.createPullRequest(owner, repo, {
+      title,
+      body,
+      head: branch,
+      base: input.defaultBranch,
+    });
+  } catch (err) {
+    const existing = is422(err) ? await port.findOpenPullRequest(owner, repo, branch) : null;
+    if (!existing) throw err;
+    await port.updatePullRequest(owner, repo, existing.number, { title, body });
+    return { state: 'updated', prNumber: existing.number, branchSha: commit, ...settled };
+  }
+  await port.addLabels(owner, repo, created.number, [STEERING_LABEL]);
+  return { state: 'opened', prNumber: created.number, branchSha: commit, ...settled };
+}

@@ -1,0 +1,32 @@
+/**
+ * The jobs room: the `distribute` queue and worker, rollout creation on publish, wave promotion
+ * and reconciliation of the queue with PostgreSQL.
+ */
+export {
+  DISTRIBUTE_ATTEMPTS,
+  DISTRIBUTE_QUEUE,
+  createDistributeQueue,
+  distributeJobId,
+  enqueueTargets,
+  type DistributeJobData,
+  type DistributeQueue,
+  type QueueOptions,
+} from './distribute-queue.js';
+export { advanceRollout } from './advance-rollout.js';
+export { createRollout, createRolloutHook, enqueueRollout } from './create-rollout.js';
+export { distributeTarget, type DistributeDeps } from './distribute-target.js';
+export {
+  distributeToRepository,
+  type DistributeInput,
+  type DistributeOutcome,
+} from './distribute-to-repository.js';
+export { buildSteeringFiles, gitBlobSha, mergeLock, LOCK_PATH } from './build-steering-files.js';
+export { pullRequestBody, pullRequestTitle } from './render-pull-request.js';
+export { promoteRollout } from './promote-rollout.js';
+export { reconcileRollouts } from './reconcile-rollouts.js';
+export {
+  retryDelayMs,
+  startDistributeWorker,
+  type DistributeWorkerOptions,
+} from './start-distribute-worker.js';
+export { planDistribution, type PlanRow } from './plan-distribution.js';

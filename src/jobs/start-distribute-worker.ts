@@ -1,0 +1,74 @@
+/**
+ * The distribute worker: BullMQ Worker over `distributeTarget`. Backoff honours the
+ * `retryAfterSeconds` a rate-limited GitHub answer carried, else grows exponentially from
+ * `backoffBaseMs` (default 60 s, capped at 15 min).
+ */
+import { Worker, type ConnectionOptions } from 'bullmq';
+import { SteeringError } from '../errors.js';
+import type { GitHubPort } from '../github/index.js';
+import { silentLogger, type Logger } from '../log.js';
+import type { Db } from '../store/index.js';
+import {
+  DISTRIBUTE_ATTEMPTS,
+  DISTRIBUTE_QUEUE,
+  enqueueTargets,
+  type DistributeJobData,
+  type DistributeQueue,
+} from './distribute-queue.js';
+import { distributeTarget } from './distribute-target.js';
+
+export interface DistributeWorkerOptions {
+  db: Db;
+  github: GitHubPort;
+  queue: DistributeQueue;
+  connection: ConnectionOptions;
+  prefix: string;
+  logger?: Logger;
+  /** Jobs in flight per process. Default 4 (writes are spaced by the shared limiter anyway). */
+  concurrency?: number;
+  /** Default 60 000. */
+  backoffBaseMs?: number;
+  /** A job whose lock is not renewed for this long is stalled and retried. Default 30 000. */
+  lockDurationMs?: number;
+  /** Default 30 000. */
+  stalledIntervalMs?: number;
+}
+
+export function retryDelayMs(attemptsMade: number, err: unknown, baseMs: number): number {
+  if (err instanceof SteeringError && err.code === 'RATE_LIMITED') {
+    const s = (err.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
+    if (typeof s === 'number' && s > 0) return s * 1000;
+  }
+  return Math.min(15 * 60_000, baseMs * 2 ** Math.max(0, attemptsMade - 1));
+}
+
+export function startDistributeWorker(options: DistributeWorkerOptions): Worker<DistributeJobData> {
+  const logger = (options.logger ?? silentLogger).child({ component: 'distribute' });
+  const base = options.backoffBaseMs ?? 60_000;
+  const deps = {
+    db: options.db,
+    github: options.github,
+    logger,
+    enqueue: (t: DistributeJobData[]) => enqueueTargets(options.queue, t),
+  };
+  const worker = new Worker<DistributeJobData>(
+    DISTRIBUTE_QUEUE,
+    async (job) =>
+      distributeTarget(deps, job.data, {
+        attempt: job.attemptsMade,
+        maxAttempts: job.opts.attempts ?? DISTRIBUTE_ATTEMPTS,
+      }),
+    {
+      connection: options.connection,
+      prefix: options.prefix,
+      concurrency: options.concurrency ?? 4,
+      lockDuration: options.lockDurationMs ?? 30_000,
+      stalledInterval: options.stalledIntervalMs ?? 30_000,
+      settings: {
+        backoffStrategy: (attemptsMade, _type, err) => retryDelayMs(attemptsMade, err, base),
+      },
+    },
+  );
+  worker.on('error', (err) => logger.error({ err: err.message }, 'distribute worker error'));
+  return worker;
+}
