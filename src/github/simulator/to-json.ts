@@ -198,3 +198,22 @@ export function toCheckRun(c: SimCheckRun): CheckRunBody {
 }
 
 export const nowIso = (ms: number): string => iso(ms);
+
+export type RefBody = S['git-ref'];
+export type TreeBody = S['git-tree'];
+export type BlobBody = Pick<S['blob'], 'sha' | 'node_id' | 'size' | 'url' | 'content' | 'encoding'>;
+export type ContentFileBody = Pick<
+  S['content-file'],
+  'type' | 'encoding' | 'size' | 'name' | 'path' | 'sha' | 'content' | 'url'
+>;
+export type TokenBody = Pick<
+  S['installation-token'],
+  'token' | 'expires_at' | 'permissions' | 'repository_selection'
+>;
+export type CommentBody = Pick<S['issue-comment'], 'id' | 'body' | 'created_at'> & {
+  user: { login: string };
+};
+export type ComparisonBody = Pick<
+  S['commit-comparison'],
+  'url' | 'status' | 'ahead_by' | 'behind_by' | 'total_commits'
+> & { base_commit: CommitBody; commits: CommitBody[]; files: never[] };

@@ -1,7 +1,7 @@
 /** GitHub App endpoints: installations (JWT), installation access tokens, installation repos. */
 import { randomBytes } from 'node:crypto';
 import { SimHttpError, iso, notFound, ok, route, type Route } from '../http-kit.js';
-import { toInstallation, toRepo } from '../to-json.js';
+import { toInstallation, toRepo, type TokenBody } from '../to-json.js';
 
 const TOKEN_TTL_MS = 3_600_000;
 
@@ -22,20 +22,18 @@ export const appRoutes: Route[] = [
       installationId: installation.id,
       expiresAt,
     });
-    return ok(
-      {
-        token,
-        expires_at: iso(expiresAt),
-        permissions: {
-          contents: 'write',
-          pull_requests: 'write',
-          checks: 'write',
-          metadata: 'read',
-        },
-        repository_selection: 'all',
+    const out: TokenBody = {
+      token,
+      expires_at: iso(expiresAt),
+      permissions: {
+        contents: 'write',
+        pull_requests: 'write',
+        checks: 'write',
+        metadata: 'read',
       },
-      201,
-    );
+      repository_selection: 'all',
+    };
+    return ok(out, 201);
   }),
 
   route('GET', '/installation/repositories', (ctx) => {

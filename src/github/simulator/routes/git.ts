@@ -20,10 +20,10 @@ import {
   type Route,
 } from '../http-kit.js';
 import { findRepo, repoUrl, resolveCommit } from '../find-repo.js';
-import { toGitCommit } from '../to-json.js';
+import { toGitCommit, type BlobBody, type RefBody, type TreeBody } from '../to-json.js';
 import type { SimRepo } from '../state.js';
 
-function refBody(ctx: Ctx, repo: SimRepo, ref: string, sha: string) {
+function refBody(ctx: Ctx, repo: SimRepo, ref: string, sha: string): RefBody {
   return {
     ref: `refs/${ref}`,
     node_id: Buffer.from(`Ref:${ref}`).toString('base64'),
@@ -32,7 +32,7 @@ function refBody(ctx: Ctx, repo: SimRepo, ref: string, sha: string) {
   };
 }
 
-function treeBody(ctx: Ctx, repo: SimRepo, sha: string, recursive: boolean) {
+function treeBody(ctx: Ctx, repo: SimRepo, sha: string, recursive: boolean): TreeBody {
   return {
     sha,
     url: `${repoUrl(ctx, repo)}/git/trees/${sha}`,
@@ -150,14 +150,15 @@ export const gitRoutes: Route[] = [
     const repo = findRepo(ctx);
     const blob = repo.objects.get(ctx.params.sha ?? '');
     if (blob?.type !== 'blob') throw notFound();
-    return ok({
-      sha: ctx.params.sha,
-      node_id: '',
+    const out: BlobBody = {
+      sha: ctx.params.sha ?? '',
+      node_id: Buffer.from(`Blob:${ctx.params.sha}`).toString('base64'),
       size: blob.content.length,
       url: `${repoUrl(ctx, repo)}/git/blobs/${ctx.params.sha}`,
       content: blob.content.toString('base64'),
       encoding: 'base64',
-    });
+    };
+    return ok(out);
   }),
 
   route('POST', '/repos/{owner}/{repo}/git/blobs', (ctx) => {

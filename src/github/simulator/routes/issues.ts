@@ -10,6 +10,7 @@ import {
   type Route,
 } from '../http-kit.js';
 import { findRepo } from '../find-repo.js';
+import type { CommentBody } from '../to-json.js';
 import { nextId, type SimPull, type SimRepo } from '../state.js';
 
 function findIssue(ctx: Ctx, repo: SimRepo): SimPull {
@@ -38,7 +39,12 @@ export const issueRoutes: Route[] = [
     return ok(
       repo.comments
         .filter((c) => c.issueNumber === Number(ctx.params.number))
-        .map((c) => ({ id: c.id, body: c.body, user: { login: c.user }, created_at: c.createdAt })),
+        .map((c): CommentBody => ({
+          id: c.id,
+          body: c.body,
+          user: { login: c.user },
+          created_at: c.createdAt,
+        })),
     );
   }),
 

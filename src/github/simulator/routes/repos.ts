@@ -2,7 +2,7 @@
 import { ancestors, flattenTree, listTree, type CommitObject } from '../git-objects.js';
 import { SimHttpError, notFound, ok, route, type Route } from '../http-kit.js';
 import { findRepo, repoUrl, resolveCommit } from '../find-repo.js';
-import { toCommit, toRepo } from '../to-json.js';
+import { toCommit, toRepo, type ComparisonBody, type ContentFileBody } from '../to-json.js';
 import type { SimRepo } from '../state.js';
 
 function commitOf(repo: SimRepo, sha: string): CommitObject {
@@ -36,7 +36,7 @@ export const repoRoutes: Route[] = [
     if (file) {
       const blob = repo.objects.get(file.sha);
       const content = blob?.type === 'blob' ? blob.content : Buffer.alloc(0);
-      return ok({
+      const out: ContentFileBody = {
         type: 'file',
         encoding: 'base64',
         size: content.length,
@@ -45,7 +45,8 @@ export const repoRoutes: Route[] = [
         sha: file.sha,
         content: content.toString('base64'),
         url: `${repoUrl(ctx, repo)}/contents/${path}`,
-      });
+      };
+      return ok(out);
     }
     const dir = listTree(repo.objects, root, true).filter(
       (e) => e.path.startsWith(`${path}/`) && !e.path.slice(path.length + 1).includes('/'),
@@ -91,7 +92,7 @@ export const repoRoutes: Route[] = [
             ? 'behind'
             : 'diverged';
     const url = repoUrl(ctx, repo);
-    return ok({
+    const out: ComparisonBody = {
       url: `${url}/compare/${ctx.params.basehead}`,
       status,
       ahead_by: ahead.length,
@@ -100,6 +101,7 @@ export const repoRoutes: Route[] = [
       base_commit: toCommit(base, commitOf(repo, base), url),
       commits: ahead.map((s) => toCommit(s, commitOf(repo, s), url)),
       files: [],
-    });
+    };
+    return ok(out);
   }),
 ];
