@@ -36,7 +36,7 @@ interface Ready {
 async function serverMain(): Promise<void> {
   const { createApp, startServer } = await import('../src/http/index.js');
   const { silentLogger } = await import('../src/log.js');
-  const { createMetrics, registerPoolMetrics } = await import('../src/metrics.js');
+  const { createMetrics } = await import('../src/metrics.js');
   const { publishGuideline } = await import('../src/publish/index.js');
   const store = await import('../src/store/index.js');
   const schema = process.env.BENCH_SCHEMA;
@@ -54,7 +54,6 @@ async function serverMain(): Promise<void> {
   });
   const { token } = await store.createApiToken(db, { name: 'bench', scopes: ['read'] });
   const metrics = createMetrics();
-  registerPoolMetrics(metrics, () => db.stats());
   const app = createApp({ db, logger: silentLogger, metrics });
   const server = await startServer(app, { port: 0, host: '127.0.0.1' });
   const { createServer } = await import('node:http');

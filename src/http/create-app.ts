@@ -9,7 +9,7 @@ import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { SteeringError } from '../errors.js';
 import type { Logger } from '../log.js';
-import type { Metrics } from '../metrics.js';
+import { registerPoolMetrics, type Metrics } from '../metrics.js';
 import type { Db } from '../store/index.js';
 import type { PublishOptions } from '../publish/index.js';
 import { createAuthenticator, type AuthOptions } from './authenticate.js';
@@ -22,6 +22,7 @@ import { v1Routes } from './v1-routes.js';
 export interface AppDeps {
   db: Db;
   logger: Logger;
+  /** Fresh per app: request histogram, process metrics; the app adds the pool gauges. */
   metrics: Metrics;
   /** Named dependency pings for /ready. Default: `{ postgres: db.ping }`; serve adds `redis`. */
   readiness?: Record<string, ReadinessCheck>;
@@ -77,6 +78,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(helmet());
+  registerPoolMetrics(deps.metrics, () => deps.db.stats());
   app.use((req, res, next) => {
     const end = deps.metrics.httpRequestDuration.startTimer();
     res.on('finish', () => {

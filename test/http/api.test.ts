@@ -311,6 +311,8 @@ describe('HTTP API', () => {
       metrics.text,
       /steering_http_request_duration_seconds_count\{method="GET",route="unmatched",status="404"\}/,
     );
+    assert.match(metrics.text, /^steering_db_pool_max 5$/m);
+    assert.match(metrics.text, /^steering_db_pool_connections \d+$/m);
   });
 
   it('answers /ready with 503 naming the dependency that is down', async () => {

@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { Redis } from 'ioredis';
 import { loadConfig } from '../../config.js';
 import { createLogger } from '../../log.js';
-import { createMetrics, registerPoolMetrics } from '../../metrics.js';
+import { createMetrics } from '../../metrics.js';
 import { createApp, createShutdown, startServer, type Closable } from '../../http/index.js';
 import { openDatabase } from '../../store/index.js';
 
@@ -54,7 +54,6 @@ export function registerServe(program: Command): void {
       redis.connect().catch(() => undefined); // reconnects on its own; /ready shows the state
 
       const metrics = createMetrics();
-      registerPoolMetrics(metrics, () => db.stats());
       const app = createApp({
         db,
         logger,
