@@ -60,7 +60,18 @@ export function pullRequestBody(v: PullRequestVersion): string {
   section(
     'Changed',
     c.changed.map((ch) => {
-      const fields = ch.changes
+      // A threshold change reads as its text ("< 50ms → < 20ms"); its parts and the statement
+      // that embeds it would only repeat it.
+      const text = ch.changes.find((f) => f.field === 'threshold.text');
+      const shown = text
+        ? [
+            { ...text, field: 'threshold' },
+            ...ch.changes.filter(
+              (f) => !f.field.startsWith('threshold') && f.field !== 'statement',
+            ),
+          ]
+        : ch.changes;
+      const fields = shown
         .map((f) => `${f.field}: ${show(f.field, f.from)} → ${show(f.field, f.to)}`)
         .join('; ');
       return `\`${ch.id}\` (${ch.bump}) ${fields}`;

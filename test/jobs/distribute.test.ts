@@ -1,0 +1,243 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { listRolloutTargets, listRepositories } from '../../src/store/index.js';
+import { ORG, PERFORMANCE, TIGHTENED, createWorld } from './harness.js';
+
+const T = { timeout: 60_000 };
+
+describe('distribute: one pull request per repository, kept in place', T, () => {
+  it('first PR: branch, one commit with three files, label; call budget', T, async () => {
+    const w = await createWorld();
+    try {
+      w.seed(1);
+      await w.sync();
+      w.sim.resetRequests();
+      const id = await w.publish(PERFORMANCE);
+      assert.ok(id);
+      w.startWorker();
+      const r = await w.settled(id);
+      assert.equal(r.counts.opened, 1);
+      const [pr, ...more] = w.openPulls('svc-000');
+      assert.ok(pr);
+      assert.equal(more.length, 0);
+      assert.deepEqual(pr.labels, ['steering']);
+      assert.match(pr.title, /1\.0\.0/);
+      assert.match(pr.body, /1\.0\.0/);
+      const lock = JSON.parse(
+        w.sim.readFile(ORG, 'svc-000', 'steering/performance', '.steering/lock.json') ?? '{}',
+      );
+      assert.equal(lock.guidelines.performance.version, '1.0.0');
+      assert.match(
+        w.sim.readFile(ORG, 'svc-000', 'steering/performance', '.steering/performance.md') ?? '',
+        /# Performance Guidelines[\s\S]*Health checks: < 50ms/,
+      );
+      assert.ok(
+        w.sim.readFile(ORG, 'svc-000', 'steering/performance', '.steering/performance.rules.json'),
+      );
+      const calls = w.sim.count({ path: '/repos/acme/svc-000' });
+      const writes = w.sim.count({ path: '/repos/acme/svc-000', write: true });
+      // tree+commit+ref+pull+label: the label needs its own request (GitHub's create-pull takes none).
+      assert.ok(calls <= 7, `new PR took ${calls} calls`);
+      assert.ok(writes <= 5, `new PR took ${writes} writes`);
+      const [target] = await listRolloutTargets(w.db, id);
+      assert.equal(target?.attempts, 1);
+      assert.equal(target?.prNumber, pr.number);
+      assert.ok(target?.finishedAt);
+    } finally {
+      await w.close();
+    }
+  });
+
+  it(
+    'publish again changes nothing; tightened version updates in place; merged → up-to-date',
+    T,
+    async () => {
+      const w = await createWorld();
+      try {
+        w.seed(2);
+        await w.sync();
+        w.startWorker();
+        const first = await w.publish(PERFORMANCE);
+        assert.ok(first);
+        await w.settled(first);
+        w.sim.resetRequests();
+        assert.equal(await w.publish(PERFORMANCE), null, 'no new version, no rollout');
+        assert.equal(w.sim.requests.length, 0);
+
+        const second = await w.publish(TIGHTENED);
+        assert.ok(second);
+        const r = await w.settled(second);
+        assert.equal(r.counts.updated, 2);
+        const pulls = w.sim.listPulls(ORG, 'svc-000');
+        assert.equal(pulls.length, 1, 'never a second PR');
+        assert.match(pulls[0]!.title, /2\.0\.0 \(major\)/);
+        assert.match(pulls[0]!.body, /threshold: < 50ms → < 20ms/);
+        const calls = w.sim.count({ path: '/repos/acme/svc-001' });
+        assert.ok(calls <= 7, `update took ${calls} calls`);
+        assert.match(
+          w.sim.readFile(ORG, 'svc-000', 'steering/performance', '.steering/performance.md') ?? '',
+          /< 20ms/,
+        );
+
+        // svc-000 merges; a republish of the same content as a patch finds it identical.
+        w.sim.mergePull(ORG, 'svc-000', pulls[0]!.number);
+        w.sim.resetRequests();
+        const third = await w.publish(`${TIGHTENED}\n`);
+        assert.ok(third, 'a whitespace change is a patch version');
+        await w.settled(third);
+        const targets = await listRolloutTargets(w.db, third);
+        const byRepo = Object.fromEntries(targets.map((t) => [t.repository, t.state]));
+        assert.equal(byRepo['acme/svc-001'], 'updated');
+        // svc-000 got 2.0.1 as a fresh PR (its 2.0.0 PR was merged), recorded as merged.
+        const old = await listRolloutTargets(w.db, second);
+        assert.equal(old.find((t) => t.repository === 'acme/svc-000')?.state, 'merged');
+      } finally {
+        await w.close();
+      }
+    },
+  );
+
+  it(
+    'up-to-date: default branch already holds the files → no PR, open steering PR closed with a comment',
+    T,
+    async () => {
+      const w = await createWorld();
+      try {
+        w.seed(1);
+        await w.sync();
+        w.startWorker();
+        const first = await w.publish(PERFORMANCE);
+        await w.settled(first!);
+        const [pr] = w.openPulls('svc-000');
+        assert.ok(pr);
+        // Someone copies the 2.0.0 files to main by hand (as if merged elsewhere).
+        const second = await w.publish(TIGHTENED);
+        await w.settled(second!);
+        const files = [
+          '.steering/performance.md',
+          '.steering/performance.rules.json',
+          '.steering/lock.json',
+        ];
+        const content = Object.fromEntries(
+          files.map((f) => [f, w.sim.readFile(ORG, 'svc-000', 'steering/performance', f)]),
+        );
+        w.sim.pushCommit({ owner: ORG, repo: 'svc-000', branch: 'main', files: content });
+        // A patch version with identical rules files would differ; re-run the same version instead:
+        w.sim.resetRequests();
+        const { distributeToRepository } = await import('../../src/jobs/index.js');
+        const { getGuidelineVersion } = await import('../../src/store/index.js');
+        const v = await getGuidelineVersion(w.db, 'performance', '2.0.0');
+        const out = await distributeToRepository(w.github.forInstallation(0), {
+          owner: ORG,
+          repo: 'svc-000',
+          defaultBranch: 'main',
+          version: { ...v!, ruleCount: v!.rules.length },
+          previous: { prNumber: pr.number, branchSha: null },
+        });
+        assert.equal(out.state, 'up-to-date');
+        assert.equal(w.openPulls('svc-000').length, 0, 'the open steering PR was closed');
+        const comments = w.sim.getRepo(ORG, 'svc-000').comments;
+        assert.match(comments.at(-1)?.body ?? '', /no longer needed/);
+
+        w.sim.resetRequests();
+        const again = await distributeToRepository(w.github.forInstallation(0), {
+          owner: ORG,
+          repo: 'svc-000',
+          defaultBranch: 'main',
+          version: { ...v!, ruleCount: v!.rules.length },
+          previous: null,
+        });
+        assert.equal(again.state, 'up-to-date');
+        assert.ok(w.sim.requests.length <= 2, `up-to-date took ${w.sim.requests.length} calls`);
+      } finally {
+        await w.close();
+      }
+    },
+  );
+
+  it(
+    'human commits on the branch → blocked with a comment; takeover label lets steering replace it',
+    T,
+    async () => {
+      const w = await createWorld();
+      try {
+        w.seed(1);
+        await w.sync();
+        w.startWorker();
+        await w.settled((await w.publish(PERFORMANCE))!);
+        const [pr] = w.openPulls('svc-000');
+        assert.ok(pr);
+        const human = w.sim.pushCommit({
+          owner: ORG,
+          repo: 'svc-000',
+          branch: 'steering/performance',
+          files: { 'NOTES.md': 'mine\n' },
+          login: 'alice',
+        });
+        const second = await w.publish(TIGHTENED);
+        const r = await w.settled(second!);
+        assert.equal(r.counts.blocked, 1);
+        const [t] = await listRolloutTargets(w.db, second!);
+        assert.match(t?.lastError ?? '', /alice/);
+        assert.equal(
+          w.sim.branchHead(ORG, 'svc-000', 'steering/performance'),
+          human,
+          'not force-pushed',
+        );
+        const comment = w.sim.getRepo(ORG, 'svc-000').comments.at(-1)?.body ?? '';
+        assert.match(comment, /steering-takeover/);
+        assert.match(comment, /delete the branch/);
+
+        w.sim.getRepo(ORG, 'svc-000').pulls[0]!.labels.push('steering-takeover');
+        const third = await w.publish(`${TIGHTENED}\n`);
+        const r3 = await w.settled(third!);
+        assert.equal(r3.counts.updated, 1);
+        assert.equal(w.sim.listPulls(ORG, 'svc-000').length, 1);
+        assert.notEqual(w.sim.branchHead(ORG, 'svc-000', 'steering/performance'), human);
+      } finally {
+        await w.close();
+      }
+    },
+  );
+
+  it(
+    'canary wave first, the rest after it succeeds; a failing canary pauses until promote',
+    T,
+    async () => {
+      const w = await createWorld();
+      try {
+        w.seed(4, (i) => ({ topics: i === 0 ? ['steering-canary'] : [] }));
+        w.sim.addRepo({ owner: ORG, name: 'archived', archived: true });
+        w.sim.addRepo({ owner: ORG, name: 'opted-out', topics: ['steering-opt-out'] });
+        await w.sync();
+        assert.equal((await listRepositories(w.db)).length, 6);
+        const id = await w.publish(PERFORMANCE);
+        const waves = await listRolloutTargets(w.db, id!);
+        assert.equal(waves.length, 4, 'archived and opted-out repos are skipped');
+        assert.deepEqual(
+          waves.filter((t) => t.wave === 0).map((t) => t.repository),
+          ['acme/svc-000'],
+        );
+        w.startWorker();
+        const r = await w.waitFor(id!, (x) => x.state === 'completed');
+        assert.equal(r.counts.opened, 4);
+
+        // A canary that fails (deleted) pauses the rollout.
+        w.sim.deleteRepo(ORG, 'svc-000');
+        const second = await w.publish(TIGHTENED);
+        const paused = await w.waitFor(second!, (x) => x.state === 'paused');
+        assert.equal(paused.counts.failed, 1);
+        assert.equal(paused.counts.queued, 3, 'the rest waits');
+        const { promoteRollout } = await import('../../src/jobs/index.js');
+        assert.equal(await promoteRollout(w.db, w.queue, second!), 3);
+        const done = await w.waitFor(second!, (x) => x.state === 'completed');
+        assert.equal(done.counts.updated, 3);
+        const [failed] = await listRolloutTargets(w.db, second!, { state: 'failed' });
+        assert.match(failed?.lastError ?? '', /not found/i);
+        assert.equal(failed?.attempts, 1, 'a 404 is not retried');
+      } finally {
+        await w.close();
+      }
+    },
+  );
+});

@@ -1,0 +1,164 @@
+/**
+ * A rollout test world: a fresh PostgreSQL schema, the GitHub simulator with one organisation
+ * (token scoped to its installation), a random Redis prefix (only its keys are ever deleted),
+ * the distribute queue and worker, and helpers to seed, publish and wait.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Redis } from 'ioredis';
+import type { Worker } from 'bullmq';
+import { syncRepositories, type RepositorySelectors } from '../../src/fleet/index.js';
+import {
+  createGitHubPort,
+  startSimulator,
+  type GitHubPort,
+  type GitHubPortOptions,
+  type SimulatorOptions,
+} from '../../src/github/index.js';
+import {
+  createDistributeQueue,
+  createRolloutHook,
+  startDistributeWorker,
+  type DistributeJobData,
+  type DistributeQueue,
+} from '../../src/jobs/index.js';
+import { silentLogger } from '../../src/log.js';
+import { publishGuideline } from '../../src/publish/index.js';
+import { getRollout, type RolloutRecord } from '../../src/store/index.js';
+import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { githubConfig } from '../github/start-port.js';
+
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const PERFORMANCE = readFileSync(
+  new URL('../../guidelines/performance.md', import.meta.url),
+  'utf8',
+);
+export const TIGHTENED = PERFORMANCE.replace('- Health checks: < 50ms', '- Health checks: < 20ms');
+export const ORG = 'acme';
+const TOKEN = 'ghs_rollout_test';
+
+export const SELECTORS: RepositorySelectors = {
+  orgs: [],
+  topicsInclude: [],
+  topicsExclude: [],
+  canaryRepos: [],
+};
+
+export interface WorldOptions {
+  sim?: SimulatorOptions;
+  port?: GitHubPortOptions;
+  selectors?: Partial<RepositorySelectors>;
+}
+
+export async function createWorld(options: WorldOptions = {}) {
+  const t: TestDatabase = await createTestDatabase({ max: 8 });
+  const sim = await startSimulator(options.sim);
+  const installationId = sim.addInstallation(ORG);
+  sim.addToken(TOKEN, { login: 'steering[bot]', installationId });
+  const github: GitHubPort = createGitHubPort(
+    githubConfig(sim.url, { kind: 'token', token: TOKEN }),
+    {
+      retryBaseDelayMs: 5,
+      requestTimeoutMs: 3000,
+      rateLimitBaseDelayMs: 50,
+      ...options.port,
+    },
+  );
+  const prefix = `steering-test-${randomBytes(5).toString('hex')}`;
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  const connection = { url: REDIS_URL, maxRetriesPerRequest: null };
+  const queue: DistributeQueue = createDistributeQueue({ connection, prefix });
+  const selectors = { ...SELECTORS, ...options.selectors };
+  const workers = new Set<Worker<DistributeJobData>>();
+
+  const world = {
+    db: t.db,
+    sim,
+    github,
+    queue,
+    redis,
+    prefix,
+    selectors,
+    seed(n: number, extra: (i: number) => Partial<Parameters<typeof sim.addRepo>[0]> = () => ({})) {
+      for (let i = 0; i < n; i++)
+        sim.addRepo({ owner: ORG, name: `svc-${String(i).padStart(3, '0')}`, ...extra(i) });
+    },
+    sync: () => syncRepositories(github, t.db, selectors),
+    /** Publishes a source and enqueues its rollout; resolves to the rollout id (or null). */
+    async publish(source: string): Promise<number | null> {
+      const hook = createRolloutHook({ db: t.db, queue, selectors });
+      await publishGuideline(
+        t.db,
+        { source, path: 'guidelines/performance.md', publisher: 'test' },
+        {
+          onPublished: hook.onPublished,
+        },
+      );
+      return (await hook.flush())[0] ?? null;
+    },
+    startWorker(extra: { concurrency?: number; github?: GitHubPort } = {}) {
+      const w = startDistributeWorker({
+        db: t.db,
+        github: extra.github ?? github,
+        queue,
+        connection,
+        prefix,
+        logger: silentLogger,
+        concurrency: extra.concurrency ?? 4,
+        backoffBaseMs: 50,
+        lockDurationMs: 2000,
+        stalledIntervalMs: 1000,
+      });
+      workers.add(w);
+      return w;
+    },
+    async stopWorker(w: Worker<DistributeJobData>) {
+      workers.delete(w);
+      await w.close();
+    },
+    /** Polls until `done(rollout)`; fails after `timeoutMs`. */
+    async waitFor(
+      id: number,
+      done: (r: RolloutRecord) => boolean,
+      timeoutMs = 20_000,
+    ): Promise<RolloutRecord> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const r = await getRollout(t.db, id);
+        if (r && done(r)) return r;
+        if (Date.now() > deadline)
+          throw new Error(`rollout ${id} did not settle: ${JSON.stringify(r?.counts)} ${r?.state}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+    settled: (id: number, timeoutMs?: number) =>
+      world.waitFor(id, (r) => r.counts.queued === 0, timeoutMs),
+    /** Open pull requests with head steering/performance, per repository. */
+    openPulls(name: string) {
+      return sim
+        .listPulls(ORG, name)
+        .filter((p) => p.state === 'open' && p.head === 'steering/performance');
+    },
+    async deletePrefixKeys(): Promise<number> {
+      let n = 0;
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+        cursor = next;
+        if (keys.length) n += await redis.del(...keys);
+      } while (cursor !== '0');
+      return n;
+    },
+    async close() {
+      for (const w of workers) await w.close();
+      await queue.close();
+      await world.deletePrefixKeys();
+      redis.disconnect();
+      await sim.close();
+      await t.drop();
+    },
+  };
+  return world;
+}
+
+export type World = Awaited<ReturnType<typeof createWorld>>;
