@@ -88,7 +88,7 @@ describe('rate limits', () => {
       simulator.addRepo({ owner: 'acme', name: 'bare' });
       simulator.inject({
         kind: 'status',
-        status: 429 as never,
+        status: 429,
         path: '/repos/acme/bare',
         times: 2,
       });

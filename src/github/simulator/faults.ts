@@ -3,7 +3,7 @@
  * checked before rate limits and routing, in the order they were injected.
  */
 export type FaultKind =
-  | { kind: 'status'; status: 404 | 422 | 500 | 502 | 503; message?: string }
+  | { kind: 'status'; status: 403 | 404 | 422 | 429 | 500 | 502 | 503; message?: string }
   /** The server never answers (the client's timeout fires). */
   | { kind: 'timeout' }
   /** 403 secondary rate limit with `retry-after` in (simulated) seconds. */

@@ -111,6 +111,7 @@ export async function startSimulator(options: SimulatorOptions = {}) {
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
   let baseUrl = '';
+  let latencyMs = options.latencyMs ?? 0;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const at = clock.now();
@@ -123,11 +124,6 @@ export async function startSimulator(options: SimulatorOptions = {}) {
     let limitKey: string | undefined;
     let headers: Record<string, string> = {};
     try {
-      const fault = faults.take(method, path);
-      if (fault?.kind === 'timeout') return; // never answer; close() destroys the socket
-      if (fault?.kind === 'secondary-limit') throw secondary(fault.retryAfterSeconds);
-      if (fault?.kind === 'status')
-        throw new SimHttpError(fault.status, fault.message ?? defaultMessage(fault.status));
       const found = matchRoute(ROUTES, method, path);
       const identity = identify(
         state,
@@ -135,6 +131,11 @@ export async function startSimulator(options: SimulatorOptions = {}) {
         found?.route.appAuth ?? path.startsWith('/app'),
       );
       record.caller = identity.login;
+      const fault = faults.take(method, path);
+      if (fault?.kind === 'timeout') return; // never answer; close() destroys the socket
+      if (fault?.kind === 'secondary-limit') throw secondary(fault.retryAfterSeconds);
+      if (fault?.kind === 'status')
+        throw new SimHttpError(fault.status, fault.message ?? defaultMessage(fault.status));
       limitKey =
         'app' in identity
           ? 'app'
@@ -143,7 +144,7 @@ export async function startSimulator(options: SimulatorOptions = {}) {
             : `user ${identity.login}`;
       limits.admit(limitKey, write);
       headers = limits.headers(limitKey);
-      if (options.latencyMs) await clock.sleep(options.latencyMs);
+      if (latencyMs) await clock.sleep(latencyMs);
       if (!found) throw new SimHttpError(404, 'Not Found');
       const body = await readBody(req);
       const ctx: Ctx = {
@@ -201,6 +202,10 @@ export async function startSimulator(options: SimulatorOptions = {}) {
       limits.options = { ...limits.options, ...next };
     },
     writesInLastMinute: (key: string) => limits.writesInLastMinute(key),
+    /** Delay every request by this many simulated ms (holds requests in flight). */
+    setLatency(ms: number): void {
+      latencyMs = ms;
+    },
     /** Requests matching a method and a path substring or pattern (all when omitted). */
     count(
       filter: { method?: string; path?: string | RegExp; status?: number; write?: boolean } = {},
