@@ -1,0 +1,165 @@
+/**
+ * Every shipped check of guidelines/performance.checks.yaml against every fixture repository:
+ * the checks listed per fixture must have the given status, every other check must be
+ * not-applicable (report-threshold checks are unchecked: no reports are passed).
+ */
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { loadGuidelines, scanDirectory } from '../../src/cli/commands/scan.js';
+import type { CheckStatus } from '../../src/checks/index.js';
+
+const FIXTURES = 'test/fixtures/repos';
+const [guideline] = loadGuidelines(['guidelines/performance.md']);
+
+const EXPECTED: Record<string, Record<string, CheckStatus>> = {
+  'python-fastapi': {
+    'health-endpoint-fastapi': 'pass',
+    'timeout-python-requests': 'pass',
+    'circuit-breaker-python': 'pass',
+    'db-pool-sqlalchemy': 'pass',
+    'db-pool-sqlalchemy-no-nullpool': 'pass',
+    'no-select-star': 'pass',
+    'prometheus-metrics-python': 'pass',
+    'load-tests-present': 'pass',
+    'performance-test-in-ci': 'pass',
+    'hpa-min-replicas': 'pass',
+    'hpa-cpu-target': 'pass',
+  },
+  'java-spring': {
+    'health-endpoint-spring-boot': 'pass',
+    'timeout-java-resttemplate': 'pass',
+    'timeout-java-resttemplate-default': 'fail',
+    'circuit-breaker-java': 'pass',
+    'db-pool-hikari': 'pass',
+    'no-select-star': 'fail',
+    'prometheus-metrics-java': 'pass',
+    'load-tests-present': 'fail',
+    'performance-test-in-ci': 'fail',
+    'hpa-min-replicas': 'fail',
+    'hpa-cpu-target': 'fail',
+    'jvm-g1gc': 'fail',
+  },
+  'java-micronaut': {
+    'health-endpoint-micronaut': 'pass',
+    'timeout-java-resttemplate-default': 'pass',
+    'timeout-micronaut-http-client': 'pass',
+    'micronaut-http-client-pool': 'pass',
+    'circuit-breaker-java': 'pass',
+    'db-pool-hikari': 'pass',
+    'no-select-star': 'pass',
+    'prometheus-metrics-java': 'pass',
+    'load-tests-present': 'pass',
+    'performance-test-in-ci': 'pass',
+    'hpa-min-replicas': 'pass',
+    'hpa-cpu-target': 'pass',
+    'jvm-g1gc': 'pass',
+  },
+  'node-express': {
+    'health-endpoint-express': 'pass',
+    'timeout-node-fetch': 'fail',
+    'timeout-node-axios': 'pass',
+    'circuit-breaker-node': 'pass',
+    'db-pool-node-pg': 'pass',
+    'no-select-star': 'pass',
+    'prometheus-metrics-node': 'pass',
+    'load-tests-present': 'pass',
+    'performance-test-in-ci': 'pass',
+  },
+  // The keys exist only in src/test/resources and in an application-test.yml profile.
+  'trap-test-only-timeouts': {
+    'health-endpoint-micronaut': 'fail',
+    'timeout-java-resttemplate-default': 'pass',
+    'timeout-micronaut-http-client': 'fail',
+    'micronaut-http-client-pool': 'fail',
+    'circuit-breaker-java': 'fail',
+    'no-select-star': 'pass',
+    'prometheus-metrics-java': 'fail',
+    'load-tests-present': 'fail',
+    'performance-test-in-ci': 'fail',
+    'jvm-g1gc': 'fail',
+  },
+  // The route is @router.get("") on APIRouter(prefix="/health"); "/healthcare/..." is no health check.
+  'trap-health-prefix': {
+    'health-endpoint-fastapi': 'pass',
+    'circuit-breaker-python': 'fail',
+    'no-select-star': 'pass',
+    'prometheus-metrics-python': 'fail',
+    'load-tests-present': 'fail',
+    'performance-test-in-ci': 'fail',
+  },
+  // SELECT * only inside EXISTS (…), in a comment, in tests and in migrations.
+  'trap-select-exists': {
+    'circuit-breaker-python': 'fail',
+    'no-select-star': 'pass',
+    'prometheus-metrics-python': 'fail',
+    'load-tests-present': 'fail',
+    'performance-test-in-ci': 'fail',
+  },
+  // The HPA is a Helm template; minReplicas 3 and CPU 65% come from values.yaml.
+  'trap-helm-hpa': {
+    'no-select-star': 'pass',
+    'hpa-min-replicas': 'pass',
+    'hpa-cpu-target': 'pass',
+    'load-tests-present': 'fail',
+    'performance-test-in-ci': 'fail',
+  },
+};
+
+describe('performance checks on fixture repositories', () => {
+  it('has an expectation for every fixture folder', () => {
+    assert.deepEqual(readdirSync(FIXTURES).sort(), Object.keys(EXPECTED).sort());
+  });
+
+  for (const [fixture, expected] of Object.entries(EXPECTED)) {
+    it(`${fixture}: every shipped check has its expected status`, () => {
+      assert.ok(guideline);
+      const result = scanDirectory(`${FIXTURES}/${fixture}`, [guideline]);
+      const findings = result.guidelines[0]?.findings ?? [];
+      const actual = new Map(findings.flatMap((f) => f.checks.map((c) => [c.checkId, c] as const)));
+      for (const check of guideline.checks) {
+        const r = actual.get(check.id);
+        assert.ok(r, `${check.id} was evaluated`);
+        const want =
+          expected[check.id] ??
+          (check.type === 'report-threshold' ? 'unchecked' : 'not-applicable');
+        assert.equal(r.status, want, `${fixture} ${check.id}: ${r.message}`);
+        if (r.status === 'fail') {
+          // Every fail shows where, or says what was looked for.
+          assert.ok(
+            r.evidence.length > 0 || /looked for|not set|none found/.test(r.message),
+            `${check.id} explains its fail`,
+          );
+        }
+      }
+      for (const id of Object.keys(expected))
+        assert.ok(
+          guideline.checks.some((c) => c.id === id),
+          `${id} is a shipped check`,
+        );
+    });
+  }
+
+  it('points at the offending lines', () => {
+    assert.ok(guideline);
+    const spring =
+      scanDirectory(`${FIXTURES}/java-spring`, [guideline]).guidelines[0]?.findings ?? [];
+    const select = spring.find((f) => f.ruleId === 'performance.query-optimization.avoid-select');
+    assert.equal(select?.status, 'fail');
+    assert.deepEqual(
+      select?.evidence.map((e) => `${e.path}:${e.line}`),
+      ['src/main/java/com/example/orders/OrderRepository.java:8'],
+    );
+    const node =
+      scanDirectory(`${FIXTURES}/node-express`, [guideline]).guidelines[0]?.findings ?? [];
+    const timeouts = node.find(
+      (f) => f.ruleId === 'performance.external-service-calls.implement-timeouts-external-calls',
+    );
+    assert.equal(timeouts?.status, 'fail');
+    assert.deepEqual(
+      timeouts?.evidence.map((e) => `${e.path}:${e.line}`),
+      ['src/stock.js:15'],
+    );
+    assert.match(timeouts?.evidence[0]?.snippet ?? '', /promo\.internal/);
+  });
+});

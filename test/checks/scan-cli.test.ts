@@ -1,0 +1,109 @@
+/**
+ * `steering scan` end to end: the real CLI process over fixture repositories. JSON statuses and
+ * exit codes, and the SARIF output validated against the SARIF 2.1.0 JSON schema.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { describe, it } from 'node:test';
+import Ajv from 'ajv-draft-04';
+import addFormats from 'ajv-formats';
+
+function steering(...args: string[]) {
+  const r = spawnSync(process.execPath, ['bin/steering.js', ...args], { encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+interface JsonOut {
+  summary: { mustFailures: number };
+  guidelines: {
+    id: string;
+    findings: { ruleId: string; status: string; checks: { checkId: string; status: string }[] }[];
+  }[];
+}
+
+describe('steering scan', () => {
+  it('json: statuses per rule and check; exit 0 when no MUST rule fails', () => {
+    const r = steering('scan', 'test/fixtures/repos/java-micronaut', '--format', 'json');
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as JsonOut;
+    assert.equal(out.summary.mustFailures, 0);
+    const findings = out.guidelines[0]?.findings ?? [];
+    const status = (id: string) => findings.find((f) => f.ruleId === id)?.status;
+    assert.equal(status('performance.memory-utilization.garbage-collection-impact'), 'pass');
+    assert.equal(
+      status('performance.network-utilization.keep-alive-connections-preferred'),
+      'pass',
+    );
+    assert.equal(
+      status('performance.index-strategy.create-indexes-frequently-queried-columns'),
+      'unchecked',
+    );
+  });
+
+  it('exit 1 when a MUST rule fails; the text table shows the evidence', () => {
+    const r = steering('scan', 'test/fixtures/repos/trap-test-only-timeouts');
+    assert.equal(r.code, 1);
+    assert.match(
+      r.stdout,
+      /FAIL\s+MUST\s+performance\.external-service-calls\.implement-timeouts-external-calls/,
+    );
+    assert.match(r.stdout, /src\/main\/resources\/application\.yml:1:1/);
+  });
+
+  it('exit 2 on usage errors', () => {
+    assert.equal(steering('scan', 'test/fixtures/repos/nope').code, 2);
+    assert.equal(steering('scan', 'test/fixtures/repos/java-spring', '--format', 'xml').code, 2);
+    assert.equal(
+      steering('scan', 'test/fixtures/repos/java-spring', '--guidelines-dir', 'no-such-dir').code,
+      2,
+    );
+    assert.equal(steering('scan').code, 2);
+  });
+
+  it('sarif: validates against the SARIF 2.1.0 schema, with rules and locations', () => {
+    const r = steering('scan', 'test/fixtures/repos/java-spring', '--format', 'sarif');
+    assert.equal(r.code, 1, r.stderr);
+    const log = JSON.parse(r.stdout) as {
+      runs: {
+        tool: { driver: { rules: { id: string }[] } };
+        results: {
+          ruleId: string;
+          kind: string;
+          locations: {
+            physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } };
+          }[];
+        }[];
+      }[];
+    };
+    const require = createRequire(import.meta.url);
+    const schema = JSON.parse(
+      readFileSync(
+        require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'),
+        'utf8',
+      ),
+    ) as object;
+    // The published rtm.5 schema has a language-tag pattern that is invalid under the u flag.
+    const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
+    addFormats.default(ajv);
+    const validate = ajv.compile(schema);
+    assert.equal(validate(log), true, JSON.stringify(validate.errors?.slice(0, 5), null, 2));
+    const run = log.runs[0];
+    assert.ok(run);
+    assert.ok(
+      run.tool.driver.rules.some((x) => x.id === 'performance.query-optimization.avoid-select'),
+    );
+    const select = run.results.find(
+      (x) => x.ruleId === 'performance.query-optimization.avoid-select',
+    );
+    assert.equal(select?.kind, 'fail');
+    assert.equal(
+      select?.locations[0]?.physicalLocation.artifactLocation.uri,
+      'src/main/java/com/example/orders/OrderRepository.java',
+    );
+    assert.equal(select?.locations[0]?.physicalLocation.region.startLine, 8);
+    // The schema really rejects a broken log (the validator is not vacuous).
+    assert.equal(validate({ version: '2.1.0', runs: [{ tool: {} }] }), false);
+  });
+});
