@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, it } from 'node:test';
-import Ajv from 'ajv-draft-04';
+import AjvDraft04 from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 
 function steering(...args: string[]) {
@@ -85,7 +85,7 @@ describe('steering scan', () => {
       ),
     ) as object;
     // The published rtm.5 schema has a language-tag pattern that is invalid under the u flag.
-    const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
+    const ajv = new AjvDraft04.default({ allErrors: true, strict: false, unicodeRegExp: false });
     addFormats.default(ajv);
     const validate = ajv.compile(schema);
     assert.equal(validate(log), true, JSON.stringify(validate.errors?.slice(0, 5), null, 2));
