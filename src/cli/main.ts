@@ -13,6 +13,8 @@ import { registerWorker } from './commands/worker.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerPublish } from './commands/publish.js';
 import { registerToken } from './commands/token.js';
+import { registerRepos } from './commands/repos.js';
+import { registerRollout } from './commands/rollout.js';
 
 const program = new Command();
 program
@@ -34,6 +36,10 @@ registerWorker(program);
 registerMigrate(program);
 registerPublish(program);
 registerToken(program);
+
+// Fleet distribution
+registerRepos(program);
+registerRollout(program);
 
 // eslint-disable-next-line no-restricted-properties -- debug switch for stack traces, read before config exists
 await runCli(program, process.argv, process.env.STEERING_DEBUG === '1');

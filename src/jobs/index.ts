@@ -30,3 +30,5 @@ export {
   type DistributeWorkerOptions,
 } from './start-distribute-worker.js';
 export { planDistribution, type PlanRow } from './plan-distribution.js';
+export { openRolloutRuntime, type RolloutRuntime } from './open-rollout-runtime.js';
+export { formatProgress } from './format-progress.js';

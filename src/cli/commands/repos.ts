@@ -1,0 +1,77 @@
+/**
+ * `steering repos sync` mirrors the App's installations into the registry; `steering repos list`
+ * shows it, with the reason each skipped repository is skipped.
+ */
+import type { Command } from 'commander';
+import { loadConfig } from '../../config.js';
+import { skipReason, syncRepositories } from '../../fleet/index.js';
+import { openRolloutRuntime } from '../../jobs/index.js';
+import { createLogger } from '../../log.js';
+import { listRepositories, openDatabase } from '../../store/index.js';
+import { formatTable } from '../format-table.js';
+
+export function registerRepos(program: Command): void {
+  const repos = program
+    .command('repos')
+    .description('the repository registry (synced from GitHub)');
+
+  repos
+    .command('sync')
+    .description("mirror the GitHub App's installations into the registry")
+    .option('--json', 'print the result as JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const config = loadConfig();
+      const logger = createLogger({ level: 'warn', destination: process.stderr });
+      const db = await openDatabase(config, { logger });
+      const runtime = openRolloutRuntime(config, { logger });
+      try {
+        const r = await syncRepositories(runtime.github, db, config.rollout);
+        if (opts.json) {
+          process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+          return;
+        }
+        process.stdout.write(
+          `${r.seen} repositories in ${r.installations} installation(s): ${r.eligible} eligible, ${r.skipped.length} skipped, ${r.deleted} marked deleted\n`,
+        );
+        for (const s of r.skipped) process.stdout.write(`  skipped ${s.repository}: ${s.reason}\n`);
+      } finally {
+        await runtime.close();
+        await db.close();
+      }
+    });
+
+  repos
+    .command('list')
+    .description('list the registry with eligibility')
+    .option('--all', 'include deleted repositories')
+    .option('--json', 'print as JSON')
+    .action(async (opts: { all?: boolean; json?: boolean }) => {
+      const config = loadConfig();
+      const db = await openDatabase(config, {
+        logger: createLogger({ level: 'warn', destination: process.stderr }),
+      });
+      try {
+        const rows = (await listRepositories(db, { includeDeleted: opts.all })).map((r) => ({
+          ...r,
+          skipped: r.deletedAt ? 'deleted' : skipReason(r, config.rollout),
+        }));
+        if (opts.json) {
+          process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+          return;
+        }
+        process.stdout.write(
+          `${formatTable(
+            ['repository', 'default', 'topics', 'eligible'],
+            rows.map((r) => [
+              r.fullName,
+              r.defaultBranch,
+              r.topics.join(','),
+              r.skipped ? `no: ${r.skipped}` : 'yes',
+            ]),
+          )}\n`,
+        );
+      } finally {
+        await db.close();
+      }
+    });
+}
