@@ -116,3 +116,62 @@ describe('GitHub simulator (raw HTTP)', () => {
     }
   });
 });
+
+describe('GitHub simulator webhooks', () => {
+  it('sends signed push and pull_request deliveries', async () => {
+    const { createHmac } = await import('node:crypto');
+    const { createServer } = await import('node:http');
+    const received: { event: string; action?: string; valid: boolean; merged?: boolean }[] = [];
+    const receiver = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const raw = Buffer.concat(chunks);
+        const expected = `sha256=${createHmac('sha256', 's3cret').update(raw).digest('hex')}`;
+        const body = JSON.parse(raw.toString()) as {
+          action?: string;
+          pull_request?: { merged: boolean };
+        };
+        received.push({
+          event: String(req.headers['x-github-event']),
+          action: body.action,
+          valid:
+            req.headers['x-hub-signature-256'] === expected &&
+            Boolean(req.headers['x-github-delivery']),
+          merged: body.pull_request?.merged,
+        });
+        res.writeHead(202).end();
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    const sim = await startSimulator();
+    try {
+      const port = (receiver.address() as { port: number }).port;
+      sim.addToken(TOKEN, { login: 'octo-bot' });
+      sim.addRepo({ owner: 'acme', name: 'hooks' });
+      sim.setWebhook({
+        url: `http://127.0.0.1:${port}/webhooks/github`,
+        secret: 's3cret',
+        events: ['pull_request', 'push'],
+      });
+      sim.pushCommit({ owner: 'acme', repo: 'hooks', branch: 'feature', files: { 'a.md': 'A' } });
+      const res = await fetch(`${sim.url}/repos/acme/hooks/pulls`, {
+        method: 'POST',
+        headers: { authorization: `token ${TOKEN}` },
+        body: JSON.stringify({ title: 't', head: 'feature', base: 'main' }),
+      });
+      const { number } = (await res.json()) as { number: number };
+      sim.mergePull('acme', 'hooks', number);
+      await sim.flushWebhooks();
+      assert.deepEqual(
+        received.map((r) => `${r.event}:${r.action ?? ''}:${r.merged ?? ''}`),
+        ['push::', 'pull_request:opened:false', 'pull_request:closed:true', 'push::'],
+      );
+      assert.ok(received.every((r) => r.valid));
+      assert.ok(sim.deliveries.every((d) => d.status === 202));
+    } finally {
+      await sim.close();
+      await new Promise((r) => receiver.close(r));
+    }
+  });
+});

@@ -5,6 +5,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { components } from '@octokit/openapi-types';
 import type { Clock } from '../clock.js';
+import type { EventContext } from './emit-events.js';
 import type { SimState, TokenIdentity } from './state.js';
 
 export type BasicError = components['schemas']['basic-error'];
@@ -44,6 +45,7 @@ export interface Ctx {
   state: SimState;
   clock: Clock;
   baseUrl: string;
+  events: EventContext;
 }
 
 export interface SimResponse {

@@ -6,6 +6,7 @@
 import type { Clock } from '../clock.js';
 import { buildTree, flattenTree, writeBlob, writeCommit, type Signature } from './git-objects.js';
 import { iso } from './http-kit.js';
+import { emitPull, emitPush, type EventContext } from './emit-events.js';
 import { mergePull } from './merge-pull.js';
 import {
   nextId,
@@ -43,7 +44,7 @@ export interface PushInput {
   from?: string;
 }
 
-export function createSeedHelpers(state: SimState, clock: Clock) {
+export function createSeedHelpers(state: SimState, clock: Clock, events: EventContext) {
   const sig = (login: string): Signature => ({
     name: login,
     email: `${login}@users.noreply.github.com`,
@@ -136,21 +137,22 @@ export function createSeedHelpers(state: SimState, clock: Clock) {
       const parent =
         repo.refs.get(`heads/${input.branch}`) ??
         repo.refs.get(`heads/${input.from ?? repo.defaultBranch}`);
-      const sha = commitFiles(
-        repo,
-        parent,
-        input.files,
-        input.message ?? 'Update files',
-        input.login ?? 'octocat',
-      );
+      const login = input.login ?? 'octocat';
+      const before = repo.refs.get(`heads/${input.branch}`);
+      const sha = commitFiles(repo, parent, input.files, input.message ?? 'Update files', login);
       repo.refs.set(`heads/${input.branch}`, sha);
+      emitPush(events, repo, `heads/${input.branch}`, before, sha, login);
       return sha;
     },
     mergePull(owner: string, name: string, number: number, login = 'octocat'): string {
       const repo = getRepo(owner, name);
       const pull = repo.pulls.find((p) => p.number === number && p.state === 'open');
       if (!pull) throw new Error(`simulator: no open pull request #${number} in ${owner}/${name}`);
-      return mergePull(repo, pull, sig(login), iso(clock.now()));
+      const before = repo.refs.get(`heads/${pull.base}`);
+      const sha = mergePull(repo, pull, sig(login), iso(clock.now()));
+      emitPull(events, repo, pull, 'closed', login);
+      emitPush(events, repo, `heads/${pull.base}`, before, sha, login);
+      return sha;
     },
     deleteRepo(owner: string, name: string): void {
       state.repos.delete(repoKey(owner, name));

@@ -18,6 +18,7 @@ import { issueRoutes } from './routes/issues.js';
 import { pullRoutes } from './routes/pulls.js';
 import { repoRoutes } from './routes/repos.js';
 import { createSeedHelpers } from './seed.js';
+import { WebhookSender, type WebhookTarget } from './send-webhooks.js';
 import { createState, type SimState, type TokenIdentity } from './state.js';
 import { isJwt, verifyAppJwt } from './verify-app-jwt.js';
 
@@ -111,6 +112,8 @@ export async function startSimulator(options: SimulatorOptions = {}) {
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
   let baseUrl = '';
+  const webhooks = new WebhookSender();
+  const events = { webhooks, baseUrl: '' };
   let latencyMs = options.latencyMs ?? 0;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -158,6 +161,7 @@ export async function startSimulator(options: SimulatorOptions = {}) {
         state,
         clock,
         baseUrl,
+        events,
       };
       const result = await found.route.handler(ctx);
       if (method === 'GET' && result.status === 200) {
@@ -187,13 +191,19 @@ export async function startSimulator(options: SimulatorOptions = {}) {
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  events.baseUrl = baseUrl;
 
   return {
     url: baseUrl,
     state,
     requests,
     clock,
-    ...createSeedHelpers(state, clock),
+    ...createSeedHelpers(state, clock, events),
+    /** Send signed webhook deliveries to steering (`undefined` turns them off). */
+    setWebhook: (target: WebhookTarget | undefined) => webhooks.configure(target),
+    deliveries: webhooks.deliveries,
+    /** Wait until every webhook sent so far has been answered. */
+    flushWebhooks: () => webhooks.flush(),
     /** Arm a fault for the next matching request(s). */
     inject: faults.inject.bind(faults),
     clearFaults: faults.clear.bind(faults),

@@ -20,6 +20,7 @@ import {
   type Route,
 } from '../http-kit.js';
 import { findRepo, repoUrl, resolveCommit } from '../find-repo.js';
+import { emitPush } from '../emit-events.js';
 import { toGitCommit, type BlobBody, type RefBody, type TreeBody } from '../to-json.js';
 import type { SimRepo } from '../state.js';
 
@@ -71,6 +72,7 @@ export const gitRoutes: Route[] = [
     if (repo.refs.has(ref)) throw unprocessable('Reference already exists');
     if (repo.objects.get(sha)?.type !== 'commit') throw unprocessable('Object does not exist');
     repo.refs.set(ref, sha);
+    emitPush(ctx.events, repo, ref, undefined, sha, ctx.identity.login);
     return ok(refBody(ctx, repo, ref, sha), 201);
   }),
 
@@ -85,12 +87,15 @@ export const gitRoutes: Route[] = [
       throw unprocessable('Update is not a fast forward');
     }
     repo.refs.set(ref, sha);
+    emitPush(ctx.events, repo, ref, current, sha, ctx.identity.login);
     return ok(refBody(ctx, repo, ref, sha));
   }),
 
   route('DELETE', '/repos/{owner}/{repo}/git/refs/{ref+}', (ctx) => {
     const repo = findRepo(ctx);
+    const before = repo.refs.get(refName(ctx));
     if (!repo.refs.delete(refName(ctx))) throw unprocessable('Reference does not exist');
+    emitPush(ctx.events, repo, refName(ctx), before, undefined, ctx.identity.login);
     return { status: 204 };
   }),
 

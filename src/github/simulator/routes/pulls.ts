@@ -11,6 +11,7 @@ import {
   type Route,
 } from '../http-kit.js';
 import { findRepo } from '../find-repo.js';
+import { emitPull, emitPush } from '../emit-events.js';
 import { mergePull } from '../merge-pull.js';
 import { nextId, type SimPull, type SimRepo } from '../state.js';
 import { toPull } from '../to-json.js';
@@ -92,6 +93,7 @@ export const pullRoutes: Route[] = [
       updatedAt: now,
     };
     repo.pulls.push(pull);
+    emitPull(ctx.events, repo, pull, 'opened', ctx.identity.login);
     return ok(toPull(repo, pull, ctx.baseUrl), 201);
   }),
 
@@ -118,8 +120,11 @@ export const pullRoutes: Route[] = [
     if (state === 'closed' && pull.state === 'open')
       pull.headSha = repo.refs.get(`heads/${pull.head}`) ?? pull.headSha;
     if (state === 'open') pull.headSha = null;
+    const action =
+      state && state !== pull.state ? (state === 'closed' ? 'closed' : 'reopened') : 'edited';
     if (state) pull.state = state;
     pull.updatedAt = iso(ctx.clock.now());
+    emitPull(ctx.events, repo, pull, action, ctx.identity.login);
     return ok(toPull(repo, pull, ctx.baseUrl));
   }),
 
@@ -129,12 +134,15 @@ export const pullRoutes: Route[] = [
     if (pull.state !== 'open') throw new SimHttpError(405, 'Pull Request is not mergeable');
     const now = iso(ctx.clock.now());
     const login = ctx.identity.login;
+    const before = repo.refs.get(`heads/${pull.base}`);
     const sha = mergePull(
       repo,
       pull,
       { name: login, email: `${login}@users.noreply.github.com`, date: now, login },
       now,
     );
+    emitPull(ctx.events, repo, pull, 'closed', login);
+    emitPush(ctx.events, repo, `heads/${pull.base}`, before, sha, login);
     return ok({ sha, merged: true, message: 'Pull Request successfully merged' });
   }),
 ];
