@@ -3,7 +3,9 @@
  * database server. PGlite serialises every query and holds a lock for the whole of a transaction:
  * inside `transaction(fn)` only `tx` may be used (see db.ts).
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SteeringError } from '../errors.js';
 import { performance } from 'node:perf_hooks';
 import { PGlite } from '@electric-sql/pglite';
 import type { Db, QueryResult, Transaction } from './db.js';
@@ -32,12 +34,46 @@ async function run<R>(
   }
 }
 
+/**
+ * PGlite is one process's database: a second process opening the same directory would see stale
+ * data or corrupt it. A pid lock file makes the second one stop with a clear message instead.
+ */
+function lockDataDir(dataDir: string): () => void {
+  const lockPath = join(dataDir, 'steering.pid');
+  try {
+    writeFileSync(lockPath, String(process.pid), { flag: 'wx' });
+  } catch {
+    const holder = Number(readFileSync(lockPath, 'utf8').trim());
+    if (Number.isInteger(holder) && isAlive(holder)) {
+      throw new SteeringError(
+        'CONFLICT',
+        `the embedded database in ${dataDir} is in use by another steering process (pid ${holder}); ` +
+          'stop it first, or set DATABASE_URL so several processes share one PostgreSQL',
+      );
+    }
+    writeFileSync(lockPath, String(process.pid)); // stale lock from a process that is gone
+  }
+  return () => rmSync(lockPath, { force: true });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export async function openPgliteDatabase(options: PgliteOptions): Promise<Db> {
-  if (!options.dataDir.startsWith('memory://')) mkdirSync(options.dataDir, { recursive: true });
+  const inMemory = options.dataDir.startsWith('memory://');
+  if (!inMemory) mkdirSync(options.dataDir, { recursive: true });
+  const unlock = inMemory ? () => {} : lockDataDir(options.dataDir);
   let pglite: PGlite;
   try {
     pglite = await PGlite.create({ dataDir: options.dataDir });
   } catch (err) {
+    unlock();
     throw translateDatabaseError(err);
   }
   let inTransaction = 0;
@@ -75,6 +111,12 @@ export async function openPgliteDatabase(options: PgliteOptions): Promise<Db> {
       return performance.now() - start;
     },
     stats: () => ({ total: 1, idle: inTransaction ? 0 : 1, waiting: 0, max: 1 }),
-    close: () => pglite.close(),
+    close: async () => {
+      try {
+        await pglite.close();
+      } finally {
+        unlock();
+      }
+    },
   };
 }
