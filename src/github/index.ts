@@ -27,6 +27,7 @@ export {
 } from './write-limiter.js';
 export { createScaledClock, realClock, type Clock, type ScaledClockOptions } from './clock.js';
 export { translateGitHubError } from './translate-error.js';
+export { gitBlobSha } from './git-blob-sha.js';
 export {
   startSimulator,
   type RecordedRequest,

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { SteeringError } from '../../src/errors.js';
+import { gitBlobSha as portBlobSha } from '../../src/github/index.js';
 import { startPort } from './start-port.js';
 
 const gitBlobSha = (s: string) =>
@@ -30,6 +31,7 @@ describe('octokit port against the simulator', () => {
     assert.deepEqual(paths, ['blob:README.md', 'blob:src/app.ts', 'tree:src']);
     const app = tree.entries.find((e) => e.path === 'src/app.ts');
     assert.equal(app?.sha, gitBlobSha('export {};\n'));
+    assert.equal(portBlobSha('export {};\n'), app?.sha);
     assert.equal(
       (await repos.getBlob('acme', 'tree', app?.sha as string)).toString(),
       'export {};\n',
