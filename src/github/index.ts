@@ -37,3 +37,4 @@ export {
 export type { Fault } from './simulator/faults.js';
 export type { RateLimitOptions } from './simulator/rate-limits.js';
 export type { PushInput, SeedRepoInput } from './simulator/seed.js';
+export type { Delivery, WebhookTarget } from './simulator/send-webhooks.js';
