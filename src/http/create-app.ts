@@ -17,6 +17,7 @@ import { buildOpenApi } from './build-openapi.js';
 import { mountRoute } from './define-route.js';
 import { mountOpsRoutes, type ReadinessCheck } from './ops-routes.js';
 import { notFoundHandler, problemHandler } from './problem.js';
+import { rolloutRoutes } from './rollout-routes.js';
 import { v1Routes } from './v1-routes.js';
 
 export interface AppDeps {
@@ -92,11 +93,14 @@ export function createApp(deps: AppDeps): Express {
     next();
   });
 
-  const routes = v1Routes({
-    db: deps.db,
-    bodyLimit: deps.bodyLimit,
-    onPublished: deps.onPublished,
-  });
+  const routes = [
+    ...v1Routes({
+      db: deps.db,
+      bodyLimit: deps.bodyLimit,
+      onPublished: deps.onPublished,
+    }),
+    ...rolloutRoutes({ db: deps.db }),
+  ];
   let openapi: unknown;
   mountOpsRoutes(app, {
     metrics: deps.metrics,
