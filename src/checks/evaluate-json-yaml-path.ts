@@ -6,6 +6,7 @@
  */
 import type { Assertion, LeafCheck } from './check-schema.js';
 import { asList } from './check-schema.js';
+import { compareNumbers } from './compare-numbers.js';
 import type { EvalContext } from './context.js';
 import type { Evidence } from './types.js';
 import { neutralizeHelm, type ValuesLookup } from './neutralize-helm.js';
@@ -152,16 +153,7 @@ function holds(a: Assertion, node: Tree): boolean {
   const x = typeof v === 'number' ? v : Number(String(v).replace(/%$/, ''));
   const y = Number(a.value);
   if (!Number.isFinite(x) || !Number.isFinite(y)) return false;
-  switch (a.comparator) {
-    case '<':
-      return x < y;
-    case '<=':
-      return x <= y;
-    case '>':
-      return x > y;
-    case '>=':
-      return x >= y;
-  }
+  return compareNumbers(x, a.comparator, y);
 }
 
 /** `.Values` lookup from the values.yaml beside the nearest Chart.yaml above a template. */

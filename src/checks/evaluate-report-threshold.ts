@@ -7,16 +7,10 @@ import type { LeafCheck } from './check-schema.js';
 import type { EvalContext } from './context.js';
 import type { Report } from './types.js';
 import type { Outcome } from './check-outcome.js';
+import { compareNumbers } from './compare-numbers.js';
+import { toBase } from '../guidelines/index.js';
 
 type ReportThreshold = Extract<LeafCheck, { type: 'report-threshold' }>;
-
-const TIME_MS: Record<string, number> = {
-  ms: 1,
-  s: 1000,
-  min: 60_000,
-  h: 3_600_000,
-  d: 86_400_000,
-};
 
 export function evaluateReportThreshold(check: ReportThreshold, ctx: EvalContext): Outcome {
   const t = ctx.rule?.threshold;
@@ -57,7 +51,7 @@ export function evaluateReportThreshold(check: ReportThreshold, ctx: EvalContext
       evidence: [],
     };
   }
-  const ok = compare(value, comparator, limit);
+  const ok = compareNumbers(value, comparator, limit);
   const measured = `${report.aggregate ? `${report.aggregate} ` : ''}${report.metric} = ${report.value}${report.unit ?? ''}`;
   return {
     status: ok ? 'pass' : 'fail',
@@ -66,24 +60,13 @@ export function evaluateReportThreshold(check: ReportThreshold, ctx: EvalContext
   };
 }
 
+/** The report's value in the threshold's unit (time and size units convert; others must match). */
 function convert(r: Report, unit: string | undefined): number | undefined {
   if (!unit || !r.unit || r.unit === unit) return r.value;
-  const from = TIME_MS[r.unit];
-  const to = TIME_MS[unit];
-  return from && to ? (r.value * from) / to : undefined;
-}
-
-function compare(x: number, c: string, y: number): boolean {
-  switch (c) {
-    case '<':
-      return x < y;
-    case '<=':
-      return x <= y;
-    case '>':
-      return x > y;
-    case '>=':
-      return x >= y;
-    default:
-      return x === y;
-  }
+  const from = toBase(r.value, r.unit);
+  const one = toBase(1, unit);
+  return from.dimension === one.dimension &&
+    (from.dimension === 'time' || from.dimension === 'size')
+    ? from.value / one.value
+    : undefined;
 }

@@ -7,4 +7,5 @@ export { compileGuideline, type CompileOptions, type CompileResult } from './com
 export { diffRules, maxBump, describe as describeThreshold } from './diff-rules.js';
 export { nextVersion, compareVersions } from './next-version.js';
 export { formatDiagnostic } from './format-diagnostic.js';
+export { normalizeUnit, toBase } from './normalize-unit.js';
 export { renderSchemas } from './render-json-schemas.js';
