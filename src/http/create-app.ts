@@ -19,6 +19,7 @@ import { mountOpsRoutes, type ReadinessCheck } from './ops-routes.js';
 import { notFoundHandler, problemHandler } from './problem.js';
 import { rolloutRoutes } from './rollout-routes.js';
 import { v1Routes } from './v1-routes.js';
+import { webhookRouter, type WebhookIntakeOptions } from './webhooks/receive-github-webhook.js';
 
 export interface AppDeps {
   db: Db;
@@ -34,6 +35,8 @@ export interface AppDeps {
   auth?: AuthOptions;
   /** Shown in /openapi.json. Default '0.1.0'. */
   version?: string;
+  /** Mounts `POST /webhooks/github` when given (needs config.github.webhookSecret). */
+  webhooks?: Omit<WebhookIntakeOptions, 'db' | 'logger'>;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -107,6 +110,7 @@ export function createApp(deps: AppDeps): Express {
     readiness: deps.readiness ?? { postgres: () => deps.db.ping() },
     openapi: () => (openapi ??= buildOpenApi(routes, { version: deps.version ?? '0.1.0' })),
   });
+  if (deps.webhooks) app.use(webhookRouter({ ...deps.webhooks, db: deps.db, logger: deps.logger }));
   const authenticate = createAuthenticator(deps.db, deps.logger, deps.auth);
   for (const r of routes) mountRoute(app, r, authenticate, checkMediaType);
 

@@ -80,3 +80,44 @@ export {
   type TargetOutcome,
   type TargetState,
 } from './rollouts.js';
+export {
+  finishDelivery,
+  getDelivery,
+  listUnenqueuedDeliveries,
+  markDeliveriesEnqueued,
+  recordDelivery,
+  type DeliveryRecord,
+  type NewDelivery,
+} from './deliveries.js';
+export {
+  MAX_EVIDENCE,
+  listRescanCandidates,
+  listScans,
+  listScansOfCommit,
+  saveScanResults,
+  setRepositoryHead,
+  setScanCheckRun,
+  type FindingInput,
+  type RescanCandidate,
+  type SaveScanInput,
+  type ScanRecord,
+  type ScanResultInput,
+  type ScanTrack,
+  type StoredEvidence,
+} from './scans.js';
+export {
+  getCachedBlobs,
+  getCachedTree,
+  putCachedBlobs,
+  putCachedTree,
+  type CachedTree,
+} from './scan-cache.js';
+export {
+  findRepositoryByName,
+  listFindings,
+  listRuleStatus,
+  type FindingRecord,
+  type RuleStatusRecord,
+} from './findings.js';
+export { insertWaiver, listActiveWaivers, type WaiverRecord } from './waivers.js';
+export { getAdoptedVersions, recordAdoption, recordAdoptionFromPullRequest } from './adoptions.js';

@@ -1,0 +1,148 @@
+/**
+ * The scan job: snapshot one commit of one repository, evaluate the adopted and the latest
+ * version of every guideline, store scans, findings and latest statuses in one transaction, then
+ * publish the check run `steering / compliance` on the commit. A commit whose planned versions
+ * were all scanned already is a no-op unless the job is forced (a rerequested check run).
+ */
+import { evaluateGuideline, requiredPaths, type Check, type Finding } from '../checks/index.js';
+import { SteeringError } from '../errors.js';
+import type { GitHubPort } from '../github/index.js';
+import type { Logger } from '../log.js';
+import {
+  getGuidelineVersion,
+  getRepository,
+  listActiveWaivers,
+  listScansOfCommit,
+  saveScanResults,
+  setScanCheckRun,
+  type Db,
+  type GuidelineVersionRecord,
+} from '../store/index.js';
+import { checksForVersion, type ChecksSource } from './load-guideline-checks.js';
+import { planScanVersions } from './plan-scan-versions.js';
+import { countStatuses, renderCheckRun, type EvaluatedVersion } from './render-check-run.js';
+import type { ScanJobData } from './scan-queue.js';
+import { snapshotRepository, type SnapshotStats } from './snapshot-repository.js';
+
+export interface ScanDeps {
+  db: Db;
+  github: GitHubPort;
+  checks: ChecksSource;
+  logger: Logger;
+  /** Default: now. */
+  now?: () => Date;
+}
+
+export type ScanOutcome =
+  | { kind: 'skipped'; reason: string }
+  | {
+      kind: 'scanned';
+      scanIds: number[];
+      checkRunId: number;
+      conclusion: string;
+      snapshot: SnapshotStats;
+    };
+
+export async function scanRepository(deps: ScanDeps, job: ScanJobData): Promise<ScanOutcome> {
+  const repo = await getRepository(deps.db, job.repositoryId);
+  if (!repo || repo.deletedAt) return { kind: 'skipped', reason: 'repository not registered' };
+  if (repo.archived) return { kind: 'skipped', reason: 'repository archived' };
+  const plan = await planScanVersions(deps.db, repo.id);
+  if (!plan.length) return { kind: 'skipped', reason: 'no published guideline' };
+  if (!job.force) {
+    const done = new Set(
+      (await listScansOfCommit(deps.db, repo.id, job.sha)).map(
+        (s) => `${s.guideline}@${s.version}`,
+      ),
+    );
+    if (plan.every((p) => done.has(`${p.guideline}@${p.version}`)))
+      return { kind: 'skipped', reason: 'already scanned' };
+  }
+  const log = deps.logger.child({ repo: repo.fullName, sha: job.sha });
+  const startedAt = deps.now?.() ?? new Date();
+
+  const versions: {
+    plan: (typeof plan)[number];
+    record: GuidelineVersionRecord;
+    checks: Check[];
+  }[] = [];
+  for (const p of plan) {
+    const record = await getGuidelineVersion(deps.db, p.guideline, p.version);
+    if (!record)
+      throw new SteeringError('NOT_FOUND', `guideline version ${p.guideline}@${p.version} missing`);
+    const yaml = await deps.checks(p.guideline);
+    versions.push({
+      plan: p,
+      record,
+      checks: checksForVersion(yaml, record.rules, `${p.guideline}.checks.yaml`),
+    });
+  }
+  const allChecks = versions.flatMap((v) => v.checks);
+  const port = deps.github.forInstallation(repo.installationId ?? 0);
+  const { snapshot, stats } = await snapshotRepository(
+    { db: deps.db, port, logger: log },
+    repo,
+    job.sha,
+    (paths) => requiredPaths(allChecks, paths),
+  );
+
+  const waivers = (await listActiveWaivers(deps.db, repo.id)).map((w) => ({
+    ruleId: w.ruleId,
+    reason: w.reason,
+    ...(w.expiresAt ? { expiresAt: w.expiresAt } : {}),
+  }));
+  const evaluated: EvaluatedVersion[] = versions.map((v) => ({
+    guideline: v.plan.guideline,
+    version: v.plan.version,
+    tracks: v.plan.tracks,
+    findings: evaluateGuideline(v.record.rules, v.checks, snapshot, { waivers, now: startedAt }),
+  }));
+
+  const scanIds = await deps.db.transaction((tx) =>
+    saveScanResults(tx, {
+      repositoryId: repo.id,
+      sha: job.sha,
+      trigger: job.trigger,
+      deliveryId: job.deliveryId ?? null,
+      startedAt,
+      results: evaluated.map((e) => ({
+        guideline: e.guideline,
+        version: e.version,
+        tracks: e.tracks,
+        summary: countStatuses(e.findings),
+        findings: e.findings.map(toStored),
+      })),
+    }),
+  );
+
+  const input = renderCheckRun(job.sha, evaluated);
+  const checkRunId = await port.createCheckRun(repo.owner, repo.name, input);
+  await setScanCheckRun(deps.db, scanIds, checkRunId);
+  log.info(
+    { scanIds, checkRunId, conclusion: input.conclusion, blobsFetched: stats.blobsFetched },
+    'scan completed',
+  );
+  return {
+    kind: 'scanned',
+    scanIds,
+    checkRunId,
+    conclusion: input.conclusion ?? 'neutral',
+    snapshot: stats,
+  };
+}
+
+function toStored(f: Finding) {
+  return {
+    ruleId: f.ruleId,
+    status: f.status,
+    level: f.level,
+    message: f.message,
+    evidence: f.evidence.map((e) => ({
+      path: e.path,
+      line: e.line,
+      column: e.column,
+      snippet: e.snippet,
+      ...(e.note ? { note: e.note } : {}),
+    })),
+  };
+}

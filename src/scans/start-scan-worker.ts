@@ -1,0 +1,89 @@
+/**
+ * The scan worker: one BullMQ Worker over the `scan` queue, dispatching on the job name
+ * (`delivery`, `scan`, `reconcile`). Permanent failures (invalid checks file, a guideline
+ * version missing, GitHub 404/403) throw UnrecoverableError; transient ones retry with backoff.
+ */
+import { UnrecoverableError, Worker, type ConnectionOptions } from 'bullmq';
+import { describeError } from '../errors.js';
+import type { GitHubPort } from '../github/index.js';
+import { silentLogger, type Logger } from '../log.js';
+import type { Db } from '../store/index.js';
+import { enqueueScan } from './enqueue-scan.js';
+import { handleDelivery } from './handle-delivery.js';
+import type { ChecksSource } from './load-guideline-checks.js';
+import { reconcileScans } from './reconcile-scans.js';
+import {
+  SCAN_QUEUE,
+  type DeliveryJobData,
+  type ScanJobData,
+  type ScanQueue,
+  type ScanQueueJob,
+} from './scan-queue.js';
+import { scanRepository } from './scan-repository.js';
+
+export interface ScanWorkerOptions {
+  db: Db;
+  github: GitHubPort;
+  queue: ScanQueue;
+  checks: ChecksSource;
+  connection: ConnectionOptions;
+  prefix: string;
+  /** config.scan.rescanMaxAgeHours. */
+  rescanMaxAgeHours: number;
+  logger?: Logger;
+  /** Jobs in flight per process. Default 4. */
+  concurrency?: number;
+  /** Reconcile's grace for fresh outbox rows. Default 5000 ms. */
+  reconcileGraceMs?: number;
+}
+
+export function startScanWorker(options: ScanWorkerOptions): Worker<ScanQueueJob> {
+  const logger = (options.logger ?? silentLogger).child({ component: 'scan' });
+  const { db, github, queue } = options;
+  const worker = new Worker<ScanQueueJob>(
+    SCAN_QUEUE,
+    async (job) => {
+      try {
+        switch (job.name) {
+          case 'delivery':
+            return await handleDelivery(
+              {
+                db,
+                github,
+                logger,
+                enqueueScan: (data, nonce) => enqueueScan(db, queue, data, nonce),
+              },
+              (job.data as DeliveryJobData).deliveryId,
+            );
+          case 'scan':
+            return await scanRepository(
+              { db, github, checks: options.checks, logger },
+              job.data as ScanJobData,
+            );
+          case 'reconcile':
+            return await reconcileScans(
+              { db, github, queue, logger },
+              { maxAgeHours: options.rescanMaxAgeHours, graceMs: options.reconcileGraceMs },
+            );
+          default:
+            throw new UnrecoverableError(`unknown job ${job.name}`);
+        }
+      } catch (err) {
+        const d = describeError(err);
+        logger[d.level](
+          { jobId: job.id, name: job.name, code: d.code, err: (err as Error).message },
+          'scan job failed',
+        );
+        if (!d.retry && d.code !== 'INTERNAL') throw new UnrecoverableError((err as Error).message);
+        throw err;
+      }
+    },
+    {
+      connection: options.connection,
+      prefix: options.prefix,
+      concurrency: options.concurrency ?? 4,
+    },
+  );
+  worker.on('error', (err) => logger.error({ err: err.message }, 'scan worker error'));
+  return worker;
+}
