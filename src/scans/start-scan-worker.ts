@@ -7,7 +7,7 @@ import { UnrecoverableError, Worker, type ConnectionOptions } from 'bullmq';
 import { describeError } from '../errors.js';
 import type { GitHubPort } from '../github/index.js';
 import { silentLogger, type Logger } from '../log.js';
-import type { Db } from '../store/index.js';
+import { finishDelivery, type Db } from '../store/index.js';
 import { enqueueScan } from './enqueue-scan.js';
 import { handleDelivery } from './handle-delivery.js';
 import type { ChecksSource } from './load-guideline-checks.js';
@@ -74,6 +74,14 @@ export function startScanWorker(options: ScanWorkerOptions): Worker<ScanQueueJob
           { jobId: job.id, name: job.name, code: d.code, err: (err as Error).message },
           'scan job failed',
         );
+        const final =
+          (!d.retry && d.code !== 'INTERNAL') || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+        if (final && job.name === 'delivery')
+          await finishDelivery(
+            db,
+            (job.data as DeliveryJobData).deliveryId,
+            `${d.code}: ${(err as Error).message}`,
+          ).catch(() => undefined);
         if (!d.retry && d.code !== 'INTERNAL') throw new UnrecoverableError((err as Error).message);
         throw err;
       }
