@@ -15,6 +15,7 @@ import { registerPublish } from './commands/publish.js';
 import { registerToken } from './commands/token.js';
 import { registerRepos } from './commands/repos.js';
 import { registerRollout } from './commands/rollout.js';
+import { registerWebhooks } from './commands/webhooks.js';
 
 const program = new Command();
 program
@@ -40,6 +41,9 @@ registerToken(program);
 // Fleet distribution
 registerRepos(program);
 registerRollout(program);
+
+// GitHub webhooks
+registerWebhooks(program);
 
 // eslint-disable-next-line no-restricted-properties -- debug switch for stack traces, read before config exists
 await runCli(program, process.argv, process.env.STEERING_DEBUG === '1');
