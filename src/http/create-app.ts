@@ -18,6 +18,7 @@ import { mountRoute } from './define-route.js';
 import { mountOpsRoutes, type ReadinessCheck } from './ops-routes.js';
 import { notFoundHandler, problemHandler } from './problem.js';
 import { rolloutRoutes } from './rollout-routes.js';
+import { complianceRoutes } from './compliance-routes.js';
 import { v1Routes } from './v1-routes.js';
 import { webhookRouter, type WebhookIntakeOptions } from './webhooks/receive-github-webhook.js';
 
@@ -103,6 +104,7 @@ export function createApp(deps: AppDeps): Express {
       onPublished: deps.onPublished,
     }),
     ...rolloutRoutes({ db: deps.db }),
+    ...complianceRoutes({ db: deps.db }),
   ];
   let openapi: unknown;
   mountOpsRoutes(app, {
