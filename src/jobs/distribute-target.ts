@@ -68,9 +68,11 @@ export async function distributeTarget(
         repo: repo.name,
         defaultBranch: repo.defaultBranch,
         version: { ...version, ruleCount: version.rules.length },
-        previous: previous?.prNumber
-          ? { prNumber: previous.prNumber, branchSha: previous.branchSha }
-          : null,
+        // A pull request known merged or closed (webhook or an earlier run) is not asked about again.
+        previous:
+          previous?.prNumber && ['opened', 'updated', 'blocked'].includes(previous.state)
+            ? { prNumber: previous.prNumber, branchSha: previous.branchSha }
+            : null,
       },
     );
     if (previous && outcome.previousSettled) {

@@ -13,12 +13,14 @@ import { openDatabase } from '../../store/index.js';
 import { formatChangelog } from '../format-changelog.js';
 import { loadGuidelines, reportDiagnostics } from '../load-guidelines.js';
 import { CliExit } from '../run-cli.js';
+import { printDistributionPlan, publishRollouts } from './rollout.js';
 
 interface PublishCliOptions {
   dryRun?: boolean;
   json?: boolean;
   changelog?: boolean;
   publisher?: string;
+  plan?: boolean;
 }
 
 function describe(r: PublishResult): string {
@@ -43,6 +45,7 @@ export function registerPublish(program: Command): void {
       'a guideline .md file or a directory of them (default: STEERING_GUIDELINES_DIR)',
     )
     .option('--dry-run', 'show what would be stored; write nothing')
+    .option('--plan', 'with --dry-run: which repositories would get a pull request (reads GitHub)')
     .option('--json', 'print the results as JSON')
     .option('--changelog', 'print the full changelog of each guideline')
     .option('--publisher <name>', 'recorded as the publisher (default: cli:<user>)')
@@ -61,16 +64,25 @@ export function registerPublish(program: Command): void {
       if (!opts.json) process.stderr.write(`database: ${db.description}\n`);
       const publisher = opts.publisher ?? `cli:${userInfo().username}`;
       const results: PublishResult[] = [];
+      // Each stored version gets a rollout (created in the same transaction, enqueued after).
+      const rollouts = opts.dryRun ? undefined : publishRollouts(config, db);
       try {
         for (const g of loaded) {
-          results.push(
-            await publishGuideline(
-              db,
-              { source: g.source, path: g.path, publisher },
-              { dryRun: opts.dryRun },
-            ),
+          const r = await publishGuideline(
+            db,
+            { source: g.source, path: g.path, publisher },
+            { dryRun: opts.dryRun, onPublished: rollouts?.onPublished },
           );
+          results.push(r);
+          if (opts.dryRun && opts.plan && r.bump !== 'none' && !opts.json) {
+            await printDistributionPlan(config, db, {
+              source: g.source,
+              path: g.path,
+              version: r.version,
+            });
+          }
         }
+        await rollouts?.finish(opts.json);
       } finally {
         await db.close();
       }

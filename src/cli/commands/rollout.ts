@@ -3,11 +3,14 @@
  * PostgreSQL (the truth), promotion of the remaining waves, and re-enqueueing due targets.
  */
 import type { Command } from 'commander';
-import { loadConfig } from '../../config.js';
+import { loadConfig, type Config } from '../../config.js';
 import { SteeringError } from '../../errors.js';
 import {
+  createRollout,
+  enqueueRollout,
   formatProgress,
   openRolloutRuntime,
+  planDistribution,
   promoteRollout,
   reconcileRollouts,
 } from '../../jobs/index.js';
@@ -18,7 +21,9 @@ import {
   listRolloutTargets,
   openDatabase,
   type Db,
+  type Transaction,
 } from '../../store/index.js';
+import { compileForPublish, type PublishResult } from '../../publish/index.js';
 import { formatTable } from '../format-table.js';
 
 const parseId = (v: string): number => {
@@ -132,4 +137,92 @@ export function registerRollout(program: Command): void {
         await runtime.close();
       }
     });
+}
+
+/**
+ * For `steering publish`: a rollout per stored version, created in the publishing transaction;
+ * `finish()` enqueues them (when Redis cannot be reached within 5 s the rollouts stay queued in
+ * PostgreSQL and `steering worker` enqueues them when it reconciles) and prints one line each.
+ */
+export function publishRollouts(config: Config, db: Db) {
+  const created: number[] = [];
+  return {
+    onPublished: async (tx: Transaction, result: PublishResult) => {
+      created.push(
+        await createRollout(tx, {
+          guideline: result.guideline,
+          version: result.version,
+          appliesTo: result.record?.appliesTo ?? null,
+          createdBy: result.record?.publisher ?? 'cli',
+          selectors: config.rollout,
+        }),
+      );
+    },
+    /** Enqueue the created rollouts; prints one line each unless `quiet`. */
+    async finish(quiet = false): Promise<void> {
+      const print = (line: string) => {
+        if (!quiet) process.stdout.write(`${line}\n`);
+      };
+      const rollouts = [];
+      for (const id of created) {
+        const r = await getRollout(db, id);
+        if (r && r.total > 0) rollouts.push(r);
+        else print(`rollout ${id}: no repository selected (run \`steering repos sync\`?)`);
+      }
+      if (!rollouts.length) return;
+      const runtime = openRolloutRuntime(config);
+      try {
+        for (const r of rollouts) {
+          const enqueued = await Promise.race([
+            enqueueRollout(db, runtime.queue, r.id),
+            new Promise<null>((resolve) => setTimeout(() => resolve(null), 5000).unref()),
+          ]);
+          print(
+            `rollout ${r.id}: ${r.total} repositories, ${
+              enqueued === null
+                ? 'not enqueued (Redis unreachable; `steering worker` will enqueue it)'
+                : `${enqueued} enqueued`
+            }; follow it with \`steering rollout status ${r.id} --watch\``,
+          );
+        }
+      } finally {
+        await runtime.close();
+      }
+    },
+  };
+}
+
+/** For `steering publish --dry-run`: which repositories would change, which are up to date. */
+export async function printDistributionPlan(
+  config: Config,
+  db: Db,
+  input: { source: string | Uint8Array; path: string; version: string },
+): Promise<void> {
+  if (config.github.auth.kind === 'none') {
+    process.stdout.write('plan: GitHub is not configured (GITHUB_APP_ID or GITHUB_TOKEN)\n');
+    return;
+  }
+  const { document, source } = compileForPublish(input);
+  const runtime = openRolloutRuntime(config);
+  try {
+    const rows = await planDistribution(db, runtime.github, {
+      guideline: document.id,
+      version: input.version,
+      source,
+      rules: document.rules,
+      appliesTo: document.appliesTo ?? null,
+      selectors: config.rollout,
+    });
+    const count = (a: string) => rows.filter((r) => r.action === a).length;
+    process.stdout.write(
+      `plan for ${document.id} ${input.version}: ${rows.length} repositories: ${count('change')} would get a pull request, ${count('up-to-date')} up to date, ${count('error')} unreadable\n`,
+    );
+    for (const r of rows) {
+      process.stdout.write(
+        `    ${r.action === 'change' ? 'change    ' : r.action === 'up-to-date' ? 'up-to-date' : 'error     '} ${r.repository}${r.wave === 0 ? ' (canary)' : ''}${r.detail ? `: ${r.detail}` : ''}\n`,
+      );
+    }
+  } finally {
+    await runtime.close();
+  }
 }
