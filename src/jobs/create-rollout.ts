@@ -7,7 +7,9 @@
  */
 import { planWaves, type RepositorySelectors } from '../fleet/index.js';
 import type { PublishOptions } from '../publish/index.js';
+import type { Logger } from '../log.js';
 import {
+  getRollout,
   insertRollout,
   listDueTargets,
   listRepositories,
@@ -55,31 +57,59 @@ export async function enqueueRollout(
 
 /**
  * A publish hook: `onPublished` creates the rollout in the publishing transaction and remembers
- * its id; call `flush()` after publishing returns to enqueue what was created.
+ * its id; `flush()` (call it after publishing returns) enqueues every remembered rollout that is
+ * visible, i.e. committed. A rollout not visible yet stays pending; one never seen (rolled back)
+ * is dropped after a few tries. With `autoFlush` (the HTTP API, where no one calls flush), a flush
+ * is scheduled after each publish and retried every 100 ms for a few seconds; the worker's
+ * periodic `reconcileRollouts` is the safety net either way.
  */
 export function createRolloutHook(options: {
   db: Db;
   queue: DistributeQueue;
   selectors: RepositorySelectors;
+  autoFlush?: boolean;
+  logger?: Logger;
 }): { onPublished: NonNullable<PublishOptions['onPublished']>; flush(): Promise<number[]> } {
-  let pending: number[] = [];
+  const pending = new Map<number, number>(); // rollout id → flush attempts
+  const MAX_TRIES = 30;
+  async function flush(): Promise<number[]> {
+    const done: number[] = [];
+    for (const [id, tries] of [...pending]) {
+      if (await getRollout(options.db, id)) {
+        pending.delete(id);
+        await enqueueRollout(options.db, options.queue, id);
+        done.push(id);
+      } else if (tries + 1 >= MAX_TRIES) pending.delete(id);
+      else pending.set(id, tries + 1);
+    }
+    return done;
+  }
+  function scheduleFlush(): void {
+    setTimeout(() => {
+      flush()
+        .then(() => {
+          if (pending.size) scheduleFlush();
+        })
+        .catch((err: unknown) =>
+          options.logger?.warn(
+            { err: (err as Error).message },
+            'rollout enqueue failed; reconcile will retry',
+          ),
+        );
+    }, 100).unref();
+  }
   return {
     async onPublished(tx, result) {
-      pending.push(
-        await createRollout(tx, {
-          guideline: result.guideline,
-          version: result.version,
-          appliesTo: result.record?.appliesTo ?? null,
-          createdBy: result.record?.publisher ?? 'unknown',
-          selectors: options.selectors,
-        }),
-      );
+      const id = await createRollout(tx, {
+        guideline: result.guideline,
+        version: result.version,
+        appliesTo: result.record?.appliesTo ?? null,
+        createdBy: result.record?.publisher ?? 'unknown',
+        selectors: options.selectors,
+      });
+      pending.set(id, 0);
+      if (options.autoFlush) scheduleFlush();
     },
-    async flush() {
-      const ids = pending;
-      pending = [];
-      for (const id of ids) await enqueueRollout(options.db, options.queue, id);
-      return ids;
-    },
+    flush,
   };
 }

@@ -6,6 +6,7 @@ import { silentLogger } from '../../src/log.js';
 import { createMetrics } from '../../src/metrics.js';
 import { createApiToken } from '../../src/store/index.js';
 import { createResponseValidator } from '../support/openapi.js';
+import { createRolloutHook } from '../../src/jobs/index.js';
 import { PERFORMANCE, createWorld } from './harness.js';
 
 describe('GET /v1/rollouts', { timeout: 60_000 }, () => {
@@ -52,6 +53,39 @@ describe('GET /v1/rollouts', { timeout: 60_000 }, () => {
         .get('/v1/rollouts/999999')
         .set('authorization', `Bearer ${read}`)
         .expect(404);
+    } finally {
+      await w.close();
+    }
+  });
+
+  it('publishing through the API creates the rollout and (autoFlush) enqueues it', async () => {
+    const w = await createWorld();
+    try {
+      w.seed(3);
+      await w.sync();
+      w.startWorker();
+      const hook = createRolloutHook({
+        db: w.db,
+        queue: w.queue,
+        selectors: w.selectors,
+        autoFlush: true,
+      });
+      const app = createApp({
+        db: w.db,
+        logger: silentLogger,
+        metrics: createMetrics({ processMetrics: false }),
+        auth: { cacheMs: 0 },
+        onPublished: hook.onPublished,
+      });
+      const publish = (await createApiToken(w.db, { name: 'p', scopes: ['publish'] })).token;
+      await request(app)
+        .post('/v1/guidelines/performance/versions')
+        .set('authorization', `Bearer ${publish}`)
+        .set('content-type', 'text/markdown')
+        .send(PERFORMANCE)
+        .expect(201);
+      const r = await w.waitFor(1, (x) => x.state === 'completed');
+      assert.equal(r.counts.opened, 3);
     } finally {
       await w.close();
     }
