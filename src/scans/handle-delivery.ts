@@ -11,6 +11,7 @@ import {
   finishDelivery,
   getDelivery,
   getRepository,
+  getRepositoryHead,
   markRepositoryDeleted,
   recordAdoptionFromPullRequest,
   setRepositoryHead,
@@ -67,17 +68,15 @@ export async function handleDelivery(deps: DeliveryDeps, deliveryId: string): Pr
       });
       if (!adoption)
         log.warn({ pr: intent.prNumber }, 'merged steering pull request unknown to any rollout');
-      if (!intent.sha) {
-        outcome = 'adoption recorded, no merge commit';
+      // GitHub always sends merge_commit_sha for a merged pull request; without it, scan the
+      // default-branch head last seen (the merge's own push delivery moves it too).
+      const sha = intent.sha ?? (await getRepositoryHead(deps.db, id));
+      if (!sha) {
+        outcome = 'adoption recorded, no commit to scan';
         break;
       }
-      await setRepositoryHead(deps.db, id, intent.sha);
-      const job = await deps.enqueueScan({
-        repositoryId: id,
-        sha: intent.sha,
-        trigger: 'merge',
-        deliveryId,
-      });
+      if (intent.sha) await setRepositoryHead(deps.db, id, intent.sha);
+      const job = await deps.enqueueScan({ repositoryId: id, sha, trigger: 'merge', deliveryId });
       outcome = `adopted ${adoption ? `${adoption.guideline}@${adoption.version}` : 'unknown'}; scan ${job}`;
       break;
     }

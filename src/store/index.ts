@@ -93,6 +93,7 @@ export {
   MAX_EVIDENCE,
   listRescanCandidates,
   listScans,
+  getRepositoryHead,
   listScansOfCommit,
   saveScanResults,
   setRepositoryHead,

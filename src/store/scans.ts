@@ -257,3 +257,14 @@ export async function setRepositoryHead(
     sha,
   ]);
 }
+
+export async function getRepositoryHead(
+  q: Queryable,
+  repositoryId: number,
+): Promise<string | null> {
+  const r = await q.query<{ head_sha: string | null }>(
+    `SELECT head_sha FROM repositories WHERE id = $1`,
+    [repositoryId],
+  );
+  return r.rows[0]?.head_sha ?? null;
+}
