@@ -7,7 +7,7 @@
  */
 import { listDueTargets, listRollouts, type Db } from '../store/index.js';
 import { advanceRollout } from './advance-rollout.js';
-import { enqueueTargets, type DistributeQueue } from './distribute-queue.js';
+import { distributeJobId, enqueueTargets, type DistributeQueue } from './distribute-queue.js';
 
 export async function reconcileRollouts(db: Db, queue: DistributeQueue): Promise<number> {
   const running = (await listRollouts(db, { limit: 1000 })).filter((r) => r.state === 'running');
@@ -16,7 +16,7 @@ export async function reconcileRollouts(db: Db, queue: DistributeQueue): Promise
   // Jobs that finished (or failed) but whose target is still queued would block a re-add with the
   // same id: drop them first. Waiting, delayed and active jobs are left alone.
   for (const t of due) {
-    const job = await queue.getJob(`${t.rolloutId}-${t.repositoryId}`);
+    const job = await queue.getJob(distributeJobId(t.rolloutId, t.repositoryId));
     if (job && ((await job.isCompleted()) || (await job.isFailed()))) await job.remove();
   }
   await enqueueTargets(queue, due);
