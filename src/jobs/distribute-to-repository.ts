@@ -66,7 +66,21 @@ export async function distributeToRepository(
     );
   }
   const tree = await port.getTree(owner, repo, base, { recursive: true });
-  const entry = (path: string) => tree.entries.find((e) => e.path === path);
+  // A very large repository's recursive listing can be truncated: then read the files directly.
+  const direct = tree.truncated
+    ? Object.fromEntries(
+        await Promise.all(
+          [files.mdPath, files.rulesPath, LOCK_PATH].map(
+            async (p) => [p, await port.getFileContent(owner, repo, p, base)] as const,
+          ),
+        ),
+      )
+    : null;
+  const shaOf = (path: string): string | undefined => {
+    if (!direct) return tree.entries.find((e) => e.path === path)?.sha;
+    const content = direct[path];
+    return content === null || content === undefined ? undefined : gitBlobSha(content);
+  };
 
   let previousSettled: 'merged' | 'closed' | undefined;
   let pr: PullRequestInfo | null = null;
@@ -78,8 +92,8 @@ export async function distributeToRepository(
   };
 
   if (
-    entry(files.mdPath)?.sha === gitBlobSha(files.md) &&
-    entry(files.rulesPath)?.sha === gitBlobSha(files.rulesJson)
+    shaOf(files.mdPath) === gitBlobSha(files.md) &&
+    shaOf(files.rulesPath) === gitBlobSha(files.rulesJson)
   ) {
     await loadPrevious();
     const open = pr as PullRequestInfo | null;
@@ -91,10 +105,12 @@ export async function distributeToRepository(
     return { state: 'up-to-date', closedPr: null, ...(previousSettled ? { previousSettled } : {}) };
   }
 
-  const lockEntry = entry(LOCK_PATH);
-  const lockText = lockEntry
-    ? (await port.getBlob(owner, repo, lockEntry.sha)).toString('utf8')
-    : null;
+  const lockSha = direct ? undefined : shaOf(LOCK_PATH);
+  const lockText = direct
+    ? (direct[LOCK_PATH] ?? null)
+    : lockSha
+      ? (await port.getBlob(owner, repo, lockSha)).toString('utf8')
+      : null;
   await loadPrevious();
   let open = pr as PullRequestInfo | null;
 
