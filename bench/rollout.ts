@@ -1,10 +1,24 @@
-// npm run bench:rollout [-- repos factor] — a rollout of guidelines/performance.md to N simulated
-// repositories (default 500) with the simulator enforcing GitHub's secondary limits (80 writes a
-// minute, 500 an hour, per installation) on a scaled clock (default 1 simulated s = 5 ms real).
-// Three phases: new PRs, the tightened version updating them in place, and a re-run after they
-// are merged (every repository up to date). Prints GitHub calls per repository, 403/429 answers,
-// and the simulated wall time against the minimum the write budget allows.
+// npm run bench:rollout [-- repos factor perMinute perHour] — a rollout of
+// guidelines/performance.md to N simulated repositories (default 500) with the simulator enforcing
+// GitHub's secondary limits (80 writes a minute, 500 an hour, per installation) on a scaled clock
+// (default ×100: 1 simulated s = 10 ms real), steering's Redis limiter set to perMinute/perHour
+// (default 78/495). Three phases: new PRs, the tightened version updating them in place, and a
+// re-run after they are merged (every repository up to date). Prints GitHub calls per repository,
+// 403/429 answers, and the simulated wall time against the minimum the write budget allows.
 // Needs PostgreSQL (TEST_DATABASE_URL, default postgres://root@127.0.0.1:5432/test) and Redis.
+//
+// Measured 2026-11-27 (one process hosts the simulator, the worker at concurrency 32 and pg/Redis
+// clients), `npm run bench:rollout`:
+//   phase            calls/repo  writes/repo  403/429  simulated  min GitHub  min limiter (ratio)
+//   new PR                 7.00         5.00        0   5h02m05s    4h08m19s    5h00m24s (1.006)
+//   update in place        7.00         4.00        0   4h01m26s    3h08m19s    4h00m19s (1.005)
+//   up-to-date             2.00         0.00        0   0h04m51s           —           —
+// Limiter at GitHub's exact 79-80/500 (`-- 500 100 79 500`): 7 + 6 secondary-limit 403s (the
+// hour window's edge: a write arrives a little after its slot), each retried after retry-after;
+// at ×200 even 78/495 saw 11. The margin costs one budget hour when the writes just exceed a
+// multiple of 495 (2,500 writes = 5 × 500), hence 1.22× the exact-GitHub minimum.
+// New PR = ref, tree, create tree, commit, ref, pull, label: 7 calls / 5 writes (GitHub's
+// create-pull takes no labels). Update = ref, tree, get pull + tree, commit, ref, pull: 7 / 4.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -29,13 +43,13 @@ import { getRollout, listRolloutTargets, settleTarget } from '../src/store/index
 import { createTestDatabase } from '../test/support/db.js';
 
 const repos = Number(process.argv[2] ?? 500);
-const factor = Number(process.argv[3] ?? 200);
+const factor = Number(process.argv[3] ?? 100);
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 // GitHub's limits, enforced by the simulator; the minimum wall time is computed from them.
 const LIMITS = { writeIntervalMs: 1000, writesPerMinute: 80, writesPerHour: 500 };
 // steering's limiter runs a little under them: a write reaches GitHub a moment after its slot
-// (network, event loop), so at the exact limits the window edge is sometimes crossed (measured:
-// 28 secondary-limit 403s in 2,500 writes at 80/500). Production: STEERING_WRITES_PER_MINUTE=78,
+// (network, event loop), so at the exact limits the window edge is sometimes crossed (measured at
+// ×200: 28 secondary-limit 403s in 2,500 writes at 80/500). Production: STEERING_WRITES_PER_MINUTE=78,
 // STEERING_WRITES_PER_HOUR=495.
 const LIMITER = {
   writeIntervalMs: 1000,
