@@ -1,7 +1,9 @@
 /**
- * `steering serve`: the HTTP API. With no DATABASE_URL it runs on the embedded database and says
- * so in its first log line. On SIGTERM/SIGINT: HTTP server, then workers, then the database pool
- * and Redis (see http/start-server.ts).
+ * `steering serve`: the HTTP API and, unless --no-workers, the job processors in the same process
+ * (`steering worker` runs more of them elsewhere). Publishing creates a rollout; with
+ * GITHUB_WEBHOOK_SECRET set, POST /webhooks/github is mounted. With no DATABASE_URL it runs on
+ * the embedded database and says so in its first log line. On SIGTERM/SIGINT: HTTP server, then
+ * workers, then the database pool and Redis (see http/start-server.ts).
  */
 import type { Command } from 'commander';
 import { Redis } from 'ioredis';
@@ -9,7 +11,9 @@ import { loadConfig } from '../../config.js';
 import { createLogger } from '../../log.js';
 import { createMetrics } from '../../metrics.js';
 import { createApp, createShutdown, startServer, type Closable } from '../../http/index.js';
+import { createRolloutHook } from '../../jobs/index.js';
 import { openDatabase } from '../../store/index.js';
+import { startProcessing } from '../start-processing.js';
 
 export function registerServe(program: Command): void {
   program
@@ -21,7 +25,8 @@ export function registerServe(program: Command): void {
       '--migrate',
       'apply pending migrations before starting (always done for the embedded database)',
     )
-    .action(async (opts: { port?: number; host?: string; migrate?: boolean }) => {
+    .option('--no-workers', 'serve the API only; run `steering worker` for the job processors')
+    .action(async (opts: { port?: number; host?: string; migrate?: boolean; workers: boolean }) => {
       const config = loadConfig();
       const logger = createLogger({ level: config.logLevel });
       if (config.database.url)
@@ -53,12 +58,33 @@ export function registerServe(program: Command): void {
       });
       redis.connect().catch(() => undefined); // reconnects on its own; /ready shows the state
 
+      const processing = await startProcessing(config, db, logger, { workers: opts.workers });
+      const rollouts = createRolloutHook({
+        db,
+        queue: processing.rollouts.queue,
+        selectors: config.rollout,
+        autoFlush: true,
+        logger: logger.child({ component: 'rollouts' }),
+      });
+      const secret = config.github.webhookSecret;
+      if (!secret)
+        logger.warn('GITHUB_WEBHOOK_SECRET is not set: POST /webhooks/github is not mounted');
       const metrics = createMetrics();
       const app = createApp({
         db,
         logger,
         metrics,
         readiness: { postgres: () => db.ping(), redis: () => redis.ping() },
+        onPublished: rollouts.onPublished,
+        ...(secret
+          ? {
+              webhooks: {
+                secret,
+                previousSecret: config.github.previousWebhookSecret,
+                enqueue: processing.scans.enqueueDelivery,
+              },
+            }
+          : {}),
       });
       const server = await startServer(app, {
         port: opts.port ?? config.http.port,
@@ -66,8 +92,7 @@ export function registerServe(program: Command): void {
       });
       logger.info({ url: server.url, database: db.description }, 'steering is listening');
 
-      // The jobs room registers its in-process workers here (closed after HTTP, before the pool).
-      const workers: Closable[] = [];
+      const workers: Closable[] = processing.closables;
       const shutdown = createShutdown({
         server,
         workers,

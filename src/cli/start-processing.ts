@@ -1,0 +1,104 @@
+/**
+ * The background half of steering, shared by `serve` (in-process) and `worker` (scaled out):
+ * the `distribute` worker for rollouts, the `scan` worker for webhook deliveries and scans, the
+ * repeatable scan reconcile, and a timer that syncs the repository registry from the App's
+ * installations and re-enqueues rollout targets PostgreSQL still holds as queued (so a Redis that
+ * lost its data loses no work). Both workers share one GitHub port, so
+ * every content-creating request goes through the one Redis-backed write limiter.
+ */
+import type { Config } from '../config.js';
+import { syncRepositories } from '../fleet/index.js';
+import type { Closable } from '../http/index.js';
+import {
+  openRolloutRuntime,
+  reconcileRollouts,
+  startDistributeWorker,
+  type RolloutRuntime,
+} from '../jobs/index.js';
+import type { Logger } from '../log.js';
+import { openScanRuntime, type ScanRuntime } from '../scans/index.js';
+import type { Db } from '../store/index.js';
+
+export interface ProcessingOptions {
+  /** Jobs in flight per queue. Default 4. */
+  concurrency?: number;
+  /** Seconds between rollout reconciliations (0: only at start). Default 300. */
+  reconcileEverySeconds?: number;
+  /** Start the workers; false only opens the queues (for an API that enqueues). Default true. */
+  workers?: boolean;
+}
+
+export interface Processing {
+  rollouts: RolloutRuntime;
+  scans: ScanRuntime;
+  /** Workers first, then the queues; in shutdown order. */
+  closables: Closable[];
+}
+
+export async function startProcessing(
+  config: Config,
+  db: Db,
+  logger: Logger,
+  options: ProcessingOptions = {},
+): Promise<Processing> {
+  const rollouts = openRolloutRuntime(config, { logger: logger.child({ component: 'rollouts' }) });
+  const scans = openScanRuntime(config, { logger: logger.child({ component: 'scans' }) });
+  const closables: Closable[] = [];
+  if (options.workers !== false) {
+    const concurrency = options.concurrency ?? 4;
+    const distribute = startDistributeWorker({
+      db,
+      github: rollouts.github,
+      queue: rollouts.queue,
+      connection: rollouts.connection,
+      prefix: rollouts.prefix,
+      logger: logger.child({ component: 'distribute' }),
+      concurrency,
+    });
+    scans.startWorker({ db, github: rollouts.github, concurrency });
+    await scans
+      .scheduleReconcile()
+      .catch((err: Error) =>
+        logger.warn(
+          { err: err.message },
+          'could not schedule the scan reconcile (Redis down?); it is retried at the next start',
+        ),
+      );
+    const reconcile = async () => {
+      // The registry follows installation webhooks; a periodic sync also catches missed deliveries.
+      if (config.github.auth.kind !== 'none') {
+        try {
+          const r = await syncRepositories(rollouts.github, db, config.rollout);
+          logger.info(
+            { installations: r.installations, repositories: r.seen, eligible: r.eligible },
+            'synced the repository registry',
+          );
+        } catch (err) {
+          logger.warn(
+            { err: (err as Error).message },
+            'repository sync failed; retrying at the next interval',
+          );
+        }
+      }
+      try {
+        const due = await reconcileRollouts(db, rollouts.queue);
+        if (due) logger.info({ due }, 're-enqueued rollout targets from PostgreSQL');
+      } catch (err) {
+        logger.warn(
+          { err: (err as Error).message },
+          'rollout reconcile failed; retrying at the next interval',
+        );
+      }
+    };
+    void reconcile();
+    const every = options.reconcileEverySeconds ?? 300;
+    const timer = every > 0 ? setInterval(() => void reconcile(), every * 1000) : undefined;
+    timer?.unref();
+    closables.push({ name: 'rollout reconcile', close: async () => timer && clearInterval(timer) });
+    closables.push({ name: 'distribute worker', close: () => distribute.close() });
+    logger.info({ concurrency, prefix: rollouts.prefix }, 'workers running: distribute, scan');
+  }
+  closables.push({ name: 'scan queue and workers', close: () => scans.close() });
+  closables.push({ name: 'distribute queue', close: () => rollouts.close() });
+  return { rollouts, scans, closables };
+}
