@@ -1,0 +1,175 @@
+// End to end, as a platform team runs it: the `steering` binary serves the API with its workers on
+// the embedded database, against the GitHub simulator. Publishing opens one PR per repository;
+// merging one sends signed webhooks back, which record the adoption, scan the merge commit and
+// make the compliance API answer with evidence.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { startSimulator, type Simulator } from '../../src/github/index.js';
+
+const REPOS = ['payments', 'orders', 'search'];
+const dataDir = mkdtempSync(join(tmpdir(), 'steering-e2e-'));
+let sim: Simulator;
+let server: ChildProcess | undefined;
+let base = '';
+let token = '';
+let log = '';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | undefined> | T | undefined,
+  ms = 30_000,
+): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > until)
+      throw new Error(`timed out waiting for ${what}\n--- server log ---\n${log.slice(-4000)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+const api = async (path: string, init: RequestInit = {}) => {
+  const res = await fetch(`${base}${path}`, {
+    ...init,
+    headers: { authorization: `Bearer ${token}`, ...init.headers },
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+};
+
+before(async () => {
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  sim = await startSimulator({ port: 0 });
+  sim.addInstallation('acme', { id: 7 });
+  for (const name of REPOS) {
+    sim.addRepo({
+      owner: 'acme',
+      name,
+      installationId: 7,
+      topics: name === 'payments' ? ['steering-canary'] : [],
+      files: {
+        'requirements.txt': 'fastapi\n',
+        'app/main.py':
+          'from fastapi import FastAPI\napp = FastAPI()\n\n@app.get("/health")\ndef health():\n    return {}\n',
+      },
+    });
+  }
+  sim.addToken('ghs_e2e', { login: 'steering[bot]', installationId: 7 });
+  sim.setWebhook({ url: `${base}/webhooks/github`, secret: 'e2e-secret' });
+  const env = {
+    ...process.env,
+    STEERING_DATA_DIR: dataDir,
+    GITHUB_API_URL: sim.url,
+    GITHUB_TOKEN: 'ghs_e2e',
+    GITHUB_WEBHOOK_SECRET: 'e2e-secret',
+    STEERING_WRITE_INTERVAL_MS: '0',
+    STEERING_QUEUE_PREFIX: `e2e${process.pid}${Date.now()}`,
+    PORT: String(port),
+    LOG_LEVEL: 'info',
+  };
+  delete (env as Record<string, string | undefined>).DATABASE_URL;
+  const created = spawnSync(
+    process.execPath,
+    ['bin/steering.js', 'token', 'create', '--name', 'e2e', '--scopes', 'admin'],
+    { env, encoding: 'utf8' },
+  );
+  assert.equal(created.status, 0, created.stderr);
+  token = created.stdout.trim().split('\n').pop()!.trim();
+  assert.match(token, /^stg_/);
+  server = spawn(process.execPath, ['bin/steering.js', 'serve'], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  server.stdout!.on('data', (d: Buffer) => (log += d.toString()));
+  server.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+  await waitFor(
+    'the server to listen',
+    async () =>
+      (await fetch(`${base}/health`)
+        .then((r) => r.ok)
+        .catch(() => false)) || undefined,
+  );
+});
+
+after(async () => {
+  if (server && server.exitCode === null) {
+    const exited = new Promise((r) => server!.once('exit', r));
+    server.kill('SIGTERM');
+    await exited;
+  }
+  await sim?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+test(
+  'publish → one PR per repository → merge → adoption, scan and compliance with evidence',
+  { timeout: 120_000 },
+  async () => {
+    const published = await api('/v1/guidelines/performance/versions', {
+      method: 'POST',
+      headers: { 'content-type': 'text/markdown' },
+      body: readFileSync('guidelines/performance.md'),
+    });
+    assert.equal(published.status, 201, JSON.stringify(published.body));
+    assert.equal(published.body.version, '1.0.0');
+
+    for (const name of REPOS) {
+      const pr = await waitFor(`a PR in acme/${name}`, () =>
+        sim.listPulls('acme', name).find((p) => p.state === 'open'),
+      );
+      assert.match(pr.title, /Performance Guidelines 1\.0\.0/);
+      assert.ok(
+        sim.readFile('acme', name, 'steering/performance', '.steering/performance.rules.json'),
+      );
+    }
+    const rollout = await waitFor('the rollout to complete', async () => {
+      const r = await api('/v1/rollouts/1');
+      return r.body.state === 'completed' ? r.body : undefined;
+    });
+    assert.deepEqual((rollout.counts as Record<string, number>).opened, REPOS.length);
+
+    const pr = sim.listPulls('acme', 'payments')[0]!;
+    sim.mergePull('acme', 'payments', pr.number);
+    await sim.flushWebhooks();
+    const compliance = await waitFor('a scan of the merge commit', async () => {
+      const r = await api('/v1/repositories/acme/payments/compliance');
+      const guidelines = r.body.guidelines as Array<Record<string, unknown>> | undefined;
+      return r.status === 200 && guidelines?.some((g) => g.track === 'adopted')
+        ? guidelines
+        : undefined;
+    });
+    const adopted = compliance.find((g) => g.track === 'adopted')!;
+    assert.equal(adopted.version, '1.0.0');
+    const rules = adopted.rules as Array<{
+      ruleId: string;
+      status: string;
+      evidence: Array<{ path: string; line: number }>;
+    }>;
+    const health = rules.find((r) => r.ruleId === 'performance.api-response-times.health-checks')!;
+    assert.equal(health.status, 'pass');
+    assert.deepEqual(
+      health.evidence.map((e) => [e.path, e.line]),
+      [['app/main.py', 4]],
+    );
+    const targets = (await api('/v1/rollouts/1')).body.targets as Array<{
+      repository: string;
+      state: string;
+    }>;
+    assert.equal(targets.find((t) => t.repository === 'acme/payments')?.state, 'merged');
+  },
+);
