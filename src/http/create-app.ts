@@ -15,7 +15,7 @@ import type { PublishOptions } from '../publish/index.js';
 import { createAuthenticator, type AuthOptions } from './authenticate.js';
 import { buildOpenApi } from './build-openapi.js';
 import { mountRoute } from './define-route.js';
-import { mountOpsRoutes, type ReadinessCheck } from './ops-routes.js';
+import { mountLiveness, mountOpsRoutes, type ReadinessCheck } from './ops-routes.js';
 import { notFoundHandler, problemHandler } from './problem.js';
 import { rolloutRoutes } from './rollout-routes.js';
 import { complianceRoutes } from './compliance-routes.js';
@@ -59,6 +59,7 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   app.set('etag', false); // hashing every body costs CPU; immutable records set their own ETag
+  mountLiveness(app);
 
   app.use(
     pinoHttp({

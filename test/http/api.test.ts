@@ -288,15 +288,18 @@ describe('HTTP API', () => {
   });
 
   it('echoes a request id, sets security headers, serves health, readiness and metrics', async () => {
-    const health = await call('get', '/health', '/health', { 'X-Request-Id': 'abc-123' });
+    // /health answers before logging, headers and metrics (a liveness probe's cost stays minimal).
+    const health = await call('get', '/health', '/health');
     assert.equal(health.status, 200);
-    assert.equal(health.headers['x-request-id'], 'abc-123');
-    assert.equal(health.headers['x-content-type-options'], 'nosniff');
+    assert.equal(health.body.status, 'ok');
     assert.equal(health.headers['x-powered-by'], undefined);
-    const generated = await request(ctx.app).get('/health');
+
+    const ready = await call('get', '/ready', '/ready', { 'X-Request-Id': 'abc-123' });
+    assert.equal(ready.headers['x-request-id'], 'abc-123');
+    assert.equal(ready.headers['x-content-type-options'], 'nosniff');
+    const generated = await request(ctx.app).get('/ready');
     assert.match(String(generated.headers['x-request-id']), /^[0-9a-f-]{36}$/);
 
-    const ready = await call('get', '/ready', '/ready');
     assert.equal(ready.status, 200);
     assert.equal(ready.body.checks.postgres.status, 'up');
     assert.equal(ready.body.checks.redis.status, 'up');
