@@ -45,7 +45,11 @@ export function registerPublish(program: Command): void {
       'a guideline .md file or a directory of them (default: STEERING_GUIDELINES_DIR)',
     )
     .option('--dry-run', 'show what would be stored; write nothing')
-    .option('--plan', 'with --dry-run: which repositories would get a pull request (reads GitHub)')
+    .option(
+      '--plan',
+      'with --dry-run: list which repositories would get or update a pull request and which are up to date (reads GitHub, writes nothing; the default when GitHub is configured)',
+    )
+    .option('--no-plan', 'with --dry-run: skip the repository plan')
     .option('--json', 'print the results as JSON')
     .option('--changelog', 'print the full changelog of each guideline')
     .option('--publisher <name>', 'recorded as the publisher (default: cli:<user>)')
@@ -74,7 +78,12 @@ export function registerPublish(program: Command): void {
             { dryRun: opts.dryRun, onPublished: rollouts?.onPublished },
           );
           results.push(r);
-          if (opts.dryRun && opts.plan && r.bump !== 'none' && !opts.json) {
+          if (
+            opts.dryRun &&
+            (opts.plan ?? config.github.auth.kind !== 'none') &&
+            r.bump !== 'none' &&
+            !opts.json
+          ) {
             await printDistributionPlan(config, db, {
               source: g.source,
               path: g.path,
