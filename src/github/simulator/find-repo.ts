@@ -3,7 +3,7 @@
  * repositories of its installation, and anything it cannot see is a plain 404.
  */
 import { notFound, type Ctx } from './http-kit.js';
-import { repoKey, type SimRepo } from './state.js';
+import { repoKey, type SimPull, type SimRepo } from './state.js';
 
 export function findRepo(ctx: Ctx): SimRepo {
   const repo = ctx.state.repos.get(repoKey(ctx.params.owner ?? '', ctx.params.repo ?? ''));
@@ -17,6 +17,13 @@ export function findRepo(ctx: Ctx): SimRepo {
     throw notFound();
   }
   return repo;
+}
+
+/** The pull request `{number}` of the path (issues endpoints address PRs by the same number). */
+export function findPull(ctx: Ctx, repo: SimRepo): SimPull {
+  const pull = repo.pulls.find((p) => p.number === Number(ctx.params.number));
+  if (!pull) throw notFound();
+  return pull;
 }
 
 export function repoUrl(ctx: Ctx, repo: SimRepo): string {

@@ -1,28 +1,13 @@
 /** Issue labels and comments (pull requests are issues for these endpoints). */
-import {
-  iso,
-  notFound,
-  ok,
-  requireString,
-  route,
-  unprocessable,
-  type Ctx,
-  type Route,
-} from '../http-kit.js';
-import { findRepo } from '../find-repo.js';
+import { iso, ok, requireString, route, unprocessable, type Route } from '../http-kit.js';
+import { findPull, findRepo } from '../find-repo.js';
 import type { CommentBody } from '../to-json.js';
-import { nextId, type SimPull, type SimRepo } from '../state.js';
-
-function findIssue(ctx: Ctx, repo: SimRepo): SimPull {
-  const pull = repo.pulls.find((p) => p.number === Number(ctx.params.number));
-  if (!pull) throw notFound();
-  return pull;
-}
+import { nextId } from '../state.js';
 
 export const issueRoutes: Route[] = [
   route('POST', '/repos/{owner}/{repo}/issues/{number}/labels', (ctx) => {
     const repo = findRepo(ctx);
-    const pull = findIssue(ctx, repo);
+    const pull = findPull(ctx, repo);
     const labels: unknown = Array.isArray(ctx.body) ? ctx.body : ctx.body?.labels;
     if (!Array.isArray(labels) || labels.some((l) => typeof l !== 'string')) {
       throw unprocessable('Invalid request.', [
@@ -35,7 +20,7 @@ export const issueRoutes: Route[] = [
 
   route('GET', '/repos/{owner}/{repo}/issues/{number}/comments', (ctx) => {
     const repo = findRepo(ctx);
-    findIssue(ctx, repo);
+    findPull(ctx, repo);
     return ok(
       repo.comments
         .filter((c) => c.issueNumber === Number(ctx.params.number))
@@ -50,7 +35,7 @@ export const issueRoutes: Route[] = [
 
   route('POST', '/repos/{owner}/{repo}/issues/{number}/comments', (ctx) => {
     const repo = findRepo(ctx);
-    const pull = findIssue(ctx, repo);
+    const pull = findPull(ctx, repo);
     const body = requireString(ctx.body, 'body');
     const comment = {
       id: nextId(ctx.state),

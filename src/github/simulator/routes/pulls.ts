@@ -2,25 +2,17 @@
 import {
   SimHttpError,
   iso,
-  notFound,
   ok,
   requireString,
   route,
   unprocessable,
-  type Ctx,
   type Route,
 } from '../http-kit.js';
-import { findRepo } from '../find-repo.js';
+import { findPull, findRepo } from '../find-repo.js';
 import { emitPull, emitPush } from '../emit-events.js';
 import { mergePull } from '../merge-pull.js';
-import { nextId, type SimPull, type SimRepo } from '../state.js';
+import { nextId, type SimPull } from '../state.js';
 import { toPull } from '../to-json.js';
-
-function findPull(ctx: Ctx, repo: SimRepo): SimPull {
-  const pull = repo.pulls.find((p) => p.number === Number(ctx.params.number));
-  if (!pull) throw notFound();
-  return pull;
-}
 
 export const pullRoutes: Route[] = [
   route('GET', '/repos/{owner}/{repo}/pulls', (ctx) => {
