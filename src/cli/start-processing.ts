@@ -41,8 +41,8 @@ export async function startProcessing(
   logger: Logger,
   options: ProcessingOptions = {},
 ): Promise<Processing> {
-  const rollouts = openRolloutRuntime(config, { logger: logger.child({ component: 'rollouts' }) });
-  const scans = openScanRuntime(config, { logger: logger.child({ component: 'scans' }) });
+  const rollouts = openRolloutRuntime(config, { logger });
+  const scans = openScanRuntime(config, { logger });
   const closables: Closable[] = [];
   if (options.workers !== false) {
     const concurrency = options.concurrency ?? 4;
@@ -52,7 +52,7 @@ export async function startProcessing(
       queue: rollouts.queue,
       connection: rollouts.connection,
       prefix: rollouts.prefix,
-      logger: logger.child({ component: 'distribute' }),
+      logger,
       concurrency,
     });
     scans.startWorker({ db, github: rollouts.github, concurrency });

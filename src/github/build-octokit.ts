@@ -99,8 +99,8 @@ export function buildOctokit(o: BuildOctokitOptions): SteeringOctokit {
     log: {
       debug: () => {},
       info: () => {},
-      warn: (msg: string) => o.logger.warn({ component: 'octokit' }, msg),
-      error: (msg: string) => o.logger.error({ component: 'octokit' }, msg),
+      warn: (msg: string) => o.logger.warn({ source: 'octokit' }, msg),
+      error: (msg: string) => o.logger.error({ source: 'octokit' }, msg),
     },
     request: { fetch: limitedFetch(o) },
     retry: {

@@ -84,7 +84,7 @@ describe('steering repos / publish / worker / rollout (CLI)', { timeout: 120_000
       const worker = await run(['worker', '--reconcile-every', '0'], env, {
         until: /"state":"opened"[\s\S]*"state":"opened"[\s\S]*"state":"opened"/,
       });
-      assert.match(worker.stdout, /distribute worker stopped/);
+      assert.match(worker.stdout, /workers stopped/);
       const status = await run(['rollout', 'status', '1'], env);
       assert.equal(status.code, 0, status.stderr);
       assert.match(status.stdout, /completed .* 3\/3 \(opened 3\)/);
