@@ -4,6 +4,7 @@
  */
 import { Command } from 'commander';
 import { runCli } from './run-cli.js';
+import { registerDemo } from './commands/demo.js';
 import { registerRules } from './commands/rules.js';
 import { registerDiff } from './commands/diff.js';
 import { registerLint } from './commands/lint.js';
@@ -44,6 +45,9 @@ registerRollout(program);
 
 // GitHub webhooks
 registerWebhooks(program);
+
+// Try it all on one machine
+registerDemo(program);
 
 // eslint-disable-next-line no-restricted-properties -- debug switch for stack traces, read before config exists
 await runCli(program, process.argv, process.env.STEERING_DEBUG === '1');

@@ -100,7 +100,12 @@ export function buildOctokit(o: BuildOctokitOptions): SteeringOctokit {
       debug: () => {},
       info: () => {},
       warn: (msg: string) => o.logger.warn({ source: 'octokit' }, msg),
-      error: (msg: string) => o.logger.error({ source: 'octokit' }, msg),
+      // Octokit logs every failed request; a 4xx is an answer the port translates and its caller
+      // handles (a ref that exists, a PR already open), so only 5xx and network errors are warnings.
+      error: (msg: string) =>
+        / - 4\d\d /.test(msg)
+          ? o.logger.debug({ source: 'octokit' }, msg)
+          : o.logger.warn({ source: 'octokit' }, msg),
     },
     request: { fetch: limitedFetch(o) },
     retry: {

@@ -1,0 +1,33 @@
+/** `steering demo`: publish → pull requests → merge → scan → compliance, against a GitHub simulator. */
+import type { Command } from 'commander';
+import { loadConfig } from '../../config.js';
+import { createLogger } from '../../log.js';
+import { runDemo } from '../run-demo.js';
+
+export function registerDemo(program: Command): void {
+  program
+    .command('demo')
+    .description(
+      'walk through publish → pull requests → merge → scan → compliance against a simulated GitHub (needs Redis only)',
+    )
+    .option('--guideline <file>', 'the guideline to publish', 'guidelines/performance.md')
+    .option(
+      '--port <port>',
+      'HTTP port for the API (0: any free port)',
+      (v) => Number.parseInt(v, 10),
+      0,
+    )
+    .option('--keep', 'keep serving after the walk-through, until Ctrl-C')
+    .action(async (opts: { guideline: string; port: number; keep?: boolean }) => {
+      const config = loadConfig();
+      await runDemo(config, {
+        guideline: opts.guideline,
+        fixtures: 'test/fixtures/repos',
+        port: opts.port,
+        keep: Boolean(opts.keep),
+        out: (line) => process.stdout.write(`${line}\n`),
+        logger: createLogger({ level: 'error', destination: process.stderr }),
+      });
+      process.exit(0);
+    });
+}

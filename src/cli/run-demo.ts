@@ -1,0 +1,281 @@
+/**
+ * `steering demo`: the whole loop on one machine, with no GitHub and no database server. A GitHub
+ * simulator on loopback holds an organisation of service repositories (the checks' fixture
+ * repositories); steering runs on an in-memory embedded PostgreSQL and the configured Redis, and the
+ * demo drives it through its own HTTP API as a platform team would: publish the performance
+ * guideline, watch the rollout open one pull request per repository, merge two of them (the
+ * simulator sends signed webhooks back), read compliance with evidence, then publish a tightened
+ * version and see the open pull requests updated in place.
+ */
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { Redis } from 'ioredis';
+import type { Config } from '../config.js';
+import { SteeringError } from '../errors.js';
+import { startSimulator, type Simulator } from '../github/index.js';
+import { createApp, startServer, type RunningServer } from '../http/index.js';
+import { syncRepositories } from '../fleet/index.js';
+import { createRolloutHook } from '../jobs/index.js';
+import { silentLogger, type Logger } from '../log.js';
+import { createMetrics } from '../metrics.js';
+import { createApiToken, openPgliteDatabase, runMigrations, type Db } from '../store/index.js';
+import { startProcessing, type Processing } from './start-processing.js';
+
+export interface DemoOptions {
+  guideline: string;
+  fixtures: string;
+  port: number;
+  /** Keep serving after the walk-through until SIGINT/SIGTERM. */
+  keep: boolean;
+  out: (line: string) => void;
+  logger?: Logger;
+}
+
+const REPOS: Array<{ name: string; fixture: string; topics: string[] }> = [
+  { name: 'payments', fixture: 'python-fastapi', topics: ['steering-canary'] },
+  { name: 'orders', fixture: 'node-express', topics: [] },
+  { name: 'inventory', fixture: 'java-spring', topics: [] },
+  { name: 'gateway', fixture: 'java-micronaut', topics: [] },
+];
+
+function readTree(dir: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const full = join(d, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else files[relative(dir, full)] = readFileSync(full, 'utf8');
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`demo: timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** The demo's queues live under a prefix of their own; nothing of it stays in Redis. */
+async function deleteKeys(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Queues need Redis; say so at once rather than retrying in the background forever. */
+async function requireRedis(url: string): Promise<void> {
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: 3000,
+  });
+  let cause = '';
+  redis.on('error', (err: Error) => (cause ||= err.message));
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (err) {
+    throw new SteeringError(
+      'QUEUE_UNAVAILABLE',
+      `the demo needs Redis for its queues and none answers at ${url} (${cause || (err as Error).message}); start one (redis-server) or set REDIS_URL`,
+    );
+  } finally {
+    redis.disconnect();
+  }
+}
+
+export async function runDemo(config: Config, options: DemoOptions): Promise<void> {
+  const { out } = options;
+  await requireRedis(config.redis.url);
+  const logger = options.logger ?? silentLogger;
+  const secret = randomBytes(16).toString('hex');
+  const cleanup: Array<() => Promise<unknown>> = [];
+  try {
+    const sim: Simulator = await startSimulator({ port: 0 });
+    cleanup.push(() => sim.close());
+    sim.addInstallation('acme', { id: 1 });
+    for (const r of REPOS) {
+      sim.addRepo({
+        owner: 'acme',
+        name: r.name,
+        installationId: 1,
+        topics: r.topics,
+        files: readTree(join(options.fixtures, r.fixture)),
+      });
+    }
+    sim.addToken('ghs_demo', { login: 'steering[bot]', installationId: 1 });
+    out(
+      `1. Simulated GitHub at ${sim.url}: organisation acme with ${REPOS.map((r) => `${r.name} (${r.fixture}${r.topics.length ? `, ${r.topics.join(', ')}` : ''})`).join(', ')}.`,
+    );
+
+    const demoConfig: Config = {
+      ...config,
+      github: {
+        ...config.github,
+        apiUrl: sim.url,
+        auth: { kind: 'token', token: 'ghs_demo' },
+        webhookSecret: secret,
+        previousWebhookSecret: undefined,
+      },
+      redis: { ...config.redis, prefix: `steering-demo-${process.pid}-${Date.now()}` },
+      rollout: { ...config.rollout, writeIntervalMs: 0 },
+    };
+    cleanup.push(() => deleteKeys(config.redis.url, demoConfig.redis.prefix));
+    const db: Db = await openPgliteDatabase({ dataDir: 'memory://' });
+    cleanup.unshift(() => db.close());
+    await runMigrations(db);
+    const processing: Processing = await startProcessing(demoConfig, db, logger, {
+      reconcileEverySeconds: 0,
+    });
+    cleanup.unshift(async () => {
+      for (const c of processing.closables) await c.close();
+    });
+    const hook = createRolloutHook({
+      db,
+      queue: processing.rollouts.queue,
+      selectors: demoConfig.rollout,
+      autoFlush: true,
+      logger,
+    });
+    const app = createApp({
+      db,
+      logger,
+      metrics: createMetrics({ processMetrics: false }),
+      onPublished: hook.onPublished,
+      webhooks: { secret, previousSecret: undefined, enqueue: processing.scans.enqueueDelivery },
+    });
+    const server: RunningServer = await startServer(app, { port: options.port, host: '127.0.0.1' });
+    cleanup.unshift(() => server.close());
+    sim.setWebhook({ url: `${server.url}/webhooks/github`, secret });
+    const { token } = await createApiToken(db, { name: 'demo', scopes: ['admin'] });
+    const api = async (path: string, init: RequestInit = {}) => {
+      const res = await fetch(`${server.url}${path}`, {
+        ...init,
+        headers: { authorization: `Bearer ${token}`, ...init.headers },
+      });
+      const body = (await res.json()) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+      if (!res.ok)
+        throw new Error(
+          `demo: ${init.method ?? 'GET'} ${path} answered ${res.status}: ${body.detail ?? JSON.stringify(body)}`,
+        );
+      return body;
+    };
+    out(
+      `2. steering is serving at ${server.url} (in-memory database, Redis ${config.redis.url}); workers running.`,
+    );
+    const synced = await syncRepositories(processing.rollouts.github, db, demoConfig.rollout);
+    out(
+      `   Registry synced from the App installation: ${synced.eligible} repositories will receive guidelines.`,
+    );
+
+    const source = readFileSync(options.guideline);
+    const v1 = await api('/v1/guidelines/performance/versions', {
+      method: 'POST',
+      headers: { 'content-type': 'text/markdown' },
+      body: source,
+    });
+    out(`3. Published ${options.guideline}: version ${v1.version} with ${v1.ruleCount} rules.`);
+    const rollout = await until('the first rollout to finish', async () => {
+      const list = (await api('/v1/rollouts')).rollouts as Array<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+      const r = list[0];
+      return r && r.state === 'completed' ? await api(`/v1/rollouts/${r.id}`) : undefined;
+    });
+    out(
+      `   Rollout ${rollout.id}: canary wave first, then the rest; ${rollout.counts.opened} pull requests opened:`,
+    );
+    for (const r of REPOS) {
+      const pr = sim.listPulls('acme', r.name)[0];
+      out(`     acme/${r.name} #${pr?.number}: ${pr?.title}`);
+    }
+
+    for (const name of ['payments', 'orders']) {
+      const pr = sim.listPulls('acme', name).find((p) => p.state === 'open')!;
+      sim.mergePull('acme', name, pr.number, 'service-owner');
+    }
+    await sim.flushWebhooks();
+    out(
+      '4. A service owner merged the pull requests of payments and orders; GitHub sent the webhooks.',
+    );
+    for (const name of ['payments', 'orders']) {
+      const c = await until(`the scan of acme/${name}`, async () => {
+        const body = await api(`/v1/repositories/acme/${name}/compliance`).catch(() => undefined);
+        return body?.guidelines?.some((g: { track: string }) => g.track === 'adopted')
+          ? body
+          : undefined;
+      });
+      const adopted = c.guidelines.find((g: { track: string }) => g.track === 'adopted');
+      const counts = Object.entries(adopted.counts as Record<string, number>)
+        .filter(([, n]) => n > 0)
+        .map(([s, n]) => `${n} ${s}`)
+        .join(', ');
+      out(
+        `   acme/${name} adopted ${adopted.version}: ${adopted.compliant ? 'compliant' : 'NOT compliant'} (${counts})`,
+      );
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      for (const rule of adopted.rules as Array<Record<string, any>>) {
+        if (rule.status !== 'fail' && rule.status !== 'pass') continue;
+        const where = rule.evidence[0]
+          ? ` at ${rule.evidence[0].path}:${rule.evidence[0].line}`
+          : '';
+        out(
+          `     ${rule.status === 'pass' ? 'pass' : 'FAIL'} ${rule.level.padEnd(6)} ${rule.ruleId}${where}`,
+        );
+      }
+    }
+
+    const tightened = source
+      .toString('utf8')
+      .replace('Health checks: < 50ms', 'Health checks: < 40ms');
+    const v2 = await api('/v1/guidelines/performance/versions', {
+      method: 'POST',
+      headers: { 'content-type': 'text/markdown' },
+      body: tightened,
+    });
+    out(
+      `5. Published a tightened health-check target: ${v1.version} → ${v2.version} (${v2.bump}): ${v2.summary}`,
+    );
+    const second = await until('the second rollout to finish', async () => {
+      const list = (await api('/v1/rollouts')).rollouts as Array<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+      const r = list.find((x) => x.version === v2.version);
+      return r && r.state === 'completed' ? await api(`/v1/rollouts/${r.id}`) : undefined;
+    });
+    const states = Object.entries(second.counts as Record<string, number>)
+      .filter(([, n]) => n > 0)
+      .map(([s, n]) => `${n} ${s}`)
+      .join(', ');
+    out(
+      `   Rollout ${second.id}: ${states} — open pull requests were updated in place, merged repositories got a new one; never two at once.`,
+    );
+    out(`   GitHub requests made by steering: ${sim.requests.length} (the simulator's log).`);
+
+    if (options.keep) {
+      out(
+        `\nsteering keeps serving at ${server.url} — try:\n  curl -H "Authorization: Bearer ${token}" ${server.url}/v1/repositories/acme/payments/compliance\nCtrl-C stops it.`,
+      );
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', () => resolve());
+        process.once('SIGTERM', () => resolve());
+      });
+    } else {
+      out('\nDone. `steering demo --keep` leaves the API running to explore.');
+    }
+  } finally {
+    for (const close of cleanup) await close().catch(() => undefined);
+  }
+}

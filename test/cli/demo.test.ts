@@ -1,0 +1,34 @@
+// `steering demo` walks the whole loop against the simulator and says what happened at each step.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { test } from 'node:test';
+
+test(
+  'steering demo: publish → one PR per repository → merge → compliance → update in place',
+  { timeout: 120_000 },
+  () => {
+    const r = spawnSync(process.execPath, ['bin/steering.js', 'demo'], {
+      encoding: 'utf8',
+      timeout: 110_000,
+    });
+    assert.equal(r.status, 0, r.stderr + r.stdout);
+    assert.match(r.stdout, /Registry synced from the App installation: 4 repositories/);
+    assert.match(r.stdout, /Published guidelines\/performance\.md: version 1\.0\.0 with 43 rules/);
+    assert.match(r.stdout, /4 pull requests opened/);
+    for (const repo of ['payments', 'orders', 'inventory', 'gateway']) {
+      assert.match(
+        r.stdout,
+        new RegExp(`acme/${repo} #1: steering: Performance Guidelines 1\\.0\\.0 \\(major\\)`),
+      );
+    }
+    assert.match(r.stdout, /acme\/payments adopted 1\.0\.0: compliant/);
+    assert.match(r.stdout, /acme\/orders adopted 1\.0\.0: NOT compliant/);
+    assert.match(
+      r.stdout,
+      /FAIL MUST\s+performance\.external-service-calls\.implement-timeouts-external-calls at src\/stock\.js:\d+/,
+    );
+    assert.match(r.stdout, /1\.0\.0 → 2\.0\.0 \(major\)/);
+    assert.match(r.stdout, /Rollout 2: 2 opened, 2 updated/);
+    assert.doesNotMatch(r.stderr, /"level":50/, 'no error logs');
+  },
+);
