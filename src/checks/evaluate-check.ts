@@ -10,7 +10,7 @@ import { best, type Outcome } from './check-outcome.js';
 
 export function evaluateCheck(check: Check, ctx: EvalContext): CheckResult {
   const outcome = guarded(check, ctx);
-  return { checkId: check.id, type: check.type, ...outcome };
+  return { checkId: check.id, type: check.type, description: check.description, ...outcome };
 }
 
 function guarded(check: Check | LeafCheck, ctx: EvalContext): Outcome {

@@ -62,9 +62,14 @@ function summarize(
       evidence: [],
     };
   }
+  // A failure leads with what was expected in words, so a service owner need not read patterns.
+  const say = (r: CheckResult) =>
+    status === 'fail' || status === 'error'
+      ? `${r.checkId}: expected: ${r.description.replace(/\.$/, '')} — ${r.message}`
+      : `${r.checkId}: ${r.message}`;
   return {
     status,
-    message: deciding.map((r) => `${r.checkId}: ${r.message}`).join('; '),
+    message: deciding.map(say).join('; '),
     evidence: deciding.flatMap((r) => r.evidence),
   };
 }

@@ -29,6 +29,8 @@ export interface Evidence {
 export interface CheckResult {
   checkId: string;
   type: string;
+  /** What the check expects, in words (the checks file's `description`). */
+  description: string;
   status: CheckStatus;
   /** One sentence: what was found, or what was looked for and not found. */
   message: string;
