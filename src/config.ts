@@ -72,6 +72,8 @@ const EnvSchema = z.object({
   STEERING_TOPICS_EXCLUDE: csv.default([]),
   /** Canary repositories (`owner/name`), besides those with the topic `steering-canary`. */
   STEERING_CANARY_REPOS: csv.default([]),
+  /** Label of steering's pull requests. Default `steering`; empty: none (one write less a PR). */
+  STEERING_PR_LABEL: z.string().trim().max(50).default('steering'),
   /** Rescan a repository whose last scan is older than this many hours. Default 24. */
   STEERING_RESCAN_MAX_AGE_HOURS: int(1).default(24),
 });
@@ -107,6 +109,8 @@ export interface Config {
     readonly topicsInclude: readonly string[];
     readonly topicsExclude: readonly string[];
     readonly canaryRepos: readonly string[];
+    /** Label put on a new pull request; empty: none (GitHub's create-PR takes no labels, one write). */
+    readonly prLabel: string;
   };
   readonly scan: { readonly rescanMaxAgeHours: number };
 }
@@ -127,11 +131,14 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/** Variables whose empty value is a setting of its own, not "unset". */
+const KEEP_EMPTY = new Set(['STEERING_PR_LABEL']);
+
 /** Parse the environment. Throws ConfigError naming every bad variable and what to do. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  // Empty strings mean "unset" (a blank line in a .env file), except for booleans and lists.
+  // Empty strings mean "unset" (a blank line in a .env file), except where empty means "none".
   const cleaned = Object.fromEntries(
-    Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
+    Object.entries(env).filter(([k, v]) => v !== undefined && (v !== '' || KEEP_EMPTY.has(k))),
   );
   const parsed = EnvSchema.safeParse(cleaned);
   const problems: string[] = [];
@@ -212,6 +219,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       topicsInclude: e.STEERING_TOPICS_INCLUDE,
       topicsExclude: e.STEERING_TOPICS_EXCLUDE,
       canaryRepos: e.STEERING_CANARY_REPOS,
+      prLabel: e.STEERING_PR_LABEL,
     },
     scan: { rescanMaxAgeHours: e.STEERING_RESCAN_MAX_AGE_HOURS },
   });

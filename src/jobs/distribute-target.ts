@@ -1,7 +1,7 @@
 /**
  * The `distribute` processor: loads the target, its repository and its version from PostgreSQL,
- * runs `distributeToRepository` and records the outcome. Permanent failures (404, permission,
- * validation) fail the target at once and throw BullMQ's UnrecoverableError; transient ones
+ * runs `distributeToRepository` (with the repository's tree and blob caches) and records the
+ * outcome. Permanent failures (404, permission, validation) fail the target at once and throw BullMQ's UnrecoverableError; transient ones
  * (5xx, timeouts, rate limits) are recorded and rethrown for a retry with backoff, and the last
  * attempt fails the target. A target that is no longer queued is skipped (duplicate delivery).
  */
@@ -21,6 +21,7 @@ import {
   type Db,
 } from '../store/index.js';
 import { advanceRollout } from './advance-rollout.js';
+import { createDistributeCache } from './create-distribute-cache.js';
 import type { DistributeJobData } from './distribute-queue.js';
 import { distributeToRepository, type DistributeOutcome } from './distribute-to-repository.js';
 
@@ -30,6 +31,8 @@ export interface DistributeDeps {
   logger: Logger;
   /** Enqueue targets a finished target released (the next wave). */
   enqueue: (targets: DistributeJobData[]) => Promise<void>;
+  /** The label of a new pull request (`Config.rollout.prLabel`). Default `steering`; empty: none. */
+  prLabel?: string;
 }
 
 export interface AttemptInfo {
@@ -73,6 +76,8 @@ export async function distributeTarget(
           previous?.prNumber && ['opened', 'updated', 'blocked'].includes(previous.state)
             ? { prNumber: previous.prNumber, branchSha: previous.branchSha }
             : null,
+        ...(deps.prLabel === undefined ? {} : { label: deps.prLabel }),
+        cache: createDistributeCache(db, repositoryId),
       },
     );
     if (previous && outcome.previousSettled) {

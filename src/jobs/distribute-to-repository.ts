@@ -1,20 +1,27 @@
 /**
  * One guideline version into one repository, through the GitHub port, idempotently:
- * - default branch already holds identical files → `up-to-date` (2 calls), and a steering pull
- *   request still open for it is closed with a comment;
+ * - default branch already holds identical files → `up-to-date` (2 calls, 1 when the listing of
+ *   its head commit is cached), and a steering pull request still open for it is closed with a
+ *   comment;
  * - a steering pull request is open → the branch is moved (force) to one fresh commit on the
  *   current base and the title and body are updated: never a second pull request;
  * - otherwise a branch `steering/<guideline>`, one commit (tree with inline content on the base
- *   tree), a pull request and the `steering` label;
+ *   tree), a pull request and the label (`steering` unless configured otherwise or empty);
  * - commits on the branch not made by steering (no trailer) → `blocked`, nothing force-pushed,
  *   unless the pull request carries the `steering-takeover` label.
+ * With a `cache`, the default branch's listing is taken from tree_cache when it holds the head
+ * commit (else read and stored there) and `.steering/lock.json` from blob_cache (the texts
+ * steering writes are stored too, so a merged lock is never read back). The open pull request is
+ * always read: only GitHub knows for sure it is still open and who pushed to its branch.
  * A retry after a crash at any point converges: an existing branch or pull request is found
  * (422 on create) and reused.
  */
 import { SteeringError } from '../errors.js';
 import type { PullRequestInfo, RepositoryPort } from '../github/index.js';
 import type { Rule } from '../guidelines/index.js';
+import type { CachedTree } from '../store/index.js';
 import { LOCK_PATH, buildSteeringFiles, gitBlobSha, mergeLock } from './build-steering-files.js';
+import type { DistributeCache } from './create-distribute-cache.js';
 import {
   STEERING_LABEL,
   STEERING_TRAILER,
@@ -34,6 +41,10 @@ export interface DistributeInput {
   version: PullRequestVersion & { source: string; rules: Rule[] };
   /** The pull request an earlier rollout of this guideline opened here, if any. */
   previous: { prNumber: number; branchSha: string | null } | null;
+  /** The label a new pull request gets. Default `steering`; empty: no label (one write less). */
+  label?: string;
+  /** tree_cache / blob_cache of this repository; without it every listing is read. */
+  cache?: DistributeCache;
 }
 
 export type DistributeOutcome = {
@@ -65,9 +76,27 @@ export async function distributeToRepository(
       `${owner}/${repo}: default branch ${input.defaultBranch} not found`,
     );
   }
-  const tree = await port.getTree(owner, repo, base, { recursive: true });
+  const { cache } = input;
+  const label = input.label ?? STEERING_LABEL;
+  // The listing of the head commit: cached (exact, a commit's tree never changes) or read.
+  let rootTree: string | null = null;
+  let listing: CachedTree | null = (await cache?.tree(base)) ?? null;
+  if (!listing) {
+    const t = await port.getTree(owner, repo, base, { recursive: true });
+    rootTree = t.sha;
+    listing = {
+      sha: base,
+      etag: t.etag ?? null,
+      entries: t.entries
+        .filter((e) => e.type === 'blob')
+        .map((e) => [e.path, e.sha, e.size ?? 0] as [string, string, number]),
+      truncated: t.truncated,
+    };
+    await cache?.putTree(listing);
+  }
+  const entries = new Map(listing.entries.map(([path, sha]) => [path, sha]));
   // A very large repository's recursive listing can be truncated: then read the files directly.
-  const direct = tree.truncated
+  const direct = listing.truncated
     ? Object.fromEntries(
         await Promise.all(
           [files.mdPath, files.rulesPath, LOCK_PATH].map(
@@ -77,7 +106,7 @@ export async function distributeToRepository(
       )
     : null;
   const shaOf = (path: string): string | undefined => {
-    if (!direct) return tree.entries.find((e) => e.path === path)?.sha;
+    if (!direct) return entries.get(path);
     const content = direct[path];
     return content === null || content === undefined ? undefined : gitBlobSha(content);
   };
@@ -106,11 +135,15 @@ export async function distributeToRepository(
   }
 
   const lockSha = direct ? undefined : shaOf(LOCK_PATH);
-  const lockText = direct
-    ? (direct[LOCK_PATH] ?? null)
-    : lockSha
-      ? (await port.getBlob(owner, repo, lockSha)).toString('utf8')
-      : null;
+  const readBlob = async (sha: string): Promise<string> => {
+    const cached = await cache?.blob(sha);
+    if (cached !== null && cached !== undefined) return cached;
+    const bytes = await port.getBlob(owner, repo, sha);
+    const text = bytes.toString('utf8');
+    if (!bytes.includes(0)) await cache?.putBlob(sha, text);
+    return text;
+  };
+  const lockText = direct ? (direct[LOCK_PATH] ?? null) : lockSha ? await readBlob(lockSha) : null;
   await loadPrevious();
   let open = pr as PullRequestInfo | null;
 
@@ -141,17 +174,19 @@ export async function distributeToRepository(
     if (authors) return blocked(open.number, authors);
   }
 
+  // create-tree needs the root tree's own sha, which the cached listing does not hold.
+  rootTree ??= (await port.getTree(owner, repo, base)).sha;
+  const lock = mergeLock(lockText, v.guideline, { version: v.version, hash: files.hash });
   const treeSha = await port.createTree(owner, repo, {
-    baseTree: tree.sha,
+    baseTree: rootTree,
     files: [
       { path: files.mdPath, content: files.md },
       { path: files.rulesPath, content: files.rulesJson },
-      {
-        path: LOCK_PATH,
-        content: mergeLock(lockText, v.guideline, { version: v.version, hash: files.hash }),
-      },
+      { path: LOCK_PATH, content: lock },
     ],
   });
+  // Once merged, the default branch holds this very blob: the next version needs no read of it.
+  await cache?.putBlob(gitBlobSha(lock), lock);
   const commit = await port.createCommit(owner, repo, {
     message: commitMessage(v),
     tree: treeSha,
@@ -182,8 +217,8 @@ export async function distributeToRepository(
   const settled = previousSettled ? { previousSettled } : {};
   if (open) {
     await port.updatePullRequest(owner, repo, open.number, { title, body });
-    if (!open.labels.includes(STEERING_LABEL))
-      await port.addLabels(owner, repo, open.number, [STEERING_LABEL]);
+    if (label && !open.labels.includes(label))
+      await port.addLabels(owner, repo, open.number, [label]);
     return { state: 'updated', prNumber: open.number, branchSha: commit, ...settled };
   }
   let created: PullRequestInfo;
@@ -200,6 +235,6 @@ export async function distributeToRepository(
     await port.updatePullRequest(owner, repo, existing.number, { title, body });
     return { state: 'updated', prNumber: existing.number, branchSha: commit, ...settled };
   }
-  await port.addLabels(owner, repo, created.number, [STEERING_LABEL]);
+  if (label) await port.addLabels(owner, repo, created.number, [label]);
   return { state: 'opened', prNumber: created.number, branchSha: commit, ...settled };
 }

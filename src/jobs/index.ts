@@ -20,6 +20,7 @@ export {
   type DistributeInput,
   type DistributeOutcome,
 } from './distribute-to-repository.js';
+export { createDistributeCache, type DistributeCache } from './create-distribute-cache.js';
 export { buildSteeringFiles, gitBlobSha, mergeLock, LOCK_PATH } from './build-steering-files.js';
 export { pullRequestBody, pullRequestTitle } from './render-pull-request.js';
 export { promoteRollout } from './promote-rollout.js';

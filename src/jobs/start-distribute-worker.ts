@@ -32,6 +32,8 @@ export interface DistributeWorkerOptions {
   lockDurationMs?: number;
   /** Default 30 000. */
   stalledIntervalMs?: number;
+  /** The label of a new pull request (`Config.rollout.prLabel`). Default `steering`; empty: none. */
+  prLabel?: string;
 }
 
 export function retryDelayMs(attemptsMade: number, err: unknown, baseMs: number): number {
@@ -50,6 +52,7 @@ export function startDistributeWorker(options: DistributeWorkerOptions): Worker<
     github: options.github,
     logger,
     enqueue: (t: DistributeJobData[]) => enqueueTargets(options.queue, t),
+    ...(options.prLabel === undefined ? {} : { prLabel: options.prLabel }),
   };
   const worker = new Worker<DistributeJobData>(
     DISTRIBUTE_QUEUE,

@@ -1,9 +1,24 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { listRolloutTargets, listRepositories } from '../../src/store/index.js';
-import { ORG, PERFORMANCE, TIGHTENED, createWorld } from './harness.js';
+import { loadConfig } from '../../src/config.js';
+import { snapshotRepository } from '../../src/scans/index.js';
+import { silentLogger } from '../../src/log.js';
+import { getCachedTree, listRolloutTargets, listRepositories } from '../../src/store/index.js';
+import { ORG, PERFORMANCE, TIGHTENED, createWorld, type World } from './harness.js';
 
 const T = { timeout: 60_000 };
+
+const repositoryId = async (w: World, name: string): Promise<number> => {
+  const repo = (await listRepositories(w.db)).find((r) => r.fullName === `${ORG}/${name}`);
+  assert.ok(repo, name);
+  return repo.id;
+};
+const budget = (w: World, name: string) => ({
+  calls: w.sim.count({ path: `/repos/${ORG}/${name}/` }),
+  writes: w.sim.count({ path: `/repos/${ORG}/${name}/`, write: true }),
+  trees: w.sim.count({ method: 'GET', path: `/repos/${ORG}/${name}/git/trees/` }),
+  blobs: w.sim.count({ method: 'GET', path: `/repos/${ORG}/${name}/git/blobs/` }),
+});
 
 describe('distribute: one pull request per repository, kept in place', T, () => {
   it('first PR: branch, one commit with three files, label; call budget', T, async () => {
@@ -34,11 +49,15 @@ describe('distribute: one pull request per repository, kept in place', T, () => 
       assert.ok(
         w.sim.readFile(ORG, 'svc-000', 'steering/performance', '.steering/performance.rules.json'),
       );
-      const calls = w.sim.count({ path: '/repos/acme/svc-000' });
-      const writes = w.sim.count({ path: '/repos/acme/svc-000', write: true });
-      // tree+commit+ref+pull+label: the label needs its own request (GitHub's create-pull takes none).
+      // Cold tree cache: ref, tree, then tree+commit+ref+pull+label: the label needs its own
+      // request (GitHub's create-pull takes none; STEERING_PR_LABEL= drops it).
+      const { calls, writes } = budget(w, 'svc-000');
       assert.ok(calls <= 7, `new PR took ${calls} calls`);
       assert.ok(writes <= 5, `new PR took ${writes} writes`);
+      // The listing read is stored for the next scan or rollout, at the default branch's head.
+      const cached = await getCachedTree(w.db, await repositoryId(w, 'svc-000'));
+      assert.equal(cached?.sha, w.sim.branchHead(ORG, 'svc-000', 'main'));
+      assert.ok(cached?.entries.length);
       const [target] = await listRolloutTargets(w.db, id);
       assert.equal(target?.attempts, 1);
       assert.equal(target?.prNumber, pr.number);
@@ -47,6 +66,49 @@ describe('distribute: one pull request per repository, kept in place', T, () => 
       await w.close();
     }
   });
+
+  it(
+    'STEERING_PR_LABEL empty: a new PR is 4 writes; a listing cached by a scan is reused',
+    T,
+    async () => {
+      assert.equal(loadConfig({ STEERING_PR_LABEL: '' }).rollout.prLabel, '');
+      assert.equal(loadConfig({}).rollout.prLabel, 'steering');
+      const w = await createWorld();
+      try {
+        w.seed(2);
+        await w.sync();
+        // svc-001 was scanned at its head: tree_cache holds that commit's listing.
+        const head = w.sim.branchHead(ORG, 'svc-001', 'main');
+        assert.ok(head);
+        const port = w.github.forInstallation(0);
+        const id = await repositoryId(w, 'svc-001');
+        await snapshotRepository(
+          { db: w.db, port, logger: silentLogger },
+          { id, owner: ORG, name: 'svc-001' },
+          head,
+          () => [],
+        );
+        assert.equal((await getCachedTree(w.db, id))?.sha, head);
+
+        w.sim.resetRequests();
+        w.startWorker({ prLabel: '' });
+        const r = await w.settled((await w.publish(PERFORMANCE))!);
+        assert.equal(r.counts.opened, 2);
+        for (const name of ['svc-000', 'svc-001']) {
+          const [pr] = w.openPulls(name);
+          assert.deepEqual(pr?.labels, [], `${name} is not labelled`);
+          // ref, tree (recursive when cold; the root tree's sha alone when warm), then
+          // tree+commit+ref+pull.
+          const b = budget(w, name);
+          assert.ok(b.calls <= 6, `${name}: new PR took ${b.calls} calls`);
+          assert.ok(b.writes <= 4, `${name}: new PR took ${b.writes} writes`);
+          assert.equal(b.trees, 1);
+        }
+      } finally {
+        await w.close();
+      }
+    },
+  );
 
   it(
     'publish again changes nothing; tightened version updates in place; merged → up-to-date',
@@ -72,8 +134,13 @@ describe('distribute: one pull request per repository, kept in place', T, () => 
         assert.equal(pulls.length, 1, 'never a second PR');
         assert.match(pulls[0]!.title, /2\.0\.0 \(major\)/);
         assert.match(pulls[0]!.body, /threshold: < 50ms → < 20ms/);
-        const calls = w.sim.count({ path: '/repos/acme/svc-001' });
-        assert.ok(calls <= 7, `update took ${calls} calls`);
+        // Warm tree cache (the first rollout stored main's listing): ref, root tree sha, pull,
+        // then tree+commit+ref+pull. The pull read stays: only GitHub knows it is still open
+        // and who pushed to its branch.
+        const up = budget(w, 'svc-001');
+        assert.ok(up.calls <= 7, `update took ${up.calls} calls`);
+        assert.ok(up.writes <= 4, `update took ${up.writes} writes`);
+        assert.equal(up.trees, 1);
         assert.match(
           w.sim.readFile(ORG, 'svc-000', 'steering/performance', '.steering/performance.md') ?? '',
           /< 20ms/,
@@ -91,6 +158,9 @@ describe('distribute: one pull request per repository, kept in place', T, () => 
         // svc-000 got 2.0.1 as a fresh PR (its 2.0.0 PR was merged), recorded as merged.
         const old = await listRolloutTargets(w.db, second);
         assert.equal(old.find((t) => t.repository === 'acme/svc-000')?.state, 'merged');
+        // main now holds the lock.json steering wrote: its text comes from blob_cache, not GitHub.
+        const fresh = budget(w, 'svc-000');
+        assert.equal(fresh.blobs, 0, 'the merged lock.json is not read back');
       } finally {
         await w.close();
       }
@@ -124,21 +194,25 @@ describe('distribute: one pull request per repository, kept in place', T, () => 
         w.sim.pushCommit({ owner: ORG, repo: 'svc-000', branch: 'main', files: content });
         // A patch version with identical rules files would differ; re-run the same version instead:
         w.sim.resetRequests();
-        const { distributeToRepository } = await import('../../src/jobs/index.js');
+        const { distributeToRepository, createDistributeCache } =
+          await import('../../src/jobs/index.js');
         const { getGuidelineVersion } = await import('../../src/store/index.js');
         const v = await getGuidelineVersion(w.db, 'performance', '2.0.0');
+        const cache = createDistributeCache(w.db, await repositoryId(w, 'svc-000'));
         const out = await distributeToRepository(w.github.forInstallation(0), {
           owner: ORG,
           repo: 'svc-000',
           defaultBranch: 'main',
           version: { ...v!, ruleCount: v!.rules.length },
           previous: { prNumber: pr.number, branchSha: null },
+          cache,
         });
         assert.equal(out.state, 'up-to-date');
         assert.equal(w.openPulls('svc-000').length, 0, 'the open steering PR was closed');
         const comments = w.sim.getRepo(ORG, 'svc-000').comments;
         assert.match(comments.at(-1)?.body ?? '', /no longer needed/);
 
+        // Cold (no cache): the head ref and its tree.
         w.sim.resetRequests();
         const again = await distributeToRepository(w.github.forInstallation(0), {
           owner: ORG,
@@ -149,6 +223,22 @@ describe('distribute: one pull request per repository, kept in place', T, () => 
         });
         assert.equal(again.state, 'up-to-date');
         assert.ok(w.sim.requests.length <= 2, `up-to-date took ${w.sim.requests.length} calls`);
+
+        // Warm: the first run above stored main's listing at this head; only the ref is read.
+        w.sim.resetRequests();
+        const warm = await distributeToRepository(w.github.forInstallation(0), {
+          owner: ORG,
+          repo: 'svc-000',
+          defaultBranch: 'main',
+          version: { ...v!, ruleCount: v!.rules.length },
+          previous: null,
+          cache,
+        });
+        assert.equal(warm.state, 'up-to-date');
+        assert.ok(
+          w.sim.requests.length <= 1,
+          `warm up-to-date took ${w.sim.requests.length} calls`,
+        );
       } finally {
         await w.close();
       }

@@ -96,7 +96,7 @@ export async function createWorld(options: WorldOptions = {}) {
       );
       return (await hook.flush())[0] ?? null;
     },
-    startWorker(extra: { concurrency?: number; github?: GitHubPort } = {}) {
+    startWorker(extra: { concurrency?: number; github?: GitHubPort; prLabel?: string } = {}) {
       const w = startDistributeWorker({
         db: t.db,
         github: extra.github ?? github,
@@ -108,6 +108,7 @@ export async function createWorld(options: WorldOptions = {}) {
         backoffBaseMs: 50,
         lockDurationMs: 2000,
         stalledIntervalMs: 1000,
+        ...(extra.prLabel === undefined ? {} : { prLabel: extra.prLabel }),
       });
       workers.add(w);
       return w;
