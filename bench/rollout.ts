@@ -1,4 +1,4 @@
-// npm run bench:rollout [-- repos factor perMinute perHour] — a rollout of
+// npm run bench:rollout [-- repos factor perMinute perHour label] — a rollout of
 // guidelines/performance.md to N simulated repositories (default 500) with the simulator enforcing
 // GitHub's secondary limits (80 writes a minute, 500 an hour, per installation) on a scaled clock
 // (default ×100: 1 simulated s = 10 ms real), steering's Redis limiter set to perMinute/perHour
@@ -10,15 +10,18 @@
 // Measured 2026-11-27 (one process hosts the simulator, the worker at concurrency 32 and pg/Redis
 // clients), `npm run bench:rollout`:
 //   phase            calls/repo  writes/repo  403/429  simulated  min GitHub  min limiter (ratio)
-//   new PR                 7.00         5.00        0   5h02m05s    4h08m19s    5h00m24s (1.006)
-//   update in place        7.00         4.00        0   4h01m26s    3h08m19s    4h00m19s (1.005)
-//   up-to-date             2.00         0.00        0   0h04m51s           —           —
+//   new PR                 7.00         5.00        0   5h01m21s    4h08m19s    5h00m24s (1.003)
+//   update in place        7.00         4.00        0   4h01m21s    3h08m19s    4h00m19s (1.004)
+//   up-to-date             2.00         0.00        0   0h05m23s           —           —
+// Unlabelled (`-- 50 100 78 495 ''`, STEERING_PR_LABEL empty): new PR 6.00 calls / 4.00 writes.
 // Limiter at GitHub's exact 79-80/500 (`-- 500 100 79 500`): 7 + 6 secondary-limit 403s (the
 // hour window's edge: a write arrives a little after its slot), each retried after retry-after;
 // at ×200 even 78/495 saw 11. The margin costs one budget hour when the writes just exceed a
 // multiple of 495 (2,500 writes = 5 × 500), hence 1.22× the exact-GitHub minimum.
 // New PR = ref, tree, create tree, commit, ref, pull, label: 7 calls / 5 writes (GitHub's
-// create-pull takes no labels). Update = ref, tree, get pull + tree, commit, ref, pull: 7 / 4.
+// create-pull takes no labels; no label: 6 / 4). Update = ref, tree, get pull + tree, commit,
+// ref, pull: 7 / 4. tree_cache spares the tree read only when the default branch is already up
+// to date (1 call): create-tree needs the root tree's sha, which the cache does not hold.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -56,6 +59,8 @@ const LIMITER = {
   writesPerMinute: Number(process.argv[4] ?? 78),
   writesPerHour: Number(process.argv[5] ?? 495),
 };
+// STEERING_PR_LABEL: `-- 500 100 78 495 ''` opens unlabelled PRs (one write less each).
+const LABEL = process.argv[6] ?? 'steering';
 const source = readFileSync('guidelines/performance.md', 'utf8');
 const tightened = source.replace('- Health checks: < 50ms', '- Health checks: < 20ms');
 
@@ -115,6 +120,7 @@ const worker = startDistributeWorker({
   logger: silentLogger,
   concurrency: 32,
   backoffBaseMs: 1000,
+  prLabel: LABEL,
 });
 
 async function waitDone(id: number): Promise<void> {
