@@ -54,6 +54,7 @@ export async function startProcessing(
       prefix: rollouts.prefix,
       logger,
       concurrency,
+      prLabel: config.rollout.prLabel,
     });
     scans.startWorker({ db, github: rollouts.github, concurrency });
     await scans
