@@ -24,6 +24,8 @@ export interface ProcessingOptions {
   concurrency?: number;
   /** Seconds between rollout reconciliations (0: only at start). Default 300. */
   reconcileEverySeconds?: number;
+  /** How long start-up waits for the first registry sync before going on without it. Default 10 000. */
+  firstSyncWaitMs?: number;
   /** Start the workers; false only opens the queues (for an API that enqueues). Default true. */
   workers?: boolean;
 }
@@ -91,7 +93,13 @@ export async function startProcessing(
         );
       }
     };
-    void reconcile();
+    // Give the first registry sync a moment before the API takes publishes (a rollout made from an
+    // empty registry has no targets); a slow or unreachable GitHub does not hold start-up longer.
+    const first = reconcile();
+    await Promise.race([
+      first,
+      new Promise((r) => setTimeout(r, options.firstSyncWaitMs ?? 10_000).unref()),
+    ]);
     const every = options.reconcileEverySeconds ?? 300;
     const timer = every > 0 ? setInterval(() => void reconcile(), every * 1000) : undefined;
     timer?.unref();

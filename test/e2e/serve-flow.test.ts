@@ -116,6 +116,13 @@ after(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
+test('the registry is synced before the API answers', () => {
+  assert.match(
+    log,
+    /"installations":1,"repositories":3,"eligible":3,"msg":"synced the repository registry"/,
+  );
+});
+
 test(
   'publish → one PR per repository → merge → adoption, scan and compliance with evidence',
   { timeout: 120_000 },
