@@ -186,7 +186,7 @@ export function registerScan(program: Command): void {
   program
     .command('scan')
     .description(
-      'Check a local checkout against guidelines that have a .checks.yaml; exit 1 when a MUST rule fails.',
+      'check a local checkout against the guidelines that have a .checks.yaml; exit 1 when a MUST rule fails',
     )
     .argument('<dir>', 'repository checkout to scan')
     .option(

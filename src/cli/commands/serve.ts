@@ -18,7 +18,9 @@ import { startProcessing } from '../start-processing.js';
 export function registerServe(program: Command): void {
   program
     .command('serve')
-    .description('start the HTTP API (embedded database when DATABASE_URL is unset)')
+    .description(
+      'start the HTTP API and the job processors (embedded database when DATABASE_URL is unset)',
+    )
     .option('--port <port>', 'override PORT', (v) => Number.parseInt(v, 10))
     .option('--host <host>', 'override HOST')
     .option(
