@@ -118,6 +118,12 @@ export function createRepositoryPort(
         async () => (await rest.git.createCommit({ owner, repo, ...input })).data.sha,
       ),
 
+    getBranch: (owner, repo, branch) =>
+      orNull(`get branch ${owner}/${repo}:${branch}`, async () => {
+        const { data } = await rest.repos.getBranch({ owner, repo, branch });
+        return { sha: data.commit.sha, treeSha: data.commit.commit.tree.sha };
+      }),
+
     getRef: (owner, repo, ref) =>
       orNull(
         `get ref ${owner}/${repo}:${ref}`,

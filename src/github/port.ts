@@ -108,6 +108,12 @@ export interface RepositoryPort {
   getRepository(owner: string, repo: string): Promise<RepositoryInfo>;
   /** The commit sha a branch points at, or null when the branch does not exist. */
   getBranchHead(owner: string, repo: string, branch: string): Promise<string | null>;
+  /** A branch's head commit and that commit's root tree in one request, or null when absent. */
+  getBranch(
+    owner: string,
+    repo: string,
+    branch: string,
+  ): Promise<{ sha: string; treeSha: string } | null>;
   getTree(
     owner: string,
     repo: string,

@@ -3,6 +3,8 @@
  * - default branch already holds identical files → `up-to-date` (2 calls, 1 when the listing of
  *   its head commit is cached), and a steering pull request still open for it is closed with a
  *   comment;
+ * - the default branch is read with get-branch, which gives the head commit and its root tree in
+ *   one request, so a cached listing saves the tree read whether or not a write follows;
  * - a steering pull request is open → the branch is moved (force) to one fresh commit on the
  *   current base and the title and body are updated: never a second pull request;
  * - otherwise a branch `steering/<guideline>`, one commit (tree with inline content on the base
@@ -69,21 +71,22 @@ export async function distributeToRepository(
   const branch = `steering/${v.guideline}`;
   const files = buildSteeringFiles(v);
 
-  const base = await port.getRef(owner, repo, input.defaultBranch);
-  if (!base) {
+  // The head commit and its root tree in one request (create-tree needs the root tree's sha).
+  const head = await port.getBranch(owner, repo, input.defaultBranch);
+  if (!head) {
     throw new SteeringError(
       'GITHUB_NOT_FOUND',
       `${owner}/${repo}: default branch ${input.defaultBranch} not found`,
     );
   }
+  const base = head.sha;
+  const rootTree = head.treeSha;
   const { cache } = input;
   const label = input.label ?? STEERING_LABEL;
   // The listing of the head commit: cached (exact, a commit's tree never changes) or read.
-  let rootTree: string | null = null;
   let listing: CachedTree | null = (await cache?.tree(base)) ?? null;
   if (!listing) {
-    const t = await port.getTree(owner, repo, base, { recursive: true });
-    rootTree = t.sha;
+    const t = await port.getTree(owner, repo, rootTree, { recursive: true });
     listing = {
       sha: base,
       etag: t.etag ?? null,
@@ -174,8 +177,6 @@ export async function distributeToRepository(
     if (authors) return blocked(open.number, authors);
   }
 
-  // create-tree needs the root tree's own sha, which the cached listing does not hold.
-  rootTree ??= (await port.getTree(owner, repo, base)).sha;
   const lock = mergeLock(lockText, v.guideline, { version: v.version, hash: files.hash });
   const treeSha = await port.createTree(owner, repo, {
     baseTree: rootTree,
