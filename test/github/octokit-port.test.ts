@@ -39,6 +39,12 @@ describe('octokit port against the simulator', () => {
     assert.equal(await repos.getFileContent('acme', 'tree', 'src/app.ts', 'main'), 'export {};\n');
     assert.equal(await repos.getFileContent('acme', 'tree', 'missing.md', 'main'), null);
     assert.equal(await repos.getBranchHead('acme', 'tree', 'nope'), null);
+    // get-branch gives the head commit and its root tree in one request.
+    assert.deepEqual(await repos.getBranch('acme', 'tree', 'main'), {
+      sha: head,
+      treeSha: tree.sha,
+    });
+    assert.equal(await repos.getBranch('acme', 'tree', 'nope'), null);
   });
 
   it('answers 304 for an unchanged tree when given its etag', async () => {
