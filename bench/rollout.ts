@@ -10,18 +10,18 @@
 // Measured 2026-11-27 (one process hosts the simulator, the worker at concurrency 32 and pg/Redis
 // clients), `npm run bench:rollout`:
 //   phase            calls/repo  writes/repo  403/429  simulated  min GitHub  min limiter (ratio)
-//   new PR                 7.00         5.00        0   5h01m21s    4h08m19s    5h00m24s (1.003)
-//   update in place        7.00         4.00        0   4h01m21s    3h08m19s    4h00m19s (1.004)
-//   up-to-date             2.00         0.00        0   0h05m23s           —           —
+//   new PR                 7.00         5.00        0   5h01m22s    4h08m19s    5h00m24s (1.003)
+//   update in place        6.00         4.00        0   4h01m17s    3h08m19s    4h00m19s (1.004)
+//   up-to-date             2.00         0.00        0   0h06m02s           —           —
 // Unlabelled (`-- 50 100 78 495 ''`, STEERING_PR_LABEL empty): new PR 6.00 calls / 4.00 writes.
 // Limiter at GitHub's exact 79-80/500 (`-- 500 100 79 500`): 7 + 6 secondary-limit 403s (the
 // hour window's edge: a write arrives a little after its slot), each retried after retry-after;
 // at ×200 even 78/495 saw 11. The margin costs one budget hour when the writes just exceed a
 // multiple of 495 (2,500 writes = 5 × 500), hence 1.22× the exact-GitHub minimum.
-// New PR = ref, tree, create tree, commit, ref, pull, label: 7 calls / 5 writes (GitHub's
-// create-pull takes no labels; no label: 6 / 4). Update = ref, tree, get pull + tree, commit,
-// ref, pull: 7 / 4. tree_cache spares the tree read only when the default branch is already up
-// to date (1 call): create-tree needs the root tree's sha, which the cache does not hold.
+// New PR = branch (head + root tree), recursive tree, create tree, commit, ref, pull, label:
+// 7 calls / 5 writes (GitHub's create-pull takes no labels; no label: 6 / 4; a listing cached in
+// tree_cache spares the tree read). Update = branch, get pull + tree, commit, ref, pull: 6 / 4
+// (the first rollout cached main's listing).
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
