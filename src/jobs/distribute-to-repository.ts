@@ -196,7 +196,18 @@ export async function distributeToRepository(
   const title = pullRequestTitle(v);
   const body = pullRequestBody(v);
 
-  if (!open) {
+  if (!open && input.previous && previousSettled) {
+    // The earlier PR was merged or closed and GitHub usually keeps its branch: look before
+    // writing. Still at the commit steering wrote (or an ancestor of the base, as after a merge):
+    // move it; someone else's commits on it: blocked, as for an open PR.
+    const existing = await port.getRef(owner, repo, branch);
+    if (existing && existing !== input.previous.branchSha) {
+      const authors = await foreignAuthors(existing);
+      if (authors) return blocked(null, authors);
+    }
+    if (existing) await port.updateRef(owner, repo, branch, commit, true);
+    else await port.createRef(owner, repo, branch, commit);
+  } else if (!open) {
     try {
       await port.createRef(owner, repo, branch, commit);
     } catch (err) {

@@ -164,6 +164,10 @@ describe('distribute: one pull request per repository, kept in place', T, () => 
         // main now holds the lock.json steering wrote: its text comes from blob_cache, not GitHub.
         const fresh = budget(w, 'svc-000');
         assert.equal(fresh.blobs, 0, 'the merged lock.json is not read back');
+        // The merged PR's branch is still there: looked up and moved, no failed create (422).
+        assert.equal(w.sim.count({ path: `/repos/${ORG}/svc-000/`, status: 422 }), 0);
+        assert.ok(fresh.calls <= 9, `a new PR after a merge took ${fresh.calls} calls`);
+        assert.equal(w.openPulls('svc-000').length, 1);
       } finally {
         await w.close();
       }
