@@ -52,3 +52,37 @@ export function registerPoolMetrics(metrics: Metrics, usage: () => PoolUsage): v
   gauge('steering_db_pool_waiting', 'Queries waiting for a database connection', (u) => u.waiting);
   gauge('steering_db_pool_max', 'Maximum database connections', (u) => u.max);
 }
+
+/** Anything that can count its jobs by state (a BullMQ Queue). */
+export interface CountsJobs {
+  getJobCounts(...states: string[]): Promise<Record<string, number>>;
+}
+
+const JOB_STATES = ['waiting', 'active', 'delayed', 'failed', 'completed', 'paused'] as const;
+
+/**
+ * Jobs per queue and state, read from Redis when /metrics is scraped. A Redis that does not answer
+ * leaves the gauge empty for that scrape rather than failing /metrics.
+ */
+export function registerQueueMetrics(metrics: Metrics, queues: Record<string, CountsJobs>): void {
+  new Gauge({
+    name: 'steering_queue_jobs',
+    help: 'Jobs in each steering queue, by state',
+    labelNames: ['queue', 'state'] as const,
+    registers: [metrics.registry],
+    async collect() {
+      this.reset();
+      await Promise.all(
+        Object.entries(queues).map(async ([queue, q]) => {
+          const counts = await Promise.race([
+            q.getJobCounts(...JOB_STATES).catch(() => undefined),
+            new Promise<undefined>((r) => setTimeout(() => r(undefined), 500).unref()),
+          ]);
+          for (const state of JOB_STATES) {
+            if (counts?.[state] !== undefined) this.set({ queue, state }, counts[state]);
+          }
+        }),
+      );
+    },
+  });
+}

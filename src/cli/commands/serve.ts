@@ -9,7 +9,7 @@ import type { Command } from 'commander';
 import { Redis } from 'ioredis';
 import { loadConfig } from '../../config.js';
 import { createLogger } from '../../log.js';
-import { createMetrics } from '../../metrics.js';
+import { createMetrics, registerQueueMetrics } from '../../metrics.js';
 import { createApp, createShutdown, startServer, type Closable } from '../../http/index.js';
 import { createRolloutHook } from '../../jobs/index.js';
 import { openDatabase } from '../../store/index.js';
@@ -72,6 +72,10 @@ export function registerServe(program: Command): void {
       if (!secret)
         logger.warn('GITHUB_WEBHOOK_SECRET is not set: POST /webhooks/github is not mounted');
       const metrics = createMetrics();
+      registerQueueMetrics(metrics, {
+        distribute: processing.rollouts.queue,
+        scan: processing.scans.queue,
+      });
       const app = createApp({
         db,
         logger,
