@@ -12,11 +12,11 @@
  *    one-file push (a file a check reads, and one no check reads), and a rerequested rescan of the
  *    same commit.
  */
+import { readDirectoryFiles } from '../src/cli/read-directory-files.js';
 import { fork, type ChildProcess } from 'node:child_process';
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
@@ -152,17 +152,9 @@ async function run(name: string, url: string, body: string) {
 }
 
 function fixture(name: string): Record<string, string> {
-  const root = fileURLToPath(new URL(`../test/fixtures/repos/${name}/`, import.meta.url));
-  const out: Record<string, string> = {};
-  const walk = (dir: string) => {
-    for (const n of readdirSync(dir)) {
-      const full = join(dir, n);
-      if (statSync(full).isDirectory()) walk(full);
-      else out[relative(root, full)] = readFileSync(full, 'utf8');
-    }
-  };
-  walk(root);
-  return out;
+  return readDirectoryFiles(
+    fileURLToPath(new URL(`../test/fixtures/repos/${name}/`, import.meta.url)),
+  );
 }
 
 /** GitHub requests of scans against the simulator, in this process. */

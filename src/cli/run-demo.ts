@@ -8,8 +8,8 @@
  * version and see the open pull requests updated in place.
  */
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import { SteeringError } from '../errors.js';
@@ -20,6 +20,7 @@ import { createRolloutHook } from '../jobs/index.js';
 import { silentLogger, type Logger } from '../log.js';
 import { createMetrics } from '../metrics.js';
 import { createApiToken, openPgliteDatabase, runMigrations, type Db } from '../store/index.js';
+import { readDirectoryFiles } from './read-directory-files.js';
 import { startProcessing, type Processing } from './start-processing.js';
 
 export interface DemoOptions {
@@ -38,19 +39,6 @@ const REPOS: Array<{ name: string; fixture: string; topics: string[] }> = [
   { name: 'inventory', fixture: 'java-spring', topics: [] },
   { name: 'gateway', fixture: 'java-micronaut', topics: [] },
 ];
-
-function readTree(dir: string): Record<string, string> {
-  const files: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const full = join(d, name);
-      if (statSync(full).isDirectory()) walk(full);
-      else files[relative(dir, full)] = readFileSync(full, 'utf8');
-    }
-  };
-  walk(dir);
-  return files;
-}
 
 async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
   const deadline = Date.now() + ms;
@@ -116,7 +104,7 @@ export async function runDemo(config: Config, options: DemoOptions): Promise<voi
         name: r.name,
         installationId: 1,
         topics: r.topics,
-        files: readTree(join(options.fixtures, r.fixture)),
+        files: readDirectoryFiles(join(options.fixtures, r.fixture)),
       });
     }
     sim.addToken('ghs_demo', { login: 'steering[bot]', installationId: 1 });

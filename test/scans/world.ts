@@ -4,9 +4,10 @@
  * prefix (only its keys are ever deleted), the `scan` queue and worker, and the app with the
  * webhook intake. `deliver()` signs and posts a payload the way GitHub does.
  */
+import { readDirectoryFiles } from '../../src/cli/read-directory-files.js';
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import request from 'supertest';
@@ -55,17 +56,7 @@ export function examples(event: string): Payload[] {
 
 /** Every file of a fixture repository (test/fixtures/repos/<name>), path → content. */
 export function fixtureFiles(name: string): Record<string, string> {
-  const root = new URL(`../fixtures/repos/${name}/`, import.meta.url).pathname;
-  const out: Record<string, string> = {};
-  const walk = (dir: string) => {
-    for (const n of readdirSync(dir)) {
-      const full = join(dir, n);
-      if (statSync(full).isDirectory()) walk(full);
-      else out[relative(root, full)] = readFileSync(full, 'utf8');
-    }
-  };
-  walk(root);
-  return out;
+  return readDirectoryFiles(new URL(`../fixtures/repos/${name}/`, import.meta.url).pathname);
 }
 
 export function sign(body: string, secret = SECRET): string {
