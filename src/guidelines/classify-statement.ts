@@ -24,7 +24,13 @@ const IMPERATIVE = new Set(
 );
 
 export type Classified =
-  | { kind: 'threshold'; subject: string; parsed: ParsedThreshold; valueText: string; valueOffset: number }
+  | {
+      kind: 'threshold';
+      subject: string;
+      parsed: ParsedThreshold;
+      valueText: string;
+      valueOffset: number;
+    }
   | { kind: 'practice' }
   | { kind: 'unreadable-threshold'; subject: string; valueText: string; valueOffset: number }
   | { kind: 'none' };
@@ -38,14 +44,19 @@ export function startsImperative(text: string): boolean {
 
 /** "X preferred", "X is required", "X recommended": a passive requirement. */
 function isPassiveRequirement(text: string): boolean {
-  return /\b(preferred|required|recommended|mandatory|encouraged|discouraged|forbidden|prohibited|not allowed)\s*[.!]?$/i.test(text);
+  return /\b(preferred|required|recommended|mandatory|encouraged|discouraged|forbidden|prohibited|not allowed)\s*[.!]?$/i.test(
+    text,
+  );
 }
 
 /**
  * Classify a bullet or table-row text. `allowColonDefinitions` = false inside DO/DON'T lists,
  * where every item is a rule whatever its form.
  */
-export function classifyStatement(text: string, opts: { lowercaseModals?: boolean } = {}): Classified {
+export function classifyStatement(
+  text: string,
+  opts: { lowercaseModals?: boolean } = {},
+): Classified {
   const t = text.trim();
   if (!t) return { kind: 'none' };
 
@@ -61,7 +72,8 @@ export function classifyStatement(text: string, opts: { lowercaseModals?: boolea
       return { kind: 'unreadable-threshold', subject, valueText, valueOffset };
     }
     // "Caching: Use Redis for sessions" is a rule; "Locust: Python-based load testing" is not.
-    if (startsImperative(valueText) || explicitLevel(valueText, opts.lowercaseModals)) return { kind: 'practice' };
+    if (startsImperative(valueText) || explicitLevel(valueText, opts.lowercaseModals))
+      return { kind: 'practice' };
     return { kind: 'none' };
   }
 
@@ -70,10 +82,17 @@ export function classifyStatement(text: string, opts: { lowercaseModals?: boolea
   if (inline && !startsImperative(t)) {
     const parsed = parseThreshold(inline[2]!);
     if (parsed?.comparator) {
-      return { kind: 'threshold', subject: inline[1]!.trim(), parsed, valueText: inline[2]!, valueOffset: t.length - inline[2]!.length };
+      return {
+        kind: 'threshold',
+        subject: inline[1]!.trim(),
+        parsed,
+        valueText: inline[2]!,
+        valueOffset: t.length - inline[2]!.length,
+      };
     }
   }
 
-  if (startsImperative(t) || isPassiveRequirement(t) || explicitLevel(t, opts.lowercaseModals)) return { kind: 'practice' };
+  if (startsImperative(t) || isPassiveRequirement(t) || explicitLevel(t, opts.lowercaseModals))
+    return { kind: 'practice' };
   return { kind: 'none' };
 }

@@ -32,12 +32,14 @@ export interface Collected {
   diagnostics: Diagnostic[];
 }
 
-const SKIP_SECTION = /^(?:resources?(?: and tools)?|(?:[\w-]+ )*tools|tooling|references?|see also|further reading|(?:useful )?links|updates? and maintenance|maintenance|change ?log|revision history|acknowledg\w*|glossary|table of contents|contents|appendix(?: \w+)?)$/i;
+const SKIP_SECTION =
+  /^(?:resources?(?: and tools)?|(?:[\w-]+ )*tools|tooling|references?|see also|further reading|(?:useful )?links|updates? and maintenance|maintenance|change ?log|revision history|acknowledg\w*|glossary|table of contents|contents|appendix(?: \w+)?)$/i;
 const PIN = /<!--\s*steering-id:\s*([^\s>]+)\s*-->/;
 const BOILERPLATE = /RFC\s*2119|RFC\s*8174|BCP\s*14|key ?words/i;
 const RFC_UPPER = /\b(MUST|SHALL|SHOULD|REQUIRED|RECOMMENDED|MAY|OPTIONAL)\b/;
 const STYLE_START = /^(DO|DON'T|DO NOT|NEVER|ALWAYS|AVOID|PREFER|CONSIDER)\b/;
-const SENTENCE_THRESHOLD = /(<=|>=|<|>|≤|≥|\bwithin\b|\bunder\b|\bbelow\b|\bat most\b|\bat least\b|\bless than\b|\bmore than\b|\bno more than\b)\s*\d[^.;]*/i;
+const SENTENCE_THRESHOLD =
+  /(<=|>=|<|>|≤|≥|\bwithin\b|\bunder\b|\bbelow\b|\bat most\b|\bat least\b|\bless than\b|\bmore than\b|\bno more than\b)\s*\d[^.;]*/i;
 
 type ListMode = 'do' | 'dont' | 'avoid' | undefined;
 
@@ -49,7 +51,11 @@ export function collectCandidates(root: Root, source: string): Collected {
   let pendingPin: string | undefined;
   let skipping = false;
 
-  const sectionPath = (extra: string[] = []) => [...headings.map((h) => h.text), ...(label ? [label] : []), ...extra];
+  const sectionPath = (extra: string[] = []) => [
+    ...headings.map((h) => h.text),
+    ...(label ? [label] : []),
+    ...extra,
+  ];
   const takePin = () => {
     const p = pendingPin;
     pendingPin = undefined;
@@ -99,7 +105,13 @@ export function collectCandidates(root: Root, source: string): Collected {
     const only = p.children.filter((c) => !(c.type === 'text' && /^[\s:]*$/.test(c.value)));
     if (only.length === 1 && only[0]!.type === 'strong') {
       label = clean(toString(only[0]!, { includeHtml: false })).replace(/:$/, '');
-      mode = /^(do'?s|do)\b(?!\s*not)/i.test(label) ? 'do' : /^(don'?ts?|do not|never)\b/i.test(label) ? 'dont' : /^avoid\b/i.test(label) ? 'avoid' : undefined;
+      mode = /^(do'?s|do)\b(?!\s*not)/i.test(label)
+        ? 'do'
+        : /^(don'?ts?|do not|never)\b/i.test(label)
+          ? 'dont'
+          : /^avoid\b/i.test(label)
+            ? 'avoid'
+            : undefined;
       return;
     }
     const text = clean(toString(p, { includeHtml: false }));
@@ -109,11 +121,17 @@ export function collectCandidates(root: Root, source: string): Collected {
       const rfc = RFC_UPPER.test(sentence) && !BOILERPLATE.test(sentence);
       if (!rfc && !STYLE_START.test(sentence)) continue;
       const pos = positionOf(source, sentence, start, p);
-      const cand: Candidate = { kind: 'practice', statement: sentence, section: sectionPath(), ...pos };
+      const cand: Candidate = {
+        kind: 'practice',
+        statement: sentence,
+        section: sectionPath(),
+        ...pos,
+      };
       const thr = SENTENCE_THRESHOLD.exec(sentence);
       const parsed = thr ? parseThreshold(thr[0]) : undefined;
       if (thr && parsed?.comparator) {
-        const subject = clean(sentence.slice(0, RFC_UPPER.exec(sentence)?.index ?? thr.index)) || sentence;
+        const subject =
+          clean(sentence.slice(0, RFC_UPPER.exec(sentence)?.index ?? thr.index)) || sentence;
         cand.kind = 'threshold';
         cand.subject = subject;
         cand.threshold = { ...parsed, subject, text: thr[0].trim() };
@@ -138,7 +156,11 @@ export function collectCandidates(root: Root, source: string): Collected {
     const pos = { line: para.position?.start.line ?? 1, column: para.position?.start.column ?? 1 };
     const pinnedId = pinIn(para);
     const base = { section, ...pos, ...(pinnedId ? { pinnedId } : {}) };
-    const itemMode: ListMode = /^(do'?s|do)\s*:?$/i.test(text) ? 'do' : /^(don'?ts?|do not|avoid|never)\s*:?$/i.test(text) ? 'dont' : listMode;
+    const itemMode: ListMode = /^(do'?s|do)\s*:?$/i.test(text)
+      ? 'do'
+      : /^(don'?ts?|do not|avoid|never)\s*:?$/i.test(text)
+        ? 'dont'
+        : listMode;
 
     if (listMode && text && !/:$/.test(text)) {
       out.candidates.push(modeCandidate(text, listMode, base));
@@ -159,33 +181,67 @@ export function collectCandidates(root: Root, source: string): Collected {
       }
     }
     const groupLabel = text.replace(/:$/, '');
-    for (const l of nested) visitList(l, groupLabel && groupLabel.length <= 60 ? [...section, groupLabel] : section, itemMode);
+    for (const l of nested)
+      visitList(
+        l,
+        groupLabel && groupLabel.length <= 60 ? [...section, groupLabel] : section,
+        itemMode,
+      );
   };
 
-  const thresholdCandidate = (statement: string, subject: string, parsed: ParsedThreshold, valueText: string, base: Omit<Candidate, 'kind' | 'statement'>): Candidate => {
+  const thresholdCandidate = (
+    statement: string,
+    subject: string,
+    parsed: ParsedThreshold,
+    valueText: string,
+    base: Omit<Candidate, 'kind' | 'statement'>,
+  ): Candidate => {
     const aggregateFromSection = [...base.section].reverse().map(findAggregate).find(Boolean);
     return {
       kind: 'threshold',
       statement,
       subject,
-      threshold: { ...parsed, subject, text: valueText, ...(aggregateFromSection ? { aggregateFromSection } : {}) },
+      threshold: {
+        ...parsed,
+        subject,
+        text: valueText,
+        ...(aggregateFromSection ? { aggregateFromSection } : {}),
+      },
       ...base,
     };
   };
 
-  const modeCandidate = (text: string, listMode: Exclude<ListMode, undefined>, base: Omit<Candidate, 'kind' | 'statement'>): Candidate => {
+  const modeCandidate = (
+    text: string,
+    listMode: Exclude<ListMode, undefined>,
+    base: Omit<Candidate, 'kind' | 'statement'>,
+  ): Candidate => {
     const explicit = explicitLevel(text, true);
-    const negation = listMode === 'do' || /^(don'?t|do not|never|avoid|no)\b/i.test(text) ? '' : listMode === 'avoid' ? 'Avoid ' : "Don't ";
+    const negation =
+      listMode === 'do' || /^(don'?t|do not|never|avoid|no)\b/i.test(text)
+        ? ''
+        : listMode === 'avoid'
+          ? 'Avoid '
+          : "Don't ";
     const statement = negation ? negation + lowerFirst(text) : text;
-    const level = explicit ? { level: explicit.level, source: explicit.source } : listMode === 'avoid' ? { level: 'SHOULD' as const, source: 'AVOID list' } : { level: 'MUST' as const, source: listMode === 'do' ? 'DO list' : "DON'T list" };
+    const level = explicit
+      ? { level: explicit.level, source: explicit.source }
+      : listMode === 'avoid'
+        ? { level: 'SHOULD' as const, source: 'AVOID list' }
+        : { level: 'MUST' as const, source: listMode === 'do' ? 'DO list' : "DON'T list" };
     return { kind: 'practice', statement, level, ...base };
   };
 
   const visitTable = (table: Table) => {
     const [head, ...rows] = table.children;
     if (!head) return;
-    const headers = head.children.map((c) => clean(toString(c, { includeHtml: false })).toLowerCase());
-    const valueCol = headers.findIndex((h, i) => i > 0 && /target|threshold|limit|budget|max|min|goal|sla|slo|value|requirement/.test(h));
+    const headers = head.children.map((c) =>
+      clean(toString(c, { includeHtml: false })).toLowerCase(),
+    );
+    const valueCol = headers.findIndex(
+      (h, i) =>
+        i > 0 && /target|threshold|limit|budget|max|min|goal|sla|slo|value|requirement/.test(h),
+    );
     const levelCol = headers.findIndex((h) => /level|priority|requirement|must|keyword/.test(h));
     const aggCol = headers.findIndex((h) => /percentile|aggregate|statistic/.test(h));
     for (const row of rows) {
@@ -196,15 +252,24 @@ export function collectCandidates(root: Root, source: string): Collected {
       const pinnedId = pinIn(row.children[0] as Parent | undefined);
       const levelText = levelCol >= 0 ? cells[levelCol] : undefined;
       const explicit = levelText ? explicitLevel(levelText.toUpperCase()) : undefined;
-      const base = { section: sectionPath(), ...pos, ...(pinnedId ? { pinnedId } : {}), ...(explicit ? { level: { level: explicit.level, source: explicit.source } } : {}) };
+      const base = {
+        section: sectionPath(),
+        ...pos,
+        ...(pinnedId ? { pinnedId } : {}),
+        ...(explicit ? { level: { level: explicit.level, source: explicit.source } } : {}),
+      };
       const order = valueCol >= 0 ? [valueCol] : cells.map((_, i) => i).slice(1);
       let done = false;
       for (const i of order) {
         const cell = cells[i];
         if (!cell || i === levelCol) continue;
-        const parsed = parseThreshold(aggCol >= 0 && cells[aggCol] ? `${cells[aggCol]} ${cell}` : cell);
+        const parsed = parseThreshold(
+          aggCol >= 0 && cells[aggCol] ? `${cells[aggCol]} ${cell}` : cell,
+        );
         if (parsed && (parsed.comparator || parsed.unit)) {
-          out.candidates.push(thresholdCandidate(`${subject}: ${cell}`, subject, parsed, cell, base));
+          out.candidates.push(
+            thresholdCandidate(`${subject}: ${cell}`, subject, parsed, cell, base),
+          );
           done = true;
           break;
         }
@@ -217,7 +282,9 @@ export function collectCandidates(root: Root, source: string): Collected {
 
   const visitCode = (code: Code) => {
     const pin = takePin();
-    const startLine = (code.position?.start.line ?? 0) + (code.position && code.position.start.line !== code.position.end.line ? 1 : 0);
+    const startLine =
+      (code.position?.start.line ?? 0) +
+      (code.position && code.position.start.line !== code.position.end.line ? 1 : 0);
     const indent = (code.position?.start.column ?? 1) - 1;
     for (const ex of extractExamples(code.value)) {
       const statement = exampleStatement(ex.verdict, ex.label);
@@ -226,8 +293,17 @@ export function collectCandidates(root: Root, source: string): Collected {
         kind: 'example',
         statement,
         section: sectionPath(),
-        examples: [{ verdict: ex.verdict, label: ex.label, ...(code.lang ? { language: code.lang } : {}), code: ex.code }],
-        level: explicit ? { level: explicit.level, source: explicit.source } : { level: 'SHOULD', source: `inferred: ${ex.marker} example` },
+        examples: [
+          {
+            verdict: ex.verdict,
+            label: ex.label,
+            ...(code.lang ? { language: code.lang } : {}),
+            code: ex.code,
+          },
+        ],
+        level: explicit
+          ? { level: explicit.level, source: explicit.source }
+          : { level: 'SHOULD', source: `inferred: ${ex.marker} example` },
         line: startLine + ex.line,
         column: indent + ex.column + 1,
         ...(ex.pinnedId ? { pinnedId: ex.pinnedId } : pin ? { pinnedId: pin } : {}),
@@ -241,7 +317,8 @@ export function collectCandidates(root: Root, source: string): Collected {
 
 function exampleStatement(verdict: 'good' | 'bad', label: string): string {
   const text = label.replace(/[.:]\s*$/, '');
-  if (verdict === 'bad') return /^(avoid|don'?t|do not|never|no)\b/i.test(text) ? text : `Avoid ${lowerFirst(text)}`;
+  if (verdict === 'bad')
+    return /^(avoid|don'?t|do not|never|no)\b/i.test(text) ? text : `Avoid ${lowerFirst(text)}`;
   return startsImperative(text) ? text : `Prefer ${lowerFirst(text)}`;
 }
 
@@ -265,10 +342,18 @@ function pinIn(node: Parent | undefined): string | undefined {
 }
 
 function splitSentences(text: string): string[] {
-  return text.split(/(?<=[.!?])\s+(?=[A-Z"“(])/).map((s) => s.trim()).filter(Boolean);
+  return text
+    .split(/(?<=[.!?])\s+(?=[A-Z"“(])/)
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
-function positionOf(source: string, sentence: string, from: number, p: Paragraph): { line: number; column: number } {
+function positionOf(
+  source: string,
+  sentence: string,
+  from: number,
+  p: Paragraph,
+): { line: number; column: number } {
   const probe = sentence.slice(0, 24);
   const at = source.indexOf(probe, from);
   if (at < 0) return { line: p.position?.start.line ?? 1, column: p.position?.start.column ?? 1 };

@@ -33,18 +33,34 @@ export interface CompileResult {
 
 const PINNED_ID = /^[a-z0-9][a-z0-9._-]*$/;
 
-export function compileGuideline(source: string | Uint8Array, options: CompileOptions = {}): CompileResult {
+export function compileGuideline(
+  source: string | Uint8Array,
+  options: CompileOptions = {},
+): CompileResult {
   const diagnostics: Diagnostic[] = [];
-  const fail = (d: Diagnostic): CompileResult => ({ document: null, diagnostics: [...diagnostics, d], ok: false });
+  const fail = (d: Diagnostic): CompileResult => ({
+    document: null,
+    diagnostics: [...diagnostics, d],
+    ok: false,
+  });
 
   const decoded = decodeSource(source);
   if (!decoded.ok) return fail(decoded.diagnostic);
   const text = decoded.text;
-  if (text.trim() === '') return fail({ severity: 'error', code: 'empty', message: 'the document is empty; write a guideline in markdown', line: 1, column: 1 });
+  if (text.trim() === '')
+    return fail({
+      severity: 'error',
+      code: 'empty',
+      message: 'the document is empty; write a guideline in markdown',
+      line: 1,
+      column: 1,
+    });
 
   const tree = parseMarkdown(text);
   const yamlNode = tree.children[0]?.type === 'yaml' ? (tree.children[0] as Yaml) : undefined;
-  const { frontmatter, diagnostics: fmDiagnostics } = yamlNode ? readFrontmatter(yamlNode.value, yamlNode.position?.start.line ?? 1) : { frontmatter: {}, diagnostics: [] };
+  const { frontmatter, diagnostics: fmDiagnostics } = yamlNode
+    ? readFrontmatter(yamlNode.value, yamlNode.position?.start.line ?? 1)
+    : { frontmatter: {}, diagnostics: [] };
   diagnostics.push(...fmDiagnostics);
 
   for (const hit of findMojibake(text)) {
@@ -61,24 +77,42 @@ export function compileGuideline(source: string | Uint8Array, options: CompileOp
   const collected = collectCandidates(tree, text);
   diagnostics.push(...collected.diagnostics);
 
-  const fileStem = options.path?.split(/[\\/]/).pop()?.replace(/\.(md|markdown)$/i, '');
-  const id = frontmatter.id ?? (fileStem ? slugify(fileStem).replace(/^-+|-+$/g, '') : undefined) ?? options.defaultId ?? slugify(collected.title ?? 'guideline');
+  const fileStem = options.path
+    ?.split(/[\\/]/)
+    .pop()
+    ?.replace(/\.(md|markdown)$/i, '');
+  const id =
+    frontmatter.id ??
+    (fileStem ? slugify(fileStem).replace(/^-+|-+$/g, '') : undefined) ??
+    options.defaultId ??
+    slugify(collected.title ?? 'guideline');
   const title = frontmatter.title ?? collected.title ?? id;
 
   const candidates = collected.candidates;
   for (const c of candidates) {
     if (c.pinnedId && !PINNED_ID.test(c.pinnedId.toLowerCase())) {
-      diagnostics.push({ severity: 'error', code: 'pinned-id-invalid', message: `pinned id "${c.pinnedId}" may only hold letters, digits, ".", "_" and "-"`, line: c.line, column: c.column });
+      diagnostics.push({
+        severity: 'error',
+        code: 'pinned-id-invalid',
+        message: `pinned id "${c.pinnedId}" may only hold letters, digits, ".", "_" and "-"`,
+        line: c.line,
+        column: c.column,
+      });
     }
   }
 
-  const rulesNoId = candidates.map((c) => buildRule(id, c, diagnostics)).filter((r): r is NonNullable<typeof r> => r !== null);
+  const rulesNoId = candidates
+    .map((c) => buildRule(id, c, diagnostics))
+    .filter((r): r is NonNullable<typeof r> => r !== null);
   const kept = candidates.filter((_, i) => rulesNoId[i] !== undefined);
   const ids = assignRuleIds(
     rulesNoId.map(({ rule, candidate }) => ({
       guideline: id,
       section: candidate.section,
-      subjectSlug: candidate.kind === 'threshold' ? slugify(candidate.subject ?? rule.statement, 6) : statementSlug(rule.statement),
+      subjectSlug:
+        candidate.kind === 'threshold'
+          ? slugify(candidate.subject ?? rule.statement, 6)
+          : statementSlug(rule.statement),
       statement: rule.statement,
       ...(candidate.pinnedId ? { pinnedId: candidate.pinnedId } : {}),
     })),
@@ -91,17 +125,30 @@ export function compileGuideline(source: string | Uint8Array, options: CompileOp
     if (candidate.pinnedId) {
       const first = seenPinned.get(ids[i]!);
       if (first) {
-        diagnostics.push({ severity: 'error', code: 'duplicate-id', message: `pinned id "${ids[i]}" is already used at line ${first.line}; pinned ids must be unique`, line: candidate.line, column: candidate.column });
+        diagnostics.push({
+          severity: 'error',
+          code: 'duplicate-id',
+          message: `pinned id "${ids[i]}" is already used at line ${first.line}; pinned ids must be unique`,
+          line: candidate.line,
+          column: candidate.column,
+        });
       } else seenPinned.set(ids[i]!, candidate);
     }
-    return { id: ids[i]!, ...rule, ...(candidate.pinnedId ? { pinned: true } : {}), source: { line: candidate.line, column: candidate.column }, hash: hashRule({ ...rule }) } as Rule;
+    return {
+      id: ids[i]!,
+      ...rule,
+      ...(candidate.pinnedId ? { pinned: true } : {}),
+      source: { line: candidate.line, column: candidate.column },
+      hash: hashRule({ ...rule }),
+    } as Rule;
   });
 
   if (rules.length === 0 && !diagnostics.some((d) => d.severity === 'error')) {
     diagnostics.push({
       severity: 'error',
       code: 'no-rules',
-      message: 'no rules found: write thresholds as "- Subject: < 200ms", practices as imperative bullets ("- Use connection pooling"), or RFC 2119 sentences',
+      message:
+        'no rules found: write thresholds as "- Subject: < 200ms", practices as imperative bullets ("- Use connection pooling"), or RFC 2119 sentences',
       line: collected.titleLine ?? 1,
       column: 1,
     });
@@ -122,14 +169,19 @@ export function compileGuideline(source: string | Uint8Array, options: CompileOp
 
 type RuleMeaning = Omit<Rule, 'id' | 'source' | 'hash' | 'pinned'>;
 
-function buildRule(guideline: string, c: Candidate, diagnostics: Diagnostic[]): { rule: RuleMeaning; candidate: Candidate } | null {
+function buildRule(
+  guideline: string,
+  c: Candidate,
+  diagnostics: Diagnostic[],
+): { rule: RuleMeaning; candidate: Candidate } | null {
   const statement = repairMojibake(c.statement);
   const section = c.section.map(repairMojibake);
   let threshold: Threshold | undefined;
   if (c.kind === 'threshold' && c.threshold) {
     const t = c.threshold;
     const metric = nameMetric(t.subject, section, t.unit, t.qualifier);
-    const comparator: Comparator | undefined = t.comparator ?? impliedComparator(metric, t.qualifier);
+    const comparator: Comparator | undefined =
+      t.comparator ?? impliedComparator(metric, t.qualifier);
     if (!comparator) {
       diagnostics.push({
         severity: 'warning',
@@ -168,7 +220,15 @@ function buildRule(guideline: string, c: Candidate, diagnostics: Diagnostic[]): 
 }
 
 /** Availability and throughput are floors; nothing else gets a comparator it did not write. */
-function impliedComparator(metric: string | undefined, qualifier: string | undefined): Comparator | undefined {
-  if (metric === 'availability' || metric === 'throughput' || /\b(uptime|availability)\b/i.test(qualifier ?? '')) return '>=';
+function impliedComparator(
+  metric: string | undefined,
+  qualifier: string | undefined,
+): Comparator | undefined {
+  if (
+    metric === 'availability' ||
+    metric === 'throughput' ||
+    /\b(uptime|availability)\b/i.test(qualifier ?? '')
+  )
+    return '>=';
   return undefined;
 }

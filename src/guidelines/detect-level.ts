@@ -60,16 +60,24 @@ export function explicitLevel(text: string, lowercaseModals = false): DetectedLe
 }
 
 /** The level of a practice statement or threshold: explicit keyword first, else the inference. */
-export function detectLevel(text: string, kind: 'threshold' | 'practice' | 'example'): DetectedLevel {
+export function detectLevel(
+  text: string,
+  kind: 'threshold' | 'practice' | 'example',
+): DetectedLevel {
   const explicit = explicitLevel(text, true);
   if (explicit) return explicit;
-  if (/^\s*(?:[✅✓✔]\s*)?(do|always)\b/i.test(text)) return { level: 'MUST', source: 'do', negated: false };
-  if (/^\s*(?:[❌✗✘🚫]\s*)?(don['’]t|do not|never)\b/iu.test(text)) return { level: 'MUST', source: 'never', negated: true };
+  if (/^\s*(?:[✅✓✔]\s*)?(do|always)\b/i.test(text))
+    return { level: 'MUST', source: 'do', negated: false };
+  if (/^\s*(?:[❌✗✘🚫]\s*)?(don['’]t|do not|never)\b/iu.test(text))
+    return { level: 'MUST', source: 'never', negated: true };
   if (kind === 'threshold') return { level: 'MUST', source: 'inferred: threshold', negated: false };
-  if (/^\s*avoid\b/i.test(text)) return { level: 'SHOULD', source: 'inferred: avoid', negated: true };
-  if (/\b(preferred|prefer|recommended|favou?r)\b/i.test(text)) return { level: 'SHOULD', source: 'inferred: preferred', negated: false };
+  if (/^\s*avoid\b/i.test(text))
+    return { level: 'SHOULD', source: 'inferred: avoid', negated: true };
+  if (/\b(preferred|prefer|recommended|favou?r)\b/i.test(text))
+    return { level: 'SHOULD', source: 'inferred: preferred', negated: false };
   if (/\bavoid\b/i.test(text)) return { level: 'SHOULD', source: 'inferred: avoid', negated: true };
-  if (/^\s*consider\b/i.test(text)) return { level: 'MAY', source: 'inferred: consider', negated: false };
+  if (/^\s*consider\b/i.test(text))
+    return { level: 'MAY', source: 'inferred: consider', negated: false };
   if (kind === 'example') return { level: 'SHOULD', source: 'inferred: example', negated: false };
   return { level: 'MUST', source: 'inferred: imperative', negated: false };
 }

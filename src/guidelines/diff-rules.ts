@@ -31,7 +31,13 @@ export function diffRules(previous: readonly Rule[], next: readonly Rule[]): Cha
   for (const r of next) {
     if (before.has(r.id)) continue;
     const major = r.level === 'MUST';
-    added.push({ id: r.id, level: r.level, kind: r.kind, bump: major ? 'major' : 'minor', reason: major ? 'new MUST rule' : `new ${r.level} rule` });
+    added.push({
+      id: r.id,
+      level: r.level,
+      kind: r.kind,
+      bump: major ? 'major' : 'minor',
+      reason: major ? 'new MUST rule' : `new ${r.level} rule`,
+    });
   }
   for (const r of previous) {
     if (after.has(r.id)) continue;
@@ -43,7 +49,11 @@ export function diffRules(previous: readonly Rule[], next: readonly Rule[]): Cha
     const change = compareRule(old, r);
     if (change.changes.length > 0) changed.push(change);
   }
-  const bump = maxBump(...added.map((a) => a.bump), ...removed.map((a) => a.bump), ...changed.map((c) => c.bump));
+  const bump = maxBump(
+    ...added.map((a) => a.bump),
+    ...removed.map((a) => a.bump),
+    ...changed.map((c) => c.bump),
+  );
   return { added, removed, changed, bump };
 }
 
@@ -54,13 +64,18 @@ function compareRule(a: Rule, b: Rule): RuleChange {
 
   if (a.level !== b.level) {
     note('level', a.level, b.level);
-    reasons.push(LEVEL_RANK[b.level] > LEVEL_RANK[a.level] ? ['major', `level raised ${a.level} → ${b.level}`] : ['minor', `level lowered ${a.level} → ${b.level}`]);
+    reasons.push(
+      LEVEL_RANK[b.level] > LEVEL_RANK[a.level]
+        ? ['major', `level raised ${a.level} → ${b.level}`]
+        : ['minor', `level lowered ${a.level} → ${b.level}`],
+    );
   }
   if (a.kind !== b.kind) {
     note('kind', a.kind, b.kind);
     reasons.push(['major', `kind changed ${a.kind} → ${b.kind}`]);
   }
-  if (a.threshold || b.threshold) reasons.push(...compareThresholds(a.threshold, b.threshold, note));
+  if (a.threshold || b.threshold)
+    reasons.push(...compareThresholds(a.threshold, b.threshold, note));
   if (a.statement !== b.statement) {
     note('statement', a.statement, b.statement);
     reasons.push(['patch', 'wording']);
@@ -78,13 +93,20 @@ function compareRule(a: Rule, b: Rule): RuleChange {
     reasons.push(['patch', 'level keyword']);
   }
   const bump = maxBump(...reasons.map(([b]) => b));
-  const reason = reasons.filter(([b]) => b === bump).map(([, r]) => r).join('; ');
+  const reason = reasons
+    .filter(([b]) => b === bump)
+    .map(([, r]) => r)
+    .join('; ');
   return { id: b.id, bump, reason, changes };
 }
 
 type Note = (field: string, from: unknown, to: unknown) => void;
 
-function compareThresholds(a: Threshold | undefined, b: Threshold | undefined, note: Note): Array<[Bump, string]> {
+function compareThresholds(
+  a: Threshold | undefined,
+  b: Threshold | undefined,
+  note: Note,
+): Array<[Bump, string]> {
   if (!a || !b) {
     note('threshold', a ?? null, b ?? null);
     return [['major', a ? 'threshold removed from rule' : 'threshold added to rule']];
@@ -100,13 +122,21 @@ function compareThresholds(a: Threshold | undefined, b: Threshold | undefined, n
   if (a.comparator !== b.comparator) note('threshold.comparator', a.comparator, b.comparator);
   if (a.value !== b.value) note('threshold.value', a.value, b.value);
   if (a.unit !== b.unit) note('threshold.unit', a.unit ?? null, b.unit ?? null);
-  if (a.aggregate !== b.aggregate) note('threshold.aggregate', a.aggregate ?? null, b.aggregate ?? null);
-  if (JSON.stringify(a.duration) !== JSON.stringify(b.duration)) note('threshold.duration', a.duration ?? null, b.duration ?? null);
+  if (a.aggregate !== b.aggregate)
+    note('threshold.aggregate', a.aggregate ?? null, b.aggregate ?? null);
+  if (JSON.stringify(a.duration) !== JSON.stringify(b.duration))
+    note('threshold.duration', a.duration ?? null, b.duration ?? null);
 
   const strictness = compareStrictness(a, b);
-  if (strictness === 'tighter') out.push(['major', `threshold tightened: ${describe(a)} → ${describe(b)}`]);
-  else if (strictness === 'looser') out.push(['minor', `threshold relaxed: ${describe(a)} → ${describe(b)}`]);
-  else if (strictness === 'unknown') out.push(['major', `threshold changed in a way that may tighten it: ${describe(a)} → ${describe(b)}`]);
+  if (strictness === 'tighter')
+    out.push(['major', `threshold tightened: ${describe(a)} → ${describe(b)}`]);
+  else if (strictness === 'looser')
+    out.push(['minor', `threshold relaxed: ${describe(a)} → ${describe(b)}`]);
+  else if (strictness === 'unknown')
+    out.push([
+      'major',
+      `threshold changed in a way that may tighten it: ${describe(a)} → ${describe(b)}`,
+    ]);
   else if (a.text !== b.text) out.push(['patch', 'threshold wording']);
   return out;
 }
@@ -128,8 +158,13 @@ function compareStrictness(a: Threshold, b: Threshold): Strictness {
   const lower = (c: string) => c === '>' || c === '>=';
   const verdicts: Strictness[] = [];
 
-  if (a.comparator === b.comparator || (upper(a.comparator) && upper(b.comparator)) || (lower(a.comparator) && lower(b.comparator))) {
-    if (a.comparator === '=' || b.comparator === '=') verdicts.push(va.value === vb.value && a.comparator === b.comparator ? 'same' : 'unknown');
+  if (
+    a.comparator === b.comparator ||
+    (upper(a.comparator) && upper(b.comparator)) ||
+    (lower(a.comparator) && lower(b.comparator))
+  ) {
+    if (a.comparator === '=' || b.comparator === '=')
+      verdicts.push(va.value === vb.value && a.comparator === b.comparator ? 'same' : 'unknown');
     else {
       // Compare bounds; at equal values the strict comparator is the tighter one.
       const sign = upper(a.comparator) ? 1 : -1;
@@ -141,19 +176,25 @@ function compareStrictness(a: Threshold, b: Threshold): Strictness {
     }
   } else verdicts.push('unknown');
 
-  if (a.aggregate !== b.aggregate) verdicts.push(compareAggregates(a.aggregate, b.aggregate, upper(b.comparator)));
+  if (a.aggregate !== b.aggregate)
+    verdicts.push(compareAggregates(a.aggregate, b.aggregate, upper(b.comparator)));
   if (JSON.stringify(a.duration) !== JSON.stringify(b.duration)) verdicts.push('unknown');
   return combine(verdicts);
 }
 
 /** For an upper bound a higher percentile is stricter (p99 < x is harder than p95 < x); the reverse for a floor. */
-function compareAggregates(a: string | undefined, b: string | undefined, upperBound: boolean): Strictness {
-  const pct = (s: string | undefined) => (s === 'max' ? 100 : s && /^p[\d.]+$/.test(s) ? Number(s.slice(1)) : undefined);
+function compareAggregates(
+  a: string | undefined,
+  b: string | undefined,
+  upperBound: boolean,
+): Strictness {
+  const pct = (s: string | undefined) =>
+    s === 'max' ? 100 : s && /^p[\d.]+$/.test(s) ? Number(s.slice(1)) : undefined;
   const pa = pct(a);
   const pb = pct(b);
   if (pa === undefined || pb === undefined) return 'unknown';
   if (pa === pb) return 'same';
-  return (pb > pa) === upperBound ? 'tighter' : 'looser';
+  return pb > pa === upperBound ? 'tighter' : 'looser';
 }
 
 function combine(verdicts: Strictness[]): Strictness {

@@ -38,7 +38,8 @@ const VERDICTS: Record<string, 'good' | 'bad'> = {
   SLOW: 'bad',
 };
 
-const MARKER = /^(\s*)(--|#|\/\/|\/\*|;|<!--)\s*(GOOD|BETTER|CORRECT|RIGHT|DO NOT|DON'T|DONT|DO|PREFERRED|PREFER|FAST|BAD|WRONG|INCORRECT|AVOID|NEVER|SLOW)\s*(?:\(([^)]*)\))?\s*:\s*(.*?)\s*(?:\*\/|-->)?\s*$/;
+const MARKER =
+  /^(\s*)(--|#|\/\/|\/\*|;|<!--)\s*(GOOD|BETTER|CORRECT|RIGHT|DO NOT|DON'T|DONT|DO|PREFERRED|PREFER|FAST|BAD|WRONG|INCORRECT|AVOID|NEVER|SLOW)\s*(?:\(([^)]*)\))?\s*:\s*(.*?)\s*(?:\*\/|-->)?\s*$/;
 const PINNED = /<!--\s*steering-id:\s*([^\s>]+)\s*-->|\[steering-id:\s*([^\]\s]+)\s*\]/;
 
 export function extractExamples(code: string): MarkedExample[] {
@@ -63,7 +64,15 @@ export function extractExamples(code: string): MarkedExample[] {
         pinnedId = pin[1] ?? pin[2];
         label = label.replace(PINNED, '').trim();
       }
-      current = { verdict: VERDICTS[m[3]!]!, marker: m[3]!, label, code: '', line: i, column: m[1]!.length, ...(pinnedId ? { pinnedId } : {}) };
+      current = {
+        verdict: VERDICTS[m[3]!]!,
+        marker: m[3]!,
+        label,
+        code: '',
+        line: i,
+        column: m[1]!.length,
+        ...(pinnedId ? { pinnedId } : {}),
+      };
       body = [];
     } else if (current) {
       body.push(line);

@@ -7,7 +7,9 @@
  * short hash of the statement. An author can pin an id with `<!-- steering-id: my-id -->`.
  */
 const STOP = new Set(
-  'a an the for all to of with and or on in by your our its at as from into is are be that this these those via per must shall should may required recommended optional'.split(' '),
+  'a an the for all to of with and or on in by your our its at as from into is are be that this these those via per must shall should may required recommended optional'.split(
+    ' ',
+  ),
 );
 
 export function slugify(text: string, maxWords = 8): string {
@@ -47,8 +49,13 @@ export function qualifyPinnedId(guideline: string, pinned: string): string {
 }
 
 /** Assigns ids to all candidates of one document at once (collisions need the whole set). */
-export function assignRuleIds(candidates: readonly IdCandidate[], hashOf: (statement: string) => string): string[] {
-  const ids = candidates.map((c) => (c.pinnedId ? qualifyPinnedId(c.guideline, c.pinnedId) : baseId(c, 1)));
+export function assignRuleIds(
+  candidates: readonly IdCandidate[],
+  hashOf: (statement: string) => string,
+): string[] {
+  const ids = candidates.map((c) =>
+    c.pinnedId ? qualifyPinnedId(c.guideline, c.pinnedId) : baseId(c, 1),
+  );
   const pinned = new Set(candidates.flatMap((c, i) => (c.pinnedId ? [ids[i]] : [])));
   for (let depth = 2; depth <= 4; depth++) {
     const groups = collisions(ids, candidates, pinned);
@@ -62,11 +69,18 @@ export function assignRuleIds(candidates: readonly IdCandidate[], hashOf: (state
 }
 
 function baseId(c: IdCandidate, depth: number): string {
-  const labels = c.section.slice(-depth).map((s) => slugify(s, 5)).filter(Boolean);
+  const labels = c.section
+    .slice(-depth)
+    .map((s) => slugify(s, 5))
+    .filter(Boolean);
   return [c.guideline, ...labels, c.subjectSlug || 'rule'].join('.');
 }
 
-function collisions(ids: string[], candidates: readonly IdCandidate[], pinned: Set<string | undefined>): number[][] {
+function collisions(
+  ids: string[],
+  candidates: readonly IdCandidate[],
+  pinned: Set<string | undefined>,
+): number[][] {
   const byId = new Map<string, number[]>();
   ids.forEach((id, i) => {
     if (candidates[i]!.pinnedId) return;

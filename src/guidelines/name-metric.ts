@@ -20,7 +20,11 @@ const MATCHERS: Matcher[] = [
   [/\bmemory\b/i, 'memory_utilization', 'percent'],
   [/\bresponse times?\b/i, 'response_time', 'time'],
   [/\bdatabase\b|\bquery performance\b|\bsql\b/i, 'query_time', 'time'],
-  [/\b(service calls?|external calls?|api calls?|upstream)\b|\bcalls? to\b/i, 'call_duration', 'time'],
+  [
+    /\b(service calls?|external calls?|api calls?|upstream)\b|\bcalls? to\b/i,
+    'call_duration',
+    'time',
+  ],
   [/\blatency\b/i, 'latency', 'time'],
   [/\bcold start|startup\b/i, 'startup_time', 'time'],
 ];
@@ -31,7 +35,12 @@ function fits(family: Matcher[2], unit: string | undefined): boolean {
   return unit === '%';
 }
 
-export function nameMetric(subject: string, sections: readonly string[], unit: string | undefined, qualifier?: string): string | undefined {
+export function nameMetric(
+  subject: string,
+  sections: readonly string[],
+  unit: string | undefined,
+  qualifier?: string,
+): string | undefined {
   const texts = [subject, qualifier ?? '', ...[...sections].reverse()];
   for (const text of texts) {
     for (const [re, metric, family] of MATCHERS) {

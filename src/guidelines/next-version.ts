@@ -4,7 +4,8 @@ const SEMVER = /^(\d+)\.(\d+)\.(\d+)$/;
 
 function parts(version: string): [number, number, number] {
   const m = SEMVER.exec(version);
-  if (!m) throw new TypeError(`not a version: ${JSON.stringify(version)} (expected MAJOR.MINOR.PATCH)`);
+  if (!m)
+    throw new TypeError(`not a version: ${JSON.stringify(version)} (expected MAJOR.MINOR.PATCH)`);
   return [Number(m[1]), Number(m[2]), Number(m[3])];
 }
 

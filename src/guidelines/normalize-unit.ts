@@ -31,16 +31,33 @@ export function normalizeUnit(raw: string): string | undefined {
   return undefined;
 }
 
-const TIME_MS: Record<string, number> = { ms: 1, s: 1000, min: 60_000, h: 3_600_000, d: 86_400_000 };
-const SIZE_B: Record<string, number> = { B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3, TB: 1024 ** 4 };
+const TIME_MS: Record<string, number> = {
+  ms: 1,
+  s: 1000,
+  min: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+};
+const SIZE_B: Record<string, number> = {
+  B: 1,
+  KB: 1024,
+  MB: 1024 ** 2,
+  GB: 1024 ** 3,
+  TB: 1024 ** 4,
+};
 
 export function isTimeUnit(unit: string | undefined): boolean {
   return unit !== undefined && unit in TIME_MS;
 }
 
 /** A value in its dimension's base unit, or undefined when the two cannot be compared. */
-export function toBase(value: number, unit: string | undefined): { dimension: string; value: number } {
-  if (unit !== undefined && unit in TIME_MS) return { dimension: 'time', value: value * TIME_MS[unit]! };
-  if (unit !== undefined && unit in SIZE_B) return { dimension: 'size', value: value * SIZE_B[unit]! };
+export function toBase(
+  value: number,
+  unit: string | undefined,
+): { dimension: string; value: number } {
+  if (unit !== undefined && unit in TIME_MS)
+    return { dimension: 'time', value: value * TIME_MS[unit]! };
+  if (unit !== undefined && unit in SIZE_B)
+    return { dimension: 'size', value: value * SIZE_B[unit]! };
   return { dimension: unit ?? '', value };
 }

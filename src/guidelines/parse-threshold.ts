@@ -21,20 +21,33 @@ export interface ParsedThreshold {
 }
 
 const COMPARATORS: Array<[RegExp, Comparator]> = [
-  [/^(<=|≤|=<|at most|no more than|up to|max(?:imum)?:?|not (?:more|greater) than|within)\s*/i, '<='],
+  [
+    /^(<=|≤|=<|at most|no more than|up to|max(?:imum)?:?|not (?:more|greater) than|within)\s*/i,
+    '<=',
+  ],
   [/^(>=|≥|=>|at least|no less than|min(?:imum)?:?|not less than)\s*/i, '>='],
   [/^(<|under|below|less than|lower than|fewer than)\s*/i, '<'],
   [/^(>|above|over|more than|greater than|higher than|exceeds?|exceeding)\s*/i, '>'],
   [/^(=|==|exactly|equals?)\s*/i, '='],
 ];
 
-const AGGREGATE = /^(?:(\d{1,2}(?:\.\d+)?)(?:st|nd|rd|th)\s+percentile|p(\d{1,2}(?:\.\d+)?)|(median)|(average|mean|avg)|(maximum|max|peak)|(minimum|min))\b[\s:,]*/i;
-const NUMBER = new RegExp(`^(\\d{1,3}(?:,\\d{3})+|\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(${UNIT_PATTERN})?(?![A-Za-z0-9])`, 'i');
-const DURATION = new RegExp(`^(?:for|over|during|sustained for|lasting)\\s+(\\d+(?:\\.\\d+)?)\\s*(${UNIT_PATTERN})(?![A-Za-z0-9])\\s*`, 'i');
+const AGGREGATE =
+  /^(?:(\d{1,2}(?:\.\d+)?)(?:st|nd|rd|th)\s+percentile|p(\d{1,2}(?:\.\d+)?)|(median)|(average|mean|avg)|(maximum|max|peak)|(minimum|min))\b[\s:,]*/i;
+const NUMBER = new RegExp(
+  `^(\\d{1,3}(?:,\\d{3})+|\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(${UNIT_PATTERN})?(?![A-Za-z0-9])`,
+  'i',
+);
+const DURATION = new RegExp(
+  `^(?:for|over|during|sustained for|lasting)\\s+(\\d+(?:\\.\\d+)?)\\s*(${UNIT_PATTERN})(?![A-Za-z0-9])\\s*`,
+  'i',
+);
 
 /** Parse an aggregate name found anywhere in a text (a heading, a subject): "95th percentile" → p95. */
 export function findAggregate(text: string): string | undefined {
-  const m = /(\d{1,2}(?:\.\d+)?)(?:st|nd|rd|th)\s+percentile|\bp(50|75|90|95|99|99\.9)\b|\b(median)\b|\b(average|mean)\b/i.exec(text);
+  const m =
+    /(\d{1,2}(?:\.\d+)?)(?:st|nd|rd|th)\s+percentile|\bp(50|75|90|95|99|99\.9)\b|\b(median)\b|\b(average|mean)\b/i.exec(
+      text,
+    );
   if (!m) return undefined;
   if (m[1]) return `p${m[1]}`;
   if (m[2]) return `p${m[2]}`;
@@ -57,7 +70,7 @@ export function parseThreshold(input: string): ParsedThreshold | undefined {
 
   const agg = AGGREGATE.exec(rest);
   // "max 200ms" is a comparator, not an aggregate: only take it when a comparator follows.
-  if (agg && !(agg[5] || agg[6]) ) {
+  if (agg && !(agg[5] || agg[6])) {
     out.aggregate = aggregateFrom(agg);
     rest = rest.slice(agg[0].length);
   }
@@ -93,7 +106,12 @@ export function parseThreshold(input: string): ParsedThreshold | undefined {
     // A qualifier runs to the next "for <duration>" (rare) or the end; parentheses are dropped.
     const next = rest.search(/\s(?:for|over|during)\s+\d/i);
     const piece = next > 0 ? rest.slice(0, next) : rest;
-    qualifiers.push(piece.replace(/^\((.*)\)$/, '$1').replace(/^[,;]\s*/, '').trim());
+    qualifiers.push(
+      piece
+        .replace(/^\((.*)\)$/, '$1')
+        .replace(/^[,;]\s*/, '')
+        .trim(),
+    );
     rest = next > 0 ? rest.slice(next).trim() : '';
   }
   const qualifier = qualifiers.filter(Boolean).join('; ');
@@ -103,5 +121,9 @@ export function parseThreshold(input: string): ParsedThreshold | undefined {
 
 /** Whether a text looks like it states a number-with-comparator or number-with-unit at all. */
 export function looksNumeric(text: string): boolean {
-  return /\d/.test(text) && (/[<>≤≥]|\b(at most|at least|under|below|above|less than|more than|within)\b/i.test(text) || new RegExp(`\\d\\s*(${UNIT_PATTERN})(?![A-Za-z])`, 'i').test(text));
+  return (
+    /\d/.test(text) &&
+    (/[<>≤≥]|\b(at most|at least|under|below|above|less than|more than|within)\b/i.test(text) ||
+      new RegExp(`\\d\\s*(${UNIT_PATTERN})(?![A-Za-z])`, 'i').test(text))
+  );
 }

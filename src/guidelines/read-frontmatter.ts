@@ -12,28 +12,62 @@ export interface Frontmatter {
   appliesTo?: Record<string, string[]>;
 }
 
-const KNOWN = new Set(['id', 'title', 'owners', 'applies_to', 'description', 'version', 'status', 'tags']);
+const KNOWN = new Set([
+  'id',
+  'title',
+  'owners',
+  'applies_to',
+  'description',
+  'version',
+  'status',
+  'tags',
+]);
 
-export function readFrontmatter(yamlText: string, startLine: number): { frontmatter: Frontmatter; diagnostics: Diagnostic[] } {
+export function readFrontmatter(
+  yamlText: string,
+  startLine: number,
+): { frontmatter: Frontmatter; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
-  const at = (line: number, column: number, severity: Diagnostic['severity'], code: string, message: string) =>
-    diagnostics.push({ severity, code, message, line: startLine + line, column });
+  const at = (
+    line: number,
+    column: number,
+    severity: Diagnostic['severity'],
+    code: string,
+    message: string,
+  ) => diagnostics.push({ severity, code, message, line: startLine + line, column });
   const doc = parseDocument(yamlText, { prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     for (const e of doc.errors) {
       const pos = e.linePos?.[0];
-      at(pos?.line ?? 1, pos?.col ?? 1, 'error', 'frontmatter-invalid', `frontmatter is not valid YAML: ${e.message.split('\n')[0]}`);
+      at(
+        pos?.line ?? 1,
+        pos?.col ?? 1,
+        'error',
+        'frontmatter-invalid',
+        `frontmatter is not valid YAML: ${e.message.split('\n')[0]}`,
+      );
     }
     return { frontmatter: {}, diagnostics };
   }
   const data: unknown = doc.toJS();
   if (data === null || data === undefined) return { frontmatter: {}, diagnostics };
   if (typeof data !== 'object' || Array.isArray(data)) {
-    at(1, 1, 'error', 'frontmatter-invalid', 'frontmatter must be a YAML mapping (key: value lines)');
+    at(
+      1,
+      1,
+      'error',
+      'frontmatter-invalid',
+      'frontmatter must be a YAML mapping (key: value lines)',
+    );
     return { frontmatter: {}, diagnostics };
   }
   const lineOf = (key: string): number => {
-    const node = doc.contents && 'items' in doc.contents ? (doc.contents.items as unknown as Array<{ key: { value?: unknown; range?: [number] } }>).find((p) => p.key?.value === key) : undefined;
+    const node =
+      doc.contents && 'items' in doc.contents
+        ? (
+            doc.contents.items as unknown as Array<{ key: { value?: unknown; range?: [number] } }>
+          ).find((p) => p.key?.value === key)
+        : undefined;
     const offset = node?.key?.range?.[0] ?? 0;
     return yamlText.slice(0, offset).split('\n').length;
   };
@@ -44,36 +78,63 @@ export function readFrontmatter(yamlText: string, startLine: number): { frontmat
     switch (key) {
       case 'id':
         if (typeof value !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(value)) {
-          at(line, 1, 'error', 'frontmatter-invalid', `frontmatter "id" must be lower-case letters, digits and dashes (got ${JSON.stringify(value)})`);
+          at(
+            line,
+            1,
+            'error',
+            'frontmatter-invalid',
+            `frontmatter "id" must be lower-case letters, digits and dashes (got ${JSON.stringify(value)})`,
+          );
         } else fm.id = value;
         break;
       case 'title':
-        if (typeof value !== 'string') at(line, 1, 'error', 'frontmatter-invalid', 'frontmatter "title" must be a string');
+        if (typeof value !== 'string')
+          at(line, 1, 'error', 'frontmatter-invalid', 'frontmatter "title" must be a string');
         else fm.title = value;
         break;
       case 'owners': {
         const owners = typeof value === 'string' ? [value] : value;
         if (!Array.isArray(owners) || owners.some((o) => typeof o !== 'string')) {
-          at(line, 1, 'error', 'frontmatter-invalid', 'frontmatter "owners" must be a string or a list of strings');
+          at(
+            line,
+            1,
+            'error',
+            'frontmatter-invalid',
+            'frontmatter "owners" must be a string or a list of strings',
+          );
         } else fm.owners = owners as string[];
         break;
       }
       case 'applies_to': {
         const applies = readAppliesTo(value);
         if (!applies) {
-          at(line, 1, 'error', 'frontmatter-invalid', 'frontmatter "applies_to" must map selectors (topics, languages, repos, orgs) to lists of strings');
+          at(
+            line,
+            1,
+            'error',
+            'frontmatter-invalid',
+            'frontmatter "applies_to" must map selectors (topics, languages, repos, orgs) to lists of strings',
+          );
         } else fm.appliesTo = applies;
         break;
       }
       default:
-        if (!KNOWN.has(key)) at(line, 1, 'warning', 'frontmatter-unknown-field', `unknown frontmatter field "${key}" (known: id, title, owners, applies_to)`);
+        if (!KNOWN.has(key))
+          at(
+            line,
+            1,
+            'warning',
+            'frontmatter-unknown-field',
+            `unknown frontmatter field "${key}" (known: id, title, owners, applies_to)`,
+          );
     }
   }
   return { frontmatter: fm, diagnostics };
 }
 
 function readAppliesTo(value: unknown): Record<string, string[]> | undefined {
-  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return { topics: value as string[] };
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string'))
+    return { topics: value as string[] };
   if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
   const out: Record<string, string[]> = {};
   for (const [k, v] of Object.entries(value)) {

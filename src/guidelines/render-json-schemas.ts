@@ -7,7 +7,15 @@ export function renderSchemas(): Record<string, string> {
     `${JSON.stringify({ $id: `https://steering.dev/schema/${id}`, title, ...z.toJSONSchema(schema) }, null, 2)}\n`;
   return {
     'rule.schema.json': render(RuleSchema, 'rule.schema.json', 'steering rule'),
-    'guideline.schema.json': render(GuidelineDocumentSchema, 'guideline.schema.json', 'steering compiled guideline'),
-    'changelog.schema.json': render(ChangelogSchema, 'changelog.schema.json', 'steering guideline changelog'),
+    'guideline.schema.json': render(
+      GuidelineDocumentSchema,
+      'guideline.schema.json',
+      'steering compiled guideline',
+    ),
+    'changelog.schema.json': render(
+      ChangelogSchema,
+      'changelog.schema.json',
+      'steering guideline changelog',
+    ),
   };
 }

@@ -97,7 +97,11 @@ export type GuidelineDocument = z.infer<typeof GuidelineDocumentSchema>;
 export const BumpSchema = z.enum(['major', 'minor', 'patch', 'none']);
 export type Bump = z.infer<typeof BumpSchema>;
 
-export const FieldChangeSchema = z.object({ field: z.string(), from: z.unknown(), to: z.unknown() });
+export const FieldChangeSchema = z.object({
+  field: z.string(),
+  from: z.unknown(),
+  to: z.unknown(),
+});
 export type FieldChange = z.infer<typeof FieldChangeSchema>;
 
 export const RuleChangeSchema = z.object({
@@ -110,8 +114,24 @@ export const RuleChangeSchema = z.object({
 export type RuleChange = z.infer<typeof RuleChangeSchema>;
 
 export const ChangelogSchema = z.object({
-  added: z.array(z.object({ id: z.string(), level: LevelSchema, kind: RuleKindSchema, bump: BumpSchema, reason: z.string() })),
-  removed: z.array(z.object({ id: z.string(), level: LevelSchema, kind: RuleKindSchema, bump: BumpSchema, reason: z.string() })),
+  added: z.array(
+    z.object({
+      id: z.string(),
+      level: LevelSchema,
+      kind: RuleKindSchema,
+      bump: BumpSchema,
+      reason: z.string(),
+    }),
+  ),
+  removed: z.array(
+    z.object({
+      id: z.string(),
+      level: LevelSchema,
+      kind: RuleKindSchema,
+      bump: BumpSchema,
+      reason: z.string(),
+    }),
+  ),
   changed: z.array(RuleChangeSchema),
   bump: BumpSchema,
 });

@@ -13,7 +13,10 @@ test(`all ${spec.tests.length} CommonMark spec examples compile without throwing
       GuidelineDocumentSchema.parse(result.document);
       documents++;
     } else {
-      assert.ok(result.diagnostics.some((d) => d.severity === 'error' && d.line >= 1 && d.column >= 1), `example ${example.number}`);
+      assert.ok(
+        result.diagnostics.some((d) => d.severity === 'error' && d.line >= 1 && d.column >= 1),
+        `example ${example.number}`,
+      );
     }
   }
   assert.ok(spec.tests.length > 600);

@@ -2,7 +2,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { compileGuideline, diffRules, nextVersion, compareVersions, type Rule } from '../../src/guidelines/index.js';
+import {
+  compileGuideline,
+  diffRules,
+  nextVersion,
+  compareVersions,
+  type Rule,
+} from '../../src/guidelines/index.js';
 
 const doc = (body: string) => {
   const r = compileGuideline(`# Latency\n\n## Targets\n\n${body}\n`, { path: 'latency.md' });
@@ -20,7 +26,10 @@ test('a tightened threshold is MAJOR and names the field change', () => {
   assert.equal(c.bump, 'major');
   assert.equal(c.changed.length, 1);
   assert.equal(c.changed[0]!.id, 'latency.targets.health-checks');
-  assert.deepEqual(c.changed[0]!.changes.find((f) => f.field === 'threshold.value'), { field: 'threshold.value', from: 50, to: 40 });
+  assert.deepEqual(
+    c.changed[0]!.changes.find((f) => f.field === 'threshold.value'),
+    { field: 'threshold.value', from: 50, to: 40 },
+  );
 });
 
 test('units are compared in one base: 1s → 900ms tightens, 500ms → 1s relaxes', () => {
@@ -29,14 +38,23 @@ test('units are compared in one base: 1s → 900ms tightens, 500ms → 1s relaxe
 });
 
 test('floors tighten upwards: availability 99.9% → 99.95% is MAJOR', () => {
-  assert.equal(diffRules(doc('- Availability: 99.9%'), doc('- Availability: 99.95%')).bump, 'major');
-  assert.equal(diffRules(doc('- Availability: 99.95%'), doc('- Availability: 99.9%')).bump, 'minor');
+  assert.equal(
+    diffRules(doc('- Availability: 99.9%'), doc('- Availability: 99.95%')).bump,
+    'major',
+  );
+  assert.equal(
+    diffRules(doc('- Availability: 99.95%'), doc('- Availability: 99.9%')).bump,
+    'minor',
+  );
 });
 
 test('new MUST is MAJOR, new SHOULD/MAY is MINOR, removal is MINOR', () => {
   const base = doc('- Use timeouts');
   assert.equal(diffRules(base, doc('- Use timeouts\n- Use retries')).bump, 'major');
-  assert.equal(diffRules(base, doc('- Use timeouts\n- Keep-alive connections preferred')).bump, 'minor');
+  assert.equal(
+    diffRules(base, doc('- Use timeouts\n- Keep-alive connections preferred')).bump,
+    'minor',
+  );
   assert.equal(diffRules(base, doc('- Use timeouts\n- Consider caching')).bump, 'minor');
   assert.equal(diffRules(doc('- Use timeouts\n- Use retries'), base).bump, 'minor');
 });
@@ -60,8 +78,14 @@ test('wording of a pinned rule and examples only are PATCH', () => {
 });
 
 test('a higher percentile for an upper bound tightens', () => {
-  assert.equal(diffRules(doc('- Latency: p95 < 200ms'), doc('- Latency: p99 < 200ms')).bump, 'major');
-  assert.equal(diffRules(doc('- Latency: p99 < 200ms'), doc('- Latency: p95 < 200ms')).bump, 'minor');
+  assert.equal(
+    diffRules(doc('- Latency: p95 < 200ms'), doc('- Latency: p99 < 200ms')).bump,
+    'major',
+  );
+  assert.equal(
+    diffRules(doc('- Latency: p99 < 200ms'), doc('- Latency: p95 < 200ms')).bump,
+    'minor',
+  );
 });
 
 test('nextVersion and compareVersions', () => {
@@ -77,10 +101,15 @@ test('nextVersion and compareVersions', () => {
 // Property-based laws over generated threshold documents.
 const comparator = fc.constantFrom('<', '>');
 const value = fc.integer({ min: 1, max: 10_000 });
-const subjects = fc.uniqueArray(fc.constantFrom('Reads', 'Writes', 'Search', 'Exports', 'Uploads', 'Health'), { minLength: 1, maxLength: 6 });
+const subjects = fc.uniqueArray(
+  fc.constantFrom('Reads', 'Writes', 'Search', 'Exports', 'Uploads', 'Health'),
+  { minLength: 1, maxLength: 6 },
+);
 const thresholdDoc = fc
   .tuple(subjects, fc.array(fc.tuple(comparator, value), { minLength: 6, maxLength: 6 }))
-  .map(([names, specs]) => names.map((n, i) => `- ${n}: ${specs[i]![0]} ${specs[i]![1]}ms`).join('\n'));
+  .map(([names, specs]) =>
+    names.map((n, i) => `- ${n}: ${specs[i]![0]} ${specs[i]![1]}ms`).join('\n'),
+  );
 
 test('law: diff(a, a) is empty', () => {
   fc.assert(

@@ -22,7 +22,11 @@ for (const name of readdirSync(root).sort()) {
     for (const [file, text] of Object.entries(actual)) {
       const path = join(dir, file);
       if (update || !existsSync(path)) writeFileSync(path, text);
-      assert.equal(text, readFileSync(path, 'utf8'), `${path} differs (UPDATE=1 npm test rewrites it; review the diff)`);
+      assert.equal(
+        text,
+        readFileSync(path, 'utf8'),
+        `${path} differs (UPDATE=1 npm test rewrites it; review the diff)`,
+      );
     }
   });
 }

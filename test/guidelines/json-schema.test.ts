@@ -6,6 +6,10 @@ import { renderSchemas } from '../../src/guidelines/index.js';
 
 test('schema/*.json are up to date with the zod schemas', () => {
   for (const [file, text] of Object.entries(renderSchemas())) {
-    assert.equal(readFileSync(`schema/${file}`, 'utf8'), text, `schema/${file} is stale: run npm run schema`);
+    assert.equal(
+      readFileSync(`schema/${file}`, 'utf8'),
+      text,
+      `schema/${file} is stale: run npm run schema`,
+    );
   }
 });

@@ -5,12 +5,29 @@ import { parseThreshold, findAggregate } from '../../src/guidelines/parse-thresh
 
 const cases: Array<[string, Record<string, unknown>]> = [
   ['< 50ms', { comparator: '<', value: 50, unit: 'ms' }],
-  ['> 90% for 5 minutes', { comparator: '>', value: 90, unit: '%', duration: { value: 5, unit: 'min', text: 'for 5 minutes' } }],
+  [
+    '> 90% for 5 minutes',
+    {
+      comparator: '>',
+      value: 90,
+      unit: '%',
+      duration: { value: 5, unit: 'min', text: 'for 5 minutes' },
+    },
+  ],
   ['99.9% uptime', { value: 99.9, unit: '%', qualifier: 'uptime' }],
   ['95th percentile < 500ms', { aggregate: 'p95', comparator: '<', value: 500, unit: 'ms' }],
-  ['< 0.1% for 4xx/5xx errors', { comparator: '<', value: 0.1, unit: '%', qualifier: 'for 4xx/5xx errors' }],
-  ['< 5 minutes for service restoration', { comparator: '<', value: 5, unit: 'min', qualifier: 'for service restoration' }],
-  ['< 5000ms (excluding transfer time)', { comparator: '<', value: 5000, unit: 'ms', qualifier: 'excluding transfer time' }],
+  [
+    '< 0.1% for 4xx/5xx errors',
+    { comparator: '<', value: 0.1, unit: '%', qualifier: 'for 4xx/5xx errors' },
+  ],
+  [
+    '< 5 minutes for service restoration',
+    { comparator: '<', value: 5, unit: 'min', qualifier: 'for service restoration' },
+  ],
+  [
+    '< 5000ms (excluding transfer time)',
+    { comparator: '<', value: 5000, unit: 'ms', qualifier: 'excluding transfer time' },
+  ],
   ['< 5% of CPU time', { comparator: '<', value: 5, unit: '%', qualifier: 'of CPU time' }],
   ['< 80% of available', { comparator: '<', value: 80, unit: '%', qualifier: 'of available' }],
   ['≤ 1 s', { comparator: '<=', value: 1, unit: 's' }],
@@ -19,7 +36,10 @@ const cases: Array<[string, Record<string, unknown>]> = [
   ['p99 <= 250 ms', { aggregate: 'p99', comparator: '<=', value: 250, unit: 'ms' }],
   ['under 30 s', { comparator: '<', value: 30, unit: 's' }],
   ['< 512MB', { comparator: '<', value: 512, unit: 'MB' }],
-  ['within 300 ms at the 99th percentile', { comparator: '<=', value: 300, unit: 'ms', qualifier: 'at the 99th percentile' }],
+  [
+    'within 300 ms at the 99th percentile',
+    { comparator: '<=', value: 300, unit: 'ms', qualifier: 'at the 99th percentile' },
+  ],
 ];
 
 for (const [text, expected] of cases) {

@@ -5,7 +5,9 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { compileGuideline, type Rule } from '../../src/guidelines/index.js';
 
-const result = compileGuideline(readFileSync('guidelines/performance.md'), { path: 'guidelines/performance.md' });
+const result = compileGuideline(readFileSync('guidelines/performance.md'), {
+  path: 'guidelines/performance.md',
+});
 const rules = result.document?.rules ?? [];
 const byId = new Map(rules.map((r) => [r.id, r]));
 const get = (id: string): Rule => {
@@ -23,32 +25,109 @@ test('compiles with only the double-encoding warning', () => {
 });
 
 const thresholds: Array<[string, Partial<NonNullable<Rule['threshold']>>]> = [
-  ['api-response-times.health-checks', { subject: 'Health checks', comparator: '<', value: 50, unit: 'ms', aggregate: 'p95', metric: 'response_time' }],
-  ['api-response-times.simple-queries', { comparator: '<', value: 200, unit: 'ms', aggregate: 'p95' }],
-  ['api-response-times.complex-queries', { comparator: '<', value: 500, unit: 'ms', aggregate: 'p95' }],
-  ['api-response-times.data-mutations', { comparator: '<', value: 300, unit: 'ms', aggregate: 'p95' }],
-  ['api-response-times.bulk-operations', { comparator: '<', value: 2000, unit: 'ms', aggregate: 'p95' }],
-  ['api-response-times.file-uploads', { comparator: '<', value: 5000, unit: 'ms', aggregate: 'p95', qualifier: 'excluding transfer time' }],
-  ['database-query-performance.simple-select-queries', { comparator: '<', value: 10, unit: 'ms', metric: 'query_time' }],
-  ['database-query-performance.complex-queries-with-joins', { comparator: '<', value: 100, unit: 'ms' }],
+  [
+    'api-response-times.health-checks',
+    {
+      subject: 'Health checks',
+      comparator: '<',
+      value: 50,
+      unit: 'ms',
+      aggregate: 'p95',
+      metric: 'response_time',
+    },
+  ],
+  [
+    'api-response-times.simple-queries',
+    { comparator: '<', value: 200, unit: 'ms', aggregate: 'p95' },
+  ],
+  [
+    'api-response-times.complex-queries',
+    { comparator: '<', value: 500, unit: 'ms', aggregate: 'p95' },
+  ],
+  [
+    'api-response-times.data-mutations',
+    { comparator: '<', value: 300, unit: 'ms', aggregate: 'p95' },
+  ],
+  [
+    'api-response-times.bulk-operations',
+    { comparator: '<', value: 2000, unit: 'ms', aggregate: 'p95' },
+  ],
+  [
+    'api-response-times.file-uploads',
+    {
+      comparator: '<',
+      value: 5000,
+      unit: 'ms',
+      aggregate: 'p95',
+      qualifier: 'excluding transfer time',
+    },
+  ],
+  [
+    'database-query-performance.simple-select-queries',
+    { comparator: '<', value: 10, unit: 'ms', metric: 'query_time' },
+  ],
+  [
+    'database-query-performance.complex-queries-with-joins',
+    { comparator: '<', value: 100, unit: 'ms' },
+  ],
   ['database-query-performance.write-operations', { comparator: '<', value: 50, unit: 'ms' }],
   ['database-query-performance.bulk-operations', { comparator: '<', value: 1000, unit: 'ms' }],
   ['external-service-calls.internal-service-calls', { comparator: '<', value: 100, unit: 'ms' }],
   ['external-service-calls.third-party-api-calls', { comparator: '<', value: 2000, unit: 'ms' }],
-  ['cpu-utilization.normal-operation', { comparator: '<', value: 70, unit: '%', metric: 'cpu_utilization' }],
+  [
+    'cpu-utilization.normal-operation',
+    { comparator: '<', value: 70, unit: '%', metric: 'cpu_utilization' },
+  ],
   ['cpu-utilization.peak-load', { comparator: '<', value: 85, unit: '%' }],
   ['cpu-utilization.sustained-high-load', { comparator: '<', value: 80, unit: '%' }],
-  ['cpu-utilization.alert-threshold', { comparator: '>', value: 90, unit: '%', duration: { value: 5, unit: 'min', text: 'for 5 minutes' } }],
-  ['memory-utilization.normal-operation', { comparator: '<', value: 70, unit: '%', metric: 'memory_utilization' }],
+  [
+    'cpu-utilization.alert-threshold',
+    {
+      comparator: '>',
+      value: 90,
+      unit: '%',
+      duration: { value: 5, unit: 'min', text: 'for 5 minutes' },
+    },
+  ],
+  [
+    'memory-utilization.normal-operation',
+    { comparator: '<', value: 70, unit: '%', metric: 'memory_utilization' },
+  ],
   ['memory-utilization.peak-load', { comparator: '<', value: 85, unit: '%' }],
-  ['memory-utilization.memory-leak-detection', { comparator: '>', value: 90, unit: '%', duration: { value: 10, unit: 'min', text: 'for 10 minutes' } }],
-  ['memory-utilization.garbage-collection-impact', { comparator: '<', value: 5, unit: '%', qualifier: 'of CPU time' }],
-  ['network-utilization.bandwidth-utilization', { comparator: '<', value: 80, unit: '%', qualifier: 'of available' }],
+  [
+    'memory-utilization.memory-leak-detection',
+    {
+      comparator: '>',
+      value: 90,
+      unit: '%',
+      duration: { value: 10, unit: 'min', text: 'for 10 minutes' },
+    },
+  ],
+  [
+    'memory-utilization.garbage-collection-impact',
+    { comparator: '<', value: 5, unit: '%', qualifier: 'of CPU time' },
+  ],
+  [
+    'network-utilization.bandwidth-utilization',
+    { comparator: '<', value: 80, unit: '%', qualifier: 'of available' },
+  ],
   ['network-utilization.connection-pool-utilization', { comparator: '<', value: 80, unit: '%' }],
-  ['service-level-agreements.api-availability', { comparator: '>=', value: 99.9, unit: '%', metric: 'availability' }],
-  ['service-level-agreements.response-time', { comparator: '<', value: 500, unit: 'ms', aggregate: 'p95' }],
-  ['service-level-agreements.error-rate', { comparator: '<', value: 0.1, unit: '%', qualifier: 'for 4xx/5xx errors' }],
-  ['service-level-agreements.recovery-time', { comparator: '<', value: 5, unit: 'min', qualifier: 'for service restoration' }],
+  [
+    'service-level-agreements.api-availability',
+    { comparator: '>=', value: 99.9, unit: '%', metric: 'availability' },
+  ],
+  [
+    'service-level-agreements.response-time',
+    { comparator: '<', value: 500, unit: 'ms', aggregate: 'p95' },
+  ],
+  [
+    'service-level-agreements.error-rate',
+    { comparator: '<', value: 0.1, unit: '%', qualifier: 'for 4xx/5xx errors' },
+  ],
+  [
+    'service-level-agreements.recovery-time',
+    { comparator: '<', value: 5, unit: 'min', qualifier: 'for service restoration' },
+  ],
 ];
 
 test('every threshold, with subject, comparator, value, unit, aggregate and duration', () => {
@@ -57,10 +136,18 @@ test('every threshold, with subject, comparator, value, unit, aggregate and dura
     assert.equal(r.kind, 'threshold', id);
     assert.equal(r.level, 'MUST', id);
     for (const [field, value] of Object.entries(expected)) {
-      assert.deepEqual(r.threshold?.[field as keyof typeof expected], value, `${id}: threshold.${field}`);
+      assert.deepEqual(
+        r.threshold?.[field as keyof typeof expected],
+        value,
+        `${id}: threshold.${field}`,
+      );
     }
   }
-  assert.equal(rules.filter((r) => r.kind === 'threshold').length, thresholds.length, 'no extra thresholds');
+  assert.equal(
+    rules.filter((r) => r.kind === 'threshold').length,
+    thresholds.length,
+    'no extra thresholds',
+  );
   // Only the API Response Times bullets and the SLA carry an aggregate.
   for (const r of rules.filter((x) => x.threshold?.aggregate)) {
     assert.match(r.id, /api-response-times|service-level-agreements.response-time/);
@@ -68,7 +155,10 @@ test('every threshold, with subject, comparator, value, unit, aggregate and dura
 });
 
 test('CPU and memory "Normal operation" are two rules', () => {
-  assert.notEqual(get('cpu-utilization.normal-operation').id, get('memory-utilization.normal-operation').id);
+  assert.notEqual(
+    get('cpu-utilization.normal-operation').id,
+    get('memory-utilization.normal-operation').id,
+  );
 });
 
 test('every imperative practice, with inferred levels', () => {
@@ -90,29 +180,60 @@ test('the BAD SELECT * example carries its code and language', () => {
   assert.equal(r.kind, 'example');
   assert.equal(r.statement, 'Avoid SELECT *');
   assert.deepEqual(r.examples, [
-    { verdict: 'bad', label: 'Avoid SELECT *', language: 'sql', code: "SELECT * FROM users WHERE email LIKE '%@example.com';" },
+    {
+      verdict: 'bad',
+      label: 'Avoid SELECT *',
+      language: 'sql',
+      code: "SELECT * FROM users WHERE email LIKE '%@example.com';",
+    },
   ]);
   assert.deepEqual(r.source, { line: 62, column: 1 });
 });
 
 test('the double-encoded O(n²) is repaired in rule text', () => {
-  assert.equal(get('algorithm-optimization.avoid-o-n2-nested-loops').statement, 'Avoid O(n²) nested loops');
+  assert.equal(
+    get('algorithm-optimization.avoid-o-n2-nested-loops').statement,
+    'Avoid O(n²) nested loops',
+  );
 });
 
 test('no narrative, definitions, report lists or tool lists', () => {
   const text = rules.map((r) => r.statement).join('\n');
-  for (const noise of ['New Relic', 'Locust', 'pganalyze', 'Micrometer', 'Normal expected load', 'Response time trends', 'Performance monitoring insights', 'This document', 'Updates are automatically']) {
+  for (const noise of [
+    'New Relic',
+    'Locust',
+    'pganalyze',
+    'Micrometer',
+    'Normal expected load',
+    'Response time trends',
+    'Performance monitoring insights',
+    'This document',
+    'Updates are automatically',
+  ]) {
     assert.ok(!text.includes(noise), `"${noise}" should not be a rule`);
   }
-  assert.ok(rules.every((r) => !r.section.some((s) => /Resources and Tools|Updates and Maintenance|Performance Reporting/.test(s))));
+  assert.ok(
+    rules.every(
+      (r) =>
+        !r.section.some((s) =>
+          /Resources and Tools|Updates and Maintenance|Performance Reporting/.test(s),
+        ),
+    ),
+  );
 });
 
 test('ids are unique and stable under reordering and additions', () => {
   assert.equal(new Set(rules.map((r) => r.id)).size, rules.length);
   const source = readFileSync('guidelines/performance.md', 'utf8');
   const reordered = source
-    .replace('- Health checks: < 50ms\n- Simple queries (single record): < 200ms\n', '- Simple queries (single record): < 200ms\n- Health checks: < 50ms\n')
-    .replace('- Use circuit breakers for unreliable services\n', '- Use circuit breakers for unreliable services\n- Use bulkheads for shared pools\n');
+    .replace(
+      '- Health checks: < 50ms\n- Simple queries (single record): < 200ms\n',
+      '- Simple queries (single record): < 200ms\n- Health checks: < 50ms\n',
+    )
+    .replace(
+      '- Use circuit breakers for unreliable services\n',
+      '- Use circuit breakers for unreliable services\n- Use bulkheads for shared pools\n',
+    );
   assert.notEqual(reordered, source);
   const again = compileGuideline(reordered, { path: 'guidelines/performance.md' }).document!.rules;
   const ids = new Set(again.map((r) => r.id));
