@@ -31,6 +31,7 @@ if (files.length === 0) {
 const result = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files],
-  { stdio: 'inherit' },
+  // CLIs the tests spawn (bin/steering.js) run the sources, so a stale dist/ never answers.
+  { stdio: 'inherit', env: { ...process.env, STEERING_FROM_SOURCE: '1' } },
 );
 process.exit(result.status ?? 1);
