@@ -29,8 +29,8 @@ const EnvSchema = z.object({
   DB_POOL_MAX: int(1, 200).default(10),
   /** Run pending migrations when `steering serve` starts. Default false. */
   STEERING_MIGRATE_ON_START: bool.default(false),
-  /** Redis for BullMQ queues and the shared GitHub write limiter. Default redis://127.0.0.1:6379. */
-  REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+  /** Redis for BullMQ queues and the shared GitHub write limiter. Unset: in-process queues (one process). */
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   /** Prefix of every BullMQ queue and Redis key steering writes. Default `steering`. */
   STEERING_QUEUE_PREFIX: z
     .string()
@@ -88,7 +88,8 @@ export interface Config {
     readonly poolMax: number;
     readonly migrateOnStart: boolean;
   };
-  readonly redis: { readonly url: string; readonly prefix: string };
+  /** `url` unset: the in-process queue driver and write limiter (one process, no Redis). */
+  readonly redis: { readonly url: string | undefined; readonly prefix: string };
   readonly http: { readonly port: number; readonly host: string };
   readonly logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   readonly guidelinesDir: string;

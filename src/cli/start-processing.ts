@@ -3,8 +3,9 @@
  * the `distribute` worker for rollouts, the `scan` worker for webhook deliveries and scans, the
  * repeatable scan reconcile, and a timer that syncs the repository registry from the App's
  * installations and re-enqueues rollout targets PostgreSQL still holds as queued (so a Redis that
- * lost its data loses no work). Both workers share one GitHub port, so
- * every content-creating request goes through the one Redis-backed write limiter.
+ * lost its data, or an in-process queue after a restart, loses no work). Both workers share one
+ * queue driver (in-process without REDIS_URL, BullMQ with it) and one GitHub port, so every
+ * content-creating request goes through the one write limiter.
  */
 import type { Config } from '../config.js';
 import { syncRepositories } from '../fleet/index.js';
@@ -17,6 +18,7 @@ import {
 } from '../jobs/index.js';
 import type { Logger } from '../log.js';
 import { openScanRuntime, type ScanRuntime } from '../scans/index.js';
+import { createQueueDriver, type QueueDriver } from '../queue/index.js';
 import type { Db } from '../store/index.js';
 
 export interface ProcessingOptions {
@@ -33,6 +35,7 @@ export interface ProcessingOptions {
 export interface Processing {
   rollouts: RolloutRuntime;
   scans: ScanRuntime;
+  driver: QueueDriver;
   /** Workers first, then the queues; in shutdown order. */
   closables: Closable[];
 }
@@ -43,8 +46,9 @@ export async function startProcessing(
   logger: Logger,
   options: ProcessingOptions = {},
 ): Promise<Processing> {
-  const rollouts = openRolloutRuntime(config, { logger });
-  const scans = openScanRuntime(config, { logger });
+  const driver = createQueueDriver(config);
+  const rollouts = openRolloutRuntime(config, { logger, driver });
+  const scans = openScanRuntime(config, { logger, driver });
   const closables: Closable[] = [];
   if (options.workers !== false) {
     const concurrency = options.concurrency ?? 4;
@@ -52,8 +56,7 @@ export async function startProcessing(
       db,
       github: rollouts.github,
       queue: rollouts.queue,
-      connection: rollouts.connection,
-      prefix: rollouts.prefix,
+      driver,
       logger,
       concurrency,
       prLabel: config.rollout.prLabel,
@@ -105,9 +108,10 @@ export async function startProcessing(
     timer?.unref();
     closables.push({ name: 'rollout reconcile', close: async () => timer && clearInterval(timer) });
     closables.push({ name: 'distribute worker', close: () => distribute.close() });
-    logger.info({ concurrency, prefix: rollouts.prefix }, 'workers running: distribute, scan');
+    logger.info({ concurrency, queues: driver.description }, 'workers running: distribute, scan');
   }
   closables.push({ name: 'scan queue and workers', close: () => scans.close() });
   closables.push({ name: 'distribute queue', close: () => rollouts.close() });
-  return { rollouts, scans, closables };
+  closables.push({ name: 'queue driver', close: () => driver.close() });
+  return { rollouts, scans, driver, closables };
 }

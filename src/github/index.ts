@@ -25,6 +25,7 @@ export {
   type WriteLimiterOptions,
   type WriteLimits,
 } from './write-limiter.js';
+export { createMemoryWriteLimiter } from './create-memory-write-limiter.js';
 export { createScaledClock, realClock, type Clock, type ScaledClockOptions } from './clock.js';
 export { translateGitHubError } from './translate-error.js';
 export { gitBlobSha } from './git-blob-sha.js';

@@ -3,15 +3,24 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 
+/** No services: neither DATABASE_URL nor REDIS_URL, and libpq's defaults pointed at a closed port. */
+const NO_SERVICES = (() => {
+  const env: Record<string, string | undefined> = { ...process.env, PGPORT: '1' };
+  delete env.DATABASE_URL;
+  delete env.REDIS_URL;
+  return env;
+})();
+
 test(
   'steering demo: publish → one PR per repository → merge → compliance → update in place',
   { timeout: 120_000 },
   () => {
     const r = spawnSync(process.execPath, ['bin/steering.js', 'demo'], {
       encoding: 'utf8',
-      timeout: 110_000,
+      env: NO_SERVICES,
     });
     assert.equal(r.status, 0, r.stderr + r.stdout);
+    assert.match(r.stdout, /in-memory database, in-process queues/);
     assert.match(r.stdout, /Registry synced from the App installation: 4 repositories/);
     assert.match(r.stdout, /Published guidelines\/performance\.md: version 1\.0\.0 with 43 rules/);
     assert.match(r.stdout, /4 pull requests opened/);
@@ -32,3 +41,13 @@ test(
     assert.doesNotMatch(r.stderr, /"level":50/, 'no error logs');
   },
 );
+
+test('steering demo with a REDIS_URL that does not answer says so and what to do', () => {
+  const r = spawnSync(process.execPath, ['bin/steering.js', 'demo'], {
+    encoding: 'utf8',
+    env: { ...NO_SERVICES, REDIS_URL: 'redis://127.0.0.1:1' },
+  });
+  assert.equal(r.status, 1, r.stderr + r.stdout);
+  assert.match(r.stderr, /REDIS_URL is set but no Redis answers at redis:\/\/127\.0\.0\.1:1/);
+  assert.match(r.stderr, /unset REDIS_URL/);
+});

@@ -6,8 +6,7 @@
  * workers, then the database pool and Redis (see http/start-server.ts).
  */
 import type { Command } from 'commander';
-import { Redis } from 'ioredis';
-import { loadConfig } from '../../config.js';
+import { loadConfig, type Config } from '../../config.js';
 import { createLogger } from '../../log.js';
 import { createMetrics, registerQueueMetrics } from '../../metrics.js';
 import { createApp, createShutdown, startServer, type Closable } from '../../http/index.js';
@@ -43,24 +42,16 @@ export function registerServe(program: Command): void {
         logger: logger.child({ component: 'store' }),
         migrate: opts.migrate || undefined,
       });
-
-      const redis = new Redis(config.redis.url, {
-        lazyConnect: true,
-        maxRetriesPerRequest: 1,
-        enableOfflineQueue: false,
-      });
-      let lastRedisError = 0;
-      redis.on('error', (err: Error) => {
-        if (Date.now() - lastRedisError < 30_000) return;
-        lastRedisError = Date.now();
-        logger.warn(
-          { err: { message: err.message } },
-          'Redis unavailable (readiness reports it; retrying)',
-        );
-      });
-      redis.connect().catch(() => undefined); // reconnects on its own; /ready shows the state
+      logger.info({ github: githubMode(config) }, `GitHub: ${githubMode(config)}`);
 
       const processing = await startProcessing(config, db, logger, { workers: opts.workers });
+      const driver = processing.driver;
+      logger.info(
+        { queues: driver.kind },
+        driver.kind === 'redis'
+          ? `queues: ${driver.description}`
+          : 'queues: in-process because REDIS_URL is not set (one process runs every job; set REDIS_URL to scale out with `steering worker`)',
+      );
       const rollouts = createRolloutHook({
         db,
         queue: processing.rollouts.queue,
@@ -80,7 +71,10 @@ export function registerServe(program: Command): void {
         db,
         logger,
         metrics,
-        readiness: { postgres: () => db.ping(), redis: () => redis.ping() },
+        readiness: {
+          postgres: () => db.ping(),
+          ...(driver.kind === 'redis' ? { redis: () => driver.ping() } : {}),
+        },
         onPublished: rollouts.onPublished,
         ...(secret
           ? {
@@ -102,13 +96,7 @@ export function registerServe(program: Command): void {
       const shutdown = createShutdown({
         server,
         workers,
-        resources: [
-          { name: 'database', close: () => db.close() },
-          {
-            name: 'redis',
-            close: async () => (redis.status === 'ready' ? redis.quit() : redis.disconnect()),
-          },
-        ],
+        resources: [{ name: 'database', close: () => db.close() }],
         logger,
       });
       await new Promise<void>((resolve) => {
@@ -117,4 +105,14 @@ export function registerServe(program: Command): void {
         process.once('SIGINT', () => stop('SIGINT'));
       });
     });
+}
+
+/** How this process reaches GitHub, in words for the first log lines. */
+export function githubMode(config: Pick<Config, 'github'>): string {
+  const { auth, apiUrl, webhookSecret } = config.github;
+  const where = apiUrl === 'https://api.github.com' ? 'github.com' : apiUrl;
+  const hooks = webhookSecret ? 'webhooks verified' : 'no webhooks (GITHUB_WEBHOOK_SECRET unset)';
+  if (auth.kind === 'app') return `GitHub App ${auth.appId} on ${where}, ${hooks}`;
+  if (auth.kind === 'token') return `token (GITHUB_TOKEN) on ${where}, ${hooks}`;
+  return 'not configured: publishing stores versions but opens no pull requests; set GITHUB_APP_ID with GITHUB_PRIVATE_KEY (run `steering setup github-app`) or GITHUB_TOKEN';
 }
