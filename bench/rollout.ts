@@ -201,7 +201,7 @@ try {
         appliesTo: null,
         createdBy: 'bench',
         selectors,
-      }),
+      }).then((rollout) => rollout ?? Promise.reject(new Error('no repository selected'))),
     );
     await enqueueRollout(t.db, queue, id);
     return id;

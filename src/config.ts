@@ -74,6 +74,9 @@ const EnvSchema = z.object({
   STEERING_CANARY_REPOS: csv.default([]),
   /** Label of steering's pull requests. Default `steering`; empty: none (one write less a PR). */
   STEERING_PR_LABEL: z.string().trim().max(50).default('steering'),
+  /** A running steering server the CLI's admin commands talk to (with STEERING_TOKEN). */
+  STEERING_URL: z.url({ protocol: /^https?$/ }).optional(),
+  STEERING_TOKEN: z.string().min(1).optional(),
   /** Rescan a repository whose last scan is older than this many hours. Default 24. */
   STEERING_RESCAN_MAX_AGE_HOURS: int(1).default(24),
 });
@@ -114,6 +117,8 @@ export interface Config {
     readonly prLabel: string;
   };
   readonly scan: { readonly rescanMaxAgeHours: number };
+  /** Where the CLI finds a running server: STEERING_URL + STEERING_TOKEN (unset: the local token file). */
+  readonly server: { readonly url: string | undefined; readonly token: string | undefined };
 }
 
 export class ConfigError extends Error {
@@ -223,5 +228,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       prLabel: e.STEERING_PR_LABEL,
     },
     scan: { rescanMaxAgeHours: e.STEERING_RESCAN_MAX_AGE_HOURS },
+    server: { url: e.STEERING_URL?.replace(/\/+$/, ''), token: e.STEERING_TOKEN },
   });
 }

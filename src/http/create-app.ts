@@ -19,6 +19,7 @@ import { mountLiveness, mountOpsRoutes, type ReadinessCheck } from './ops-routes
 import { notFoundHandler, problemHandler } from './problem.js';
 import { rolloutRoutes } from './rollout-routes.js';
 import { complianceRoutes } from './compliance-routes.js';
+import { adminRoutes, type AdminDeps } from './admin-routes.js';
 import { v1Routes } from './v1-routes.js';
 import { webhookRouter, type WebhookIntakeOptions } from './webhooks/receive-github-webhook.js';
 
@@ -38,6 +39,8 @@ export interface AppDeps {
   version?: string;
   /** Mounts `POST /webhooks/github` when given (needs config.github.webhookSecret). */
   webhooks?: Omit<WebhookIntakeOptions, 'db' | 'logger'>;
+  /** Admin actions the server can run for the CLI (repository sync when GitHub is configured). */
+  admin?: Omit<AdminDeps, 'db'>;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -106,6 +109,7 @@ export function createApp(deps: AppDeps): Express {
     }),
     ...rolloutRoutes({ db: deps.db }),
     ...complianceRoutes({ db: deps.db }),
+    ...adminRoutes({ db: deps.db, ...deps.admin }),
   ];
   let openapi: unknown;
   mountOpsRoutes(app, {

@@ -11,11 +11,7 @@ import { createQueueDriver, type JobWorker, type QueueDriver } from '../queue/in
 import type { Db } from '../store/index.js';
 import { checksFromDirectory, type ChecksSource } from './load-guideline-checks.js';
 import { scheduleScanReconcile } from './reconcile-scans.js';
-import {
-  createScanQueue,
-  enqueueDeliveryWithin,
-  type ScanQueue,
-} from './scan-queue.js';
+import { createScanQueue, enqueueDeliveryWithin, type ScanQueue } from './scan-queue.js';
 import { startScanWorker } from './start-scan-worker.js';
 
 export interface ScanRuntime {

@@ -37,6 +37,7 @@ export {
   type NewGuidelineVersion,
 } from './insert-guideline-version.js';
 export {
+  IMPLIES,
   SCOPES,
   createApiToken,
   findApiToken,

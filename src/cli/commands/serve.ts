@@ -11,7 +11,10 @@ import { createLogger } from '../../log.js';
 import { createMetrics, registerQueueMetrics } from '../../metrics.js';
 import { createApp, createShutdown, startServer, type Closable } from '../../http/index.js';
 import { createRolloutHook } from '../../jobs/index.js';
-import { openDatabase } from '../../store/index.js';
+import { hostname } from 'node:os';
+import { syncRepositories } from '../../fleet/index.js';
+import { createApiToken, openDatabase, revokeApiToken, type Db } from '../../store/index.js';
+import { removeServerFile, writeServerFile } from '../server-client.js';
 import { startProcessing } from '../start-processing.js';
 
 export function registerServe(program: Command): void {
@@ -85,18 +88,37 @@ export function registerServe(program: Command): void {
               },
             }
           : {}),
+        admin:
+          config.github.auth.kind === 'none'
+            ? {}
+            : {
+                syncRepositories: () =>
+                  syncRepositories(processing.rollouts.github, db, config.rollout),
+              },
       });
       const server = await startServer(app, {
         port: opts.port ?? config.http.port,
         host: opts.host ?? config.http.host,
       });
       logger.info({ url: server.url, database: db.description }, 'steering is listening');
+      const local = await leaveServerFile(config, db, server.url).catch((err: Error) => {
+        logger.warn(
+          { err: err.message },
+          'could not write the local CLI token file; set STEERING_URL and STEERING_TOKEN for the CLI',
+        );
+        return undefined;
+      });
+      if (local)
+        logger.info({ file: local.path }, 'CLI commands on this machine talk to this server');
 
       const workers: Closable[] = processing.closables;
       const shutdown = createShutdown({
         server,
         workers,
-        resources: [{ name: 'database', close: () => db.close() }],
+        resources: [
+          ...(local ? [{ name: 'local CLI token', close: () => local.remove() }] : []),
+          { name: 'database', close: () => db.close() },
+        ],
         logger,
       });
       await new Promise<void>((resolve) => {
@@ -115,4 +137,23 @@ export function githubMode(config: Pick<Config, 'github'>): string {
   if (auth.kind === 'app') return `GitHub App ${auth.appId} on ${where}, ${hooks}`;
   if (auth.kind === 'token') return `token (GITHUB_TOKEN) on ${where}, ${hooks}`;
   return 'not configured: publishing stores versions but opens no pull requests; set GITHUB_APP_ID with GITHUB_PRIVATE_KEY (run `steering setup github-app`) or GITHUB_TOKEN';
+}
+
+/**
+ * Creates an admin token for the CLI on this machine and writes it, with the URL and this process
+ * id, to `<STEERING_DATA_DIR>/server.json` (mode 0600); `remove()` revokes it and deletes the file.
+ */
+async function leaveServerFile(config: Config, db: Db, url: string) {
+  const name = `local-cli@${hostname()}:${new URL(url).port}`;
+  await revokeApiToken(db, name).catch(() => undefined); // left by a server that was killed
+  const { token } = await createApiToken(db, { name, scopes: ['admin'] });
+  const local = url.replace('//0.0.0.0:', '//127.0.0.1:').replace('//[::]:', '//127.0.0.1:');
+  const path = writeServerFile(config, { url: local, pid: process.pid, token });
+  return {
+    path,
+    async remove() {
+      removeServerFile(config);
+      await revokeApiToken(db, name).catch(() => undefined);
+    },
+  };
 }

@@ -1,0 +1,123 @@
+/**
+ * Admin routes (scope `admin`): API tokens (`GET|POST /v1/tokens`, `POST /v1/tokens/{name}/revoke`)
+ * and `POST /v1/repositories/sync` when the server has GitHub configured. The CLI's `token`,
+ * `repos sync` commands call these when a server is running (it owns the database).
+ */
+import express from 'express';
+import { z } from 'zod';
+import { SteeringError } from '../errors.js';
+import { SCOPES, createApiToken, listApiTokens, revokeApiToken, type Db } from '../store/index.js';
+import { apiRegistry } from './api-schemas.js';
+import { defineRoute, type RouteSpec } from './define-route.js';
+
+const timestamp = z.iso.datetime();
+export const ApiToken = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  prefix: z.string().describe('The first characters of the secret, to recognise it'),
+  scopes: z.array(z.string()),
+  createdAt: timestamp,
+  lastUsedAt: timestamp.nullable(),
+  revokedAt: timestamp.nullable(),
+  expiresAt: timestamp.nullable(),
+});
+const TokenList = z.object({ tokens: z.array(ApiToken) });
+const CreatedToken = z.object({
+  token: z.string().describe('The secret, shown only in this answer'),
+  record: ApiToken,
+});
+const CreateBody = z.object({
+  name: z.string().min(1).max(100),
+  scopes: z.array(z.enum(SCOPES)).min(1),
+  expiresInDays: z.number().positive().max(3650).optional(),
+});
+const SyncResult = z.object({
+  installations: z.number().int(),
+  seen: z.number().int(),
+  eligible: z.number().int(),
+  deleted: z.number().int(),
+  skipped: z.array(z.object({ repository: z.string(), reason: z.string() })),
+});
+for (const [schema, id] of [
+  [ApiToken, 'ApiToken'],
+  [TokenList, 'ApiTokenList'],
+  [CreatedToken, 'CreatedApiToken'],
+  [SyncResult, 'RepositorySyncResult'],
+] as const) {
+  if (!apiRegistry.get(schema)) apiRegistry.add(schema, { id });
+}
+
+export interface AdminDeps {
+  db: Db;
+  /** Mirrors the App's installations into the registry; absent when GitHub is not configured. */
+  syncRepositories?: () => Promise<z.infer<typeof SyncResult>>;
+}
+
+export function adminRoutes(deps: AdminDeps): RouteSpec[] {
+  const { db } = deps;
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/v1/tokens',
+      operationId: 'listTokens',
+      summary: 'API tokens (never their secrets), live, expired and revoked',
+      scope: 'admin',
+      responses: { 200: { description: 'Tokens', schema: TokenList } },
+      async handle() {
+        return { status: 200, body: { tokens: await listApiTokens(db) } };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/tokens',
+      operationId: 'createToken',
+      summary: 'Create a token; its secret is in this answer only',
+      scope: 'admin',
+      body: {
+        contentTypes: ['application/json'],
+        description: '`{"name": "ci", "scopes": ["read"], "expiresInDays": 90}`',
+        parse: express.json({ limit: '16kb' }),
+      },
+      responses: { 201: { description: 'Created', schema: CreatedToken } },
+      async handle({ req }) {
+        const parsed = CreateBody.safeParse(req.body);
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0]!;
+          throw new SteeringError(
+            'INVALID_INPUT',
+            `body.${issue.path.join('.') || '(root)'}: ${issue.message} (scopes: ${SCOPES.join(', ')})`,
+          );
+        }
+        return { status: 201, body: await createApiToken(db, parsed.data) };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/tokens/:name/revoke',
+      operationId: 'revokeToken',
+      summary: 'Revoke the live token with this name',
+      scope: 'admin',
+      params: z.object({ name: z.string().min(1) }),
+      responses: { 200: { description: 'The revoked token', schema: ApiToken } },
+      async handle({ params }) {
+        return { status: 200, body: await revokeApiToken(db, params.name) };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/repositories/sync',
+      operationId: 'syncRepositories',
+      summary: "Mirror the GitHub App's installations into the repository registry now",
+      scope: 'admin',
+      responses: { 200: { description: 'What the sync saw', schema: SyncResult } },
+      async handle() {
+        if (!deps.syncRepositories)
+          throw new SteeringError(
+            'GITHUB_NOT_CONFIGURED',
+            'GitHub is not configured on the server: set GITHUB_APP_ID with GITHUB_PRIVATE_KEY (or GITHUB_PRIVATE_KEY_PATH), or GITHUB_TOKEN, and restart it',
+          );
+        return { status: 200, body: await deps.syncRepositories() };
+      },
+    }),
+  ];
+}
