@@ -3,6 +3,7 @@
  * document built from the same zod schemas that validate requests.
  */
 export { createApp, type AppDeps } from './create-app.js';
+export { createOpsApp } from './create-ops-app.js';
 export {
   startServer,
   createShutdown,

@@ -7,6 +7,7 @@
  */
 import type { Command } from 'commander';
 import { loadConfig, type Config } from '../../config.js';
+import { SteeringError } from '../../errors.js';
 import { createLogger } from '../../log.js';
 import { createMetrics, registerQueueMetrics } from '../../metrics.js';
 import { createApp, createShutdown, startServer, type Closable } from '../../http/index.js';
@@ -32,6 +33,11 @@ export function registerServe(program: Command): void {
     .option('--no-workers', 'serve the API only; run `steering worker` for the job processors')
     .action(async (opts: { port?: number; host?: string; migrate?: boolean; workers: boolean }) => {
       const config = loadConfig();
+      if (!opts.workers && !config.redis.url)
+        throw new SteeringError(
+          'USAGE',
+          '--no-workers leaves the jobs to `steering worker`, which needs shared queues: set REDIS_URL (and DATABASE_URL)',
+        );
       const logger = createLogger({ level: config.logLevel });
       if (config.database.url)
         logger.info({ database: 'postgres' }, 'using PostgreSQL from DATABASE_URL');
