@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 
 const runs = Number(process.argv[2] ?? 15);
-if (!existsSync('dist/cli/main.js')) {
+if (!existsSync('dist/bundle/main.js')) {
   console.error('bench:cli: dist/ is missing; run `npm run build` first');
   process.exit(2);
 }
