@@ -3,7 +3,8 @@
  * frozen object and, when anything is wrong, throws a ConfigError listing every problem at once.
  * No other module reads process.env: pass the config (or the part of it you need) down.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
 
 const bool = z
@@ -137,6 +138,9 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/** Written by `steering setup github-app` in STEERING_DATA_DIR: `{appId, privateKey, webhookSecret, …}`. */
+export const GITHUB_APP_FILE = 'github-app.json';
+
 /** Variables whose empty value is a setting of its own, not "unset". */
 const KEEP_EMPTY = new Set(['STEERING_PR_LABEL']);
 
@@ -184,6 +188,25 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       'GITHUB_WEBHOOK_SECRET_PREVIOUS_UNTIL: required with GITHUB_WEBHOOK_SECRET_PREVIOUS (ISO time the old secret stops working)',
     );
   }
+  // `steering setup github-app` leaves the App it created here; the variables win over it.
+  const appFile = join(e.STEERING_DATA_DIR, GITHUB_APP_FILE);
+  let fromFile: { appId: string; privateKey: string; webhookSecret: string | null } | undefined;
+  if (!e.GITHUB_APP_ID && !e.GITHUB_TOKEN && existsSync(appFile)) {
+    try {
+      const f = JSON.parse(readFileSync(appFile, 'utf8')) as Record<string, unknown>;
+      if (typeof f.appId !== 'string' || typeof f.privateKey !== 'string')
+        throw new Error('appId and privateKey are required');
+      fromFile = {
+        appId: f.appId,
+        privateKey: f.privateKey,
+        webhookSecret: typeof f.webhookSecret === 'string' ? f.webhookSecret : null,
+      };
+    } catch (err) {
+      problems.push(
+        `${appFile}: ${(err as Error).message} (run \`steering setup github-app\` again, or delete it)`,
+      );
+    }
+  }
   if (problems.length) throw new ConfigError(problems);
 
   const auth: Config['github']['auth'] =
@@ -191,7 +214,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ? { kind: 'app', appId: e.GITHUB_APP_ID, privateKey }
       : e.GITHUB_TOKEN
         ? { kind: 'token', token: e.GITHUB_TOKEN }
-        : { kind: 'none' };
+        : fromFile
+          ? { kind: 'app', appId: fromFile.appId, privateKey: fromFile.privateKey }
+          : { kind: 'none' };
 
   return deepFreeze({
     database: {
@@ -208,7 +233,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     github: {
       apiUrl: e.GITHUB_API_URL.replace(/\/+$/, ''),
       auth,
-      webhookSecret: e.GITHUB_WEBHOOK_SECRET,
+      webhookSecret: e.GITHUB_WEBHOOK_SECRET ?? fromFile?.webhookSecret ?? undefined,
       previousWebhookSecret:
         e.GITHUB_WEBHOOK_SECRET_PREVIOUS && e.GITHUB_WEBHOOK_SECRET_PREVIOUS_UNTIL
           ? {

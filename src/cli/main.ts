@@ -29,8 +29,9 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   repos: () => import('./commands/repos.js').then((m) => m.registerRepos),
   rollout: () => import('./commands/rollout.js').then((m) => m.registerRollout),
 
-  // GitHub webhooks
+  // GitHub webhooks and the GitHub App
   webhooks: () => import('./commands/webhooks.js').then((m) => m.registerWebhooks),
+  setup: () => import('./commands/setup.js').then((m) => m.registerSetup),
 
   // Try it all on one machine
   demo: () => import('./commands/demo.js').then((m) => m.registerDemo),

@@ -12,6 +12,7 @@ import { FaultInjector } from './faults.js';
 import { SimHttpError, matchRoute, type Ctx, type Route, type SimResponse } from './http-kit.js';
 import { RateLimiter, secondary, type RateLimitOptions } from './rate-limits.js';
 import { appRoutes } from './routes/apps.js';
+import { appManifestRoutes } from './routes/app-manifests.js';
 import { checkRoutes } from './routes/checks.js';
 import { gitRoutes } from './routes/git.js';
 import { issueRoutes } from './routes/issues.js';
@@ -29,6 +30,7 @@ const ROUTES: Route[] = [
   ...pullRoutes,
   ...issueRoutes,
   ...checkRoutes,
+  ...appManifestRoutes,
 ];
 
 export interface SimulatorOptions {
@@ -128,11 +130,13 @@ export async function startSimulator(options: SimulatorOptions = {}) {
     let headers: Record<string, string> = {};
     try {
       const found = matchRoute(ROUTES, method, path);
-      const identity = identify(
-        state,
-        req.headers.authorization,
-        found?.route.appAuth ?? path.startsWith('/app'),
-      );
+      const identity = found?.route.anonymous
+        ? { login: 'anonymous' }
+        : identify(
+            state,
+            req.headers.authorization,
+            found?.route.appAuth ?? path.startsWith('/app'),
+          );
       record.caller = identity.login;
       const fault = faults.take(method, path);
       if (fault?.kind === 'timeout') return; // never answer; close() destroys the socket
