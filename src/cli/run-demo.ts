@@ -41,7 +41,8 @@ const REPOS: Array<{ name: string; fixture: string; topics: string[] }> = [
   { name: 'gateway', fixture: 'java-micronaut', topics: [] },
 ];
 
-async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
+/** Polls until `fn` has an answer; gives up only after minutes (a busy machine is slow, not stuck). */
+async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 600_000): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const v = await fn();

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
+import { HANG_GUARD } from '../support/hang-guard.js';
 
 /** No services: neither DATABASE_URL nor REDIS_URL, and libpq's defaults pointed at a closed port. */
 const NO_SERVICES = (() => {
@@ -13,7 +14,7 @@ const NO_SERVICES = (() => {
 
 test(
   'steering demo: publish → one PR per repository → merge → compliance → update in place',
-  { timeout: 120_000 },
+  HANG_GUARD,
   () => {
     const r = spawnSync(process.execPath, ['bin/steering.js', 'demo'], {
       encoding: 'utf8',

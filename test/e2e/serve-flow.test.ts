@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { startSimulator, type Simulator } from '../../src/github/index.js';
+import { HANG_GUARD, HANG_GUARD_MS } from '../support/hang-guard.js';
 
 const REPOS = ['payments', 'orders', 'search'];
 const dataDir = mkdtempSync(join(tmpdir(), 'steering-e2e-'));
@@ -31,7 +32,7 @@ async function freePort(): Promise<number> {
 async function waitFor<T>(
   what: string,
   fn: () => Promise<T | undefined> | T | undefined,
-  ms = 30_000,
+  ms = HANG_GUARD_MS,
 ): Promise<T> {
   const until = Date.now() + ms;
   for (;;) {
@@ -125,7 +126,7 @@ test('the registry is synced before the API answers', () => {
 
 test(
   'publish → one PR per repository → merge → adoption, scan and compliance with evidence',
-  { timeout: 120_000 },
+  HANG_GUARD,
   async () => {
     const published = await api('/v1/guidelines/performance/versions', {
       method: 'POST',

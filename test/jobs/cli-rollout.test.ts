@@ -11,6 +11,7 @@ import { describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import { startSimulator } from '../../src/github/index.js';
 import { REDIS_URL } from './harness.js';
+import { HANG_GUARD, HANG_GUARD_MS } from '../support/hang-guard.js';
 
 function run(args: string[], env: Record<string, string>, opts: { until?: RegExp } = {}) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
@@ -34,14 +35,14 @@ function run(args: string[], env: Record<string, string>, opts: { until?: RegExp
       stderr += d.toString();
       check();
     });
-    // Never hang the suite: a command still running after 60 s is killed (and the test fails).
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    // Never hang the suite: a command still running after the hang guard is killed (the test fails).
+    const timer = setTimeout(() => child.kill('SIGKILL'), HANG_GUARD_MS);
     child.on('close', () => clearTimeout(timer));
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
 
-describe('steering repos / publish / worker / rollout (CLI)', { timeout: 120_000 }, () => {
+describe('steering repos / publish / worker / rollout (CLI)', HANG_GUARD, () => {
   it('syncs, plans, publishes, distributes and reports', async () => {
     const sim = await startSimulator();
     const dir = mkdtempSync(join(tmpdir(), 'steering-cli-rollout-'));

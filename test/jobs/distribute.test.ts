@@ -5,8 +5,9 @@ import { snapshotRepository } from '../../src/scans/index.js';
 import { silentLogger } from '../../src/log.js';
 import { getCachedTree, listRolloutTargets, listRepositories } from '../../src/store/index.js';
 import { ORG, PERFORMANCE, TIGHTENED, createWorld, type World } from './harness.js';
+import { HANG_GUARD } from '../support/hang-guard.js';
 
-const T = { timeout: 60_000 };
+const T = HANG_GUARD;
 
 const repositoryId = async (w: World, name: string): Promise<number> => {
   const repo = (await listRepositories(w.db)).find((r) => r.fullName === `${ORG}/${name}`);

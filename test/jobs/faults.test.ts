@@ -4,8 +4,9 @@ import type { GitHubPort, RepositoryPort } from '../../src/github/index.js';
 import { reconcileRollouts } from '../../src/jobs/index.js';
 import { listRolloutTargets } from '../../src/store/index.js';
 import { ORG, PERFORMANCE, TIGHTENED, createWorld } from './harness.js';
+import { HANG_GUARD } from '../support/hang-guard.js';
 
-const T = { timeout: 60_000 };
+const T = HANG_GUARD;
 
 /** A port whose createPullRequest never returns, before or after reaching GitHub (a dying worker). */
 function hangingPort(github: GitHubPort, when: 'before' | 'after'): GitHubPort {

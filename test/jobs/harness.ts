@@ -33,6 +33,7 @@ import {
 import { getRollout, type RolloutRecord } from '../../src/store/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { githubConfig } from '../github/start-port.js';
+import { HANG_GUARD_MS } from '../support/hang-guard.js';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const PERFORMANCE = readFileSync(
@@ -130,11 +131,11 @@ export async function createWorld(options: WorldOptions = {}) {
       workers.delete(w);
       await w.close();
     },
-    /** Polls until `done(rollout)`; fails after `timeoutMs`. */
+    /** Polls the database until `done(rollout)`; `timeoutMs` only guards against a hang. */
     async waitFor(
       id: number,
       done: (r: RolloutRecord) => boolean,
-      timeoutMs = 20_000,
+      timeoutMs = HANG_GUARD_MS,
     ): Promise<RolloutRecord> {
       const deadline = Date.now() + timeoutMs;
       for (;;) {

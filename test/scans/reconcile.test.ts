@@ -12,8 +12,9 @@ import {
 } from '../../src/scans/index.js';
 import { setRepositoryHead } from '../../src/store/index.js';
 import { createWorld, fixtureFiles, waitUntil, type World } from './world.js';
+import { HANG_GUARD } from '../support/hang-guard.js';
 
-describe('reconcile', { timeout: 60_000 }, () => {
+describe('reconcile', HANG_GUARD, () => {
   let w: World;
   let repo: { id: number; head: string };
 

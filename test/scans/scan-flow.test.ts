@@ -7,8 +7,9 @@ import { randomUUID } from 'node:crypto';
 import { CHECK_RUN_NAME } from '../../src/scans/index.js';
 import { listRuleStatus } from '../../src/store/index.js';
 import { createWorld, examples, fixtureFiles, waitUntil, type World } from './world.js';
+import { HANG_GUARD } from '../support/hang-guard.js';
 
-describe('scan flow against the simulator', { timeout: 60_000 }, () => {
+describe('scan flow against the simulator', HANG_GUARD, () => {
   let w: World;
   let repo: { id: number; head: string };
   const pushId = randomUUID();

@@ -31,6 +31,7 @@ import {
 import { upsertRepository } from '../../src/store/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { githubConfig } from '../github/start-port.js';
+import { HANG_GUARD_MS } from '../support/hang-guard.js';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const SECRET = 'webhook-secret-for-tests';
@@ -70,7 +71,7 @@ export function sign(body: string, secret = SECRET): string {
 export async function waitUntil<T>(
   what: string,
   probe: () => Promise<T | undefined | null | false>,
-  timeoutMs = 15_000,
+  timeoutMs = HANG_GUARD_MS,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -6,10 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { openPgliteDatabase } from '../../src/store/index.js';
+import { HANG_GUARD } from '../support/hang-guard.js';
 
 test(
   'a second open of the same embedded database is refused until the first closes',
-  { timeout: 60_000 },
+  HANG_GUARD,
   async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'steering-lock-'));
     try {
@@ -34,7 +35,7 @@ test(
   },
 );
 
-test('a lock left by a process that is gone is taken over', { timeout: 60_000 }, async () => {
+test('a lock left by a process that is gone is taken over', HANG_GUARD, async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'steering-lock-'));
   try {
     mkdirSync(dataDir, { recursive: true });
