@@ -8,7 +8,7 @@ import pg from 'pg';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
 import type { Db, QueryResult, Transaction } from './db.js';
-import { translateDatabaseError } from './translate-database-error.js';
+import { rethrowTransactionError, translateDatabaseError } from './translate-database-error.js';
 
 export interface PostgresOptions {
   connectionString: string;
@@ -108,7 +108,7 @@ export function openPostgresDatabase(options: PostgresOptions): Db {
         } catch {
           broken = true; // the connection is gone: do not return it to the pool
         }
-        throw translateDatabaseError(err);
+        rethrowTransactionError(err);
       } finally {
         client.release(broken);
       }

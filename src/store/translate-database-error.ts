@@ -6,6 +6,29 @@ import { SteeringError, isSteeringError } from '../errors.js';
 
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EPIPE']);
 
+/**
+ * True for errors that come from the database driver: a SQLSTATE code (five characters), a
+ * socket error, or pg's own connection messages. Anything else thrown inside a transaction body
+ * (a TypeError, a SteeringError of ours) is not the database's fault and is rethrown unchanged.
+ */
+export function isDriverError(err: unknown): boolean {
+  if (isSteeringError(err) || typeof err !== 'object' || err === null) return false;
+  const e = err as { code?: unknown; message?: unknown };
+  if (typeof e.code === 'string' && (/^[0-9A-Z]{5}$/.test(e.code) || CONNECTION_CODES.has(e.code)))
+    return true;
+  return (
+    typeof e.message === 'string' &&
+    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
+      e.message,
+    )
+  );
+}
+
+/** Rethrows a transaction body's error: driver errors translated, everything else unchanged. */
+export function rethrowTransactionError(err: unknown): never {
+  throw isDriverError(err) ? translateDatabaseError(err) : err;
+}
+
 export function translateDatabaseError(err: unknown): SteeringError {
   if (isSteeringError(err)) return err;
   const e = err as { code?: unknown; message?: unknown; constraint?: unknown; detail?: unknown };
