@@ -94,10 +94,7 @@ export function createRolloutHook(options: {
             if (pending.size) scheduleFlush();
           })
           .catch((err: unknown) =>
-            options.logger?.warn(
-              { err: (err as Error).message },
-              'rollout enqueue failed; reconcile will retry',
-            ),
+            options.logger?.warn({ err }, 'rollout enqueue failed; reconcile will retry'),
           );
       }, 100).unref(),
     );

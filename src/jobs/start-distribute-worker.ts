@@ -72,6 +72,6 @@ export function startDistributeWorker(options: DistributeWorkerOptions): Worker<
       },
     },
   );
-  worker.on('error', (err) => logger.error({ err: err.message }, 'distribute worker error'));
+  worker.on('error', (err) => logger.error({ err }, 'distribute worker error'));
   return worker;
 }

@@ -47,12 +47,7 @@ export function openPostgresDatabase(options: PostgresOptions): Db {
     options: options.schema ? `-c search_path=${options.schema}` : undefined,
     types: typeParsers,
   });
-  pool.on('error', (err) =>
-    logger.error(
-      { err: { message: err.message, code: (err as { code?: string }).code } },
-      'idle PostgreSQL client failed',
-    ),
-  );
+  pool.on('error', (err) => logger.error({ err }, 'idle PostgreSQL client failed'));
 
   let description = 'PostgreSQL';
   try {

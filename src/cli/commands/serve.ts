@@ -53,10 +53,7 @@ export function registerServe(program: Command): void {
       redis.on('error', (err: Error) => {
         if (Date.now() - lastRedisError < 30_000) return;
         lastRedisError = Date.now();
-        logger.warn(
-          { err: { message: err.message } },
-          'Redis unavailable (readiness reports it; retrying)',
-        );
+        logger.warn({ err }, 'Redis unavailable (readiness reports it; retrying)');
       });
       redis.connect().catch(() => undefined); // reconnects on its own; /ready shows the state
 
