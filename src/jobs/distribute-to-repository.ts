@@ -59,9 +59,7 @@ export type DistributeOutcome = {
 );
 
 const is422 = (err: unknown): boolean =>
-  err instanceof SteeringError &&
-  err.code === 'GITHUB_ERROR' &&
-  (err.details as { status?: number } | undefined)?.status === 422;
+  err instanceof SteeringError && err.code === 'GITHUB_ERROR' && err.upstreamStatus === 422;
 
 export async function distributeToRepository(
   port: RepositoryPort,
