@@ -14,6 +14,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import express, { type RequestHandler, type Router } from 'express';
 import { SteeringError } from '../../errors.js';
+import { decodeUtf8 } from '../decode-utf8.js';
 import { silentLogger, type Logger } from '../../log.js';
 import { markDeliveriesEnqueued, recordDelivery, type Db } from '../../store/index.js';
 import { classifyDelivery, repositoryIdOf } from '../../scans/index.js';
@@ -50,31 +51,6 @@ function signatureMatches(secret: string, raw: Buffer, header: string): boolean 
   const expected = createHmac('sha256', secret).update(raw).digest();
   const given = Buffer.from(header.slice('sha256='.length), 'hex');
   return given.length === expected.length && timingSafeEqual(given, expected);
-}
-
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
-/** Decodes strict UTF-8; names the byte offset of the first invalid sequence otherwise. */
-export function decodeUtf8(raw: Buffer, what: string): string {
-  try {
-    return utf8.decode(raw);
-  } catch {
-    // Find the offset: the longest prefix that decodes is where the bad sequence starts.
-    let lo = 0;
-    let hi = raw.length;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      try {
-        new TextDecoder('utf-8', { fatal: true }).decode(raw.subarray(0, mid), { stream: true });
-        lo = mid;
-      } catch {
-        hi = mid - 1;
-      }
-    }
-    throw new SteeringError('INVALID_INPUT', `${what} is not valid UTF-8 (byte offset ${lo})`, {
-      details: { byteOffset: lo },
-    });
-  }
 }
 
 export type WebhookAnswer =
@@ -133,7 +109,7 @@ export function webhookRouter(options: WebhookIntakeOptions): Router {
       throw new SteeringError('INVALID_INPUT', 'missing or invalid X-GitHub-Event');
     if (!DELIVERY_ID.test(delivery))
       throw new SteeringError('INVALID_INPUT', 'missing or invalid X-GitHub-Delivery');
-    const raw = decodeUtf8(bytes, 'the payload');
+    const raw = decodeUtf8(bytes, 'the payload', 'INVALID_INPUT');
     let payload: unknown;
     try {
       payload = JSON.parse(raw);
