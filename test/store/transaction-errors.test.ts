@@ -55,6 +55,22 @@ for (const driver of TEST_DRIVERS) {
       );
     });
 
+    it("says what went wrong in our words: no SQL text, PostgreSQL's message or SQLSTATE", async () => {
+      await assert.rejects(
+        t.db.transaction((tx) => tx.query(`SELECT 'abc'::int`)),
+        (err: unknown) => {
+          assert.ok(err instanceof SteeringError);
+          assert.equal(err.code, 'INVALID_INPUT');
+          assert.equal(
+            err.message,
+            'the database rejected the request: a value has the wrong format',
+          );
+          assert.equal(err.details, undefined);
+          return true;
+        },
+      );
+    });
+
     it('rolls back: nothing of a failed body is visible', async () => {
       await t.db.query('CREATE TABLE IF NOT EXISTS tx_probe (n integer)');
       await assert.rejects(
