@@ -18,7 +18,8 @@ const tsc = spawnSync(
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 
 await build({
-  entryPoints: ['dist/cli/main.js'],
+  // The compile worker is a file of its own: piscina starts it in a worker thread by path.
+  entryPoints: { main: 'dist/cli/main.js', 'compile-worker': 'dist/publish/compile-worker.js' },
   outdir: 'dist/bundle',
   bundle: true,
   splitting: true,

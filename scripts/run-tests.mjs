@@ -30,7 +30,16 @@ if (files.length === 0) {
 }
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files],
+  [
+    '--import',
+    'tsx',
+    '--test',
+    '--test-reporter=spec',
+    '--test-concurrency=2',
+    // A hang guard only: no test's result depends on the clock (they await events).
+    '--test-timeout=600000',
+    ...files,
+  ],
   // CLIs the tests spawn (bin/steering.js) run the sources, so a stale dist/ never answers.
   { stdio: 'inherit', env: { ...process.env, STEERING_FROM_SOURCE: '1' } },
 );

@@ -37,7 +37,7 @@ export function openRolloutRuntime(
   let redis: Redis | undefined;
   if (config.redis.url) {
     redis = new Redis(config.redis.url, { maxRetriesPerRequest: null });
-    redis.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis error'));
+    redis.on('error', (err: Error) => logger.warn({ err }, 'redis error'));
   }
   const writeLimiter = redis
     ? createWriteLimiter({ redis, prefix: config.redis.prefix, ...limits })

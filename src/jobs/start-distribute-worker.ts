@@ -36,8 +36,7 @@ export interface DistributeWorkerOptions {
 
 export function retryDelayMs(attemptsMade: number, err: unknown, baseMs: number): number {
   if (err instanceof SteeringError && err.code === 'RATE_LIMITED') {
-    const s = (err.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
-    if (typeof s === 'number' && s > 0) return s * 1000;
+    if (err.retryAfterMs !== undefined && err.retryAfterMs > 0) return err.retryAfterMs;
   }
   return Math.min(15 * 60_000, baseMs * 2 ** Math.max(0, attemptsMade - 1));
 }
@@ -67,7 +66,7 @@ export function startDistributeWorker(options: DistributeWorkerOptions): JobWork
     },
   );
   (worker as { on?: (e: string, fn: (err: Error) => void) => void }).on?.('error', (err) =>
-    logger.error({ err: err.message }, 'distribute worker error'),
+    logger.error({ err }, 'distribute worker error'),
   );
   return worker;
 }

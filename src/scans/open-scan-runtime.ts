@@ -33,8 +33,8 @@ export function openScanRuntime(
   const driver = options.driver ?? createQueueDriver(config);
   const queue = createScanQueue(driver);
   const intake = createScanQueue(driver, { failFast: true });
-  intake.on('error', (err: Error) => logger.warn({ err: err.message }, 'scan intake queue error'));
-  queue.on('error', (err: Error) => logger.warn({ err: err.message }, 'scan queue error'));
+  intake.on('error', (err: Error) => logger.warn({ err }, 'scan intake queue error'));
+  queue.on('error', (err: Error) => logger.warn({ err }, 'scan queue error'));
   const checks = checksFromDirectory(config.guidelinesDir);
   const workers: JobWorker[] = [];
   return {

@@ -68,10 +68,7 @@ export function startScanWorker(options: ScanWorkerOptions): JobWorker {
         }
       } catch (err) {
         const d = describeError(err);
-        logger[d.level](
-          { jobId: job.id, name: job.name, code: d.code, err: (err as Error).message },
-          'scan job failed',
-        );
+        logger[d.level]({ jobId: job.id, name: job.name, code: d.code, err }, 'scan job failed');
         const final =
           (!d.retry && d.code !== 'INTERNAL') || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
         if (final && job.name === 'delivery')
@@ -88,7 +85,7 @@ export function startScanWorker(options: ScanWorkerOptions): JobWorker {
     { concurrency: options.concurrency ?? 4 },
   );
   (worker as { on?: (e: string, fn: (err: Error) => void) => void }).on?.('error', (err) =>
-    logger.error({ err: err.message }, 'scan worker error'),
+    logger.error({ err }, 'scan worker error'),
   );
   return worker;
 }

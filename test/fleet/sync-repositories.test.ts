@@ -5,9 +5,8 @@ import { createGitHubPort, startSimulator } from '../../src/github/index.js';
 import { listRepositories } from '../../src/store/index.js';
 import { createTestDatabase } from '../support/db.js';
 import { githubConfig } from '../github/start-port.js';
-import { HANG_GUARD } from '../support/hang-guard.js';
 
-describe('syncRepositories', HANG_GUARD, () => {
+describe('syncRepositories', { timeout: 30_000 }, () => {
   it('mirrors the installation, reports skips, marks vanished repositories deleted', async () => {
     const t = await createTestDatabase();
     const sim = await startSimulator();

@@ -5,11 +5,10 @@ import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { Queue } from 'bullmq';
 import { createMetrics, registerQueueMetrics } from '../../src/metrics.js';
-import { HANG_GUARD } from '../support/hang-guard.js';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-test('queue gauges: jobs per queue and state', HANG_GUARD, async () => {
+test('queue gauges: jobs per queue and state', async () => {
   const prefix = `steering-test-${randomBytes(5).toString('hex')}`;
   const queue = new Queue('distribute', { connection: { url: REDIS_URL }, prefix });
   try {

@@ -1,9 +1,8 @@
 /**
  * A rollout test world: a fresh PostgreSQL schema, the GitHub simulator with one organisation
- * (token scoped to its installation), a random Redis prefix (only its keys are ever deleted),
- * the distribute queue and worker on a queue driver (BullMQ on Redis by default; the in-process
- * driver with `driver: 'in-process'` or TEST_QUEUE_DRIVER=in-process), and helpers to seed,
- * publish and wait.
+ * (token scoped to its installation), a random Redis prefix (only its keys are ever deleted), the
+ * queue driver (BullMQ on Redis, or in-process with `driver` or TEST_QUEUE_DRIVER=in-process),
+ * the distribute queue and worker, and helpers to seed, publish and wait.
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -19,6 +18,7 @@ import {
 import {
   createDistributeQueue,
   createRolloutHook,
+  deletePrefixKeys,
   startDistributeWorker,
   type DistributeQueue,
 } from '../../src/jobs/index.js';
@@ -32,8 +32,8 @@ import {
 } from '../../src/queue/index.js';
 import { getRollout, type RolloutRecord } from '../../src/store/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { waitUntil } from '../support/wait-until.js';
 import { githubConfig } from '../github/start-port.js';
-import { HANG_GUARD_MS } from '../support/hang-guard.js';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const PERFORMANCE = readFileSync(
@@ -58,7 +58,7 @@ export interface WorldOptions {
   driver?: 'redis' | 'in-process';
 }
 
-/** The queue driver the job tests run on unless a test names one. */
+/** The queue driver the job tests run on unless a test names one (TEST_QUEUE_DRIVER). */
 export const TEST_DRIVER: 'redis' | 'in-process' =
   process.env.TEST_QUEUE_DRIVER === 'in-process' ? 'in-process' : 'redis';
 
@@ -131,39 +131,25 @@ export async function createWorld(options: WorldOptions = {}) {
       workers.delete(w);
       await w.close();
     },
-    /** Polls the database until `done(rollout)`; `timeoutMs` only guards against a hang. */
-    async waitFor(
-      id: number,
-      done: (r: RolloutRecord) => boolean,
-      timeoutMs = HANG_GUARD_MS,
-    ): Promise<RolloutRecord> {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const r = await getRollout(t.db, id);
-        if (r && done(r)) return r;
-        if (Date.now() > deadline)
-          throw new Error(`rollout ${id} did not settle: ${JSON.stringify(r?.counts)} ${r?.state}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+    /** Waits until `done(rollout)` holds. */
+    async waitFor(id: number, done: (r: RolloutRecord) => boolean): Promise<RolloutRecord> {
+      let last: RolloutRecord | null = null;
+      return waitUntil(
+        () => `rollout ${id} to settle: ${JSON.stringify(last?.counts)} ${last?.state}`,
+        async () => {
+          last = await getRollout(t.db, id);
+          return last && done(last) ? last : null;
+        },
+      );
     },
-    settled: (id: number, timeoutMs?: number) =>
-      world.waitFor(id, (r) => r.counts.queued === 0, timeoutMs),
+    settled: (id: number) => world.waitFor(id, (r) => r.counts.queued === 0),
     /** Open pull requests with head steering/performance, per repository. */
     openPulls(name: string) {
       return sim
         .listPulls(ORG, name)
         .filter((p) => p.state === 'open' && p.head === 'steering/performance');
     },
-    async deletePrefixKeys(): Promise<number> {
-      let n = 0;
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-        cursor = next;
-        if (keys.length) n += await redis.del(...keys);
-      } while (cursor !== '0');
-      return n;
-    },
+    deletePrefixKeys: (): Promise<number> => deletePrefixKeys(redis, prefix),
     async close() {
       for (const w of workers) await w.close();
       await queue.close();

@@ -8,9 +8,8 @@ import { createApiToken } from '../../src/store/index.js';
 import { createResponseValidator } from '../support/openapi.js';
 import { createRolloutHook } from '../../src/jobs/index.js';
 import { PERFORMANCE, createWorld } from './harness.js';
-import { HANG_GUARD } from '../support/hang-guard.js';
 
-describe('GET /v1/rollouts', HANG_GUARD, () => {
+describe('GET /v1/rollouts', () => {
   it('lists rollouts with counts and pages one rollout’s targets; read scope; documented', async () => {
     const w = await createWorld();
     try {

@@ -5,9 +5,8 @@ import assert from 'node:assert/strict';
 import { scanRepository } from '../../src/scans/index.js';
 import { silentLogger } from '../../src/log.js';
 import { createWorld, fixtureFiles, type World } from './world.js';
-import { HANG_GUARD } from '../support/hang-guard.js';
 
-describe('check run', HANG_GUARD, () => {
+describe('check run', { timeout: 60_000 }, () => {
   let w: World;
   before(async () => {
     w = await createWorld();

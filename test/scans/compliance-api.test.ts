@@ -6,9 +6,8 @@ import request from 'supertest';
 import { createApiToken } from '../../src/store/index.js';
 import { createResponseValidator } from '../support/openapi.js';
 import { createWorld, fixtureFiles, waitUntil, type World } from './world.js';
-import { HANG_GUARD } from '../support/hang-guard.js';
 
-describe('compliance API', HANG_GUARD, () => {
+describe('compliance API', { timeout: 60_000 }, () => {
   let w: World;
   let token: string;
   let validate: ReturnType<typeof createResponseValidator>;

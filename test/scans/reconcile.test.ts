@@ -12,9 +12,8 @@ import {
 } from '../../src/scans/index.js';
 import { setRepositoryHead } from '../../src/store/index.js';
 import { createWorld, fixtureFiles, waitUntil, type World } from './world.js';
-import { HANG_GUARD } from '../support/hang-guard.js';
 
-describe('reconcile', HANG_GUARD, () => {
+describe('reconcile', () => {
   let w: World;
   let repo: { id: number; head: string };
 

@@ -7,14 +7,13 @@ import { readFileSync } from 'node:fs';
 import { publishGuideline } from '../../src/publish/index.js';
 import { getRepository, listRuleStatus } from '../../src/store/index.js';
 import { createWorld, examples, fixtureFiles, waitUntil, type World } from './world.js';
-import { HANG_GUARD } from '../support/hang-guard.js';
 
 const PERFORMANCE = readFileSync(
   new URL('../../guidelines/performance.md', import.meta.url),
   'utf8',
 );
 
-describe('adoptions and the registry', HANG_GUARD, () => {
+describe('adoptions and the registry', { timeout: 60_000 }, () => {
   let w: World;
   let repo: { id: number; head: string };
   let v1: string;

@@ -7,9 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { CHECK_RUN_NAME } from '../../src/scans/index.js';
 import { listRuleStatus } from '../../src/store/index.js';
 import { createWorld, examples, fixtureFiles, waitUntil, type World } from './world.js';
-import { HANG_GUARD } from '../support/hang-guard.js';
 
-describe('scan flow against the simulator', HANG_GUARD, () => {
+describe('scan flow against the simulator', () => {
   let w: World;
   let repo: { id: number; head: string };
   const pushId = randomUUID();

@@ -7,9 +7,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { listRuleStatus } from '../../src/store/index.js';
 import { createWorld, fixtureFiles, SECRET, waitUntil, type World } from './world.js';
-import { HANG_GUARD } from '../support/hang-guard.js';
 
-describe('simulator webhooks end to end', HANG_GUARD, () => {
+describe('simulator webhooks end to end', () => {
   let w: World;
   let server: Server;
   let repo: { id: number; head: string };

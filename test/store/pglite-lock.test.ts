@@ -6,11 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { openPgliteDatabase } from '../../src/store/index.js';
-import { HANG_GUARD } from '../support/hang-guard.js';
 
 test(
   'a second open of the same embedded database is refused until the first closes',
-  HANG_GUARD,
+  { timeout: 60_000 },
   async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'steering-lock-'));
     try {
@@ -35,7 +34,7 @@ test(
   },
 );
 
-test('a lock left by a process that is gone is taken over', HANG_GUARD, async () => {
+test('a lock left by a process that is gone is taken over', { timeout: 60_000 }, async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'steering-lock-'));
   try {
     mkdirSync(dataDir, { recursive: true });

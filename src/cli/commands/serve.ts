@@ -16,6 +16,7 @@ import { hostname } from 'node:os';
 import { syncRepositories } from '../../fleet/index.js';
 import { createApiToken, openDatabase, revokeApiToken, type Db } from '../../store/index.js';
 import { removeServerFile, writeServerFile } from '../server-client.js';
+import { createCompilePool } from '../../publish/index.js';
 import { startProcessing } from '../start-processing.js';
 
 export function registerServe(program: Command): void {
@@ -71,6 +72,7 @@ export function registerServe(program: Command): void {
       const secret = config.github.webhookSecret;
       if (!secret)
         logger.warn('GITHUB_WEBHOOK_SECRET is not set: POST /webhooks/github is not mounted');
+      const compilePool = createCompilePool(config.compile);
       const metrics = createMetrics();
       registerQueueMetrics(metrics, {
         distribute: processing.rollouts.queue,
@@ -85,6 +87,7 @@ export function registerServe(program: Command): void {
           ...(driver.kind === 'redis' ? { redis: () => driver.ping() } : {}),
         },
         onPublished: rollouts.onPublished,
+        compile: compilePool.compile,
         ...(secret
           ? {
               webhooks: {
@@ -123,6 +126,7 @@ export function registerServe(program: Command): void {
         workers,
         resources: [
           ...(local ? [{ name: 'local CLI token', close: () => local.remove() }] : []),
+          { name: 'compile pool', close: () => compilePool.close() },
           { name: 'database', close: () => db.close() },
         ],
         logger,
