@@ -36,6 +36,7 @@ await build({
     'pino-http',
     'thread-stream',
     'pg',
+    'piscina',
   ],
   // Bundled CommonJS packages call require(); give the ESM chunks one.
   banner: {
