@@ -1,7 +1,9 @@
 /**
- * Admin routes (scope `admin`): API tokens (`GET|POST /v1/tokens`, `POST /v1/tokens/{name}/revoke`)
- * and `POST /v1/repositories/sync` when the server has GitHub configured. The CLI's `token`,
- * `repos sync` commands call these when a server is running (it owns the database).
+ * Admin routes (scope `admin`): API tokens (`GET|POST /v1/tokens`, `POST /v1/tokens/{name}/revoke`),
+ * `POST /v1/repositories/sync` when the server has GitHub configured, and the rollout actions that
+ * need the server's queue (`POST /v1/rollouts/{id}/promote`, `POST /v1/rollouts/reconcile`). The
+ * CLI's `token`, `repos sync` and `rollout promote|reconcile` call these while a server runs (it
+ * owns the database and, without Redis, the queue).
  */
 import express from 'express';
 import { z } from 'zod';
@@ -51,7 +53,20 @@ export interface AdminDeps {
   db: Db;
   /** Mirrors the App's installations into the registry; absent when GitHub is not configured. */
   syncRepositories?: () => Promise<z.infer<typeof SyncResult>>;
+  /** Releases every remaining wave of a rollout; resolves to the targets enqueued. */
+  promoteRollout?: (id: number) => Promise<number>;
+  /** Re-enqueues every queued target PostgreSQL holds; resolves to how many. */
+  reconcileRollouts?: () => Promise<number>;
 }
+
+const Enqueued = z.object({ enqueued: z.number().int() });
+if (!apiRegistry.get(Enqueued)) apiRegistry.add(Enqueued, { id: 'EnqueuedTargets' });
+
+const noQueue = () =>
+  new SteeringError(
+    'CONFLICT',
+    'this server runs no queue for rollouts (started without workers?)',
+  );
 
 export function adminRoutes(deps: AdminDeps): RouteSpec[] {
   const { db } = deps;
@@ -117,6 +132,31 @@ export function adminRoutes(deps: AdminDeps): RouteSpec[] {
             'GitHub is not configured on the server: set GITHUB_APP_ID with GITHUB_PRIVATE_KEY (or GITHUB_PRIVATE_KEY_PATH), or GITHUB_TOKEN, and restart it',
           );
         return { status: 200, body: await deps.syncRepositories() };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/rollouts/:id/promote',
+      operationId: 'promoteRollout',
+      summary: 'Release every remaining wave of a rollout now (e.g. after the canary wave)',
+      scope: 'admin',
+      params: z.object({ id: z.coerce.number().int().min(1) }),
+      responses: { 200: { description: 'Targets enqueued', schema: Enqueued } },
+      async handle({ params }) {
+        if (!deps.promoteRollout) throw noQueue();
+        return { status: 200, body: { enqueued: await deps.promoteRollout(params.id) } };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/rollouts/reconcile',
+      operationId: 'reconcileRollouts',
+      summary: 'Re-enqueue every queued target PostgreSQL holds',
+      scope: 'admin',
+      responses: { 200: { description: 'Targets ensured in the queue', schema: Enqueued } },
+      async handle() {
+        if (!deps.reconcileRollouts) throw noQueue();
+        return { status: 200, body: { enqueued: await deps.reconcileRollouts() } };
       },
     }),
   ];

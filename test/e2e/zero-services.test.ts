@@ -136,6 +136,15 @@ describe('zero services: serve, and the CLI beside it', () => {
     await logged(/no repository would receive this version: no rollout/);
   });
 
+  it('rollout promote and reconcile go through the server (it holds the in-process queue)', () => {
+    const reconcile = cli('rollout', 'reconcile');
+    assert.equal(reconcile.status, 0, reconcile.stderr);
+    assert.match(reconcile.stdout, /^0 queued target\(s\) ensured in the queue/);
+    const promote = cli('rollout', 'promote', '99');
+    assert.equal(promote.status, 1);
+    assert.match(promote.stderr, /http:\/\/127\.0\.0\.1:\d+: no rollout 99/);
+  });
+
   it('repos sync names the variables to set', () => {
     const sync = cli('repos', 'sync');
     assert.equal(sync.status, 1);

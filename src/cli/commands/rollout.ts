@@ -154,6 +154,12 @@ export function registerRollout(program: Command): void {
     .argument('<id>', 'rollout id', parseId)
     .action(async (id: number) => {
       const config = loadConfig();
+      const server = findServer(config);
+      if (server) {
+        const r = await server.request<{ enqueued: number }>('POST', `/v1/rollouts/${id}/promote`);
+        process.stdout.write(`rollout ${id}: ${r.enqueued} target(s) enqueued\n`);
+        return;
+      }
       const runtime = openRolloutRuntime(config);
       try {
         const n = await withDb((db) => promoteRollout(db, runtime.queue, id));
@@ -168,6 +174,12 @@ export function registerRollout(program: Command): void {
     .description('re-enqueue every queued target PostgreSQL holds (after Redis lost its data)')
     .action(async () => {
       const config = loadConfig();
+      const server = findServer(config);
+      if (server) {
+        const r = await server.request<{ enqueued: number }>('POST', '/v1/rollouts/reconcile');
+        process.stdout.write(`${r.enqueued} queued target(s) ensured in the queue\n`);
+        return;
+      }
       const runtime = openRolloutRuntime(config);
       try {
         const n = await withDb((db) => reconcileRollouts(db, runtime.queue));

@@ -11,7 +11,7 @@ import { SteeringError } from '../../errors.js';
 import { createLogger } from '../../log.js';
 import { createMetrics, registerQueueMetrics } from '../../metrics.js';
 import { createApp, createShutdown, startServer, type Closable } from '../../http/index.js';
-import { createRolloutHook } from '../../jobs/index.js';
+import { createRolloutHook, promoteRollout, reconcileRollouts } from '../../jobs/index.js';
 import { hostname } from 'node:os';
 import { syncRepositories } from '../../fleet/index.js';
 import { createApiToken, openDatabase, revokeApiToken, type Db } from '../../store/index.js';
@@ -97,13 +97,16 @@ export function registerServe(program: Command): void {
               },
             }
           : {}),
-        admin:
-          config.github.auth.kind === 'none'
+        admin: {
+          promoteRollout: (id) => promoteRollout(db, processing.rollouts.queue, id),
+          reconcileRollouts: () => reconcileRollouts(db, processing.rollouts.queue),
+          ...(config.github.auth.kind === 'none'
             ? {}
             : {
                 syncRepositories: () =>
                   syncRepositories(processing.rollouts.github, db, config.rollout),
-              },
+              }),
+        },
       });
       const server = await startServer(app, {
         port: opts.port ?? config.http.port,
