@@ -8,7 +8,15 @@
 import express from 'express';
 import { z } from 'zod';
 import { SteeringError } from '../errors.js';
-import { SCOPES, createApiToken, listApiTokens, revokeApiToken, type Db } from '../store/index.js';
+import { skipReason, type RepositorySelectors } from '../fleet/index.js';
+import {
+  SCOPES,
+  createApiToken,
+  listApiTokens,
+  listRepositories,
+  revokeApiToken,
+  type Db,
+} from '../store/index.js';
 import { apiRegistry } from './api-schemas.js';
 import { defineRoute, type RouteSpec } from './define-route.js';
 
@@ -53,6 +61,8 @@ export interface AdminDeps {
   db: Db;
   /** Mirrors the App's installations into the registry; absent when GitHub is not configured. */
   syncRepositories?: () => Promise<z.infer<typeof SyncResult>>;
+  /** The server's repository selectors, for `GET /v1/repositories` (which are skipped, and why). */
+  selectors?: RepositorySelectors;
   /** Releases every remaining wave of a rollout; resolves to the targets enqueued. */
   promoteRollout?: (id: number) => Promise<number>;
   /** Re-enqueues every queued target PostgreSQL holds; resolves to how many. */
@@ -60,6 +70,22 @@ export interface AdminDeps {
 }
 
 const Enqueued = z.object({ enqueued: z.number().int() });
+const RepositoryRow = z.object({
+  id: z.number().int(),
+  fullName: z.string(),
+  defaultBranch: z.string(),
+  archived: z.boolean(),
+  fork: z.boolean(),
+  topics: z.array(z.string()),
+  installationId: z.number().int().nullable(),
+  deletedAt: z.iso.datetime().nullable(),
+  skipped: z
+    .string()
+    .nullable()
+    .describe('Why the repository receives no guidelines; null: eligible'),
+});
+const RepositoryList = z.object({ repositories: z.array(RepositoryRow) });
+if (!apiRegistry.get(RepositoryList)) apiRegistry.add(RepositoryList, { id: 'RepositoryList' });
 if (!apiRegistry.get(Enqueued)) apiRegistry.add(Enqueued, { id: 'EnqueuedTargets' });
 
 const noQueue = () =>
@@ -116,6 +142,35 @@ export function adminRoutes(deps: AdminDeps): RouteSpec[] {
       responses: { 200: { description: 'The revoked token', schema: ApiToken } },
       async handle({ params }) {
         return { status: 200, body: await revokeApiToken(db, params.name) };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/repositories',
+      operationId: 'listRepositories',
+      summary: 'The repository registry, with why each skipped repository is skipped',
+      scope: 'admin',
+      query: z.object({
+        all: z.enum(['true', 'false']).optional().describe('Include deleted repositories'),
+      }),
+      responses: { 200: { description: 'Repositories', schema: RepositoryList } },
+      async handle({ query }) {
+        const selectors = deps.selectors ?? {
+          orgs: [],
+          topicsInclude: [],
+          topicsExclude: [],
+          canaryRepos: [],
+        };
+        const rows = await listRepositories(db, { includeDeleted: query.all === 'true' });
+        return {
+          status: 200,
+          body: {
+            repositories: rows.map((r) => ({
+              ...r,
+              skipped: r.deletedAt ? 'deleted' : skipReason(r, selectors),
+            })),
+          },
+        };
       },
     }),
     defineRoute({

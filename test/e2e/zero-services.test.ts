@@ -145,6 +145,12 @@ describe('zero services: serve, and the CLI beside it', () => {
     assert.match(promote.stderr, /http:\/\/127\.0\.0\.1:\d+: no rollout 99/);
   });
 
+  it('repos list goes through the server', () => {
+    const list = cli('repos', 'list', '--json');
+    assert.equal(list.status, 0, list.stderr);
+    assert.deepEqual(JSON.parse(list.stdout), [], 'no repository without GitHub');
+  });
+
   it('repos sync names the variables to set', () => {
     const sync = cli('repos', 'sync');
     assert.equal(sync.status, 1);

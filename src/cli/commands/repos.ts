@@ -7,7 +7,7 @@ import { loadConfig } from '../../config.js';
 import { skipReason, syncRepositories } from '../../fleet/index.js';
 import { openRolloutRuntime } from '../../jobs/index.js';
 import { createLogger } from '../../log.js';
-import { listRepositories, openDatabase } from '../../store/index.js';
+import { listRepositories, openDatabase, type RepositoryRecord } from '../../store/index.js';
 import { SteeringError } from '../../errors.js';
 import { formatTable } from '../format-table.js';
 import { findServer } from '../server-client.js';
@@ -62,14 +62,25 @@ export function registerRepos(program: Command): void {
     .option('--json', 'print as JSON')
     .action(async (opts: { all?: boolean; json?: boolean }) => {
       const config = loadConfig();
-      const db = await openDatabase(config, {
-        logger: createLogger({ level: 'warn', destination: process.stderr }),
-      });
+      const server = findServer(config);
+      const db = server
+        ? undefined
+        : await openDatabase(config, {
+            logger: createLogger({ level: 'warn', destination: process.stderr }),
+          });
       try {
-        const rows = (await listRepositories(db, { includeDeleted: opts.all })).map((r) => ({
-          ...r,
-          skipped: r.deletedAt ? 'deleted' : skipReason(r, config.rollout),
-        }));
+        type Row = RepositoryRecord & { skipped: string | null };
+        const rows: Row[] = server
+          ? (
+              await server.request<{ repositories: Row[] }>(
+                'GET',
+                `/v1/repositories${opts.all ? '?all=true' : ''}`,
+              )
+            ).repositories
+          : (await listRepositories(db!, { includeDeleted: opts.all })).map((r) => ({
+              ...r,
+              skipped: r.deletedAt ? 'deleted' : skipReason(r, config.rollout),
+            }));
         if (opts.json) {
           process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
           return;
@@ -86,7 +97,7 @@ export function registerRepos(program: Command): void {
           )}\n`,
         );
       } finally {
-        await db.close();
+        await db?.close();
       }
     });
 }

@@ -98,6 +98,7 @@ export function registerServe(program: Command): void {
             }
           : {}),
         admin: {
+          selectors: config.rollout,
           promoteRollout: (id) => promoteRollout(db, processing.rollouts.queue, id),
           reconcileRollouts: () => reconcileRollouts(db, processing.rollouts.queue),
           ...(config.github.auth.kind === 'none'
