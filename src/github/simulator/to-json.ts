@@ -110,6 +110,9 @@ export function toInstallation(
   };
 }
 
+/** The API base URL of a `.../repos/{owner}/{repo}` URL. */
+const apiOf = (repoUrl: string): string => repoUrl.replace(/\/repos\/[^/]+\/[^/]+$/, '');
+
 function gitUser(s: Signature) {
   return { name: s.name, email: s.email, date: s.date };
 }
@@ -148,9 +151,10 @@ export function toGitCommit(sha: string, c: CommitObject, repoUrl: string, op = 
 
 /** The REST "commit" shape (branches, list commits, compare): git data plus GitHub users. */
 export function toCommit(sha: string, c: CommitObject, repoUrl: string): Body {
-  const base = restBase('GET /repos/{owner}/{repo}/commits', '')[0] as Body;
+  const api = apiOf(repoUrl);
+  const base = restBase('GET /repos/{owner}/{repo}/commits', api)[0] as Body;
   const account = (login: string | undefined) =>
-    login ? toAccount(base.author ?? {}, login) : null;
+    login ? toAccount(base.author ?? {}, login, idOf(login), api) : null;
   return {
     ...base,
     sha,
