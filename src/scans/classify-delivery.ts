@@ -10,8 +10,9 @@
 
 export type DeliveryIntent =
   | { kind: 'ignore'; reason: string }
-  | { kind: 'push'; sha: string }
-  | { kind: 'merged'; prNumber: number; sha: string | null; branch: string }
+  /** `at`: when the push happened (repository.pushed_at), to ignore late, older deliveries. */
+  | { kind: 'push'; sha: string; at: Date | null }
+  | { kind: 'merged'; prNumber: number; sha: string | null; branch: string; at: Date | null }
   | { kind: 'rerequested'; sha: string }
   | { kind: 'installation'; action: 'created' | 'deleted'; installationId: number }
   | { kind: 'installation-repositories'; action: 'added' | 'removed'; installationId: number }
@@ -56,7 +57,7 @@ export function classifyDelivery(event: string, payload: unknown): DeliveryInten
       const branch = str(repo.default_branch);
       if (!branch || p.ref !== `refs/heads/${branch}`) return ignore('not the default branch');
       if (onlySteeringFiles(p)) return ignore('only .steering/ files changed, by a bot');
-      return { kind: 'push', sha: after };
+      return { kind: 'push', sha: after, at: timeOf(repo.pushed_at) };
     }
     case 'pull_request': {
       const pr = obj(p.pull_request);
@@ -70,6 +71,7 @@ export function classifyDelivery(event: string, payload: unknown): DeliveryInten
         prNumber: Number(pr.number ?? p.number),
         sha: str(pr.merge_commit_sha) ?? null,
         branch: head,
+        at: timeOf(pr.merged_at),
       };
     }
     case 'check_run':
@@ -99,6 +101,12 @@ export function classifyDelivery(event: string, payload: unknown): DeliveryInten
     default:
       return ignore(`event ${event} is not handled`);
   }
+}
+
+/** A payload timestamp (epoch seconds in push payloads, ISO 8601 elsewhere), or null. */
+function timeOf(v: unknown): Date | null {
+  const d = typeof v === 'number' ? new Date(v * 1000) : typeof v === 'string' ? new Date(v) : null;
+  return d && !Number.isNaN(d.getTime()) ? d : null;
 }
 
 function onlySteeringFiles(p: Json): boolean {

@@ -49,7 +49,11 @@ export async function handleDelivery(deps: DeliveryDeps, deliveryId: string): Pr
       break;
     case 'push': {
       const id = await upsertFromPayload(deps.db, p.repository, installationId);
-      await setRepositoryHead(deps.db, id, intent.sha);
+      // A late delivery of an older push must not move the head back (nor scan the old commit).
+      if (!(await setRepositoryHead(deps.db, id, intent.sha, intent.at))) {
+        outcome = 'older than the head already seen: not scanned';
+        break;
+      }
       const job = await deps.enqueueScan({
         repositoryId: id,
         sha: intent.sha,
@@ -75,7 +79,10 @@ export async function handleDelivery(deps: DeliveryDeps, deliveryId: string): Pr
         outcome = 'adoption recorded, no commit to scan';
         break;
       }
-      if (intent.sha) await setRepositoryHead(deps.db, id, intent.sha);
+      if (intent.sha && !(await setRepositoryHead(deps.db, id, intent.sha, intent.at))) {
+        outcome = `adopted ${adoption ? `${adoption.guideline}@${adoption.version}` : 'unknown'}; merge older than the head already seen: not scanned`;
+        break;
+      }
       const job = await deps.enqueueScan({ repositoryId: id, sha, trigger: 'merge', deliveryId });
       outcome = `adopted ${adoption ? `${adoption.guideline}@${adoption.version}` : 'unknown'}; scan ${job}`;
       break;

@@ -9,11 +9,13 @@ import { hookBase, type Body } from './bases.js';
 import { ancestors, flattenTree } from './git-objects.js';
 import type { WebhookSender } from './send-webhooks.js';
 import type { SimCheckRun, SimInstallation, SimPull, SimRepo } from './state.js';
-import { fillPull, fillRepo, idOf, toAccount, toLabel } from './to-json.js';
+import { fillPull, fillRepo, idOf, noreplyEmail, toAccount, toLabel } from './to-json.js';
 
 export interface EventContext {
   webhooks: WebhookSender;
   baseUrl: string;
+  /** Simulated epoch ms (push payloads carry the push time). */
+  now: () => number;
   app?: { id: number; slug: string } | undefined;
 }
 
@@ -122,8 +124,10 @@ export function emitPush(
         : `${html}/compare/${ref.replace(/^heads\//, '')}`,
     commits,
     head_commit: headCommit,
-    pusher: { name: sender, email: `${sender}@users.noreply.github.com` },
+    pusher: { name: sender, email: noreplyEmail(sender) },
   });
+  // Push payloads carry the push time as epoch seconds.
+  payload.repository.pushed_at = Math.floor(e.now() / 1000);
   e.webhooks.emit('push', payload);
   if (after && e.app)
     emitCheckSuite(e, repo, ref.replace(/^heads\//, ''), before ?? null, after, sender);
@@ -210,7 +214,7 @@ export function emitCheckRun(
     name: run.name,
     head_sha: run.headSha,
     external_id: run.externalId ?? '',
-    details_url: run.detailsUrl,
+    details_url: run.detailsUrl ?? `https://github.com/apps/${e.app?.slug ?? 'steering'}`,
     status: run.status,
     conclusion: run.conclusion,
     started_at: run.startedAt,

@@ -8,8 +8,8 @@
 import { SimHttpError, notFound, type Ctx } from './http-kit.js';
 import { DEFAULT_PERMISSIONS, repoKey, type SimPull, type SimRepo } from './state.js';
 
-const GIT_DATA =
-  /^\/repos\/[^/]+\/[^/]+\/(git|commits|compare|contents|branches|pulls|check-runs|statuses)(\/|$)/;
+/** Git data GitHub cannot serve from an empty repository (branches and contents answer 404). */
+const GIT_DATA = /^\/repos\/[^/]+\/[^/]+\/(git|commits)(\/|$)/;
 
 export function findRepo(ctx: Ctx): SimRepo {
   const key = repoKey(ctx.params.owner ?? '', ctx.params.repo ?? '');

@@ -6,6 +6,7 @@
 import type { Clock } from '../clock.js';
 import { buildTree, flattenTree, writeBlob, writeCommit, type Signature } from './git-objects.js';
 import { iso } from './http-kit.js';
+import { noreplyEmail } from './to-json.js';
 import {
   emitInstallation,
   emitInstallationRepositories,
@@ -67,7 +68,7 @@ export function createSeedHelpers(
 ) {
   const sig = (login: string): Signature => ({
     name: login,
-    email: `${login}@users.noreply.github.com`,
+    email: noreplyEmail(login),
     date: iso(clock.now()),
     login,
   });

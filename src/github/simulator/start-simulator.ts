@@ -76,6 +76,7 @@ export async function startSimulator(options: SimulatorOptions = {}) {
   const events: EventContext = {
     webhooks,
     baseUrl: '',
+    now: () => clock.now(),
     app: { id: options.app?.id ?? 1, slug: options.app?.slug ?? 'steering' },
   };
   let latencyMs = options.latencyMs ?? 0;

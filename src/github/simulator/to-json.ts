@@ -11,24 +11,35 @@ import type { SimCheckRun, SimInstallation, SimPull, SimRepo } from './state.js'
 const nodeId = (kind: string, id: number | string): string =>
   Buffer.from(`${kind}:${id}`).toString('base64');
 
+/**
+ * The no-reply address GitHub gives an account (`<id>+<login>@users.noreply.github.com`); an
+ * App's bot appears without its `[bot]` suffix, which an email address cannot hold.
+ */
+export function noreplyEmail(login: string): string {
+  return `${idOf(login)}+${login.replace(/\[bot\]$/, '')}@users.noreply.github.com`;
+}
+
 /** A GitHub account object (user, bot or organisation) in the shape of `base`. */
 export function toAccount(base: Body, login: string, id = idOf(login), baseUrl?: string): Body {
-  const type = login.endsWith('[bot]')
-    ? 'Bot'
-    : base.type === 'Organization'
-      ? 'Organization'
-      : 'User';
-  const api = baseUrl ? `${baseUrl}/users/${login}` : base.url;
-  return {
+  const bot = login.endsWith('[bot]');
+  const type = bot ? 'Bot' : base.type === 'Organization' ? 'Organization' : 'User';
+  const api = `${baseUrl ?? 'https://api.github.com'}/users/${encodeURIComponent(login)}`;
+  const out: Body = {
     ...base,
     login,
     id,
     node_id: nodeId(type, id),
     type,
     url: api,
-    html_url: `https://github.com/${login}`,
+    html_url: bot ? `https://github.com/apps/${login.slice(0, -5)}` : `https://github.com/${login}`,
     ...(base.name === undefined ? {} : { name: login }),
+    ...(base.email === undefined ? {} : { email: noreplyEmail(login) }),
   };
+  // followers_url, repos_url, ...: the same API path, under this login.
+  for (const [k, v] of Object.entries(out))
+    if (typeof v === 'string' && k.endsWith('_url') && k !== 'html_url' && k !== 'avatar_url')
+      out[k] = v.replace(/^.*\/users\/[^/{]+/, api);
+  return out;
 }
 
 /** A stable numeric id for a login (accounts the simulator does not otherwise track). */

@@ -22,7 +22,7 @@ import {
 import { findRepo, repoUrl, resolveCommit } from '../find-repo.js';
 import { emitPush } from '../emit-events.js';
 import { onHeadMoved } from '../merge-pull.js';
-import { toGitCommit } from '../to-json.js';
+import { noreplyEmail, toGitCommit } from '../to-json.js';
 import type { SimRepo } from '../state.js';
 import { checkRefName } from '../ref-names.js';
 
@@ -61,7 +61,7 @@ function signature(ctx: Ctx, given: unknown) {
   const login = ctx.identity.login;
   return {
     name: g.name ?? login,
-    email: g.email ?? `${login}@users.noreply.github.com`,
+    email: g.email ?? noreplyEmail(login),
     date: g.date ?? iso(ctx.clock.now()),
     login,
   };

@@ -6,6 +6,7 @@
  * delete of the head branch).
  */
 import { restBase } from '../bases.js';
+import { ancestors } from '../git-objects.js';
 import { emitPull, emitPush } from '../emit-events.js';
 import { findPull, findRepo, repoUrl, requirePermission } from '../find-repo.js';
 import {
@@ -20,7 +21,7 @@ import {
 } from '../http-kit.js';
 import { mergePull, refreshMergeable } from '../merge-pull.js';
 import { nextId, type SimPull } from '../state.js';
-import { toPull } from '../to-json.js';
+import { noreplyEmail, toPull } from '../to-json.js';
 
 const headInvalid = () =>
   unprocessable('Validation Failed', [{ resource: 'PullRequest', field: 'head', code: 'invalid' }]);
@@ -73,7 +74,8 @@ export const pullRoutes: Route[] = [
         },
       ]);
     }
-    if (headSha === baseSha) {
+    // No commits between: the head is the base or one of its ancestors.
+    if (ancestors(repo.objects, baseSha).includes(headSha)) {
       throw unprocessable('Validation Failed', [
         {
           resource: 'PullRequest',
@@ -182,7 +184,7 @@ export const pullRoutes: Route[] = [
     const sha = mergePull(
       repo,
       pull,
-      { name: login, email: `${login}@users.noreply.github.com`, date: now, login },
+      { name: login, email: noreplyEmail(login), date: now, login },
       now,
     );
     emitPull(ctx.events, repo, pull, 'closed', login);
