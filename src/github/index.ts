@@ -25,7 +25,13 @@ export {
   type WriteLimiterOptions,
   type WriteLimits,
 } from './write-limiter.js';
-export { createScaledClock, realClock, type Clock, type ScaledClockOptions } from './clock.js';
+export {
+  createManualClock,
+  createScaledClock,
+  realClock,
+  type Clock,
+  type ScaledClockOptions,
+} from './clock.js';
 export { translateGitHubError } from './translate-error.js';
 export { gitBlobSha } from './git-blob-sha.js';
 export {
