@@ -50,7 +50,7 @@ export async function handleDelivery(deps: DeliveryDeps, deliveryId: string): Pr
     case 'push': {
       const id = await upsertFromPayload(deps.db, p.repository, installationId);
       // A late delivery of an older push must not move the head back (nor scan the old commit).
-      if (!(await setRepositoryHead(deps.db, id, intent.sha, intent.at))) {
+      if (!(await setRepositoryHead(deps.db, id, intent.sha, intent.at ?? null))) {
         outcome = 'older than the head already seen: not scanned';
         break;
       }
@@ -79,7 +79,7 @@ export async function handleDelivery(deps: DeliveryDeps, deliveryId: string): Pr
         outcome = 'adoption recorded, no commit to scan';
         break;
       }
-      if (intent.sha && !(await setRepositoryHead(deps.db, id, intent.sha, intent.at))) {
+      if (intent.sha && !(await setRepositoryHead(deps.db, id, intent.sha, intent.at ?? null))) {
         outcome = `adopted ${adoption ? `${adoption.guideline}@${adoption.version}` : 'unknown'}; merge older than the head already seen: not scanned`;
         break;
       }
