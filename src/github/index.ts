@@ -41,6 +41,7 @@ export {
   type SimulatorOptions,
 } from './simulator/start-simulator.js';
 export type { Fault } from './simulator/faults.js';
+export type { DuplicatedWrites } from './simulator/count-duplicates.js';
 export type { RateLimitOptions } from './simulator/rate-limits.js';
 export type { PushInput, SeedRepoInput } from './simulator/seed.js';
 export type { Delivery, WebhookTarget } from './simulator/send-webhooks.js';

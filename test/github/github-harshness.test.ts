@@ -210,10 +210,7 @@ describe('GitHub harshness through steering port', () => {
       }
       assert.equal(await appRepos.getBranch('acme', 'void', 'main'), null);
       assert.equal(await appRepos.getRef('acme', 'void', 'main'), null);
-      assert.equal(
-        simulator.count({ path: '/repos/acme/void/git/ref/', status: 409 }),
-        1,
-      );
+      assert.equal(simulator.count({ path: '/repos/acme/void/git/ref/', status: 409 }), 1);
     } finally {
       await simulator.close();
     }

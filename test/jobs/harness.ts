@@ -53,9 +53,9 @@ export interface WorldOptions {
 
 export async function createWorld(options: WorldOptions = {}) {
   const t: TestDatabase = await createTestDatabase({ max: 8 });
-  // GitHub's secondary limits are on: one simulated minute passes in one real second, for the
+  // GitHub's secondary limits are on: four simulated minutes pass in one real second, for the
   // simulator and the port alike, so a 50-repository rollout meets them without waiting minutes.
-  const clock = options.sim?.clock ?? createScaledClock({ factor: 60 });
+  const clock = options.sim?.clock ?? createScaledClock({ factor: 240 });
   const sim = await startSimulator({ clock, ...options.sim });
   const installationId = sim.addInstallation(ORG);
   sim.addToken(TOKEN, { login: 'steering[bot]', installationId });
@@ -65,7 +65,7 @@ export async function createWorld(options: WorldOptions = {}) {
       clock,
       retryBaseDelayMs: 5,
       requestTimeoutMs: 3000,
-      // GitHub: without retry-after, wait at least a minute (one real second here).
+      // GitHub: without retry-after, wait at least a minute (a quarter of a real second here).
       rateLimitBaseDelayMs: 60_000,
       maxRateLimitRetries: 10,
       ...options.port,

@@ -14,21 +14,30 @@ const examples = JSON.parse(
   readFileSync(new URL('./generated/examples.json', import.meta.url), 'utf8'),
 ) as { rest: Record<string, unknown>; webhooks: Record<string, unknown> };
 
-function clone(value: unknown, baseUrl: string): Body {
-  const text = JSON.stringify(value).replaceAll('https://api.github.com', baseUrl);
-  return JSON.parse(text) as Body;
+const rebased = new Map<string, Body>();
+
+/** A fresh copy of an example with its URLs on `baseUrl` (rebased once, then cloned). */
+function clone(key: string, value: unknown, baseUrl: string): Body {
+  const cacheKey = `${key}\n${baseUrl}`;
+  let base = rebased.get(cacheKey);
+  if (!base) {
+    const text = JSON.stringify(value).replaceAll('https://api.github.com', baseUrl);
+    base = JSON.parse(text) as Body;
+    rebased.set(cacheKey, base);
+  }
+  return structuredClone(base);
 }
 
 /** A fresh copy of the documented response example of `"METHOD /path/{template}"`. */
 export function restBase(operation: string, baseUrl: string): Body {
   const value = examples.rest[operation];
   if (value === undefined) throw new Error(`simulator: no example for ${operation}`);
-  return clone(value, baseUrl);
+  return clone(`rest ${operation}`, value, baseUrl);
 }
 
 /** A fresh copy of the documented delivery example of `event` or `event.action`. */
 export function hookBase(key: string, baseUrl: string): Body {
   const value = examples.webhooks[key];
   if (value === undefined) throw new Error(`simulator: no example for webhook ${key}`);
-  return clone(value, baseUrl);
+  return clone(`webhook ${key}`, value, baseUrl);
 }

@@ -11,6 +11,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { realClock, type Clock } from '../clock.js';
+import { countDuplicates } from './count-duplicates.js';
 import type { EventContext } from './emit-events.js';
 import { FaultInjector } from './faults.js';
 import { createRequestHandler, type RecordedRequest } from './handle-request.js';
@@ -131,6 +132,8 @@ export async function startSimulator(options: SimulatorOptions = {}) {
     setRateLimits(next: RateLimitOptions): void {
       limits.options = { ...limits.options, ...next };
     },
+    /** Writes made twice (open PRs per head, comments, check runs, statuses); goal 0. */
+    duplicatedWrites: () => countDuplicates(state),
     /** Secondary-limit answers given so far, by form. */
     secondaryAnswers: limits.secondaryAnswers,
     writesInLastMinute: (key: string) => limits.writesInLastMinute(key),
