@@ -197,6 +197,7 @@ sim.inject({
 
 try {
   await phase('new PR', () => publish(source));
+  const lost = sim.requests.filter((q) => q.appliedThenFailed).length;
   let second = 0;
   await phase('update in place', async () => (second = await publish(tightened)));
   // Every PR merged, and the merges recorded (what the pull_request webhook does), then the same
@@ -231,7 +232,6 @@ try {
       `${r.phase.padEnd(16)} ${r.calls.toFixed(2).padStart(10)}  ${r.writes.toFixed(2).padStart(11)}  ${String(r.limited).padStart(7)}  ${hms(r.simMs).padStart(9)}  ${hms(r.minMs).padStart(10)}  ${ratio(r.minMs).padStart(5)}  ${hms(r.limiterMinMs).padStart(11)}  ${ratio(r.limiterMinMs).padStart(5)}  ${(r.realMs / 1000).toFixed(1).padStart(5)} s  ${r.states}`,
     );
   }
-  const lost = sim.requests.filter((q) => q.appliedThenFailed).length;
   console.log(
     `\nsecondary-limit answers ${JSON.stringify(sim.secondaryAnswers)}; writes applied with a lost answer ${lost} (injected ${LOST_ANSWERS}); duplicated writes ${JSON.stringify(sim.duplicatedWrites())}`,
   );
