@@ -17,6 +17,7 @@ import { isHttpError, isRateLimited } from './rate-limit-delay.js';
 interface RunBody {
   id: number;
   name: string;
+  external_id: string | null;
   output: { title: string | null; summary: string | null; annotations_count: number };
 }
 
@@ -114,10 +115,12 @@ export function createCheckRunWriter(
           },
         );
         const runs = (data as unknown as { check_runs: RunBody[] }).check_runs;
-        const same = runs.find(
-          (r) =>
-            r.output.title === (input.output?.title ?? null) &&
-            r.output.summary === (input.output?.summary ?? null),
+        // The run this request created: by external id when given, else by its content.
+        const same = runs.find((r) =>
+          input.externalId !== undefined
+            ? r.external_id === input.externalId
+            : r.output.title === (input.output?.title ?? null) &&
+              r.output.summary === (input.output?.summary ?? null),
         );
         return same ? same.id : null;
       };

@@ -115,7 +115,8 @@ export async function scanRepository(deps: ScanDeps, job: ScanJobData): Promise<
     }),
   );
 
-  const input = renderCheckRun(job.sha, evaluated);
+  // The scan ids identify this check run: after a lost answer the port finds it by them.
+  const input = { ...renderCheckRun(job.sha, evaluated), externalId: `scan:${scanIds.join(',')}` };
   const checkRunId = await port.createCheckRun(repo.owner, repo.name, input);
   await setScanCheckRun(deps.db, scanIds, checkRunId);
   log.info(

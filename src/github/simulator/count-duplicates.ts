@@ -25,10 +25,13 @@ export function countDuplicates(state: SimState): DuplicatedWrites {
   for (const repo of state.repos.values()) {
     pulls += extra(repo.pulls.filter((p) => p.state === 'open').map((p) => `${p.head}>${p.base}`));
     comments += extra(repo.comments.map((c) => `${c.issueNumber}\n${c.body}`));
+    // A check run is one client's intent: the same external id (or, without one, the same name,
+    // commit and content) twice is a duplicate; a deliberate rerun carries a new external id.
     checkRuns += extra(
-      repo.checkRuns.map(
-        (r) =>
-          `${r.name}\n${r.headSha}\n${r.output.title}\n${r.output.summary}\n${r.annotations.length}`,
+      repo.checkRuns.map((r) =>
+        r.externalId
+          ? `id ${r.externalId}`
+          : `${r.name}\n${r.headSha}\n${r.output.title}\n${r.output.summary}\n${r.annotations.length}`,
       ),
     );
     statuses += extra(
