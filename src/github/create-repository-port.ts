@@ -198,7 +198,25 @@ export function createRepositoryPort(
       call(`create pull request ${owner}/${repo}:${input.head}`, async () => {
         for (let attempt = 1; ; attempt++) {
           try {
-            return toPullRequestInfo((await rest.pulls.create({ owner, repo, ...input })).data);
+            // Written once: after a lost answer, the pull request it opened is looked up.
+            return await lookBeforeRetry(
+              policy,
+              async () =>
+                toPullRequestInfo(
+                  (await rest.pulls.create({ owner, repo, ...input, ...NO_RETRY })).data,
+                ),
+              async () => {
+                const { data } = await rest.pulls.list({
+                  owner,
+                  repo,
+                  head: `${owner}:${input.head}`,
+                  base: input.base,
+                  state: 'open',
+                });
+                const open = data.find((p) => p.head.ref === input.head);
+                return open ? toPullRequestInfo(open) : null;
+              },
+            );
           } catch (err) {
             // GitHub has not yet seen the branch created a moment ago: wait and try again.
             if (!isHeadInvalid(err) || attempt > policy.retries) throw err;

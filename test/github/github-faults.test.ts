@@ -9,7 +9,7 @@ import { startPort } from './start-port.js';
 
 async function world(options: Parameters<typeof startPort>[0] = {}) {
   const clock = createManualClock();
-  const ctx = await startPort({ clock, ...options }, { clock, requestTimeoutMs: 300 });
+  const ctx = await startPort({ clock, ...options }, { clock, requestTimeoutMs: 1000 });
   ctx.simulator.addRepo({ owner: 'acme', name: 'svc' });
   return { ...ctx, head: ctx.simulator.branchHead('acme', 'svc', 'main')! };
 }
@@ -76,6 +76,27 @@ describe('GitHub faults through steering port', () => {
       assert.equal(runs[0]?.id, id);
       assert.equal(runs[0]?.annotations.length, 120);
       assert.equal(simulator.requests.filter((r) => r.appliedThenFailed).length, 2);
+    } finally {
+      await simulator.close();
+    }
+  });
+
+  it('a pull request applied then timed out is opened once', async () => {
+    const { simulator, appRepos } = await world();
+    try {
+      simulator.pushCommit({ owner: 'acme', repo: 'svc', branch: 'b', files: { a: '1' } });
+      simulator.inject({ kind: 'timeout', method: 'POST', path: '/pulls', when: 'after' });
+      const pr = await appRepos.createPullRequest('acme', 'svc', {
+        title: 't',
+        body: '',
+        head: 'b',
+        base: 'main',
+      });
+      assert.deepEqual(
+        simulator.listPulls('acme', 'svc').map((p) => p.number),
+        [pr.number],
+      );
+      assert.equal(simulator.count({ method: 'POST', path: '/pulls' }), 1);
     } finally {
       await simulator.close();
     }

@@ -12,13 +12,11 @@ export interface SimInstallation {
   permissions: Record<string, 'read' | 'write'>;
 }
 
-/** The permissions an installation of steering's App holds unless a test narrows them. */
+/** The permissions of steering's App manifest (webhooks/app-manifest.json), unless a test says. */
 export const DEFAULT_PERMISSIONS: Record<string, 'read' | 'write'> = {
   contents: 'write',
   pull_requests: 'write',
-  issues: 'write',
   checks: 'write',
-  statuses: 'write',
   metadata: 'read',
 };
 
