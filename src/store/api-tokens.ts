@@ -3,10 +3,11 @@
  * and never stored: the table keeps its sha256, a short prefix to recognise it, its scopes and
  * when it expires (never, by default). An expired or revoked token authenticates nothing.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { sha256 } from '../hash.js';
 import { SteeringError } from '../errors.js';
 import type { Queryable } from './db.js';
-import { iso } from './guideline-records.js';
+import { iso } from './to-iso.js';
 
 /**
  * Every scope a token can hold. To add one: append it here (and to IMPLIES if holding it should
@@ -32,7 +33,7 @@ export interface ApiTokenRecord {
 }
 
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
+  return sha256(token);
 }
 
 /** `admin` grants every scope; a scope grants what IMPLIES lists (`publish` can read). */

@@ -6,6 +6,7 @@
  * workers, then the database pool and Redis (see http/start-server.ts).
  */
 import type { Command } from 'commander';
+import { Redis } from 'ioredis';
 import { loadConfig, type Config } from '../../config.js';
 import { SteeringError } from '../../errors.js';
 import { createLogger } from '../../log.js';
@@ -78,6 +79,16 @@ export function registerServe(program: Command): void {
         distribute: processing.rollouts.queue,
         scan: processing.scans.queue,
       });
+      // Failed-authentication counts are shared through Redis when there is one, in-process otherwise.
+      const authRedis = config.redis.url
+        ? new Redis(config.redis.url, {
+            lazyConnect: true,
+            maxRetriesPerRequest: 1,
+            enableOfflineQueue: false,
+          })
+        : undefined;
+      authRedis?.on('error', () => undefined); // /ready reports Redis; the limiter falls back in-process
+      authRedis?.connect().catch(() => undefined);
       const app = createApp({
         db,
         logger,
@@ -88,6 +99,7 @@ export function registerServe(program: Command): void {
         },
         onPublished: rollouts.onPublished,
         compile: compilePool.compile,
+        failedAuth: authRedis ? { redis: { client: authRedis, prefix: config.redis.prefix } } : {},
         ...(secret
           ? {
               webhooks: {
@@ -132,6 +144,7 @@ export function registerServe(program: Command): void {
           ...(local ? [{ name: 'local CLI token', close: () => local.remove() }] : []),
           { name: 'compile pool', close: () => compilePool.close() },
           { name: 'database', close: () => db.close() },
+          { name: 'redis', close: async () => authRedis?.disconnect() },
         ],
         logger,
       });
