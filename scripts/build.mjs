@@ -4,7 +4,7 @@
 // command reads a few files instead of hundreds of small modules. Packages that load files of
 // their own at run time (WASM, Lua scripts, worker threads) stay external.
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { cpSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 rmSync('dist', { recursive: true, force: true });
@@ -16,6 +16,10 @@ const tsc = spawnSync(
   },
 );
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+
+// Data files modules read beside themselves (`new URL('./…', import.meta.url)`): tsc copies none.
+const ASSETS = [['src/github/simulator/generated', 'github/simulator/generated']];
+for (const [from, to] of ASSETS) cpSync(from, `dist/${to}`, { recursive: true });
 
 await build({
   // The compile worker is a file of its own: piscina starts it in a worker thread by path.
@@ -43,3 +47,5 @@ await build({
     js: "import { createRequire as __steeringRequire } from 'node:module'; const require = __steeringRequire(import.meta.url);",
   },
 });
+// The bundle's chunks sit in dist/bundle/: the same files beside them.
+cpSync('src/github/simulator/generated', 'dist/bundle/generated', { recursive: true });
