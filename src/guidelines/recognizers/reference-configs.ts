@@ -1,0 +1,51 @@
+/**
+ * Reference configurations: a code block under a bold caption ("**JVM Optimization**" + flags,
+ * "**Resource Scaling Guidelines**" + an HPA manifest) that is not marked good or bad is one rule of
+ * kind `reference`, carrying its code, language and the values it sets, so checks can attach to
+ * what the guideline prescribes. Its id is `<guideline>.<caption-slug>.reference`.
+ */
+import { extractExamples } from '../extract-examples.js';
+import type { DocumentModel } from '../model/document-model.js';
+import { readConfigValues } from '../read-config-values.js';
+import type { Recognized, Recognizer } from './types.js';
+
+export const referenceConfigs: Recognizer = {
+  name: 'reference-configs',
+  recognize(model: DocumentModel): Recognized {
+    const out: Recognized = { proposals: [], rejections: [] };
+    for (const b of model.blocks) {
+      if (b.type !== 'code' || b.skipped) continue;
+      if (!b.caption) continue;
+      if (extractExamples(b.value).length > 0) continue;
+      if (
+        /^(incorrect|correct|bad|good|wrong|right|do|don'?t|avoid|before|after)\b/i.test(
+          b.caption.text,
+        )
+      )
+        continue;
+      const caption = b.caption.text.replace(/[:.]\s*$/, '');
+      out.proposals.push({
+        kind: 'reference',
+        statement: caption,
+        section: b.section,
+        reference: {
+          caption,
+          language: b.lang,
+          code: b.value,
+          values: readConfigValues(b.value, b.lang),
+        },
+        level: { level: 'SHOULD', source: 'inferred: reference configuration' },
+        line: b.line,
+        column: b.column,
+        ...(b.pin ? { pinnedId: b.pin } : {}),
+        idSlug: `${caption} reference`,
+        flatId: true,
+        recognizer: 'reference-configs',
+        evidence: `code block captioned "${caption}"`,
+        key: `b${b.index}`,
+        priority: 5,
+      });
+    }
+    return out;
+  },
+};
