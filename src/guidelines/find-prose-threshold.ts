@@ -67,7 +67,7 @@ const COMPARATOR_WORDS: Array<[string, Comparator]> = [
 const COMPARATOR_SOURCE = COMPARATOR_WORDS.map(([w]) =>
   w.replace(/[<>=]/g, (c) => c).replace(/ /g, '\\s+'),
 ).join('|');
-const NUMBER = '(\\d{1,3}(?:,\\d{3})+|\\d+(?:\\.\\d+)?)';
+const NUMBER = "(\\d{1,3}(?:[,']\\d{3})+|\\d+(?:\\.\\d+)?)";
 const LIMIT = new RegExp(
   `(?:^|(?<=[\\s(:,]))(${COMPARATOR_SOURCE})\\s*${NUMBER}\\s*(${UNIT_PATTERN})?(?![A-Za-z0-9])`,
   'gi',
@@ -97,12 +97,12 @@ export function findProseThresholds(sentence: string): ProseThreshold[] {
       const after = sentence.slice(m.index + m[0].length);
       if (!/^\s*(?:[a-z]+\s+)?(?:per|\/)\s/i.test(after) && !/^\s+[a-z]+s\b/i.test(after)) continue;
     }
-    const value = Number(m[2]!.replace(/,/g, ''));
+    const value = Number(m[2]!.replace(/[,']/g, ''));
     const parsed: ParsedThreshold = { comparator, value, ...(unit ? { unit } : {}) };
     const rest = sentence.slice(m.index + m[0].length);
     const qualifier = qualifierOf(rest);
     if (qualifier) parsed.qualifier = qualifier;
-    const aggregate = findAggregate(qualifier ?? '') ?? findAggregate(sentence.slice(0, m.index));
+    const aggregate = findAggregate(qualifier ?? '') ?? findAggregate(sentence);
     if (aggregate) parsed.aggregate = aggregate;
     const subject = subjectBefore(sentence, m.index);
     if (!subject) continue;
@@ -119,7 +119,7 @@ export function findProseThresholds(sentence: string): ProseThreshold[] {
       subject: noun.slice(0, noun.indexOf(head) + 1).join(' '),
       parsed: {
         comparator: '<=',
-        value: Number(m[1]!.replace(/,/g, '')),
+        value: Number(m[1]!.replace(/[,']/g, '')),
         ...(unit ? { unit } : {}),
       },
       text: m[0].trim(),
@@ -165,6 +165,11 @@ function subjectBefore(sentence: string, index: number): string | undefined {
     phrase = phrase.split(/\s+/).slice(-5).join(' ');
   }
   phrase = phrase
+    .replace(
+      /^(?:(?:YOU )?(?:MUST|SHOULD|MAY|SHALL)(?: NOT)?|DO(?: NOT)?|DON'T|AVOID|CONSIDER)\s+/,
+      '',
+    )
+    .replace(/\s+(?:that|which|who|whose)\b.*$/i, '')
     .replace(LEAD, '')
     .replace(/^(?:do not|don't|never|you)\s+/i, '')
     .replace(/[,:]+$/, '')

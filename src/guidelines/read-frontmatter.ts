@@ -81,7 +81,9 @@ export function readFrontmatter(
     const line = lineOf(key);
     switch (key) {
       case 'id':
-        if (typeof value !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(value)) {
+        if (typeof value === 'number' && Number.isInteger(value) && value >= 0)
+          fm.id = String(value);
+        else if (typeof value !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(value)) {
           at(
             line,
             1,

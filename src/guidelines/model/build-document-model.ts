@@ -142,7 +142,9 @@ export function buildDocumentModel(
     }
     const pin = skipping ? undefined : (pinIn(p) ?? takePin());
     const anchor = takeAnchor() ?? anchorIn(p);
+    const boldKeyword = hasBoldKeyword(p);
     push({
+      ...(boldKeyword ? { boldKeyword } : {}),
       type: 'paragraph',
       ...base(p),
       node: p,
@@ -179,7 +181,9 @@ export function buildDocumentModel(
     const text = clean(toString(para, { includeHtml: false }));
     const pinnedId = pinIn(para);
     const anchor = anchorIn(para);
+    const boldKeyword = hasBoldKeyword(para);
     const block: ListItemBlock = {
+      ...(boldKeyword ? { boldKeyword } : {}),
       type: 'item',
       ...base(para, section),
       endLine: item.position?.end.line ?? para.position?.end.line ?? 1,
@@ -257,8 +261,19 @@ function leadInOf(block: Block | undefined): ListItemBlock['leadIn'] {
   if (!block || (block.type !== 'paragraph' && block.type !== 'item')) return undefined;
   if (block.type === 'paragraph' && block.label) return undefined;
   if (!/:$/.test(block.text)) return undefined;
-  const level = explicitLevel(block.text);
+  // "Services MUST:", "clients SHOULD do the following:" — the keyword governs the colon.
+  const tail = block.text.split(/\s+/).slice(-5).join(' ');
+  const level = explicitLevel(tail);
   return level ? { level: level.level, source: `lead-in: ${level.source}` } : undefined;
+}
+
+const BOLD_KEYWORD =
+  /^(must|must not|shall|shall not|should|should not|may|may not|required|recommended|optional)$/i;
+
+function hasBoldKeyword(p: Paragraph): boolean {
+  return p.children.some(
+    (c) => c.type === 'strong' && BOLD_KEYWORD.test(clean(toString(c)).replace(/[:,.]$/, '')),
+  );
 }
 
 export function clean(text: string): string {

@@ -42,6 +42,8 @@ export interface ParagraphBlock extends BlockBase {
   pin?: string;
   /** An HTML anchor before the text (`<a name="x"></a>`). */
   anchor?: string;
+  /** A keyword in bold (`**must**`): lower-case keywords in this block count. */
+  boldKeyword?: boolean;
 }
 
 export interface ListItemBlock extends BlockBase {
@@ -53,6 +55,7 @@ export interface ListItemBlock extends BlockBase {
   mode: ListMode;
   pinnedId?: string;
   anchor?: string;
+  boldKeyword?: boolean;
   /** A lead-in sentence ending in ":" with its own level ("Services MUST:"). */
   leadIn?: { level: Level; source: string };
   depth: number;

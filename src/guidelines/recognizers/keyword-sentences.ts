@@ -13,10 +13,11 @@ import type { Proposal, Recognized, Recognizer } from './types.js';
 const BOILERPLATE = /RFC\s*2119|RFC\s*8174|BCP\s*14|key ?words/i;
 const RFC_UPPER = /\b(MUST|SHALL|SHOULD|REQUIRED|RECOMMENDED|MAY|OPTIONAL)\b/;
 const RFC_LOWER = /\b(must|shall|should|is required to|are required to|may not|must not)\b/;
+const RFC_BOLD = /\b(must|shall|should|may|required|recommended|optional)\b/i;
 const STYLE_START = /^(DO|DON'T|DO NOT|NEVER|ALWAYS|AVOID|PREFER|CONSIDER)\b/;
 /** "**MUST**: satisfy this specification", '"SHOULD" means…': a legend explaining the keywords. */
 const LEGEND =
-  /^\W*(?:MUST|SHALL|SHOULD|MAY|DO|DON'T|AVOID|CONSIDER)(?: NOT)?\W*(?:[:\-–—]|\s(?:means|indicates|denotes|is used|marks))|["'“](?:MUST|SHOULD|MAY|SHALL)["'”]/;
+  /\b(?:adopt|follow|consider|satisfy|apply) (?:this|the) (?:pattern|guideline|specification|rule|requirement)\b|^\W*(?:MUST|SHALL|SHOULD|MAY|DO|DON'T|AVOID|CONSIDER)(?: NOT)?\W*(?:[:\-–—]|\s(?:means|indicates|denotes|is used|marks))|["'“](?:MUST|SHOULD|MAY|SHALL)["'”]/;
 const SPLIT =
   /,?\s+(?:but|and|while)\s+(?=(?:(?:it|they|you|clients?|services?|servers?)\s+)?(?:MUST|SHALL|SHOULD|MAY)\b)/;
 
@@ -30,7 +31,9 @@ export const keywordSentences: Recognizer = {
       const sentences = splitSentences(b.text);
       sentences.forEach((sentence, si) => {
         const upper = RFC_UPPER.test(sentence);
-        const lower = model.lowercaseKeywords && RFC_LOWER.test(sentence);
+        const lower =
+          (model.lowercaseKeywords && RFC_LOWER.test(sentence)) ||
+          (b.boldKeyword === true && RFC_BOLD.test(sentence));
         if (!upper && !lower && !STYLE_START.test(sentence)) return;
         const pos = positionOf(model, sentence, b);
         if (BOILERPLATE.test(sentence) || LEGEND.test(sentence)) {

@@ -1,15 +1,27 @@
 /**
  * Target tables: subject rows with target columns (`| Endpoint | Target (p95) |`, `| p50 | p95 | p99 |`,
- * `| Maximum |`). One threshold per cell that holds one; the header gives the aggregate and, for
- * Maximum/Minimum/Limit columns, the comparator. A row whose first cell is an imperative is a practice.
- * Tables that hold no threshold-like cells (method × header matrices, tool lists) give nothing.
+ * `| Quantity | Threshold scope=namespace | Threshold: scope=cluster |`, `| SLI | SLO |`). One
+ * threshold per limit in a cell; the header gives the aggregate, the comparator (Maximum, Minimum,
+ * Limit, Threshold) and a qualifier ("scope=cluster"). The subject column is picked by its header
+ * (SLI, Quantity, Metric, Endpoint…) or as the first column that is not a status or level, and a
+ * long subject cell is cut to its noun phrase. A bare count under a limit header takes the counted
+ * noun as its unit ("#Pods" → pods). A row whose first cell is an imperative, or whose cell holds
+ * an RFC 2119 keyword in capitals, is a practice. Tables with no such cells give nothing.
  */
 import { startsImperative } from '../classify-statement.js';
 import { explicitLevel } from '../detect-level.js';
+import { findProseThresholds } from '../find-prose-threshold.js';
 import type { DocumentModel } from '../model/document-model.js';
-import { findAggregate, parseThreshold } from '../parse-threshold.js';
+import { findAggregate, parseThreshold, type ParsedThreshold } from '../parse-threshold.js';
 import type { Comparator } from '../schema.js';
+import { splitSentences } from './keyword-sentences.js';
 import type { Recognized, Recognizer } from './types.js';
+
+const SUBJECT_HEADER =
+  /^(sli|quantity|metric|subject|name|endpoint|operation|resource|item|measure|indicator|kpi|service|api|what)\b/;
+const NOT_SUBJECT = /^(status|level|priority|id|#|no\.?|state|owner)$/;
+const LIMIT_HEADER = /target|threshold|limit|budget|max|min|goal|sla|slo|value|requirement/;
+const KEYWORD = /\b(MUST|SHALL|SHOULD|REQUIRED|MAY)\b/;
 
 export const targetTables: Recognizer = {
   name: 'target-tables',
@@ -18,10 +30,16 @@ export const targetTables: Recognizer = {
     for (const b of model.blocks) {
       if (b.type !== 'table' || b.skipped) continue;
       const headers = b.headers.map((h) => h.toLowerCase());
-      const valueCol = headers.findIndex(
-        (h, i) =>
-          i > 0 && /target|threshold|limit|budget|max|min|goal|sla|slo|value|requirement/.test(h),
+      let subjectCol = headers.findIndex((h) => SUBJECT_HEADER.test(h));
+      if (subjectCol < 0)
+        subjectCol = Math.max(
+          0,
+          headers.findIndex((h) => !NOT_SUBJECT.test(h)),
+        );
+      const limitCols = headers.flatMap((h, i) =>
+        i !== subjectCol && LIMIT_HEADER.test(h) ? [i] : [],
       );
+      const valueCol = limitCols[0] ?? -1;
       const levelCol = headers.findIndex((h) => /level|priority|requirement|must|keyword/.test(h));
       const aggCol = headers.findIndex((h) => /percentile|aggregate|statistic/.test(h));
       // `| p50 | p95 | p99 |`: every aggregate column is a target column.
@@ -31,10 +49,17 @@ export const targetTables: Recognizer = {
           ? [i]
           : [],
       );
+      const multi =
+        aggColumns.length > 1
+          ? aggColumns
+          : limitCols.length > 1 && limitCols.every((i) => /threshold|limit|max/.test(headers[i]!))
+            ? limitCols
+            : undefined;
       b.rows.forEach((row, ri) => {
-        const cells = row.cells;
-        const subject = cells[0] ?? '';
-        if (!subject) return;
+        const cells = row.cells.map((c) => c.replace(/(\d)'(\d{3})/g, '$1$2'));
+        const rawSubject = cells[subjectCol] ?? '';
+        if (!rawSubject) return;
+        const subject = nounPhrase(rawSubject);
         const levelText = levelCol >= 0 ? cells[levelCol] : undefined;
         const explicit = levelText ? explicitLevel(levelText.toUpperCase()) : undefined;
         const base = {
@@ -47,49 +72,62 @@ export const targetTables: Recognizer = {
           ...(explicit ? { level: { level: explicit.level, source: explicit.source } } : {}),
         };
         const order =
-          aggColumns.length > 1
-            ? aggColumns
-            : valueCol >= 0
-              ? [valueCol]
-              : cells.map((_, i) => i).slice(1);
+          multi ??
+          (valueCol >= 0 ? [valueCol] : cells.map((_, i) => i).filter((i) => i !== subjectCol));
         let done = false;
         for (const i of order) {
           const cell = cells[i];
-          if (!cell || i === levelCol) continue;
-          const parsed = parseThreshold(
-            aggCol >= 0 && cells[aggCol] ? `${cells[aggCol]} ${cell}` : cell,
-          );
-          if (!parsed || !(parsed.comparator || parsed.unit)) continue;
+          if (!cell || i === levelCol || i === subjectCol) continue;
           const header = headers[i] ?? '';
-          const comparator = parsed.comparator ?? headerComparator(header);
-          const aggregate = parsed.aggregate ?? (i !== aggCol ? findAggregate(header) : undefined);
-          const aggregateFromSection = [...b.section].reverse().map(findAggregate).find(Boolean);
-          out.proposals.push({
-            kind: 'threshold',
-            statement: `${subject}: ${cell}`,
+          const found = readCell(
+            cell,
+            aggCol >= 0 && i !== aggCol ? cells[aggCol] : undefined,
+            header,
             subject,
-            threshold: {
-              ...parsed,
-              ...(comparator ? { comparator } : {}),
-              ...(aggregate ? { aggregate } : {}),
+          );
+          found.forEach((t, ti) => {
+            const aggregateFromSection = [...b.section].reverse().map(findAggregate).find(Boolean);
+            const qualifier = t.qualifier ?? headerQualifier(b.headers[i] ?? '');
+            out.proposals.push({
+              kind: 'threshold',
+              statement: `${subject}: ${cell}`,
               subject,
-              text: cell,
-              ...(aggregateFromSection ? { aggregateFromSection } : {}),
-            },
-            key: aggColumns.length > 1 ? `b${b.index}:r${ri}:c${i}` : `b${b.index}:r${ri}`,
-            evidence: `table cell under "${b.headers[i] ?? ''}"`,
-            ...base,
-            ...(aggColumns.length > 1 ? { idSlug: `${subject} ${header}` } : {}),
+              threshold: {
+                ...t,
+                ...(qualifier ? { qualifier } : {}),
+                subject,
+                text: t.text,
+                ...(aggregateFromSection ? { aggregateFromSection } : {}),
+              },
+              key: `b${b.index}:r${ri}${multi ? `:c${i}` : ''}${found.length > 1 ? `:t${ti}` : ''}`,
+              evidence: `table cell under "${b.headers[i] ?? ''}"`,
+              ...base,
+              ...(multi || found.length > 1 ? { idSlug: `${subject} ${qualifier ?? header}` } : {}),
+            });
           });
-          done = true;
-          if (aggColumns.length <= 1) break;
+          if (found.length > 0) {
+            done = true;
+            if (!multi) break;
+          }
         }
-        if (!done && (startsImperative(subject) || explicitLevel(subject))) {
+        if (done) return;
+        const first = cells[0] ?? '';
+        const keywordCell = cells.find((c) => KEYWORD.test(c));
+        if (first.split(/\s+/).length >= 2 && (startsImperative(first) || explicitLevel(first))) {
           out.proposals.push({
             kind: 'practice',
-            statement: subject,
+            statement: first,
             key: `b${b.index}:r${ri}`,
             evidence: 'a table row opening with an imperative',
+            ...base,
+          });
+        } else if (keywordCell) {
+          const sentence = splitSentences(keywordCell).find((s) => KEYWORD.test(s)) ?? keywordCell;
+          out.proposals.push({
+            kind: 'practice',
+            statement: sentence,
+            key: `b${b.index}:r${ri}`,
+            evidence: 'a table cell with a keyword in capitals',
             ...base,
           });
         }
@@ -98,6 +136,62 @@ export const targetTables: Recognizer = {
     return out;
   },
 };
+
+type CellThreshold = ParsedThreshold & { text: string };
+
+function readCell(
+  cell: string,
+  agg: string | undefined,
+  header: string,
+  subject: string,
+): CellThreshold[] {
+  const parsed = parseThreshold(agg ? `${agg} ${cell}` : cell);
+  if (parsed && (parsed.comparator || parsed.unit)) {
+    const comparator = parsed.comparator ?? headerComparator(header);
+    const aggregate = parsed.aggregate ?? findAggregate(header);
+    return [
+      {
+        ...parsed,
+        ...(comparator ? { comparator } : {}),
+        ...(aggregate ? { aggregate } : {}),
+        text: cell,
+      },
+    ];
+  }
+  // A bare count under a limit header: "#Pods | 3000".
+  if (parsed && /^\d[\d.,]*$/.test(cell.trim()) && /threshold|limit|max/.test(header)) {
+    const unit = countUnit(subject);
+    return [{ ...parsed, comparator: '<=', ...(unit ? { unit } : {}), text: cell }];
+  }
+  // Prose in the cell: "99th percentile per cluster-day: (a) <= 1s if scope=resource (b) <= 30s otherwise".
+  return findProseThresholds(cell).map((t) => ({
+    ...t.parsed,
+    ...(t.parsed.aggregate ? {} : findAggregate(cell) ? { aggregate: findAggregate(cell)! } : {}),
+    text: t.text,
+  }));
+}
+
+/** "Latency of processing mutating API calls for single objects for every (…) pair, measured as…" → "mutating API calls for single objects". */
+function nounPhrase(cell: string): string {
+  let s = cell.replace(/^#\s*/, '');
+  if (s.split(/\s+/).length <= 6) return s;
+  s = s.split(/,|\s(?:for every|measured|excluding|including|where|when)\b|\(/)[0]!.trim();
+  s = s.replace(
+    /^(?:latency|duration|number|size|rate|percentage|count|time) of (?:processing |the )?/i,
+    '',
+  );
+  return s || cell;
+}
+
+function countUnit(subject: string): string | undefined {
+  const m = /^(?:number of\s+)?#?\s*(?:all\s+)?([A-Za-z][\w-]*)/i.exec(subject.replace(/^#/, ''));
+  return m ? m[1]!.toLowerCase() : undefined;
+}
+
+function headerQualifier(header: string): string | undefined {
+  const m = /\b([a-z][\w-]*\s*=\s*[\w -]+)$/i.exec(header.trim());
+  return m ? m[1]!.replace(/\s*=\s*/, '=').trim() : undefined;
+}
 
 function headerComparator(header: string): Comparator | undefined {
   if (/\b(max(imum)?|limit|ceiling|at most|upper)\b/.test(header)) return '<=';
