@@ -19,7 +19,7 @@ const IMPERATIVE = new Set(
     'instrument capture escalate investigate fix delete drop archive migrate split sort fetch ' +
     'preload prefetch schedule warm precompute memoize favor favour choose prioritize prioritise refrain stop ' +
     'avoid alert establish maintain give prevent rely treat wrap place put declare annotate start ' +
-    'debounce cap bound tag'
+    'debounce cap bound tag terminate abort cancel reject deny expire disconnect'
   ).split(/\s+/),
 );
 

@@ -72,6 +72,10 @@ const LIMIT = new RegExp(
   `(?:^|(?<=[\\s(:,]))(${COMPARATOR_SOURCE})\\s*${NUMBER}\\s*(${UNIT_PATTERN})?(?![A-Za-z0-9])`,
   'gi',
 );
+const NAMED = new RegExp(
+  `\\b(?:an?\\s+)?(maximum|minimum|max\\.?|min\\.?)\\s+((?:[A-Za-z-]+\\s+){1,3}?)(?:of|is|:)\\s*${NUMBER}\\s*(${UNIT_PATTERN})(?![A-Za-z0-9])`,
+  'gi',
+);
 const COMPOUND = new RegExp(
   `\\b(?:an?\\s+)?${NUMBER}[-\\s](second|minute|hour|day|week|month|year|millisecond|ms|character|bit|byte|MB|KB|GB)s?\\s+([a-z]+(?:\\s+[a-z]+)?)\\b`,
   'gi',
@@ -108,7 +112,24 @@ export function findProseThresholds(sentence: string): ProseThreshold[] {
     if (!subject) continue;
     found.push({ subject, parsed, text: m[0].trim(), index: m.index });
   }
-  if (found.length > 0) return found;
+  // "a minimum password length of 15 characters", "a maximum lifetime of 30 seconds".
+  NAMED.lastIndex = 0;
+  for (let m = NAMED.exec(sentence); m; m = NAMED.exec(sentence)) {
+    if (found.some((f) => Math.abs(f.index - m!.index) < m![0].length)) continue;
+    const unit = m[4] ? normalizeUnit(m[4]) : undefined;
+    if (!unit) continue;
+    found.push({
+      subject: m[2]!.trim(),
+      parsed: {
+        comparator: /^min/i.test(m[1]!) ? '>=' : '<=',
+        value: Number(m[3]!.replace(/[,']/g, '')),
+        unit,
+      },
+      text: m[0].trim(),
+      index: m.index,
+    });
+  }
+  if (found.length > 0) return found.sort((a, b) => a.index - b.index);
   COMPOUND.lastIndex = 0;
   for (let m = COMPOUND.exec(sentence); m; m = COMPOUND.exec(sentence)) {
     const noun = m[3]!.split(/\s+/);
@@ -169,8 +190,8 @@ function subjectBefore(sentence: string, index: number): string | undefined {
       /^(?:(?:YOU )?(?:MUST|SHOULD|MAY|SHALL)(?: NOT)?|DO(?: NOT)?|DON'T|AVOID|CONSIDER)\s+/,
       '',
     )
-    .replace(/\s+(?:that|which|who|whose)\b.*$/i, '')
     .replace(LEAD, '')
+    .replace(/\s+(?:that|which|who|whose)\b.*$/i, '')
     .replace(/^(?:do not|don't|never|you)\s+/i, '')
     .replace(/[,:]+$/, '')
     .trim();

@@ -237,10 +237,19 @@ export function buildDocumentModel(
 
   const visitCode = (code: Code) => {
     const pin = skipping ? undefined : takePin();
+    // The bold label right above, or an introducing sentence ending in ":" ("For pooled
+    // connections, configure at the pooler level:").
     const caption =
       previous?.type === 'paragraph' && previous.label
         ? { text: previous.label, line: previous.line, column: previous.column }
-        : undefined;
+        : previous?.type === 'paragraph' && /:$/.test(previous.text) && previous.text.length <= 160
+          ? {
+              text: previous.text.replace(/:$/, ''),
+              line: previous.line,
+              column: previous.column,
+              sentence: true,
+            }
+          : undefined;
     push({
       type: 'code',
       ...base(code),

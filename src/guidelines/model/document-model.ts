@@ -81,7 +81,7 @@ export interface CodeBlock extends BlockBase {
   lang: string | null;
   value: string;
   /** The bold label right above the block, with its line. */
-  caption?: { text: string; line: number; column: number };
+  caption?: { text: string; line: number; column: number; sentence?: boolean };
   pin?: string;
 }
 

@@ -3,6 +3,7 @@
  * here (and its golden fixtures); the resolver decides between overlapping proposals by priority.
  */
 import { codeMarkers } from './code-markers.js';
+import { codeThresholds } from './code-thresholds.js';
 import { headingRules } from './heading-rules.js';
 import { keywordSentences } from './keyword-sentences.js';
 import { labelledExamples } from './labelled-examples.js';
@@ -21,6 +22,7 @@ export const RECOGNIZERS: readonly Recognizer[] = [
   requirementTables,
   targetTables,
   codeMarkers,
+  codeThresholds,
   labelledExamples,
   referenceConfigs,
 ];

@@ -4,6 +4,8 @@
  * kind `reference`, carrying its code, language and the values it sets, so checks can attach to
  * what the guideline prescribes. Its id is `<guideline>.<caption-slug>.reference`.
  */
+import { startsImperative } from '../classify-statement.js';
+import { explicitLevel } from '../detect-level.js';
 import { extractExamples } from '../extract-examples.js';
 import type { DocumentModel } from '../model/document-model.js';
 import { readConfigValues } from '../read-config-values.js';
@@ -24,6 +26,14 @@ export const referenceConfigs: Recognizer = {
       )
         continue;
       const caption = b.caption.text.replace(/[:.]\s*$/, '');
+      // A sentence introduces a prescribed configuration only when it orders something.
+      if (
+        b.caption.sentence &&
+        !startsImperative(caption) &&
+        !startsImperative(caption.split(/,\s*/)[1] ?? '') &&
+        !explicitLevel(caption, true)
+      )
+        continue;
       out.proposals.push({
         kind: 'reference',
         statement: caption,
@@ -34,9 +44,12 @@ export const referenceConfigs: Recognizer = {
           code: b.value,
           values: readConfigValues(b.value, b.lang),
         },
-        level: { level: 'SHOULD', source: 'inferred: reference configuration' },
-        line: b.line,
-        column: b.column,
+        level: explicitLevel(caption) ?? {
+          level: 'MUST',
+          source: 'inferred: reference configuration',
+        },
+        line: b.caption.sentence ? b.caption.line : b.line,
+        column: b.caption.sentence ? b.caption.column : b.column,
         ...(b.pin ? { pinnedId: b.pin } : {}),
         idSlug: `${caption} reference`,
         flatId: true,

@@ -6,7 +6,7 @@
  * ("at least 12 characters") makes the row a threshold.
  */
 import { explicitLevel } from '../detect-level.js';
-import { findProseThreshold } from '../find-prose-threshold.js';
+import { findProseThresholds } from '../find-prose-threshold.js';
 import type { DocumentModel, TableBlock } from '../model/document-model.js';
 import type { Recognized, Recognizer } from './types.js';
 
@@ -29,26 +29,42 @@ export const requirementTables: Recognizer = {
         if (!statement || !ID_CELL.test(row.cells[shape.idCol] ?? '')) return;
         const levelText = levelCol >= 0 ? row.cells[levelCol] : undefined;
         const explicit = levelText ? explicitLevel(levelText.toUpperCase()) : undefined;
-        const limit = findProseThreshold(statement);
-        out.proposals.push({
-          kind: limit ? 'threshold' : 'practice',
-          statement,
-          ...(limit
-            ? {
-                subject: limit.subject,
-                threshold: { ...limit.parsed, subject: limit.subject, text: limit.text },
-              }
-            : {}),
-          section: b.section,
-          line: row.line,
-          column: row.column,
-          authorId: idText,
-          ...(row.pinnedId ? { pinnedId: row.pinnedId } : {}),
-          ...(explicit ? { level: { level: explicit.level, source: explicit.source } } : {}),
-          recognizer: 'requirement-tables',
-          evidence: `requirement row ${idText} (id column "${b.headers[shape.idCol] ?? ''}", text column "${b.headers[shape.textCol] ?? ''}")`,
-          key: `b${b.index}:r${ri}`,
-          priority: 20,
+        const limits = findProseThresholds(statement);
+        (limits.length ? limits : [undefined]).forEach((limit, li) => {
+          // A second limit with its own keyword ("… although a minimum of 15 is recommended").
+          const clause = limit ? statement.slice(limit.index) : statement;
+          const own =
+            li > 0
+              ? /\b(strongly )?recommended\b|\bshould\b/i.test(clause)
+                ? { level: 'SHOULD' as const, source: 'recommended' }
+                : undefined
+              : undefined;
+          out.proposals.push({
+            kind: limit ? 'threshold' : 'practice',
+            statement,
+            ...(limit
+              ? {
+                  subject: limit.subject,
+                  threshold: { ...limit.parsed, subject: limit.subject, text: limit.text },
+                }
+              : {}),
+            section: b.section,
+            line: row.line,
+            column: row.column,
+            ...(li === 0
+              ? { authorId: idText }
+              : { idSlug: `${idText} ${limit?.subject ?? ''} ${li}` }),
+            ...(row.pinnedId ? { pinnedId: row.pinnedId } : {}),
+            ...(own
+              ? { level: own }
+              : explicit
+                ? { level: { level: explicit.level, source: explicit.source } }
+                : {}),
+            recognizer: 'requirement-tables',
+            evidence: `requirement row ${idText} (id column "${b.headers[shape.idCol] ?? ''}", text column "${b.headers[shape.textCol] ?? ''}")`,
+            key: `b${b.index}:r${ri}${li ? `#t${li}` : ''}`,
+            priority: 20,
+          });
         });
       });
     }

@@ -12,6 +12,7 @@ import { startsImperative } from '../classify-statement.js';
 import { explicitLevel } from '../detect-level.js';
 import { findProseThresholds } from '../find-prose-threshold.js';
 import type { DocumentModel } from '../model/document-model.js';
+import { normalizeUnit } from '../normalize-unit.js';
 import { findAggregate, parseThreshold, type ParsedThreshold } from '../parse-threshold.js';
 import type { Comparator } from '../schema.js';
 import { splitSentences } from './keyword-sentences.js';
@@ -56,7 +57,10 @@ export const targetTables: Recognizer = {
             ? limitCols
             : undefined;
       b.rows.forEach((row, ri) => {
-        const cells = row.cells.map((c) => c.replace(/(\d)'(\d{3})/g, '$1$2'));
+        // 150'000 → 150000; a footnote number glued to a unit ("30s5 otherwise") is dropped.
+        const cells = row.cells.map((c) =>
+          c.replace(/(\d)'(\d{3})/g, '$1$2').replace(/(\d(?:ms|s|min|h|%))\d{1,2}(?=\s|$)/g, '$1'),
+        );
         const rawSubject = cells[subjectCol] ?? '';
         if (!rawSubject) return;
         const subject = nounPhrase(rawSubject);
@@ -173,7 +177,7 @@ function readCell(
 
 /** "Latency of processing mutating API calls for single objects for every (…) pair, measured as…" → "mutating API calls for single objects". */
 function nounPhrase(cell: string): string {
-  let s = cell.replace(/^#\s*/, '');
+  let s = cell.replace(/^#\s*/, '').replace(/([a-z])([A-Z])/g, '$1 $2');
   if (s.split(/\s+/).length <= 6) return s;
   s = s.split(/,|\s(?:for every|measured|excluding|including|where|when)\b|\(/)[0]!.trim();
   s = s.replace(
@@ -184,8 +188,14 @@ function nounPhrase(cell: string): string {
 }
 
 function countUnit(subject: string): string | undefined {
-  const m = /^(?:number of\s+)?#?\s*(?:all\s+)?([A-Za-z][\w-]*)/i.exec(subject.replace(/^#/, ''));
-  return m ? m[1]!.toLowerCase() : undefined;
+  const words = subject.replace(/^#/, '').replace(/([a-z])([A-Z])/g, '$1 $2');
+  const m =
+    /^(?:number of\s+)?#?\s*(?:all\s+)?([A-Za-z][\w-]*(?:\s+(?!per\b|of\b)[A-Za-z][\w-]*)?)/i.exec(
+      words,
+    );
+  if (!m) return undefined;
+  const noun = m[1]!.toLowerCase();
+  return normalizeUnit(noun) ?? noun;
 }
 
 function headerQualifier(header: string): string | undefined {
