@@ -38,6 +38,7 @@ const LOWER_MODAL: Array<[RegExp, Level, boolean]> = [
   [/\b(must|shall|is required|are required|is mandatory|are mandatory)\b/i, 'MUST', false],
   [/\b(should not|shouldn['’]t)\b/i, 'SHOULD', true],
   [/\b(should)\b/i, 'SHOULD', false],
+  [/\b(may)\b(?! not)/i, 'MAY', false],
 ];
 
 /** An explicit keyword in the text, if any. `lowercaseModals` accepts "must"/"should" (list items). */
@@ -58,10 +59,16 @@ export function explicitLevel(text: string, lowercaseModals = false): DetectedLe
     if (m) return { level, source: m[1]!.replace('’', "'"), negated };
   }
   if (lowercaseModals) {
+    let lower: DetectedLevel | undefined;
+    let lowerAt = Infinity;
     for (const [re, level, negated] of LOWER_MODAL) {
       const m = re.exec(text);
-      if (m) return { level, source: m[1]!.toLowerCase(), negated };
+      if (m && m.index < lowerAt) {
+        lowerAt = m.index;
+        lower = { level, source: m[1]!.toLowerCase(), negated };
+      }
     }
+    if (lower) return lower;
   }
   return undefined;
 }

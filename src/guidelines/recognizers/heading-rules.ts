@@ -15,6 +15,8 @@ const AUTHOR_NUMBER = /\s*\[(\d+)\]\s*$/;
 
 export function headingRule(h: HeadingBlock): { statement: string; authorId?: string } | undefined {
   if (h.depth < 2 || h.skipped) return undefined;
+  // "14.2. Return Codes (429 vs 503)": a numbered section title, not an order.
+  if (/^\d+(\.\d+)*\.?\s/.test(h.text)) return undefined;
   let statement = h.text;
   const num = AUTHOR_NUMBER.exec(statement);
   if (num) statement = statement.slice(0, num.index).trim();

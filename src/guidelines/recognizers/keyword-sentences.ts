@@ -19,7 +19,7 @@ const STYLE_START = /^(DO|DON'T|DO NOT|NEVER|ALWAYS|AVOID|PREFER|CONSIDER)\b/;
 const LEGEND =
   /\b(?:adopt|follow|consider|satisfy|apply) (?:this|the) (?:pattern|guideline|specification|rule|requirement)\b|^\W*(?:MUST|SHALL|SHOULD|MAY|DO|DON'T|AVOID|CONSIDER)(?: NOT)?\W*(?:[:\-–—]|\s(?:means|indicates|denotes|is used|marks))|["'“](?:MUST|SHOULD|MAY|SHALL)["'”]/;
 const SPLIT =
-  /,?\s+(?:but|and|while)\s+(?=(?:(?:it|they|you|clients?|services?|servers?)\s+)?(?:MUST|SHALL|SHOULD|MAY)\b)/;
+  /,?\s+(?:but|and|while)\s+(?=(?:(?:it|they|you|clients?|services?|servers?)\s+)?(?:MUST|SHALL|SHOULD|MAY)\b|(?:the\s+)?\w+\s+(?:must|should|MUST|SHOULD)\b)/;
 
 export const keywordSentences: Recognizer = {
   name: 'keyword-sentences',

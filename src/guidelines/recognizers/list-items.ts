@@ -3,7 +3,8 @@
  * requirements ("Keep-alive connections preferred"), items of DO/DON'T/AVOID lists, items under a
  * normative lead-in ("Services MUST:"), and limits stated in the item's prose ("at least 12 characters").
  */
-import { classifyStatement } from '../classify-statement.js';
+import { classifyStatement, startsImperative } from '../classify-statement.js';
+import { positionOf, splitSentences } from './keyword-sentences.js';
 import { explicitLevel } from '../detect-level.js';
 import type { DocumentModel, ListItemBlock, ListMode } from '../model/document-model.js';
 import { findAggregate, type ParsedThreshold } from '../parse-threshold.js';
@@ -34,6 +35,37 @@ export const listItems: Recognizer = {
       };
       if (b.mode && text && !/:$/.test(text)) {
         propose(modeCandidate(text, b.mode, baseC), `item of a ${b.mode.toUpperCase()} list`);
+        continue;
+      }
+      // Several keyword sentences in one item are several rules ("… the API should document it.
+      // The API must not return an error.").
+      const sentences = splitSentences(text);
+      const keyed = sentences.filter((s) => explicitLevel(s, true));
+      if (sentences.length > 1 && keyed.length > 1) {
+        sentences.forEach((sentence, si) => {
+          const level = explicitLevel(sentence, true);
+          if (!level && !startsImperative(sentence)) return;
+          const limit = findProseThreshold(sentence);
+          const pos =
+            si === 0 ? { line: b.line, column: b.column } : positionOf(model, sentence, b);
+          out.proposals.push({
+            ...(limit
+              ? {
+                  kind: 'threshold' as const,
+                  subject: limit.subject,
+                  threshold: { ...limit.parsed, subject: limit.subject, text: limit.text },
+                }
+              : { kind: 'practice' as const }),
+            statement: sentence,
+            ...baseC,
+            ...pos,
+            ...(si > 0 ? { pinnedId: undefined, authorId: undefined } : {}),
+            recognizer: 'list-items',
+            evidence: 'a keyword sentence in a bullet',
+            key: `b${b.index}:s${si}`,
+            priority: 10,
+          });
+        });
         continue;
       }
       const c = classifyStatement(text, { lowercaseModals: true });

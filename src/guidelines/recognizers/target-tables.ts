@@ -59,7 +59,7 @@ export const targetTables: Recognizer = {
       b.rows.forEach((row, ri) => {
         // 150'000 → 150000; a footnote number glued to a unit ("30s5 otherwise") is dropped.
         const cells = row.cells.map((c) =>
-          c.replace(/(\d)'(\d{3})/g, '$1$2').replace(/(\d(?:ms|s|min|h|%))\d{1,2}(?=\s|$)/g, '$1'),
+          c.replace(/(\d)'(?=\d{3})/g, '$1').replace(/(\d(?:ms|s|min|h|%))\d{1,2}(?=\s|$)/g, '$1'),
         );
         const rawSubject = cells[subjectCol] ?? '';
         if (!rawSubject) return;
@@ -151,7 +151,9 @@ function readCell(
 ): CellThreshold[] {
   const parsed = parseThreshold(agg ? `${agg} ${cell}` : cell);
   if (parsed && (parsed.comparator || parsed.unit)) {
-    const comparator = parsed.comparator ?? headerComparator(header);
+    // Floors (availability, throughput) take theirs from the metric, not from a "Threshold" header.
+    const floor = /\b(availability|uptime|throughput|success|hit ratio|coverage)\b/i.test(subject);
+    const comparator = parsed.comparator ?? (floor ? undefined : headerComparator(header));
     const aggregate = parsed.aggregate ?? findAggregate(header);
     return [
       {
@@ -204,7 +206,7 @@ function headerQualifier(header: string): string | undefined {
 }
 
 function headerComparator(header: string): Comparator | undefined {
-  if (/\b(max(imum)?|limit|ceiling|at most|upper)\b/.test(header)) return '<=';
+  if (/\b(max(imum)?|limit|ceiling|at most|upper|threshold)\b/.test(header)) return '<=';
   if (/\b(min(imum)?|floor|at least|lower)\b/.test(header)) return '>=';
   return undefined;
 }
