@@ -55,7 +55,7 @@ function isPassiveRequirement(text: string): boolean {
  */
 export function classifyStatement(
   text: string,
-  opts: { lowercaseModals?: boolean } = {},
+  opts: { lowercaseModals?: boolean; lowercaseMay?: boolean } = {},
 ): Classified {
   const t = text.trim();
   if (!t) return { kind: 'none' };
@@ -72,7 +72,10 @@ export function classifyStatement(
       return { kind: 'unreadable-threshold', subject, valueText, valueOffset };
     }
     // "Caching: Use Redis for sessions" is a rule; "Locust: Python-based load testing" is not.
-    if (startsImperative(valueText) || explicitLevel(valueText, opts.lowercaseModals))
+    if (
+      startsImperative(valueText) ||
+      explicitLevel(valueText, opts.lowercaseModals, opts.lowercaseMay ?? false)
+    )
       return { kind: 'practice' };
     return { kind: 'none' };
   }
@@ -92,7 +95,11 @@ export function classifyStatement(
     }
   }
 
-  if (startsImperative(t) || isPassiveRequirement(t) || explicitLevel(t, opts.lowercaseModals))
+  if (
+    startsImperative(t) ||
+    isPassiveRequirement(t) ||
+    explicitLevel(t, opts.lowercaseModals, opts.lowercaseMay ?? false)
+  )
     return { kind: 'practice' };
   return { kind: 'none' };
 }

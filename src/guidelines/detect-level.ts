@@ -42,7 +42,11 @@ const LOWER_MODAL: Array<[RegExp, Level, boolean]> = [
 ];
 
 /** An explicit keyword in the text, if any. `lowercaseModals` accepts "must"/"should" (list items). */
-export function explicitLevel(text: string, lowercaseModals = false): DetectedLevel | undefined {
+export function explicitLevel(
+  text: string,
+  lowercaseModals = false,
+  lowercaseMay = true,
+): DetectedLevel | undefined {
   // The earliest keyword is the sentence's own; one in a later clause does not override it.
   let first: DetectedLevel | undefined;
   let at = Infinity;
@@ -62,6 +66,7 @@ export function explicitLevel(text: string, lowercaseModals = false): DetectedLe
     let lower: DetectedLevel | undefined;
     let lowerAt = Infinity;
     for (const [re, level, negated] of LOWER_MODAL) {
+      if (level === 'MAY' && !lowercaseMay) continue;
       const m = re.exec(text);
       if (m && m.index < lowerAt) {
         lowerAt = m.index;

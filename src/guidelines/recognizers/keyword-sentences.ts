@@ -8,6 +8,7 @@
 import type { DocumentModel, ParagraphBlock } from '../model/document-model.js';
 import { positionAt } from '../model/document-model.js';
 import { findProseThresholds } from '../find-prose-threshold.js';
+import { LEGEND as MARKER_LEGEND, markedKeyword } from './marked-rules.js';
 import type { Proposal, Recognized, Recognizer } from './types.js';
 
 const BOILERPLATE = /RFC\s*2119|RFC\s*8174|BCP\s*14|key ?words/i;
@@ -27,6 +28,8 @@ export const keywordSentences: Recognizer = {
     const out: Recognized = { proposals: [], rejections: [] };
     for (const b of model.blocks) {
       if (b.type !== 'paragraph' || b.label || b.skipped) continue;
+      // A marker legend (":white_check_mark: **DO** adopt this pattern. … you MUST disclose …").
+      if (markedKeyword(b.node) && MARKER_LEGEND.test(b.text)) continue;
       let pin = b.pin;
       const sentences = splitSentences(b.text);
       sentences.forEach((sentence, si) => {

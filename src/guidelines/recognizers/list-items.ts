@@ -40,10 +40,12 @@ export const listItems: Recognizer = {
       // Several keyword sentences in one item are several rules ("… the API should document it.
       // The API must not return an error.").
       const sentences = splitSentences(text);
-      const keyed = sentences.filter((s) => explicitLevel(s, true));
+      // Lower-case "may" is a keyword only where the document says so (bold, declared, a lead-in).
+      const mayCounts = model.lowercaseKeywords || b.boldKeyword === true || b.leadIn !== undefined;
+      const keyed = sentences.filter((s) => explicitLevel(s, true, mayCounts));
       if (sentences.length > 1 && keyed.length > 1) {
         sentences.forEach((sentence, si) => {
-          const level = explicitLevel(sentence, true);
+          const level = explicitLevel(sentence, true, mayCounts);
           if (!level && !startsImperative(sentence)) return;
           const limit = findProseThreshold(sentence);
           const pos =
@@ -68,7 +70,7 @@ export const listItems: Recognizer = {
         });
         continue;
       }
-      const c = classifyStatement(text, { lowercaseModals: true });
+      const c = classifyStatement(text, { lowercaseModals: true, lowercaseMay: mayCounts });
       if (c.kind === 'threshold') {
         propose(
           thresholdCandidate(text, c.subject, c.parsed, c.valueText, baseC),

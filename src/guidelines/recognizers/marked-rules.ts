@@ -22,6 +22,8 @@ const KEYWORDS: Array<[RegExp, Level]> = [
   [/^(YOU )?(SHOULD|RECOMMENDED|PREFER)$/, 'SHOULD'],
   [/^(YOU )?(MAY|CONSIDER|OPTIONAL)$/, 'MAY'],
 ];
+export const LEGEND =
+  /\b(?:adopt|follow|consider|satisfy|apply) (?:this|the) (?:pattern|guideline|specification|rule|requirement)\b/i;
 const SPLIT = /,?\s+(?:but|and|while)\s+(?=[^.]{0,60}?\b(?:MUST|SHALL|SHOULD|MAY)\b)/;
 const BRACE_ANCHOR = /\s*\{#([A-Za-z0-9][\w.:-]*)\}\s*$/;
 
@@ -64,11 +66,7 @@ export const markedRules: Recognizer = {
       if (!para || (b.type !== 'paragraph' && b.type !== 'item')) continue;
       const marked = markedKeyword(para);
       if (!marked) continue;
-      if (
-        /\b(?:adopt|follow|consider|satisfy|apply) (?:this|the) (?:pattern|guideline|specification|rule|requirement)\b/i.test(
-          b.text,
-        )
-      ) {
+      if (LEGEND.test(b.text)) {
         out.rejections.push({
           recognizer: 'marked-rules',
           line: b.line,

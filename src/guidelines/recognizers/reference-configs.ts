@@ -29,9 +29,13 @@ export const referenceConfigs: Recognizer = {
       // A sentence introduces a prescribed configuration only when it orders something.
       if (
         b.caption.sentence &&
-        !startsImperative(caption) &&
-        !startsImperative(caption.split(/,\s*/)[1] ?? '') &&
-        !explicitLevel(caption, true)
+        (/^if\b/i.test(caption) ||
+          /\b(MUST|SHOULD|MAY|SHALL)\b|^\W*:[a-z_]+:/.test(caption) ||
+          !(
+            startsImperative(caption) ||
+            startsImperative(caption.split(/,\s*/)[1] ?? '') ||
+            /\b(must|should)\b/.test(caption)
+          ))
       )
         continue;
       out.proposals.push({
