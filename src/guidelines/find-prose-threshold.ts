@@ -166,6 +166,9 @@ function qualifierOf(rest: string): string | undefined {
 
 function subjectBefore(sentence: string, index: number): string | undefined {
   let clause = sentence.slice(0, index);
+  // "(a) <= 1s if scope=resource (b) <= 30s otherwise": enumerated limits share the text before "(a)".
+  const enumerated = clause.search(/\(a\)\s/);
+  if (enumerated > 0) clause = clause.slice(0, enumerated);
   // The clause the limit sits in: after the last "(a)", semicolon, colon or dash.
   const cut = Math.max(
     clause.lastIndexOf(';'),
@@ -174,6 +177,9 @@ function subjectBefore(sentence: string, index: number): string | undefined {
     clause.lastIndexOf(' – '),
   );
   if (cut >= 0 && clause.slice(cut).split(/\s+/).length > 2) clause = clause.slice(cut + 1);
+  // "… return 414 if a URL exceeds 2083 characters": the condition names the subject.
+  const cond = /.*\b(?:if|when|unless|once|where)\s+(?=\S)/i.exec(clause);
+  if (cond && clause.length - cond[0].length > 1) clause = clause.slice(cond[0].length);
   clause = clause
     .replace(/\(\w\)\s*$/, '')
     .replace(/^[\s\-*>:]+/, '')

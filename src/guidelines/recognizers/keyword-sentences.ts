@@ -122,8 +122,20 @@ export function positionOf(
   sentence: string,
   b: { offset: number; line: number; column: number },
 ): { line: number; column: number } {
-  const probe = sentence.slice(0, 24);
-  const at = model.source.indexOf(probe, b.offset);
-  if (at < 0 || at - b.offset > 20_000) return { line: b.line, column: b.column };
-  return positionAt(model, at);
+  // The sentence's first words, allowing line breaks and inline markup (**, _, `) between them.
+  const words = sentence
+    .split(/\s+/)
+    .slice(0, 4)
+    .map((w) => w.replace(/[*_`]/g, ''));
+  const pattern = words
+    .filter(Boolean)
+    .map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('[\\s*_`]+');
+  if (!pattern) return { line: b.line, column: b.column };
+  // Searched in place from the block's offset: no slice of the source per sentence.
+  const re = new RegExp(pattern, 'g');
+  re.lastIndex = b.offset;
+  const m = re.exec(model.source);
+  if (!m || m.index - b.offset > 20_000) return { line: b.line, column: b.column };
+  return positionAt(model, m.index);
 }

@@ -38,7 +38,9 @@ export const requirementTables: Recognizer = {
               ? /\b(strongly )?recommended\b|\bshould\b/i.test(clause)
                 ? { level: 'SHOULD' as const, source: 'recommended' }
                 : undefined
-              : undefined;
+              : limits.length > 1 && !explicitLevel(statement.slice(0, limits[1]!.index))
+                ? { level: 'MUST' as const, source: 'inferred: imperative' }
+                : undefined;
           out.proposals.push({
             kind: limit ? 'threshold' : 'practice',
             statement,
@@ -51,9 +53,7 @@ export const requirementTables: Recognizer = {
             section: b.section,
             line: row.line,
             column: row.column,
-            ...(li === 0
-              ? { authorId: idText }
-              : { idSlug: `${idText} ${limit?.subject ?? ''} ${li}` }),
+            authorId: li === 0 ? idText : `${idText}-${li + 1}`,
             ...(row.pinnedId ? { pinnedId: row.pinnedId } : {}),
             ...(own
               ? { level: own }

@@ -179,7 +179,11 @@ function readCell(
 
 /** "Latency of processing mutating API calls for single objects for every (…) pair, measured as…" → "mutating API calls for single objects". */
 function nounPhrase(cell: string): string {
-  let s = cell.replace(/^#\s*/, '').replace(/([a-z])([A-Z])/g, '$1 $2');
+  // Footnote numbers glued to words ("processing1 mutating2") go first.
+  let s = cell
+    .replace(/^#\s*/, '')
+    .replace(/([a-z])\d{1,2}\b/g, '$1')
+    .replace(/([a-z])([A-Z])/g, '$1 $2');
   if (s.split(/\s+/).length <= 6) return s;
   s = s.split(/,|\s(?:for every|measured|excluding|including|where|when)\b|\(/)[0]!.trim();
   s = s.replace(
