@@ -32,13 +32,15 @@ export function resolveProposals(results: readonly Recognized[]): Resolved {
   const kept: Array<{ p: Proposal; order: number; i: number }> = [];
   const decisions: Decision[] = [];
   for (const entry of all) {
-    const key = entry.p.key;
-    const parts = key.split(':');
+    const keys = [entry.p.key, ...(entry.p.alsoCovers ?? [])];
     let clash: Proposal | undefined;
-    for (let n = 1; n <= parts.length && !clash; n++)
-      clash = owner.get(parts.slice(0, n).join(':'));
-    if (!clash && prefixes.has(key))
-      clash = [...owner.entries()].find(([k]) => k.startsWith(`${key}:`))?.[1];
+    for (const key of keys) {
+      const parts = key.split(':');
+      for (let n = 1; n <= parts.length && !clash; n++)
+        clash = owner.get(parts.slice(0, n).join(':'));
+      if (!clash && prefixes.has(key))
+        clash = [...owner.entries()].find(([k]) => k.startsWith(`${key}:`))?.[1];
+    }
     if (clash) {
       decisions.push({
         ...at(entry.p),
@@ -47,9 +49,12 @@ export function resolveProposals(results: readonly Recognized[]): Resolved {
       });
       continue;
     }
-    taken.add(key);
-    owner.set(key, entry.p);
-    for (let n = 1; n < parts.length; n++) prefixes.add(parts.slice(0, n).join(':'));
+    for (const key of keys) {
+      const parts = key.split(':');
+      taken.add(key);
+      owner.set(key, entry.p);
+      for (let n = 1; n < parts.length; n++) prefixes.add(parts.slice(0, n).join(':'));
+    }
     kept.push(entry);
   }
   // Examples under a heading rule join that rule.

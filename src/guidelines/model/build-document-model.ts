@@ -45,6 +45,7 @@ export function buildDocumentModel(
   let pendingPin: string | undefined;
   let pendingAnchor: string | undefined;
   let skipping = false;
+  let quoteDepth = 0;
   let previous: Block | undefined;
 
   const sectionPath = () => [...headings.map((h) => h.text), ...(label ? [label] : [])];
@@ -105,7 +106,9 @@ export function buildDocumentModel(
         return;
       }
       case 'blockquote':
+        quoteDepth++;
         for (const child of (node as Parent).children) visitBlock(child);
+        quoteDepth--;
         return;
       case 'paragraph':
         return visitParagraph(node as Paragraph);
@@ -145,6 +148,7 @@ export function buildDocumentModel(
     const boldKeyword = hasBoldKeyword(p);
     push({
       ...(boldKeyword ? { boldKeyword } : {}),
+      ...(quoteDepth > 0 ? { quoted: true } : {}),
       type: 'paragraph',
       ...base(p),
       node: p,

@@ -44,6 +44,8 @@ export interface ParagraphBlock extends BlockBase {
   anchor?: string;
   /** A keyword in bold (`**must**`): lower-case keywords in this block count. */
   boldKeyword?: boolean;
+  /** Inside a block quote (`> …`). */
+  quoted?: boolean;
 }
 
 export interface ListItemBlock extends BlockBase {

@@ -9,6 +9,7 @@ import { keywordSentences } from './keyword-sentences.js';
 import { labelledExamples } from './labelled-examples.js';
 import { listItems } from './list-items.js';
 import { markedRules } from './marked-rules.js';
+import { recommendationSections } from './recommendation-sections.js';
 import { referenceConfigs } from './reference-configs.js';
 import { requirementTables } from './requirement-tables.js';
 import { targetTables } from './target-tables.js';
@@ -25,6 +26,7 @@ export const RECOGNIZERS: readonly Recognizer[] = [
   codeThresholds,
   labelledExamples,
   referenceConfigs,
+  recommendationSections,
 ];
 
 export type { Candidate, Proposal, Recognized, Recognizer, Rejection } from './types.js';

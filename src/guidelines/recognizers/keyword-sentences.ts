@@ -39,6 +39,16 @@ export const keywordSentences: Recognizer = {
           (b.boldKeyword === true && RFC_BOLD.test(sentence));
         if (!upper && !lower && !STYLE_START.test(sentence)) return;
         const pos = positionOf(model, sentence, b);
+        if (/^(note|warning|caution)\b\s*:/i.test(sentence)) {
+          out.rejections.push({
+            recognizer: 'keyword-sentences',
+            ...pos,
+            text: sentence,
+            warn: false,
+            why: 'a note or warning: a caveat, not a rule',
+          });
+          return;
+        }
         if (BOILERPLATE.test(sentence) || LEGEND.test(sentence)) {
           out.rejections.push({
             recognizer: 'keyword-sentences',

@@ -33,6 +33,18 @@ export const listItems: Recognizer = {
         ...(b.pinnedId ? { pinnedId: b.pinnedId } : {}),
         ...(b.anchor ? { authorId: b.anchor } : {}),
       };
+      if (/^(note|warning|caution)\b\s*:/i.test(text)) {
+        out.rejections.push({
+          recognizer: 'list-items',
+          line: b.line,
+          column: b.column,
+          text,
+          warn: false,
+          key: `b${b.index}`,
+          why: 'a note or warning: a caveat, not a rule',
+        });
+        continue;
+      }
       if (b.mode && text && !/:$/.test(text)) {
         propose(modeCandidate(text, b.mode, baseC), `item of a ${b.mode.toUpperCase()} list`);
         continue;

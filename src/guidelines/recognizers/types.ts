@@ -42,6 +42,8 @@ export interface Proposal extends Candidate {
   key: string;
   /** Higher wins when two recognizers propose the same key. */
   priority: number;
+  /** Further keys the proposal covers (an introducing sentence merged into a reference). */
+  alsoCovers?: string[];
   /** Key of a rule these examples belong to (a heading rule): merged into it when it is kept. */
   attachTo?: string;
 }
