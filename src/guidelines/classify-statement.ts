@@ -62,6 +62,8 @@ export function classifyStatement(
 
   // "Subject: value" — a threshold when the value reads as one.
   const colon = /^([^:]{2,80}?):\s+(.+)$/.exec(t);
+  // "Services MAY return RateLimit-Limit: the number of calls …" — a keyword before the colon rules.
+  if (colon && /\b(MUST|SHALL|SHOULD|MAY|REQUIRED)\b/.test(colon[1]!)) return { kind: 'practice' };
   if (colon && !/^https?$/i.test(colon[1]!)) {
     const subject = colon[1]!.replace(/^\*\*|\*\*$/g, '').trim();
     const valueText = colon[2]!.trim();
@@ -95,8 +97,12 @@ export function classifyStatement(
     }
   }
 
+  // "For GET and HEAD calls, avoid …", "When serving files, use …": an order after a condition.
+  const lead =
+    /^(?:for|when|if|in|on|before|after|during|where)\b[^,]{2,80},\s*(?:then\s+)?(.+)$/i.exec(t);
   if (
     startsImperative(t) ||
+    (lead && startsImperative(lead[1]!)) ||
     isPassiveRequirement(t) ||
     explicitLevel(t, opts.lowercaseModals, opts.lowercaseMay ?? false)
   )

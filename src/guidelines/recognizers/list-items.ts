@@ -55,7 +55,10 @@ export const listItems: Recognizer = {
       // Lower-case "may" is a keyword only where the document says so (bold, declared, a lead-in).
       const mayCounts = model.lowercaseKeywords || b.boldKeyword === true || b.leadIn !== undefined;
       const keyed = sentences.filter((s) => explicitLevel(s, true, mayCounts));
-      if (sentences.length > 1 && keyed.length > 1) {
+      const ordered = sentences.filter(
+        (s) => startsImperative(s) || explicitLevel(s, true, mayCounts),
+      );
+      if (sentences.length > 1 && keyed.length >= 1 && ordered.length > 1) {
         sentences.forEach((sentence, si) => {
           const level = explicitLevel(sentence, true, mayCounts);
           if (!level && !startsImperative(sentence)) return;
