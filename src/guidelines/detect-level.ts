@@ -34,7 +34,7 @@ const STYLE: Array<[RegExp, Level, boolean, string]> = [
 ];
 
 const LOWER_MODAL: Array<[RegExp, Level, boolean]> = [
-  [/\b(must not|shall not|must never|cannot be|may not)\b/i, 'MUST', true],
+  [/\b(must not|shall not|must never)\b/i, 'MUST', true],
   [/\b(must|shall|is required|are required|is mandatory|are mandatory)\b/i, 'MUST', false],
   [/\b(should not|shouldn['’]t)\b/i, 'SHOULD', true],
   [/\b(should)\b/i, 'SHOULD', false],

@@ -46,6 +46,7 @@ export function buildDocumentModel(
   let pendingAnchor: string | undefined;
   let skipping = false;
   let quoteDepth = 0;
+  let conditional = false;
   let previous: Block | undefined;
 
   const sectionPath = () => [...headings.map((h) => h.text), ...(label ? [label] : [])];
@@ -113,7 +114,14 @@ export function buildDocumentModel(
       case 'paragraph':
         return visitParagraph(node as Paragraph);
       case 'list':
-        return visitList(node as List, sectionPath(), mode, leadInOf(previous), 0);
+        conditional =
+          previous?.type === 'paragraph' &&
+          !previous.label &&
+          /:$/.test(previous.text) &&
+          /^(?:if|when|unless|in case|once)\b/i.test(previous.text);
+        visitList(node as List, sectionPath(), mode, leadInOf(previous), 0);
+        conditional = false;
+        return;
       case 'table':
         return visitTable(node as Table);
       case 'code':
@@ -197,6 +205,7 @@ export function buildDocumentModel(
       offset: para.position?.start.offset ?? 0,
       mode: listMode,
       depth,
+      ...(conditional ? { conditional } : {}),
       ...(pinnedId ? { pinnedId } : {}),
       ...(anchor ? { anchor } : {}),
       ...(leadIn ? { leadIn } : {}),

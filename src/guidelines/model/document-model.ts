@@ -58,6 +58,8 @@ export interface ListItemBlock extends BlockBase {
   pinnedId?: string;
   anchor?: string;
   boldKeyword?: boolean;
+  /** Under a conditional lead-in paragraph ("If you promise to:"): items are conditions, not orders. */
+  conditional?: boolean;
   /** A lead-in sentence ending in ":" with its own level ("Services MUST:"). */
   leadIn?: { level: Level; source: string };
   depth: number;

@@ -136,11 +136,11 @@ export function positionOf(
   const words = sentence
     .split(/\s+/)
     .slice(0, 4)
-    .map((w) => w.replace(/[*_`]/g, ''));
+    .map((w) => w.replace(/[*_`[\]]/g, ''));
   const pattern = words
     .filter(Boolean)
     .map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-    .join('[\\s*_`]+');
+    .join('[\\s*_`[\\]]+');
   if (!pattern) return { line: b.line, column: b.column };
   // Searched in place from the block's offset: no slice of the source per sentence.
   const re = new RegExp(pattern, 'g');

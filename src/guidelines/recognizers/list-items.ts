@@ -33,6 +33,18 @@ export const listItems: Recognizer = {
         ...(b.pinnedId ? { pinnedId: b.pinnedId } : {}),
         ...(b.anchor ? { authorId: b.anchor } : {}),
       };
+      if (b.conditional && !explicitLevel(text)) {
+        out.rejections.push({
+          recognizer: 'list-items',
+          line: b.line,
+          column: b.column,
+          text,
+          warn: false,
+          key: `b${b.index}`,
+          why: 'a condition under an "If …:" lead-in, not an order',
+        });
+        continue;
+      }
       if (/^(note|warning|caution)\b\s*:/i.test(text)) {
         out.rejections.push({
           recognizer: 'list-items',
