@@ -34,7 +34,8 @@ export const referenceConfigs: Recognizer = {
           !(
             startsImperative(caption) ||
             startsImperative(caption.split(/,\s*/)[1] ?? '') ||
-            /\b(must|should)\b/.test(caption)
+            /\b(must|should)\b/.test(caption) ||
+            ordersInFirstComment(b.value)
           ))
       )
         continue;
@@ -66,3 +67,9 @@ export const referenceConfigs: Recognizer = {
     return out;
   },
 };
+
+/** "-- Cursor must include all sort columns": the block's first comment gives the order. */
+function ordersInFirstComment(code: string): boolean {
+  const first = /^\s*(?:--|#|\/\/|;)\s*(.+)$/m.exec(code)?.[1] ?? '';
+  return startsImperative(first) || /\b(must|should|MUST|SHOULD)\b/.test(first);
+}
