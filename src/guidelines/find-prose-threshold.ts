@@ -118,8 +118,11 @@ export function findProseThresholds(sentence: string): ProseThreshold[] {
     if (found.some((f) => Math.abs(f.index - m!.index) < m![0].length)) continue;
     const unit = m[4] ? normalizeUnit(m[4]) : undefined;
     if (!unit) continue;
+    // "TOTPs must have a maximum lifetime of 30 seconds": the clause's subject, else the named noun.
+    const before = sentence.slice(0, m.index);
+    const owner = MODAL.test(` ${before}`) ? subjectBefore(sentence, m.index) : undefined;
     found.push({
-      subject: m[2]!.trim(),
+      subject: owner ?? m[2]!.trim(),
       parsed: {
         comparator: /^min/i.test(m[1]!) ? '>=' : '<=',
         value: Number(m[3]!.replace(/[,']/g, '')),
@@ -202,6 +205,10 @@ function subjectBefore(sentence: string, index: number): string | undefined {
     .replace(/[,:]+$/, '')
     .trim();
   if (startsImperative(phrase) && phrase.includes(' ')) phrase = phrase.replace(/^\S+\s+/, '');
+  // "In the application's backend, lookup secrets": the noun phrase after the last comma.
+  if (phrase.includes(', ')) phrase = phrase.slice(phrase.lastIndexOf(', ') + 2);
+  // "queries running longer than 30 s": the participle belongs to the limit, not the subject.
+  phrase = phrase.replace(/\s+\w+ing$/, '');
   phrase = phrase.replace(LEAD, '');
   if (!phrase || !/[A-Za-z]/.test(phrase)) return undefined;
   const words = phrase.split(/\s+/);

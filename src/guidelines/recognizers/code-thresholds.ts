@@ -26,21 +26,32 @@ export const codeThresholds: Recognizer = {
         if (!comment || !startsImperative(comment)) return;
         // "after 30 seconds" orders a timeout: an upper bound on how long the thing may last.
         const text = comment.replace(/\bafter (\d)/i, 'within $1');
-        findProseThresholds(text).forEach((t, ti) =>
-          out.proposals.push({
-            kind: 'threshold',
-            statement: comment,
-            subject: t.subject,
-            threshold: { ...t.parsed, subject: t.subject, text: t.text, fromCode: true },
-            section: b.section,
-            line: first + i,
-            column: (b.node.position?.start.column ?? 1) + line.indexOf(comment.slice(0, 3)),
-            recognizer: 'code-thresholds',
-            evidence: `a comment in code captioned "${b.caption!.text}"`,
-            key: `c${b.index}:l${i}:t${ti}`,
-            priority: 12,
-          }),
+        // "Abort queries running longer than 30 seconds": what is stopped beyond the limit may last
+        // at most that long.
+        const stops = /^(abort|terminate|kill|cancel|close|disconnect|evict|expire|reject)\b/i.test(
+          comment,
         );
+        findProseThresholds(text)
+          .map((t) =>
+            stops && (t.parsed.comparator === '>' || t.parsed.comparator === '>=')
+              ? { ...t, parsed: { ...t.parsed, comparator: '<=' as const } }
+              : t,
+          )
+          .forEach((t, ti) =>
+            out.proposals.push({
+              kind: 'threshold',
+              statement: comment,
+              subject: t.subject,
+              threshold: { ...t.parsed, subject: t.subject, text: t.text, fromCode: true },
+              section: b.section,
+              line: first + i,
+              column: (b.node.position?.start.column ?? 1) + line.indexOf(comment.slice(0, 3)),
+              recognizer: 'code-thresholds',
+              evidence: `a comment in code captioned "${b.caption!.text}"`,
+              key: `c${b.index}:l${i}:t${ti}`,
+              priority: 12,
+            }),
+          );
       });
     }
     return out;
