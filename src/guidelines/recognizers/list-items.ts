@@ -63,7 +63,7 @@ export const listItems: Recognizer = {
       }
       // Several keyword sentences in one item are several rules ("… the API should document it.
       // The API must not return an error.").
-      const sentences = splitSentences(text);
+      const sentences = splitSentences(text).flatMap(splitClauses);
       // Lower-case "may" is a keyword only where the document says so (bold, declared, a lead-in).
       const mayCounts = model.lowercaseKeywords || b.boldKeyword === true || b.leadIn !== undefined;
       const keyed = sentences.filter((s) => explicitLevel(s, true, mayCounts));
@@ -206,3 +206,17 @@ export function lowerFirst(text: string): string {
 }
 
 export type { Proposal };
+
+const CLAUSE =
+  /,?\s+\(?(?:but|and|while)\s+(?=[^.]{0,60}?\b(?:MUST|SHALL|SHOULD|MAY|must|should)\b)/;
+
+/** "… MAY support X, but the RECOMMENDED approach MUST …", "… may be an estimate (but … should …)". */
+function splitClauses(sentence: string): string[] {
+  const m = CLAUSE.exec(sentence);
+  if (!m) return [sentence];
+  const first = sentence.slice(0, m.index);
+  const second = sentence.slice(m.index + m[0].length).replace(/\)\s*\.?$/, '');
+  const a = explicitLevel(first, true, true);
+  const b = explicitLevel(second, true, true);
+  return a && b && a.level !== b.level ? [first, second] : [sentence];
+}
