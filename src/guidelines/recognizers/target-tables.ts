@@ -164,6 +164,20 @@ function readCell(
       },
     ];
   }
+  // "min(110, 10*#cores)" under a limit header: the fixed bound, with the formula as qualifier.
+  const formula = /^min\(\s*(\d+(?:\.\d+)?)\s*,\s*([^)]+)\)$/i.exec(cell.trim());
+  if (formula && /threshold|limit|max/.test(header)) {
+    const unit = countUnit(subject);
+    return [
+      {
+        comparator: '<=',
+        value: Number(formula[1]),
+        ...(unit ? { unit } : {}),
+        qualifier: cell.trim(),
+        text: cell,
+      },
+    ];
+  }
   // A bare count under a limit header: "#Pods | 3000".
   if (parsed && /^\d[\d.,]*$/.test(cell.trim()) && /threshold|limit|max/.test(header)) {
     const unit = countUnit(subject);
