@@ -106,7 +106,11 @@ export const targetTables: Recognizer = {
               key: `b${b.index}:r${ri}${multi ? `:c${i}` : ''}${found.length > 1 ? `:t${ti}` : ''}`,
               evidence: `table cell under "${b.headers[i] ?? ''}"`,
               ...base,
-              ...(multi || found.length > 1 ? { idSlug: `${subject} ${qualifier ?? header}` } : {}),
+              ...(multi || found.length > 1
+                ? {
+                    idSlug: `${subject} ${multi ? (headerQualifier(b.headers[i] ?? '') ?? header) : (t.qualifier ?? header)}`,
+                  }
+                : {}),
             });
           });
           if (found.length > 0) {
