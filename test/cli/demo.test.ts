@@ -13,7 +13,8 @@ test(
     });
     assert.equal(r.status, 0, r.stderr + r.stdout);
     assert.match(r.stdout, /Registry synced from the App installation: 4 repositories/);
-    assert.match(r.stdout, /Published guidelines\/performance\.md: version 1\.0\.0 with 43 rules/);
+    // The seed's 43 rules plus its 23 captioned code blocks as reference rules.
+    assert.match(r.stdout, /Published guidelines\/performance\.md: version 1\.0\.0 with 66 rules/);
     assert.match(r.stdout, /4 pull requests opened/);
     for (const repo of ['payments', 'orders', 'inventory', 'gateway']) {
       assert.match(
