@@ -1,0 +1,14 @@
+/**
+ * The measurements room: load-test reports (Locust, k6, JMeter, Artillery, Gatling) read into one
+ * shape of figures, the mapping of figures to threshold rules, and the Prometheus evaluator.
+ * Parsers and the mapping are pure; the Prometheus client takes its `fetch`.
+ */
+export {
+  REPORT_FORMATS,
+  ReportFormatError,
+  type EndpointFigures,
+  type ReportFigures,
+  type ReportFormat,
+} from './types.js';
+export { parseReport, parseReportStream, detectFormat, type ReportInput } from './parse-report.js';
+export { QuantileSketch } from './quantile-sketch.js';

@@ -1,0 +1,128 @@
+/**
+ * JMeter's JTL results in CSV (the default `jmeter -n -t plan.jmx -l results.jtl`), read as a
+ * stream: one sample per row, columns named by the header line (`timeStamp`, `elapsed`, `label`,
+ * `success`, `allThreads`, …). Memory is bounded by the number of distinct labels × the quantile
+ * sketch (a few thousand counters each), not by the file: a 200 MB JTL is read in one pass.
+ */
+import { Readable } from 'node:stream';
+import { parse } from 'csv-parse';
+import { compact, errorRate } from './figures.js';
+import { QuantileSketch } from './quantile-sketch.js';
+import { ReportFormatError, type EndpointFigures, type ReportFigures } from './types.js';
+
+const REQUIRED = ['timeStamp', 'elapsed', 'label', 'success'];
+
+interface LabelStats {
+  sketch: QuantileSketch;
+  failures: number;
+}
+
+/** Whether a text starts like a JTL CSV header. */
+export function looksLikeJtl(head: string): boolean {
+  const first = head.split(/\r?\n/, 1)[0] ?? '';
+  return REQUIRED.every((c) => first.split(',').includes(c));
+}
+
+export async function parseJmeterJtl(
+  source: string,
+  input: Readable | string | Buffer,
+): Promise<ReportFigures> {
+  const stream =
+    typeof input === 'string' || Buffer.isBuffer(input) ? Readable.from([input]) : input;
+  const parser = stream.pipe(
+    parse({ bom: true, relax_quotes: true, skip_empty_lines: true, info: true }),
+  );
+  stream.on('error', (err) => parser.destroy(err));
+  const labels = new Map<string, LabelStats>();
+  const overall: LabelStats = { sketch: new QuantileSketch(), failures: 0 };
+  let cols: {
+    ts: number;
+    elapsed: number;
+    label: number;
+    success: number;
+    threads: number;
+  } | null = null;
+  let first = Infinity;
+  let last = -Infinity;
+  let load = 0;
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{
+      record: string[];
+      info: { lines: number };
+    }>) {
+      if (!cols) {
+        const missing = REQUIRED.filter((c) => !record.includes(c));
+        if (missing.length)
+          throw new ReportFormatError(
+            source,
+            `not a JMeter CSV JTL: header lacks ${missing.join(', ')} (save results as CSV with a header line)`,
+            { line: 1 },
+          );
+        cols = {
+          ts: record.indexOf('timeStamp'),
+          elapsed: record.indexOf('elapsed'),
+          label: record.indexOf('label'),
+          success: record.indexOf('success'),
+          threads: record.indexOf('allThreads'),
+        };
+        continue;
+      }
+      const elapsed = Number(record[cols.elapsed]);
+      const ts = Number(record[cols.ts]);
+      if (!Number.isFinite(elapsed) || !Number.isFinite(ts)) {
+        const field = Number.isFinite(ts) ? 'elapsed' : 'timeStamp';
+        throw new ReportFormatError(
+          source,
+          `expected a number, got ${JSON.stringify(record[field === 'elapsed' ? cols.elapsed : cols.ts] ?? '')}`,
+          { line: info.lines, field },
+        );
+      }
+      const label = record[cols.label] ?? '';
+      let s = labels.get(label);
+      if (!s) labels.set(label, (s = { sketch: new QuantileSketch(), failures: 0 }));
+      s.sketch.add(elapsed);
+      overall.sketch.add(elapsed);
+      if (record[cols.success] !== 'true') {
+        s.failures++;
+        overall.failures++;
+      }
+      if (ts < first) first = ts;
+      if (ts + elapsed > last) last = ts + elapsed;
+      if (cols.threads >= 0) {
+        const t = Number(record[cols.threads]);
+        if (t > load) load = t;
+      }
+    }
+  } catch (err) {
+    if (err instanceof ReportFormatError) throw err;
+    const e = err as { lines?: number; message: string };
+    throw new ReportFormatError(source, e.message, e.lines ? { line: e.lines } : {});
+  }
+  if (!cols) throw new ReportFormatError(source, 'empty file', { line: 1 });
+  const seconds = last > first ? (last - first) / 1000 : undefined;
+  return {
+    format: 'jmeter-jtl',
+    source,
+    ...(seconds !== undefined ? { durationSeconds: seconds } : {}),
+    ...(load > 0 ? { load } : {}),
+    overall: figures('Aggregated', overall, seconds),
+    endpoints: [...labels].map(([label, s]) => figures(label, s, seconds)),
+  };
+}
+
+function figures(name: string, s: LabelStats, seconds: number | undefined): EndpointFigures {
+  const n = s.sketch.count;
+  return compact({
+    name,
+    requests: n,
+    failures: s.failures,
+    errorRate: errorRate(n, s.failures),
+    p50: s.sketch.quantile(0.5),
+    p90: s.sketch.quantile(0.9),
+    p95: s.sketch.quantile(0.95),
+    p99: s.sketch.quantile(0.99),
+    max: n ? s.sketch.max : undefined,
+    mean: n ? s.sketch.sum / n : undefined,
+    throughput: seconds ? n / seconds : undefined,
+  });
+}
