@@ -12,3 +12,23 @@ export {
 } from './types.js';
 export { parseReport, parseReportStream, detectFormat, type ReportInput } from './parse-report.js';
 export { QuantileSketch } from './quantile-sketch.js';
+export type { Measurement } from './measurement.js';
+export {
+  SERVICE_CONFIG_PATH,
+  ServiceConfigSchema,
+  parseServiceConfig,
+  type ServiceConfig,
+} from './service-config.js';
+export {
+  DEFAULT_ENDPOINT_PATTERNS,
+  mapReportToRules,
+  type MappingProblem,
+  type ReportMapping,
+} from './map-report-to-rules.js';
+export {
+  DEFAULT_STALE_AFTER_DAYS,
+  decideMeasuredRule,
+  isAlertCondition,
+  type MeasuredDecision,
+  type MeasuredStatus,
+} from './decide-measured-rule.js';
