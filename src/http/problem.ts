@@ -11,6 +11,7 @@ const TITLES: Partial<Record<ErrorCode, string>> = {
   NOT_FOUND: 'Not found',
   INVALID_INPUT: 'Invalid input',
   INVALID_DOCUMENT: 'Invalid guideline document',
+  INVALID_REPORT: 'Invalid measurement report',
   UNAUTHENTICATED: 'Authentication required',
   FORBIDDEN: 'Forbidden',
   CONFLICT: 'Conflict',

@@ -32,3 +32,10 @@ export {
   type MeasuredDecision,
   type MeasuredStatus,
 } from './decide-measured-rule.js';
+export {
+  refreshMeasuredStatus,
+  type RefreshOptions,
+  type RefreshResult,
+} from './refresh-measured-status.js';
+export { loadThresholdRules } from './load-threshold-rules.js';
+export { uploadMeasurements, type UploadInput, type UploadResult } from './upload-measurements.js';

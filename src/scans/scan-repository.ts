@@ -8,6 +8,7 @@ import { evaluateGuideline, requiredPaths, type Check, type Finding } from '../c
 import { SteeringError } from '../errors.js';
 import type { GitHubPort } from '../github/index.js';
 import type { Logger } from '../log.js';
+import { refreshMeasuredStatus } from '../measurements/index.js';
 import {
   getGuidelineVersion,
   getRepository,
@@ -31,6 +32,8 @@ export interface ScanDeps {
   logger: Logger;
   /** Default: now. */
   now?: () => Date;
+  /** Days after which a measured figure is stale. Default 14. */
+  staleAfterDays?: number;
 }
 
 export type ScanOutcome =
@@ -98,8 +101,8 @@ export async function scanRepository(deps: ScanDeps, job: ScanJobData): Promise<
     findings: evaluateGuideline(v.record.rules, v.checks, snapshot, { waivers, now: startedAt }),
   }));
 
-  const scanIds = await deps.db.transaction((tx) =>
-    saveScanResults(tx, {
+  const scanIds = await deps.db.transaction(async (tx) => {
+    const ids = await saveScanResults(tx, {
       repositoryId: repo.id,
       sha: job.sha,
       trigger: job.trigger,
@@ -112,8 +115,14 @@ export async function scanRepository(deps: ScanDeps, job: ScanJobData): Promise<
         summary: countStatuses(e.findings),
         findings: e.findings.map(toStored),
       })),
-    }),
-  );
+    });
+    // measured thresholds (load-test reports, Prometheus) stay decided across rescans
+    await refreshMeasuredStatus(tx, repo.id, {
+      now: startedAt,
+      ...(deps.staleAfterDays !== undefined ? { staleAfterDays: deps.staleAfterDays } : {}),
+    });
+    return ids;
+  });
 
   const input = renderCheckRun(job.sha, evaluated);
   const checkRunId = await port.createCheckRun(repo.owner, repo.name, input);
