@@ -67,7 +67,10 @@ export async function createApiToken(
   }
   const repository = input.repository?.trim().toLowerCase() || null;
   if (repository !== null && !/^[a-z0-9_.-]{1,100}\/[a-z0-9_.-]{1,100}$/.test(repository)) {
-    throw new SteeringError('INVALID_INPUT', `token repository: owner/name, got "${input.repository}"`);
+    throw new SteeringError(
+      'INVALID_INPUT',
+      `token repository: owner/name, got "${input.repository}"`,
+    );
   }
   const token = `stg_${randomBytes(32).toString('base64url')}`;
   try {
