@@ -23,6 +23,7 @@ export type ErrorCode =
   | 'GITHUB_UNAVAILABLE'
   | 'DATABASE_ERROR'
   | 'QUEUE_UNAVAILABLE'
+  | 'PROMETHEUS_UNAVAILABLE'
   | 'INTERNAL';
 
 export interface SteeringErrorOptions {
@@ -77,6 +78,7 @@ const STATUS: Record<ErrorCode, number> = {
   GITHUB_UNAVAILABLE: 503,
   DATABASE_ERROR: 503,
   QUEUE_UNAVAILABLE: 503,
+  PROMETHEUS_UNAVAILABLE: 503,
   INTERNAL: 500,
 };
 

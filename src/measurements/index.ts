@@ -39,3 +39,26 @@ export {
 } from './refresh-measured-status.js';
 export { loadThresholdRules } from './load-threshold-rules.js';
 export { uploadMeasurements, type UploadInput, type UploadResult } from './upload-measurements.js';
+export {
+  DEFAULT_SUBJECT_MATCHERS,
+  QUERY_TEMPLATES,
+  buildRuleQuery,
+  type RuleQuery,
+} from './prometheus-queries.js';
+export {
+  createPrometheusClient,
+  type PrometheusClient,
+  type PrometheusClientOptions,
+} from './query-prometheus.js';
+export {
+  evaluatePrometheus,
+  type EvaluateDeps,
+  type EvaluationResult,
+} from './evaluate-prometheus.js';
+export {
+  MEASURE_QUEUE,
+  MEASURE_SCHEDULER_ID,
+  startMeasureRuntime,
+  type MeasureRuntime,
+  type MeasureRuntimeOptions,
+} from './measure-queue.js';

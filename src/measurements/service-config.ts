@@ -34,8 +34,13 @@ export const ServiceConfigSchema = z
         subjects: z.record(z.string(), z.string()).optional(),
         bandwidthBitsPerSecond: z.number().positive().optional(),
         queries: z.record(z.string(), z.string()).optional(),
-        /** Evaluation window of rules without a duration of their own. Default 1h. */
+        /** Evaluation window of the rules. Default 1h (availability: 30d). */
         window: z
+          .string()
+          .regex(/^\d+[smhdw]$/)
+          .optional(),
+        /** Subquery resolution. Default 1m. */
+        step: z
           .string()
           .regex(/^\d+[smhdw]$/)
           .optional(),

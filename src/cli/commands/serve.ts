@@ -82,6 +82,7 @@ export function registerServe(program: Command): void {
         metrics,
         readiness: { postgres: () => db.ping(), redis: () => redis.ping() },
         onPublished: rollouts.onPublished,
+        staleAfterDays: config.measurements.staleAfterDays,
         ...(secret
           ? {
               webhooks: {
