@@ -5,6 +5,7 @@
  * - `{{matchers}}`: the service selector (default `job="<repository>"`) plus the subject's label
  *   matchers (`prometheus.subjects`, or the defaults below for database and outbound calls);
  * - `{{window}}`: the evaluation window (`prometheus.window`, default 1h; availability: 30d);
+ * - `{{rate}}`: the rate() range inside CPU and bandwidth levels (`prometheus.rateWindow`, default 1m);
  * - `{{quantile}}`: the rule's aggregate (p95 → 0.95; rules without one read p95);
  * - gauges (CPU, memory, pool, bandwidth) become a level over the window by the subject's words:
  *   "peak" → `max_over_time`, "sustained" → the highest 15-minute average, otherwise
@@ -53,7 +54,7 @@ export const QUERY_TEMPLATES: Record<string, { template: string; unit: string; g
     },
     cpu_utilization: {
       template:
-        '100 * sum(rate(container_cpu_usage_seconds_total{{{matchers}}, container!=""}[1m])) / sum(kube_pod_container_resource_limits{{{matchers}}, resource="cpu"})',
+        '100 * sum(rate(container_cpu_usage_seconds_total{{{matchers}}, container!=""}[{{rate}}])) / sum(kube_pod_container_resource_limits{{{matchers}}, resource="cpu"})',
       unit: '%',
       gauge: true,
     },
@@ -76,7 +77,7 @@ export const QUERY_TEMPLATES: Record<string, { template: string; unit: string; g
     },
     bandwidth_utilization: {
       template:
-        '100 * 8 * (sum(rate(container_network_receive_bytes_total{{{matchers}}}[1m])) + sum(rate(container_network_transmit_bytes_total{{{matchers}}}[1m]))) / {{bandwidth}}',
+        '100 * 8 * (sum(rate(container_network_receive_bytes_total{{{matchers}}}[{{rate}}])) + sum(rate(container_network_transmit_bytes_total{{{matchers}}}[{{rate}}]))) / {{bandwidth}}',
       unit: '%',
       gauge: true,
     },
@@ -137,6 +138,7 @@ export function buildRuleQuery(
       .replaceAll('{{selector}}', selector)
       .replaceAll('{{window}}', window)
       .replaceAll('{{step}}', step)
+      .replaceAll('{{rate}}', p.rateWindow ?? '1m')
       .replaceAll('{{quantile}}', String(quantileOf(t.aggregate)))
       .replaceAll('{{bandwidth}}', String(p.bandwidthBitsPerSecond ?? 0));
   if (override) return { query: fill(override), unit: known?.unit ?? t.unit ?? '', window };

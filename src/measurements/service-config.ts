@@ -39,6 +39,11 @@ export const ServiceConfigSchema = z
           .string()
           .regex(/^\d+[smhdw]$/)
           .optional(),
+        /** Range of the rate() inside gauge-style queries (CPU, bandwidth). Default 1m. */
+        rateWindow: z
+          .string()
+          .regex(/^\d+[smhdw]$/)
+          .optional(),
         /** Subquery resolution. Default 1m. */
         step: z
           .string()
