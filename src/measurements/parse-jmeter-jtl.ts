@@ -4,7 +4,8 @@
  * `success`, `allThreads`, …). Memory is bounded by the number of distinct labels × the quantile
  * sketch (a few thousand counters each), not by the file: a 200 MB JTL is read in one pass.
  */
-import { Readable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
 import { compact, errorRate } from './figures.js';
 import { QuantileSketch } from './quantile-sketch.js';
@@ -29,10 +30,6 @@ export async function parseJmeterJtl(
 ): Promise<ReportFigures> {
   const stream =
     typeof input === 'string' || Buffer.isBuffer(input) ? Readable.from([input]) : input;
-  const parser = stream.pipe(
-    parse({ bom: true, relax_quotes: true, skip_empty_lines: true, info: true }),
-  );
-  stream.on('error', (err) => parser.destroy(err));
   const labels = new Map<string, LabelStats>();
   const overall: LabelStats = { sketch: new QuantileSketch(), failures: 0 };
   let cols: {
@@ -45,60 +42,69 @@ export async function parseJmeterJtl(
   let first = Infinity;
   let last = -Infinity;
   let load = 0;
-  try {
-    for await (const { record, info } of parser as AsyncIterable<{
-      record: string[];
-      info: { lines: number };
-    }>) {
-      if (!cols) {
-        const missing = REQUIRED.filter((c) => !record.includes(c));
-        if (missing.length)
-          throw new ReportFormatError(
-            source,
-            `not a JMeter CSV JTL: header lacks ${missing.join(', ')} (save results as CSV with a header line)`,
-            { line: 1 },
-          );
-        cols = {
-          ts: record.indexOf('timeStamp'),
-          elapsed: record.indexOf('elapsed'),
-          label: record.indexOf('label'),
-          success: record.indexOf('success'),
-          threads: record.indexOf('allThreads'),
-        };
-        continue;
-      }
-      const elapsed = Number(record[cols.elapsed]);
-      const ts = Number(record[cols.ts]);
-      if (!Number.isFinite(elapsed) || !Number.isFinite(ts)) {
-        const field = Number.isFinite(ts) ? 'elapsed' : 'timeStamp';
+  // Each record is folded into the figures inside csv-parse's synchronous on_record hook and
+  // dropped (null), so no record object travels down the stream: cheaper than iterating them.
+  const take = (record: string[], lines: number): null => {
+    if (!cols) {
+      const missing = REQUIRED.filter((c) => !record.includes(c));
+      if (missing.length)
         throw new ReportFormatError(
           source,
-          `expected a number, got ${JSON.stringify(record[field === 'elapsed' ? cols.elapsed : cols.ts] ?? '')}`,
-          { line: info.lines, field },
+          `not a JMeter CSV JTL: header lacks ${missing.join(', ')} (save results as CSV with a header line)`,
+          { line: 1 },
         );
-      }
-      const label = record[cols.label] ?? '';
-      let s = labels.get(label);
-      if (!s) labels.set(label, (s = { sketch: new QuantileSketch(), failures: 0 }));
-      s.sketch.add(elapsed);
-      overall.sketch.add(elapsed);
-      if (record[cols.success] !== 'true') {
-        s.failures++;
-        overall.failures++;
-      }
-      if (ts < first) first = ts;
-      if (ts + elapsed > last) last = ts + elapsed;
-      if (cols.threads >= 0) {
-        const t = Number(record[cols.threads]);
-        if (t > load) load = t;
-      }
+      cols = {
+        ts: record.indexOf('timeStamp'),
+        elapsed: record.indexOf('elapsed'),
+        label: record.indexOf('label'),
+        success: record.indexOf('success'),
+        threads: record.indexOf('allThreads'),
+      };
+      return null;
     }
+    const elapsed = Number(record[cols.elapsed]);
+    const ts = Number(record[cols.ts]);
+    if (!Number.isFinite(elapsed) || !Number.isFinite(ts) || record[cols.elapsed] === '') {
+      const field = Number.isFinite(ts) ? 'elapsed' : 'timeStamp';
+      throw new ReportFormatError(
+        source,
+        `expected a number, got ${JSON.stringify(record[field === 'elapsed' ? cols.elapsed : cols.ts] ?? '')}`,
+        { line: lines, field },
+      );
+    }
+    const label = record[cols.label] ?? '';
+    let s = labels.get(label);
+    if (!s) labels.set(label, (s = { sketch: new QuantileSketch(), failures: 0 }));
+    s.sketch.add(elapsed);
+    if (record[cols.success] !== 'true') s.failures++;
+    if (ts < first) first = ts;
+    if (ts + elapsed > last) last = ts + elapsed;
+    if (cols.threads >= 0) {
+      const t = Number(record[cols.threads]);
+      if (t > load) load = t;
+    }
+    return null;
+  };
+  const parser = parse({
+    bom: true,
+    relax_quotes: true,
+    skip_empty_lines: true,
+    on_record: (record: string[], context: { lines: number }) => take(record, context.lines),
+  });
+  try {
+    await pipeline(stream, parser, new Writable({ objectMode: true, write: (_c, _e, cb) => cb() }));
   } catch (err) {
+    const cause = (err as { cause?: unknown }).cause;
     if (err instanceof ReportFormatError) throw err;
+    if (cause instanceof ReportFormatError) throw cause;
     const e = err as { lines?: number; message: string };
     throw new ReportFormatError(source, e.message, e.lines ? { line: e.lines } : {});
   }
   if (!cols) throw new ReportFormatError(source, 'empty file', { line: 1 });
+  for (const s of labels.values()) {
+    overall.sketch.merge(s.sketch);
+    overall.failures += s.failures;
+  }
   const seconds = last > first ? (last - first) / 1000 : undefined;
   return {
     format: 'jmeter-jtl',
