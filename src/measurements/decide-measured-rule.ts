@@ -45,7 +45,10 @@ export function decideMeasuredRule(
     : compare(value, t.comparator, t.value);
   const ageDays = (options.now.getTime() - Date.parse(m.measuredAt)) / 86_400_000;
   const stale = ageDays > (options.staleAfterDays ?? DEFAULT_STALE_AFTER_DAYS);
-  const subject = t.subject.charAt(0).toLowerCase() + t.subject.slice(1);
+  // "Health checks" → "health checks", but "API availability" stays
+  const subject = /^[A-Z][a-z]/.test(t.subject)
+    ? t.subject.charAt(0).toLowerCase() + t.subject.slice(1)
+    : t.subject;
   const aggregate = t.aggregate ? `${t.aggregate} ` : '';
   const requirement = alert
     ? `the rule alerts at ${limit}${t.duration ? ` ${t.duration.text}` : ''}`

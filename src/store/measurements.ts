@@ -85,15 +85,16 @@ export async function insertMeasuredValues(
   );
 }
 
-/** The newest figure of every rule measured for the repository. */
+/** The newest figure of every rule measured for the repository, per source (report, prometheus). */
 export async function listLatestMeasuredValues(
   q: Queryable,
   repositoryId: number,
 ): Promise<MeasuredValueRecord[]> {
   const r = await q.query(
-    `SELECT DISTINCT ON (rule_id) id, rule_id, value, unit, source, what, origin, time_window,
-            context, measured_at, upload_id
-     FROM measured_values WHERE repository_id = $1 ORDER BY rule_id, measured_at DESC, id DESC`,
+    `SELECT DISTINCT ON (rule_id, source) id, rule_id, value, unit, source, what, origin,
+            time_window, context, measured_at, upload_id
+     FROM measured_values WHERE repository_id = $1
+     ORDER BY rule_id, source, measured_at DESC, id DESC`,
     [repositoryId],
   );
   return r.rows.map((row) => ({

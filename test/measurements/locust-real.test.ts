@@ -7,16 +7,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { parseReport } from '../../src/measurements/index.js';
-
-const run = promisify(execFile);
 
 const LOCUSTFILE = `
 import json, os
@@ -80,39 +77,52 @@ test('parses the CSV and JSON of a real Locust run against a loopback server', a
     await rm(dir, { recursive: true, force: true });
   });
   await writeFile(join(dir, 'locustfile.py'), LOCUSTFILE);
-  try {
-    await run(
-      'locust',
-      [
-        '-f',
-        'locustfile.py',
-        '--headless',
-        '-u',
-        '4',
-        '-r',
-        '4',
-        '-t',
-        '2s',
-        '-H',
-        `http://127.0.0.1:${port}`,
-        '--csv',
-        'out',
-        '--only-summary',
-        '--exit-code-on-error',
-        '0',
-      ],
-      {
-        cwd: dir,
-        env: { ...process.env, LOCUST_JSON_OUT: join(dir, 'out.json') },
-        timeout: 60_000,
-      },
+  // Locust rewrites out_stats.csv once a second; stop it (SIGTERM, its own clean shutdown) once
+  // the file holds all three request names, rather than after a fixed time.
+  const locust = spawn(
+    'locust',
+    [
+      '-f',
+      'locustfile.py',
+      '--headless',
+      '-u',
+      '4',
+      '-r',
+      '4',
+      '-t',
+      '60s',
+      '-H',
+      `http://127.0.0.1:${port}`,
+      '--csv',
+      'out',
+      '--only-summary',
+      '--exit-code-on-error',
+      '0',
+    ],
+    { cwd: dir, env: { ...process.env, LOCUST_JSON_OUT: join(dir, 'out.json') }, stdio: 'ignore' },
+  );
+  const exited = new Promise<number | null>((resolve, reject) => {
+    locust.once('error', (err: NodeJS.ErrnoException) =>
+      reject(
+        err.code === 'ENOENT'
+          ? new Error('locust is not installed: apt-get install python3-locust (.ci/run does it)')
+          : err,
+      ),
     );
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException & { stderr?: string };
-    if (e.code === 'ENOENT')
-      assert.fail('locust is not installed: apt-get install python3-locust (.ci/run does it)');
-    throw err;
+    locust.once('exit', (code) => resolve(code));
+  });
+  const complete = async () => {
+    const text = await readFile(join(dir, 'out_stats.csv'), 'utf8').catch(() => '');
+    return ['GET,/health,', 'GET,/items/{id},', 'POST,/orders,'].every((row) =>
+      new RegExp(`^${row.replace(/[{}/]/g, '\\$&')}[1-9]`, 'm').test(text),
+    );
+  };
+  while (!(await complete())) {
+    const done = await Promise.race([exited, new Promise((r) => setTimeout(() => r('wait'), 200))]);
+    if (done !== 'wait') assert.fail(`locust exited (${String(done)}) before writing its stats`);
   }
+  locust.kill('SIGTERM');
+  await exited;
   server.closeAllConnections();
 
   const csv = await parseReport({
