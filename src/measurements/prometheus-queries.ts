@@ -84,14 +84,14 @@ export const QUERY_TEMPLATES: Record<string, { template: string; unit: string; g
   };
 
 /** Label matchers of subjects that name a kind of query or call (override in service.yaml). */
-export const DEFAULT_SUBJECT_MATCHERS: { subject: RegExp; matchers: string }[] = [
-  { subject: /^simple select/i, matchers: 'operation="select"' },
-  { subject: /joins?/i, matchers: 'operation="join"' },
-  { subject: /^write/i, matchers: 'operation=~"insert|update|delete"' },
-  { subject: /^bulk/i, matchers: 'operation="bulk"' },
-  { subject: /^internal service/i, matchers: 'peer="internal"' },
-  { subject: /^third-party/i, matchers: 'peer="external"' },
-  { subject: /^health/i, matchers: 'uri=~"/health.*|/actuator/health.*"' },
+export const DEFAULT_SUBJECT_MATCHERS: { metric: string; subject: RegExp; matchers: string }[] = [
+  { metric: 'query_time', subject: /^simple select/i, matchers: 'operation="select"' },
+  { metric: 'query_time', subject: /joins?/i, matchers: 'operation="join"' },
+  { metric: 'query_time', subject: /^write/i, matchers: 'operation=~"insert|update|delete"' },
+  { metric: 'query_time', subject: /^bulk/i, matchers: 'operation="bulk"' },
+  { metric: 'call_duration', subject: /^internal service/i, matchers: 'peer="internal"' },
+  { metric: 'call_duration', subject: /^third-party/i, matchers: 'peer="external"' },
+  { metric: 'response_time', subject: /^health/i, matchers: 'uri=~"/health.*|/actuator/health.*"' },
 ];
 
 /** Which metrics take subject matchers (the others measure the whole service). */
@@ -119,7 +119,9 @@ export function buildRuleQuery(
     PER_SUBJECT.has(t.metric) &&
     !OVERALL_SUBJECT.test(t.subject.trim())
   ) {
-    subject = DEFAULT_SUBJECT_MATCHERS.find((d) => d.subject.test(t.subject))?.matchers;
+    subject = DEFAULT_SUBJECT_MATCHERS.find(
+      (d) => d.metric === t.metric && d.subject.test(t.subject),
+    )?.matchers;
     if (subject === undefined)
       return {
         problem: `which requests are "${t.subject}"? declare their label matchers under prometheus.subjects in .steering/service.yaml`,
