@@ -42,6 +42,7 @@ export async function parseJmeterJtl(
   let first = Infinity;
   let last = -Infinity;
   let load = 0;
+  let lastThreads: string | undefined;
   // Each record is folded into the figures inside csv-parse's synchronous on_record hook and
   // dropped (null), so no record object travels down the stream: cheaper than iterating them.
   const take = (record: string[], lines: number): null => {
@@ -79,8 +80,10 @@ export async function parseJmeterJtl(
     if (record[cols.success] !== 'true') s.failures++;
     if (ts < first) first = ts;
     if (ts + elapsed > last) last = ts + elapsed;
-    if (cols.threads >= 0) {
-      const t = Number(record[cols.threads]);
+    // allThreads changes rarely: parse it only when its text does
+    if (cols.threads >= 0 && record[cols.threads] !== lastThreads) {
+      lastThreads = record[cols.threads];
+      const t = Number(lastThreads);
       if (t > load) load = t;
     }
     return null;
