@@ -4,7 +4,7 @@
  * written in the caller's transaction, so a failure stores nothing of it.
  */
 import type { Queryable } from './db.js';
-import { iso } from './guideline-records.js';
+import { iso } from './to-iso.js';
 
 export interface MeasuredValueInput {
   ruleId: string;
