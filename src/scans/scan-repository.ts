@@ -8,12 +8,13 @@ import { evaluateGuideline, requiredPaths, type Check, type Finding } from '../c
 import { SteeringError } from '../errors.js';
 import type { GitHubPort } from '../github/index.js';
 import type { Logger } from '../log.js';
-import { refreshMeasuredStatus } from '../measurements/index.js';
+import { SERVICE_CONFIG_PATH, refreshMeasuredStatus } from '../measurements/index.js';
 import {
   getGuidelineVersion,
   getRepository,
   listActiveWaivers,
   listScansOfCommit,
+  putServiceConfig,
   saveScanResults,
   setScanCheckRun,
   type Db,
@@ -86,8 +87,13 @@ export async function scanRepository(deps: ScanDeps, job: ScanJobData): Promise<
     { db: deps.db, port, logger: log },
     repo,
     job.sha,
-    (paths) => requiredPaths(allChecks, paths),
+    (paths) => {
+      const wanted = requiredPaths(allChecks, paths);
+      // how the service is found in its measurements (kept for uploads and Prometheus)
+      return paths.includes(SERVICE_CONFIG_PATH) ? [...wanted, SERVICE_CONFIG_PATH] : wanted;
+    },
   );
+  const serviceConfig = snapshot.read(SERVICE_CONFIG_PATH);
 
   const waivers = (await listActiveWaivers(deps.db, repo.id)).map((w) => ({
     ruleId: w.ruleId,
@@ -116,6 +122,7 @@ export async function scanRepository(deps: ScanDeps, job: ScanJobData): Promise<
         findings: e.findings.map(toStored),
       })),
     });
+    if (serviceConfig !== undefined) await putServiceConfig(tx, repo.id, serviceConfig, job.sha);
     // measured thresholds (load-test reports, Prometheus) stay decided across rescans
     await refreshMeasuredStatus(tx, repo.id, {
       now: startedAt,

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { compileGuideline } from '../../src/guidelines/index.js';
+import { deletePrefixKeys } from '../../src/jobs/index.js';
 import { silentLogger } from '../../src/log.js';
 import { startMeasureRuntime, type MeasureRuntime } from '../../src/measurements/index.js';
 import { publishGuideline } from '../../src/publish/index.js';
@@ -100,8 +101,7 @@ describe('measure schedule', { timeout: 30_000 }, () => {
     await runtime?.close();
     await t?.drop();
     const redis = new Redis(REDIS_URL);
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length) await redis.del(...keys);
+    await deletePrefixKeys(redis, prefix);
     redis.disconnect();
   });
 

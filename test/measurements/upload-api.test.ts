@@ -153,6 +153,24 @@ describe('measurements API', { timeout: 60_000 }, () => {
     assert.equal(f.rows[0]!.status, 'unchecked');
   });
 
+  it("a scan keeps the repository's .steering/service.yaml for uploads and Prometheus", async () => {
+    const yaml = 'prometheus:\n  selector: \'namespace="ledger"\'\n';
+    const ledger = await w.addRepo('ledger', {
+      ...fixtureFiles('node-express'),
+      '.steering/service.yaml': yaml,
+    });
+    const outcome = await scanRepository(
+      { db: w.db, github: w.github, checks: w.checks, logger: silentLogger },
+      { repositoryId: ledger.id, sha: ledger.head, trigger: 'manual' },
+    );
+    assert.equal(outcome.kind, 'scanned');
+    const row = await w.db.query<{ source: string; sha: string }>(
+      'SELECT source, sha FROM service_configs WHERE repository_id = $1',
+      [ledger.id],
+    );
+    assert.deepEqual(row.rows[0], { source: yaml, sha: ledger.head });
+  });
+
   it('a report token is limited to its repository and read tokens cannot upload', async () => {
     const other = await request(w.app)
       .post('/v1/repositories/acme/payments/measurements')
