@@ -80,14 +80,22 @@ export async function startDemoMetricsService(): Promise<DemoMetricsService> {
       if (i % 5 === 0) calls.observe({ peer: 'external' }, 0.9 * jitter());
     }
   }, 100);
-  const server: Server = createServer(async (req, res) => {
+  const server: Server = createServer((req, res) => {
     if (req.url !== '/metrics') {
       res.statusCode = 404;
       res.end();
       return;
     }
-    res.setHeader('content-type', registry.contentType);
-    res.end(await registry.metrics());
+    registry.metrics().then(
+      (text) => {
+        res.setHeader('content-type', registry.contentType);
+        res.end(text);
+      },
+      (err: Error) => {
+        res.statusCode = 500;
+        res.end(err.message);
+      },
+    );
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
