@@ -17,6 +17,7 @@ import { registerToken } from './commands/token.js';
 import { registerRepos } from './commands/repos.js';
 import { registerRollout } from './commands/rollout.js';
 import { registerWebhooks } from './commands/webhooks.js';
+import { registerReport } from './commands/report.js';
 
 const program = new Command();
 program
@@ -45,6 +46,7 @@ registerRollout(program);
 
 // GitHub webhooks
 registerWebhooks(program);
+registerReport(program);
 
 // Try it all on one machine
 registerDemo(program);

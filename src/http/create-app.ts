@@ -19,6 +19,7 @@ import { mountLiveness, mountOpsRoutes, type ReadinessCheck } from './ops-routes
 import { notFoundHandler, problemHandler } from './problem.js';
 import { rolloutRoutes } from './rollout-routes.js';
 import { complianceRoutes } from './compliance-routes.js';
+import { measurementRoutes } from './measurement-routes.js';
 import { v1Routes } from './v1-routes.js';
 import {
   WEBHOOK_PATH,
@@ -47,6 +48,8 @@ export interface AppDeps {
   failedAuth?: FailedAuthLimits;
   /** Mounts `POST /webhooks/github` when given (needs config.github.webhookSecret). */
   webhooks?: Omit<WebhookIntakeOptions, 'db' | 'logger'>;
+  /** Days after which a measured figure is stale (STEERING_MEASUREMENT_STALE_DAYS). Default 14. */
+  staleAfterDays?: number;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -116,6 +119,7 @@ export function createApp(deps: AppDeps): Express {
     }),
     ...rolloutRoutes({ db: deps.db }),
     ...complianceRoutes({ db: deps.db }),
+    ...measurementRoutes({ db: deps.db, staleAfterDays: deps.staleAfterDays }),
   ];
   let openapi: unknown;
   mountOpsRoutes(app, {

@@ -28,6 +28,15 @@ test(
       r.stdout,
       /FAIL MUST\s+performance\.external-service-calls\.implement-timeouts-external-calls at src\/stock\.js:\d+/,
     );
+    // measured compliance: the Locust report turns latency rules from unchecked to pass/fail
+    assert.match(
+      r.stdout,
+      /unchecked → FAIL {2}performance\.api-response-times\.bulk-operations: bulk operations p95 measured 2500 ms; the rule requires < 2000 ms/,
+    );
+    assert.match(
+      r.stdout,
+      /unchecked → pass {2}performance\.api-response-times\.simple-queries: .*measured 73 ms/,
+    );
     assert.match(r.stdout, /1\.0\.0 → 2\.0\.0 \(major\)/);
     assert.match(r.stdout, /Rollout 2: 2 opened, 2 updated/);
     assert.doesNotMatch(r.stderr, /"level":50/, 'no error logs');

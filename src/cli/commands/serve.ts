@@ -81,6 +81,7 @@ export function registerServe(program: Command): void {
         metrics,
         readiness: { postgres: () => db.ping(), redis: () => redis.ping() },
         onPublished: rollouts.onPublished,
+        staleAfterDays: config.measurements.staleAfterDays,
         compile: compilePool.compile,
         failedAuth: { redis: { client: redis, prefix: config.redis.prefix } },
         ...(secret
