@@ -86,6 +86,16 @@ const EnvSchema = z.object({
   STEERING_TOKEN: z.string().min(1).optional(),
   /** Rescan a repository whose last scan is older than this many hours. Default 24. */
   STEERING_RESCAN_MAX_AGE_HOURS: int(1).default(24),
+  /** A measured figure older than this many days is `stale`. Default 14. */
+  STEERING_MEASUREMENT_STALE_DAYS: int(1).default(14),
+  /** Prometheus the threshold rules are evaluated against (unset: no live evaluation). */
+  STEERING_PROMETHEUS_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Minutes between evaluations (a BullMQ repeatable job). Default 15. */
+  STEERING_PROMETHEUS_EVERY_MINUTES: int(1).default(15),
+  /** Timeout of one PromQL query, ms. Default 10000. */
+  STEERING_PROMETHEUS_TIMEOUT_MS: int(100).default(10_000),
+  /** Minimum gap between two queries to one Prometheus, ms. Default 200. */
+  STEERING_PROMETHEUS_MIN_INTERVAL_MS: int(0).default(200),
 
   /** Largest guideline document a publish accepts, in bytes. Default 1048576 (1 MiB). */
   STEERING_MAX_DOCUMENT_BYTES: int(1024).default(1024 * 1024),
@@ -140,6 +150,13 @@ export interface Config {
   readonly scan: { readonly rescanMaxAgeHours: number };
   /** Where the CLI finds a running server: STEERING_URL + STEERING_TOKEN (unset: the local token file). */
   readonly server: { readonly url: string | undefined; readonly token: string | undefined };
+  readonly measurements: {
+    readonly staleAfterDays: number;
+    readonly prometheusUrl: string | undefined;
+    readonly prometheusEveryMinutes: number;
+    readonly prometheusTimeoutMs: number;
+    readonly prometheusMinIntervalMs: number;
+  };
   /** Limits of a publish's compile (it runs in a worker thread, off the API's event loop). */
   readonly compile: {
     readonly maxBytes: number;
@@ -285,6 +302,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     scan: { rescanMaxAgeHours: e.STEERING_RESCAN_MAX_AGE_HOURS },
     server: { url: e.STEERING_URL?.replace(/\/+$/, ''), token: e.STEERING_TOKEN },
+    measurements: {
+      staleAfterDays: e.STEERING_MEASUREMENT_STALE_DAYS,
+      prometheusUrl: e.STEERING_PROMETHEUS_URL?.replace(/\/+$/, ''),
+      prometheusEveryMinutes: e.STEERING_PROMETHEUS_EVERY_MINUTES,
+      prometheusTimeoutMs: e.STEERING_PROMETHEUS_TIMEOUT_MS,
+      prometheusMinIntervalMs: e.STEERING_PROMETHEUS_MIN_INTERVAL_MS,
+    },
     compile: {
       maxBytes: e.STEERING_MAX_DOCUMENT_BYTES,
       maxRules: e.STEERING_MAX_RULES,

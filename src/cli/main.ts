@@ -32,6 +32,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   // GitHub webhooks and the GitHub App
   webhooks: () => import('./commands/webhooks.js').then((m) => m.registerWebhooks),
   setup: () => import('./commands/setup.js').then((m) => m.registerSetup),
+  report: () => import('./commands/report.js').then((m) => m.registerReport),
 
   // Try it all on one machine
   demo: () => import('./commands/demo.js').then((m) => m.registerDemo),

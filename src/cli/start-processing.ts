@@ -17,6 +17,7 @@ import {
   type RolloutRuntime,
 } from '../jobs/index.js';
 import type { Logger } from '../log.js';
+import { createPrometheusClient, startMeasureRuntime } from '../measurements/index.js';
 import { openScanRuntime, type ScanRuntime } from '../scans/index.js';
 import { createQueueDriver, type QueueDriver } from '../queue/index.js';
 import type { Db } from '../store/index.js';
@@ -102,6 +103,39 @@ export async function startProcessing(
     timer?.unref();
     closables.push({ name: 'rollout reconcile', close: async () => timer && clearInterval(timer) });
     closables.push({ name: 'distribute worker', close: () => distribute.close() });
+    // measured thresholds: Prometheus evaluation (when configured) and staleness, on a schedule
+    const m = config.measurements;
+    const redisUrl = config.redis.url;
+    if (!redisUrl)
+      logger.info(
+        'measurement schedule (Prometheus evaluation, staleness) not started: it runs on BullMQ; set REDIS_URL',
+      );
+    else
+      await startMeasureRuntime({
+        db,
+        logger,
+        connection: { url: redisUrl, maxRetriesPerRequest: null },
+        prefix: config.redis.prefix,
+        everyMinutes: m.prometheusEveryMinutes,
+        staleAfterDays: m.staleAfterDays,
+        ...(m.prometheusUrl
+          ? {
+              client: createPrometheusClient({
+                url: m.prometheusUrl,
+                timeoutMs: m.prometheusTimeoutMs,
+                minIntervalMs: m.prometheusMinIntervalMs,
+              }),
+            }
+          : {}),
+      }).then(
+        (measure) =>
+          closables.unshift({ name: 'measure queue and worker', close: () => measure.close() }),
+        (err: Error) =>
+          logger.warn(
+            { err: err.message },
+            'could not start the measurement schedule (Redis down?)',
+          ),
+      );
     logger.info({ concurrency, queues: driver.description }, 'workers running: distribute, scan');
   }
   closables.push({ name: 'scan queue and workers', close: () => scans.close() });

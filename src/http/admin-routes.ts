@@ -30,6 +30,7 @@ export const ApiToken = z.object({
   lastUsedAt: timestamp.nullable(),
   revokedAt: timestamp.nullable(),
   expiresAt: timestamp.nullable(),
+  repository: z.string().nullable(),
 });
 const TokenList = z.object({ tokens: z.array(ApiToken) });
 const CreatedToken = z.object({
@@ -40,6 +41,8 @@ const CreateBody = z.object({
   name: z.string().min(1).max(100),
   scopes: z.array(z.enum(SCOPES)).min(1),
   expiresInDays: z.number().positive().max(3650).optional(),
+  /** For a `report` token: the one repository (`owner/name`) it may upload for. */
+  repository: z.string().min(3).max(201).optional(),
 });
 const SyncResult = z.object({
   installations: z.number().int(),

@@ -9,7 +9,7 @@ import { findRepositoryByName, listRuleStatus, type Db } from '../store/index.js
 import { apiRegistry } from './api-schemas.js';
 import { defineRoute, type RouteSpec } from './define-route.js';
 
-const Status = z.enum(['pass', 'fail', 'not-applicable', 'unchecked', 'exempt', 'error']);
+const Status = z.enum(['pass', 'fail', 'not-applicable', 'unchecked', 'exempt', 'error', 'stale']);
 export const ComplianceEvidence = z.object({
   path: z.string(),
   line: z.number().int(),

@@ -20,6 +20,7 @@ import { notFoundHandler, problemHandler } from './problem.js';
 import { rolloutRoutes } from './rollout-routes.js';
 import { complianceRoutes } from './compliance-routes.js';
 import { adminRoutes, type AdminDeps } from './admin-routes.js';
+import { measurementRoutes } from './measurement-routes.js';
 import { v1Routes } from './v1-routes.js';
 import {
   WEBHOOK_PATH,
@@ -50,6 +51,8 @@ export interface AppDeps {
   webhooks?: Omit<WebhookIntakeOptions, 'db' | 'logger'>;
   /** Admin actions the server can run for the CLI (repository sync when GitHub is configured). */
   admin?: Omit<AdminDeps, 'db'>;
+  /** Days after which a measured figure is stale (STEERING_MEASUREMENT_STALE_DAYS). Default 14. */
+  staleAfterDays?: number;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -120,6 +123,7 @@ export function createApp(deps: AppDeps): Express {
     ...rolloutRoutes({ db: deps.db }),
     ...complianceRoutes({ db: deps.db }),
     ...adminRoutes({ db: deps.db, ...deps.admin }),
+    ...measurementRoutes({ db: deps.db, staleAfterDays: deps.staleAfterDays }),
   ];
   let openapi: unknown;
   mountOpsRoutes(app, {

@@ -8,11 +8,13 @@ import { evaluateGuideline, requiredPaths, type Check, type Finding } from '../c
 import { SteeringError } from '../errors.js';
 import type { GitHubPort } from '../github/index.js';
 import type { Logger } from '../log.js';
+import { SERVICE_CONFIG_PATH, refreshMeasuredStatus } from '../measurements/index.js';
 import {
   getGuidelineVersion,
   getRepository,
   listActiveWaivers,
   listScansOfCommit,
+  putServiceConfig,
   saveScanResults,
   setScanCheckRun,
   type Db,
@@ -31,6 +33,8 @@ export interface ScanDeps {
   logger: Logger;
   /** Default: now. */
   now?: () => Date;
+  /** Days after which a measured figure is stale. Default 14. */
+  staleAfterDays?: number;
 }
 
 export type ScanOutcome =
@@ -83,8 +87,13 @@ export async function scanRepository(deps: ScanDeps, job: ScanJobData): Promise<
     { db: deps.db, port, logger: log },
     repo,
     job.sha,
-    (paths) => requiredPaths(allChecks, paths),
+    (paths) => {
+      const wanted = requiredPaths(allChecks, paths);
+      // how the service is found in its measurements (kept for uploads and Prometheus)
+      return paths.includes(SERVICE_CONFIG_PATH) ? [...wanted, SERVICE_CONFIG_PATH] : wanted;
+    },
   );
+  const serviceConfig = snapshot.read(SERVICE_CONFIG_PATH);
 
   const waivers = (await listActiveWaivers(deps.db, repo.id)).map((w) => ({
     ruleId: w.ruleId,
@@ -98,8 +107,8 @@ export async function scanRepository(deps: ScanDeps, job: ScanJobData): Promise<
     findings: evaluateGuideline(v.record.rules, v.checks, snapshot, { waivers, now: startedAt }),
   }));
 
-  const scanIds = await deps.db.transaction((tx) =>
-    saveScanResults(tx, {
+  const scanIds = await deps.db.transaction(async (tx) => {
+    const ids = await saveScanResults(tx, {
       repositoryId: repo.id,
       sha: job.sha,
       trigger: job.trigger,
@@ -112,8 +121,15 @@ export async function scanRepository(deps: ScanDeps, job: ScanJobData): Promise<
         summary: countStatuses(e.findings),
         findings: e.findings.map(toStored),
       })),
-    }),
-  );
+    });
+    if (serviceConfig !== undefined) await putServiceConfig(tx, repo.id, serviceConfig, job.sha);
+    // measured thresholds (load-test reports, Prometheus) stay decided across rescans
+    await refreshMeasuredStatus(tx, repo.id, {
+      now: startedAt,
+      ...(deps.staleAfterDays !== undefined ? { staleAfterDays: deps.staleAfterDays } : {}),
+    });
+    return ids;
+  });
 
   // The scan ids and start time identify this check run (a rescan of the same commit reuses the
   // scan rows): after a lost answer the port finds the run by them.

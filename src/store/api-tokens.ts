@@ -13,7 +13,7 @@ import { iso } from './to-iso.js';
  * Every scope a token can hold. To add one: append it here (and to IMPLIES if holding it should
  * grant another); the database does not constrain the list.
  */
-export const SCOPES = ['read', 'publish', 'admin'] as const;
+export const SCOPES = ['read', 'publish', 'admin', 'report'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /** What a scope grants besides itself. `admin` grants every scope. */
@@ -30,6 +30,8 @@ export interface ApiTokenRecord {
   lastUsedAt: string | null;
   revokedAt: string | null;
   expiresAt: string | null;
+  /** For a `report` token: the one repository (`owner/name`, lower case) it may upload for. */
+  repository: string | null;
 }
 
 export function hashToken(token: string): string {
@@ -45,7 +47,8 @@ export function hasScope(granted: readonly Scope[], required: Scope): boolean {
   );
 }
 
-const COLUMNS = 'id, name, prefix, scopes, created_at, last_used_at, revoked_at, expires_at';
+const COLUMNS =
+  'id, name, prefix, scopes, created_at, last_used_at, revoked_at, expires_at, repository';
 const LIVE = 'revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())';
 
 function toToken(row: Record<string, unknown>): ApiTokenRecord {
@@ -58,12 +61,18 @@ function toToken(row: Record<string, unknown>): ApiTokenRecord {
     lastUsedAt: row.last_used_at ? iso(row.last_used_at) : null,
     revokedAt: row.revoked_at ? iso(row.revoked_at) : null,
     expiresAt: row.expires_at ? iso(row.expires_at) : null,
+    repository: (row.repository as string | null | undefined) ?? null,
   };
 }
 
 export async function createApiToken(
   q: Queryable,
-  input: { name: string; scopes: readonly string[]; expiresInDays?: number | undefined },
+  input: {
+    name: string;
+    scopes: readonly string[];
+    expiresInDays?: number | undefined;
+    repository?: string | undefined;
+  },
 ): Promise<{ token: string; record: ApiTokenRecord }> {
   const name = input.name.trim();
   if (!/^[A-Za-z0-9][A-Za-z0-9 ._:@-]{0,99}$/.test(name)) {
@@ -84,6 +93,13 @@ export async function createApiToken(
   if (days !== undefined && !(Number.isFinite(days) && days > 0 && days <= 3650)) {
     throw new SteeringError('INVALID_INPUT', 'expiry: a number of days from 1 to 3650');
   }
+  const repository = input.repository?.trim().toLowerCase() || null;
+  if (repository !== null && !/^[a-z0-9_.-]{1,100}\/[a-z0-9_.-]{1,100}$/.test(repository)) {
+    throw new SteeringError(
+      'INVALID_INPUT',
+      `token repository: owner/name, got "${input.repository}"`,
+    );
+  }
   const token = `stg_${randomBytes(32).toString('base64url')}`;
   try {
     // An expired token with the same name no longer blocks the name.
@@ -92,10 +108,10 @@ export async function createApiToken(
       [name],
     );
     const r = await q.query(
-      `INSERT INTO api_tokens (name, token_sha256, prefix, scopes, expires_at)
-       VALUES ($1, $2, $3, $4, CASE WHEN $5::float8 IS NULL THEN NULL ELSE now() + make_interval(secs => $5::float8 * 86400) END)
+      `INSERT INTO api_tokens (name, token_sha256, prefix, scopes, expires_at, repository)
+       VALUES ($1, $2, $3, $4, CASE WHEN $5::float8 IS NULL THEN NULL ELSE now() + make_interval(secs => $5::float8 * 86400) END, $6)
        RETURNING ${COLUMNS}`,
-      [name, hashToken(token), token.slice(0, 8), scopes, days ?? null],
+      [name, hashToken(token), token.slice(0, 8), scopes, days ?? null, repository],
     );
     return { token, record: toToken(r.rows[0]!) };
   } catch (err) {

@@ -98,6 +98,7 @@ export function registerServe(program: Command): void {
           ...(driver.kind === 'redis' ? { redis: () => driver.ping() } : {}),
         },
         onPublished: rollouts.onPublished,
+        staleAfterDays: config.measurements.staleAfterDays,
         compile: compilePool.compile,
         failedAuth: authRedis ? { redis: { client: authRedis, prefix: config.redis.prefix } } : {},
         ...(secret

@@ -70,22 +70,31 @@ export function registerToken(program: Command): void {
     .requiredOption('--name <name>', 'a name to recognise the token by (unique among live tokens)')
     .requiredOption('--scopes <list>', `comma-separated: ${SCOPES.join(', ')}`, parseScopes)
     .option('--expires-in <days>', 'expire after this many days (default: never)', parseDays)
-    .action(async (opts: { name: string; scopes: string[]; expiresIn?: number }) => {
-      const input = { name: opts.name, scopes: opts.scopes, expiresInDays: opts.expiresIn };
-      const { token: secret, record } = await either(
-        (s) =>
-          s.request<{ token: string; record: ApiTokenRecord }>('POST', '/v1/tokens', {
-            name: input.name,
-            scopes: input.scopes,
-            ...(input.expiresInDays ? { expiresInDays: input.expiresInDays } : {}),
-          }),
-        (db) => createApiToken(db, input),
-      );
-      process.stderr.write(
-        `created token "${record.name}" with scopes ${record.scopes.join(', ')}${record.expiresAt ? `, expiring ${record.expiresAt}` : ''}; it is shown only now:\n`,
-      );
-      process.stdout.write(`${secret}\n`);
-    });
+    .option('--repository <owner/name>', 'limit a report token to uploads for this one repository')
+    .action(
+      async (opts: { name: string; scopes: string[]; expiresIn?: number; repository?: string }) => {
+        const input = {
+          name: opts.name,
+          scopes: opts.scopes,
+          expiresInDays: opts.expiresIn,
+          repository: opts.repository,
+        };
+        const { token: secret, record } = await either(
+          (s) =>
+            s.request<{ token: string; record: ApiTokenRecord }>('POST', '/v1/tokens', {
+              name: input.name,
+              scopes: input.scopes,
+              ...(input.expiresInDays ? { expiresInDays: input.expiresInDays } : {}),
+              ...(input.repository ? { repository: input.repository } : {}),
+            }),
+          (db) => createApiToken(db, input),
+        );
+        process.stderr.write(
+          `created token "${record.name}" with scopes ${record.scopes.join(', ')}${record.expiresAt ? `, expiring ${record.expiresAt}` : ''}; it is shown only now:\n`,
+        );
+        process.stdout.write(`${secret}\n`);
+      },
+    );
   token
     .command('list')
     .description('list tokens (never their secrets)')
