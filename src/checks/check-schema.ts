@@ -15,7 +15,7 @@ export interface Condition {
   framework?: string | string[];
   dependency?: string | string[];
   fileExists?: string | string[];
-  contains?: { files: string | string[]; pattern: string; flags?: string };
+  contains?: { files: string | string[]; pattern: string; flags?: string; describe?: string };
   not?: Condition;
   anyOf?: Condition[];
 }
@@ -28,7 +28,13 @@ export const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
       dependency: Strings.optional(),
       fileExists: Globs.optional(),
       contains: z
-        .object({ files: Globs, pattern: z.string().min(1), flags: z.string().optional() })
+        .object({
+          files: Globs,
+          pattern: z.string().min(1),
+          flags: z.string().optional(),
+          /** The pattern in words, for messages ("RestTemplate"). */
+          describe: z.string().optional(),
+        })
         .strict()
         .optional(),
       not: ConditionSchema.optional(),
@@ -42,6 +48,8 @@ const Common = {
   rule: z.string().min(1),
   /** One sentence a service owner reads: what this check looks for. */
   description: z.string().min(1),
+  /** What a service owner adds or changes when the check fails, in one sentence. */
+  remedy: z.string().min(1).optional(),
   appliesWhen: ConditionSchema.optional(),
 };
 
@@ -93,6 +101,15 @@ const ContainsShape = {
   ignoreIf: z.string().optional(),
   /** Full-line and block comments are blanked before matching. Default true. */
   ignoreComments: z.boolean().optional(),
+  /**
+   * file-not-contains: what the check inspects (a regex). When nothing in the selected files
+   * matches it, there was nothing to inspect and the check is not applicable, never pass.
+   * Default: the pattern itself when `ignoreIf` is given (the calls that were looked at), else
+   * any selected file.
+   */
+  inspects: z.string().optional(),
+  /** The inspected things in words, for messages ("requests calls", "SQL statements"). */
+  inspectsWhat: z.string().optional(),
 };
 
 const FileContainsSchema = z

@@ -10,7 +10,33 @@ import { best, type Outcome } from './check-outcome.js';
 
 export function evaluateCheck(check: Check, ctx: EvalContext): CheckResult {
   const outcome = guarded(check, ctx);
-  return { checkId: check.id, type: check.type, description: check.description, ...outcome };
+  const result: CheckResult = {
+    checkId: check.id,
+    type: check.type,
+    description: check.description,
+    ...outcome,
+  };
+  if (ctx.unit) result.unit = ctx.unit.path;
+  if (check.remedy) result.remedy = check.remedy;
+  // Something missing is shown at the unit's nearest build file, so every failure has a place.
+  const anchor = ctx.anchor;
+  if (result.status === 'fail' && result.evidence.length === 0 && anchor) {
+    result.evidence = [
+      {
+        path: anchor,
+        line: 1,
+        column: 1,
+        snippet: firstLine(ctx.read(anchor)),
+        note: `nothing found in ${ctx.unit?.path === '.' ? 'the repository' : ctx.unit?.path}; ${check.remedy ?? `add: ${check.description.replace(/\.$/, '')}`}`,
+      },
+    ];
+  }
+  return result;
+}
+
+function firstLine(text: string | undefined): string {
+  const l = (text ?? '').split('\n').find((x) => x.trim() !== '') ?? '';
+  return l.trim().slice(0, 200);
 }
 
 function guarded(check: Check | LeafCheck, ctx: EvalContext): Outcome {
@@ -53,10 +79,16 @@ function evaluateAnyOf(checks: readonly LeafCheck[], ctx: EvalContext): Outcome 
       status,
       message: chosen[0]?.message ?? '',
       evidence: chosen.flatMap((o) => o.evidence).slice(0, 10),
+      explain: explainAll(outcomes),
     };
   return {
     status,
-    message: `none of ${outcomes.length} alternatives passed: ${outcomes.map((o) => o.message).join('; ')}`,
+    message: `none of ${outcomes.length} alternatives holds: ${outcomes.map((o) => o.message).join('; ')}`,
     evidence: outcomes.flatMap((o) => o.evidence).slice(0, 20),
+    explain: explainAll(outcomes),
   };
+}
+
+function explainAll(outcomes: readonly Outcome[]): string {
+  return outcomes.map((o, i) => `(${i + 1}) ${o.explain ?? o.message}`).join('; ');
 }

@@ -3,7 +3,6 @@ import type { Condition } from './check-schema.js';
 import { asList } from './check-schema.js';
 import type { EvalContext } from './context.js';
 import { globMatcher } from './match-glob.js';
-import { isIgnoredPath, isTestPath } from './classify-path.js';
 
 export interface ConditionOutcome {
   holds: boolean;
@@ -46,14 +45,14 @@ export function evaluateCondition(cond: Condition, ctx: EvalContext): ConditionO
     if (!want.some((d) => stack.dependencies.has(d))) {
       return {
         holds: false,
-        reason: `applies when a build file declares ${want.join(' or ')}; none does`,
+        reason: `applies when a build file declares ${want.join(' or ')}; ${ctx.stack.buildFiles.length ? `${ctx.stack.buildFiles.join(', ')} do${ctx.stack.buildFiles.length === 1 ? 'es' : ''} not` : 'none does'}`,
       };
     }
   }
   if (cond.fileExists) {
     const globs = asList(cond.fileExists);
     const m = globMatcher(globs);
-    if (!ctx.snapshot.paths.some((p) => !isIgnoredPath(p) && !isTestPath(p) && m(p))) {
+    if (!ctx.productionPaths().some((p) => m(p))) {
       return { holds: false, reason: `applies when a file matches ${globs.join(', ')}; none does` };
     }
   }
@@ -63,7 +62,7 @@ export function evaluateCondition(cond: Condition, ctx: EvalContext): ConditionO
     if (!files.some((p) => re.test(ctx.readCode(p) ?? ''))) {
       return {
         holds: false,
-        reason: `applies when ${asList(cond.contains.files).join(', ')} contain /${cond.contains.pattern}/; none does`,
+        reason: `applies when ${asList(cond.contains.files).join(', ')} use ${cond.contains.describe ?? `/${cond.contains.pattern}/`}; none does`,
       };
     }
   }

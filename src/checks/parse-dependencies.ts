@@ -4,7 +4,7 @@
  * Java dependencies are reported both as `artifactId` and `groupId:artifactId`.
  */
 
-export type Ecosystem = 'python' | 'java' | 'node';
+export type Ecosystem = 'python' | 'java' | 'node' | 'go' | 'php';
 
 export interface BuildFile {
   ecosystem: Ecosystem;
@@ -23,6 +23,8 @@ export function parseBuildFile(path: string, text: string): BuildFile | undefine
   if (name === 'pom.xml') return { ecosystem: 'java', dependencies: fromPom(text) };
   if (/^build\.gradle(\.kts)?$/.test(name))
     return { ecosystem: 'java', dependencies: fromGradle(text) };
+  if (name === 'go.mod') return { ecosystem: 'go', dependencies: fromGoMod(text) };
+  if (name === 'composer.json') return { ecosystem: 'php', dependencies: fromComposer(text) };
   return undefined;
 }
 
@@ -38,6 +40,11 @@ export const BUILD_FILE_GLOBS = [
   '**/pom.xml',
   '**/build.gradle',
   '**/build.gradle.kts',
+  '**/go.mod',
+  '**/composer.json',
+  '**/Dockerfile',
+  '**/settings.gradle',
+  '**/settings.gradle.kts',
 ];
 
 function fromPackageJson(text: string): string[] {
@@ -126,4 +133,31 @@ function fromGradle(text: string): string[] {
   // Plugins: id("io.micronaut.application"), id 'org.springframework.boot'.
   for (const m of text.matchAll(/\bid\s*\(?\s*["']([\w.-]+)["']/g)) out.push(`plugin:${m[1]}`);
   return out;
+}
+
+/** `require` lines and blocks of go.mod: module paths (`github.com/sony/gobreaker`). */
+function fromGoMod(text: string): string[] {
+  const out: string[] = [];
+  let block = false;
+  for (const line of text.split('\n')) {
+    const t = line.replace(/\/\/.*$/, '').trim();
+    if (/^require\s*\($/.test(t)) block = true;
+    else if (block && t === ')') block = false;
+    else if (block && t) out.push(t.split(/\s+/)[0] as string);
+    else {
+      const m = /^require\s+(\S+)/.exec(t);
+      if (m) out.push(m[1] as string);
+    }
+  }
+  return out;
+}
+
+function fromComposer(text: string): string[] {
+  try {
+    const pkg = JSON.parse(text) as Record<string, unknown>;
+    const deps = pkg.require;
+    return deps && typeof deps === 'object' ? Object.keys(deps) : [];
+  } catch {
+    return [];
+  }
 }
