@@ -151,6 +151,32 @@ const ReportThresholdSchema = z
   })
   .strict();
 
+/** The CI configurations `ci-runs` reads by default. */
+export const CI_FILE_GLOBS = [
+  '.github/workflows/*.{yml,yaml}',
+  '**/.gitlab-ci.yml',
+  '.gitlab/**/*.{yml,yaml}',
+  '.circleci/config.{yml,yaml}',
+  '**/Jenkinsfile*',
+  '**/azure-pipelines*.{yml,yaml}',
+  '.azure-pipelines/**/*.{yml,yaml}',
+];
+
+const CiRunsSchema = z
+  .object({
+    ...Common,
+    type: z.literal('ci-runs'),
+    /** What a CI step must run (regex), found in the pipeline, a script it calls or an npm/make target. */
+    pattern: Strings,
+    flags: z
+      .string()
+      .regex(/^[imsu]*$/)
+      .optional(),
+    /** CI configuration files. Default: GitHub Actions, GitLab CI, CircleCI, Jenkinsfile, Azure Pipelines. */
+    files: Globs.optional(),
+  })
+  .strict();
+
 /** A sub-check of `any-of`: a leaf without id/rule/description of its own. */
 const SubCheckSchema = z.discriminatedUnion('type', [
   FileExistsSchema.omit({ id: true, rule: true, description: true }),
@@ -175,6 +201,7 @@ export const CheckSchema = z.discriminatedUnion('type', [
   FileNotContainsSchema,
   JsonYamlPathSchema,
   ReportThresholdSchema,
+  CiRunsSchema,
   AnyOfSchema,
 ]);
 export type Check = z.infer<typeof CheckSchema>;

@@ -53,10 +53,13 @@ export class EvalContext {
     };
     this.unit ??= this.shared.layout.units[0];
     const layout = this.shared.layout;
+    // CI pipelines and repository-level manifests serve every unit of the repository.
     this.visible = snapshot.paths.filter((p) => {
-      if (layout.role(p).role === 'vendored') return false;
+      const role = layout.role(p).role;
+      if (role === 'vendored') return false;
       const owner = layout.unitOf(p);
-      return owner === undefined || owner === this.unit;
+      if (owner === undefined || owner === this.unit || role === 'ci') return true;
+      return role === 'deploy' && owner.path === '.';
     });
   }
 

@@ -6,6 +6,7 @@ import { evaluateCondition } from './evaluate-condition.js';
 import { evaluateContains, evaluateFileExists } from './evaluate-file-checks.js';
 import { evaluateJsonYamlPath } from './evaluate-json-yaml-path.js';
 import { evaluateReportThreshold } from './evaluate-report-threshold.js';
+import { evaluateCiRuns } from './evaluate-ci-runs.js';
 import { best, type Outcome } from './check-outcome.js';
 
 export function evaluateCheck(check: Check, ctx: EvalContext): CheckResult {
@@ -67,6 +68,8 @@ function evaluateLeaf(check: LeafCheck, ctx: EvalContext): Outcome {
       return evaluateJsonYamlPath(check, ctx);
     case 'report-threshold':
       return evaluateReportThreshold(check, ctx);
+    case 'ci-runs':
+      return evaluateCiRuns(check, ctx);
   }
 }
 

@@ -8,6 +8,7 @@
 import type { Rule } from '../guidelines/index.js';
 import type { Check } from './check-schema.js';
 import type { CheckResult, EvaluateOptions, Finding, Snapshot, Waiver } from './types.js';
+import type { RepoLayout } from './find-units.js';
 import { EvalContext } from './context.js';
 import { evaluateCheck } from './evaluate-check.js';
 import { worst } from './check-outcome.js';
@@ -102,4 +103,21 @@ function activeWaiver(waivers: readonly Waiver[], ruleId: string, now: Date): Wa
   return waivers.find(
     (w) => w.ruleId === ruleId && (!w.expiresAt || Date.parse(w.expiresAt) > now.getTime()),
   );
+}
+
+/**
+ * Every check in every service unit, whether or not its rule exists in a given version: what
+ * `npm run scan-accuracy` and the check tests compare with hand-checked truth.
+ */
+export function evaluateChecks(
+  checks: readonly Check[],
+  snapshot: Snapshot,
+  options: Pick<EvaluateOptions, 'reports'> = {},
+): { layout: RepoLayout; results: CheckResult[] } {
+  const root = new EvalContext(snapshot, options.reports ?? []);
+  const results = root.layout.units.flatMap((u) => {
+    const ctx = root.forUnit(u);
+    return checks.map((c) => evaluateCheck(c, ctx));
+  });
+  return { layout: root.layout, results };
 }

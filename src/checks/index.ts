@@ -13,11 +13,14 @@ export type {
   Waiver,
   Report,
   EvaluateOptions,
+  UnitStatus,
 } from './types.js';
 export type { Check, CheckType, Condition, ChecksFile, Assertion } from './check-schema.js';
 export { CheckSchema, ChecksFileSchema } from './check-schema.js';
 export { loadChecks, type LoadChecksResult } from './load-checks.js';
-export { evaluateGuideline } from './evaluate-guideline.js';
+export { evaluateGuideline, evaluateChecks } from './evaluate-guideline.js';
+export { findUnits, type RepoLayout, type ServiceUnit } from './find-units.js';
+export { classifyRole, type PathRole } from './classify-role.js';
 export { requiredPaths } from './required-paths.js';
 export { createSnapshot } from './create-snapshot.js';
 export { isTestPath, isIgnoredPath, isIgnoredDir } from './classify-path.js';

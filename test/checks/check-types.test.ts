@@ -141,7 +141,7 @@ describe('json-yaml-path', () => {
   it('fails when no document is selected, unless ifNone says otherwise', () => {
     const f = run(hpa, { 'k8s/deploy.yaml': 'kind: Deployment\n' });
     assert.equal(f.status, 'fail');
-    assert.match(f.message, /looked for documents with kind=HorizontalPodAutoscaler/);
+    assert.match(f.message, /no documents with kind=HorizontalPodAutoscaler in 1 file/);
   });
   it('resolves Helm .Values, and leaves unresolvable templates unchecked', () => {
     const tpl = `{{- if .Values.hpa.on }}\nkind: HorizontalPodAutoscaler\nspec:\n  minReplicas: {{ .Values.hpa.min | default 2 }}\n  targetCPUUtilizationPercentage: {{ .Values.hpa.cpu }}\n{{- end }}\n`;
@@ -151,13 +151,27 @@ describe('json-yaml-path', () => {
       'pass',
     );
     assert.equal(
-      run(hpa, { ...chart, 'c/values.yaml': 'hpa:\n  min: 1\n  cpu: 60\n' }).status,
+      run(hpa, { ...chart, 'c/values.yaml': 'hpa:\n  on: true\n  min: 1\n  cpu: 60\n' }).status,
       'fail',
+    );
+    // The guard is decided as deployed: hpa.on is false by default, so no HPA is deployed.
+    const off = run(hpa, {
+      ...chart,
+      'c/values.yaml': 'replicas: 1\nhpa:\n  on: false\n  cpu: 60\n',
+    });
+    assert.equal(off.status, 'fail');
+    assert.match(
+      off.message,
+      /disabled by default: \.Values\.hpa\.on is false \(c\/values\.yaml:3\)/,
+    );
+    assert.deepEqual(
+      off.evidence.map((e) => `${e.path}:${e.line}`),
+      ['c/templates/hpa.yaml:1'],
     );
     const unresolved = run(hpa, {
       'c/Chart.yaml': 'name: c\n',
       'c/templates/hpa.yaml': tpl.replace('.Values.hpa.cpu', 'include "cpu" .'),
-      'c/values.yaml': '{}',
+      'c/values.yaml': 'hpa:\n  on: true\n',
     });
     assert.equal(unresolved.status, 'unchecked');
     assert.match(unresolved.message, /templated .* could not be resolved/);

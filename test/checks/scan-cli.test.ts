@@ -31,11 +31,16 @@ describe('steering scan', () => {
     assert.equal(out.summary.mustFailures, 0);
     const findings = out.guidelines[0]?.findings ?? [];
     const status = (id: string) => findings.find((f) => f.ruleId === id)?.status;
-    assert.equal(status('performance.memory-utilization.garbage-collection-impact'), 'pass');
     assert.equal(
-      status('performance.network-utilization.keep-alive-connections-preferred'),
+      status('performance.external-service-calls.implement-timeouts-external-calls'),
       'pass',
     );
+    assert.equal(
+      status('performance.network-utilization.implement-connection-pooling-databases'),
+      'pass',
+    );
+    // A threshold ("GC < 5% of CPU time") is decided by a measurement, never by a JVM flag.
+    assert.equal(status('performance.memory-utilization.garbage-collection-impact'), 'unchecked');
     assert.equal(
       status('performance.index-strategy.create-indexes-frequently-queried-columns'),
       'unchecked',

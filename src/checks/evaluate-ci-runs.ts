@@ -1,0 +1,173 @@
+/**
+ * `ci-runs`: does a CI pipeline run something (a load test)? Read as CI runs it: the pattern is
+ * looked for in the pipeline files (GitHub Actions, GitLab CI, CircleCI, Jenkinsfile, Azure
+ * Pipelines), then one level down in what a step calls: a script of the repository
+ * (`bash scripts/run-test.sh`, `./load/run.sh`, `python tools/perf.py`), an npm/yarn/pnpm script
+ * (`npm run perf` → package.json) or a make target (`make loadtest` → Makefile recipe).
+ */
+import type { LeafCheck } from './check-schema.js';
+import { CI_FILE_GLOBS, asList } from './check-schema.js';
+import type { EvalContext } from './context.js';
+import { findMatches, type Hit } from './find-matches.js';
+import { plural, type Outcome } from './check-outcome.js';
+import type { Evidence } from './types.js';
+
+type CiRuns = Extract<LeafCheck, { type: 'ci-runs' }>;
+
+const SCRIPT_REF =
+  /(?:^|[\s;&|'"(=])(?:(?:bash|sh|zsh|python3?|node|pwsh|source|\.)\s+)?((?:\.\/)?[\w][\w./-]*\.(?:sh|bash|py|js|mjs|ps1))\b/gm;
+const NPM_REF =
+  /\b(?:npm\s+run(?:-script)?|yarn(?:\s+run)?|pnpm(?:\s+run)?|bun\s+run)\s+([\w:.-]+)/g;
+const MAKE_REF = /\bmake\s+(?:-[\w]+\s+(?:\S+\s+)?)*([\w.-]+)/g;
+
+export function evaluateCiRuns(check: CiRuns, ctx: EvalContext): Outcome {
+  const files = ctx.select({ files: check.files ?? CI_FILE_GLOBS });
+  const re = new RegExp(asList(check.pattern).join('|'), `g${check.flags ?? ''}`);
+  const explain = `/${re.source}/ in ${asList(check.files ?? CI_FILE_GLOBS).join(', ')}, and in the scripts, npm scripts and make targets their steps call`;
+  if (files.length === 0)
+    return {
+      status: 'fail',
+      message:
+        'no CI pipeline found (GitHub Actions, GitLab CI, CircleCI, Jenkinsfile, Azure Pipelines)',
+      evidence: [],
+      explain,
+    };
+  const direct: Hit[] = [];
+  const followed: Evidence[] = [];
+  const looked = new Set<string>();
+  for (const ci of files) {
+    const text = ctx.readCode(ci);
+    if (text === undefined) continue;
+    direct.push(...findMatches(ci, text, re, undefined, 5));
+    for (const ref of references(ci, text, ctx)) {
+      looked.add(ref.target);
+      const target = ctx.readCode(ref.targetFile);
+      if (target === undefined) continue;
+      const hit = findMatches(ref.targetFile, ref.body ?? target, re, undefined, 1)[0];
+      if (!hit) continue;
+      const line = ref.bodyLine ? ref.bodyLine + hit.line - 1 : hit.line;
+      followed.push(
+        {
+          path: ci,
+          line: ref.line,
+          column: ref.column,
+          snippet: ref.snippet,
+          note: `runs ${ref.target}`,
+        },
+        { path: ref.targetFile, line, column: hit.column, snippet: hit.snippet },
+      );
+    }
+  }
+  if (direct.length > 0)
+    return {
+      status: 'pass',
+      message: `a CI step runs it (${plural(direct.length, 'place')})`,
+      evidence: direct.slice(0, 5).map(({ match: _m, ...e }) => e),
+      explain,
+    };
+  if (followed.length > 0)
+    return {
+      status: 'pass',
+      message: `a CI step runs it through ${followed[0]?.note?.replace(/^runs /, '')}`,
+      evidence: followed.slice(0, 6),
+      explain,
+    };
+  return {
+    status: 'fail',
+    message: `not run by ${plural(files.length, 'CI pipeline')}${looked.size ? ` (followed ${[...looked].slice(0, 5).join(', ')})` : ''}`,
+    evidence: [
+      {
+        path: files[0] as string,
+        line: 1,
+        column: 1,
+        snippet: '',
+        note: 'no step runs a load test',
+      },
+    ],
+    explain,
+  };
+}
+
+interface Reference {
+  target: string;
+  targetFile: string;
+  /** For npm scripts and make targets: the command text, and its first line in targetFile. */
+  body?: string;
+  bodyLine?: number;
+  line: number;
+  column: number;
+  snippet: string;
+}
+
+function references(ci: string, text: string, ctx: EvalContext): Reference[] {
+  const out: Reference[] = [];
+  const at = (m: RegExpMatchArray) => {
+    const before = text.slice(0, m.index);
+    const line = before.split('\n').length;
+    const lineText = text.split('\n')[line - 1] ?? '';
+    return {
+      line,
+      column: (m.index ?? 0) - before.lastIndexOf('\n'),
+      snippet: lineText.trim().slice(0, 200),
+    };
+  };
+  const ciDir = ci.includes('/') && !ci.startsWith('.') ? ci.slice(0, ci.lastIndexOf('/') + 1) : '';
+  for (const m of text.matchAll(SCRIPT_REF)) {
+    const rel = (m[1] as string).replace(/^\.\//, '');
+    const file = [rel, `${ciDir}${rel}`].find((p) => ctx.has(p));
+    if (file) out.push({ target: file, targetFile: file, ...at(m) });
+  }
+  for (const m of text.matchAll(NPM_REF)) {
+    const name = m[1] as string;
+    if (['install', 'ci', 'add'].includes(name)) continue;
+    for (const pkg of ctx.snapshot.paths.filter(
+      (p) => /(^|\/)package\.json$/.test(p) && !p.includes('node_modules/'),
+    )) {
+      const script = npmScript(ctx.read(pkg), name);
+      if (script)
+        out.push({ target: `npm script "${name}" (${pkg})`, targetFile: pkg, ...script, ...at(m) });
+    }
+  }
+  for (const m of text.matchAll(MAKE_REF)) {
+    const name = m[1] as string;
+    for (const mk of ctx.snapshot.paths.filter((p) =>
+      /(^|\/)(GNUmakefile|Makefile|makefile)$/.test(p),
+    )) {
+      const recipe = makeRecipe(ctx.read(mk), name);
+      if (recipe) out.push({ target: `make ${name} (${mk})`, targetFile: mk, ...recipe, ...at(m) });
+    }
+  }
+  return out;
+}
+
+function npmScript(
+  text: string | undefined,
+  name: string,
+): { body: string; bodyLine: number } | undefined {
+  if (!text) return undefined;
+  try {
+    const scripts = (JSON.parse(text) as { scripts?: Record<string, unknown> }).scripts;
+    const body = scripts?.[name];
+    if (typeof body !== 'string') return undefined;
+    const idx = text.indexOf(`"${name}"`);
+    return { body, bodyLine: idx < 0 ? 1 : text.slice(0, idx).split('\n').length };
+  } catch {
+    return undefined;
+  }
+}
+
+function makeRecipe(
+  text: string | undefined,
+  name: string,
+): { body: string; bodyLine: number } | undefined {
+  if (!text) return undefined;
+  const lines = text.split('\n');
+  const start = lines.findIndex((l) =>
+    new RegExp(`^${name.replace(/[.]/g, '\\.')}\\s*:(?!=)`).test(l),
+  );
+  if (start < 0) return undefined;
+  const body: string[] = [lines[start] as string];
+  for (let i = start + 1; i < lines.length && /^\t|^\s*$/.test(lines[i] as string); i++)
+    body.push(lines[i] as string);
+  return { body: body.join('\n'), bodyLine: start + 1 };
+}
