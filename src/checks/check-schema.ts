@@ -108,6 +108,11 @@ const ContainsShape = {
    * any selected file.
    */
   inspects: z.string().optional(),
+  /**
+   * file-not-contains: hits in a file whose text matches this regex do not count (a per-call
+   * context deadline in the same file bounds the calls there).
+   */
+  unlessFileContains: z.string().optional(),
   /** The inspected things in words, for messages ("requests calls", "SQL statements"). */
   inspectsWhat: z.string().optional(),
 };

@@ -25,7 +25,32 @@ export interface RoleOf {
 }
 
 const DOC_DIRS = new Set(['docs', 'doc', 'documentation']);
-const TOOL_DIRS = new Set(['scripts', 'script', 'tools', 'tooling', 'hack', '.devcontainer']);
+const TOOL_DIRS = new Set([
+  'scripts',
+  'script',
+  'tools',
+  'tooling',
+  'hack',
+  '.devcontainer',
+  // Load generators and benchmarks drive a service; they are not the service.
+  'loadgenerator',
+  'load-generator',
+  'loadgen',
+  'load-test',
+  'load-tests',
+  'loadtest',
+  'loadtests',
+  'load-testing',
+  'perf',
+  'performance',
+  'k6',
+  'locust',
+  'jmeter',
+  'gatling',
+  'artillery',
+  'benchmark',
+  'benchmarks',
+]);
 const MIGRATION_DIRS = new Set(['migrations', 'migration', 'alembic', 'flyway', 'liquibase']);
 const GENERATED_DIRS = new Set(['generated', '__generated__', 'gen', 'genproto', 'openapi-client']);
 const FRONTEND_DIRS = new Set(['static', 'public', 'webapp', 'wwwroot', 'assets']);

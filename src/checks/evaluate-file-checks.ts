@@ -58,7 +58,10 @@ export function evaluateContains(check: Contains, ctx: EvalContext): Outcome {
   const unreadNote = unread ? ` (${plural(unread, 'file')} not loaded)` : '';
 
   if (check.type === 'file-not-contains') {
-    const hits = hitsByFile.flatMap((f) => f.perPattern.flat());
+    const unless = check.unlessFileContains ? new RegExp(check.unlessFileContains) : undefined;
+    const hits = hitsByFile
+      .filter((f) => !unless || !unless.test(f.text))
+      .flatMap((f) => f.perPattern.flat());
     if (hits.length > 0) {
       return {
         status: 'fail',
@@ -118,7 +121,8 @@ function inspectedPlaces(
   const source = check.inspects ?? (check.ignoreIf ? asList(check.pattern).join('|') : undefined);
   if (source === undefined)
     return files.map((f) => ({ path: f.path, line: 1, column: 1, snippet: '' }));
-  const re = new RegExp(source, `g${check.flags ?? ''}`);
+  // `^` in `inspects` means a line start (a SQL statement opening a line of a .sql file).
+  const re = new RegExp(source, `gm${(check.flags ?? "").replace("m", "")}`);
   return files.flatMap((f) => findMatches(f.path, f.text, re, undefined, 5)).map(stripMatch);
 }
 

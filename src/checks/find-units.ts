@@ -46,6 +46,10 @@ const SERVER_NODE = [
   'micro',
   'polka',
   'hono',
+  '@grpc/grpc-js',
+  'grpc',
+  '@grpc/proto-loader',
+  'ws',
 ];
 const BROWSER_NODE = [
   'react',
@@ -113,7 +117,7 @@ export function findUnits(snapshot: Snapshot): RepoLayout {
         }
       }
       // Development and test requirements say nothing about the running service.
-      if (/requirements[-_.]?(dev|test|tests|lint|docs|ci|local)\b[^/]*$/i.test(b)) continue;
+      if (/requirements[-_./]?(dev|test|tests|lint|docs|ci|local)\b[^/]*$/i.test(b)) continue;
       serverish = true;
       langs.add(parsed.ecosystem);
       for (const d of ds) deps.add(d);

@@ -132,7 +132,10 @@ function validateCheck(check: Check): [(string | number)[], string][] {
         regex(many ? [...path, 'pattern', i] : [...path, 'pattern'], p, c.flags),
       );
     }
-    if (c.type === 'file-not-contains') regex([...path, 'inspects'], c.inspects, c.flags);
+    if (c.type === 'file-not-contains') {
+      regex([...path, 'inspects'], c.inspects, c.flags);
+      regex([...path, 'unlessFileContains'], c.unlessFileContains);
+    }
     if (c.type === 'file-contains' || c.type === 'file-not-contains') {
       const many = Array.isArray(c.pattern);
       asList(c.pattern).forEach((p, i) =>

@@ -14,7 +14,7 @@ export interface BuildFile {
 export function parseBuildFile(path: string, text: string): BuildFile | undefined {
   const name = path.slice(path.lastIndexOf('/') + 1);
   if (name === 'package.json') return { ecosystem: 'node', dependencies: fromPackageJson(text) };
-  if (/^requirements.*\.(txt|in)$/.test(name))
+  if (/^requirements.*\.(txt|in)$/.test(name) || /(^|\/)requirements\/[^/]+\.(txt|in)$/.test(path))
     return { ecosystem: 'python', dependencies: fromRequirements(text) };
   if (name === 'pyproject.toml' || name === 'Pipfile')
     return { ecosystem: 'python', dependencies: fromToml(text) };
@@ -33,6 +33,7 @@ export const BUILD_FILE_GLOBS = [
   '**/package.json',
   '**/requirements*.txt',
   '**/requirements*.in',
+  '**/requirements/*.{txt,in}',
   '**/pyproject.toml',
   '**/Pipfile',
   '**/setup.py',
