@@ -62,6 +62,11 @@ const FileOptions = {
   includeTests: z.boolean().optional(),
   /** Only files whose text matches this regex are looked at. */
   onlyFilesContaining: z.string().optional(),
+  /**
+   * In a repository of several units, a file outside the unit's folder (a shared load generator)
+   * counts for the unit only when it, or a file beside it, names the unit. Default false.
+   */
+  forUnitByName: z.boolean().optional(),
 };
 
 const Comparator = z.enum(['<', '<=', '>', '>=', '=', '!=', 'exists', 'matches']);

@@ -20,6 +20,7 @@ export interface FileSelector {
   exclude?: string | string[] | undefined;
   includeTests?: boolean | undefined;
   onlyFilesContaining?: string | undefined;
+  forUnitByName?: boolean | undefined;
 }
 
 interface Shared {
@@ -110,11 +111,42 @@ export class EvalContext {
     return this.visible.filter((p) => {
       if (!match(p) || excluded(p)) return false;
       if (!named.has(p) && !roles.has(this.layout.role(p).role)) return false;
+      if (sel.forUnitByName && !this.nearbyNamesUnit(p)) return false;
       if (filter) {
         const text = this.readCode(p);
         return text !== undefined && filter.test(text);
       }
       return true;
+    });
+  }
+
+  /** True when the path lies inside this unit's own folder (always true for a root unit). */
+  owns(path: string): boolean {
+    const u = this.unit?.path ?? '.';
+    return u === '.' || path.startsWith(`${u}/`);
+  }
+
+  /**
+   * In a repository of several units, whether a text names this unit (its folder name as a word,
+   * separators optional: `ledgerwriter` matches `ledger-writer` and `LEDGERWRITER_ADDR`).
+   */
+  namesUnit(text: string): boolean {
+    if (this.layout.units.length <= 1) return true;
+    const name = (this.unit?.path ?? '.').split('/').pop() as string;
+    const letters = name.toLowerCase().replace(/[^a-z0-9]/g, '');
+    if (!letters) return true;
+    const re = new RegExp(`(?<![a-z0-9])${[...letters].join('[-_ ]?')}(?![a-z0-9])`, 'i');
+    return re.test(text);
+  }
+
+  /** Whether a file outside the unit, or one beside it in its folder, names this unit. */
+  nearbyNamesUnit(path: string): boolean {
+    if (this.owns(path) || this.layout.units.length <= 1) return true;
+    const dir = path.includes('/') ? path.slice(0, path.lastIndexOf('/') + 1) : '';
+    return this.snapshot.paths.some((p) => {
+      if (!p.startsWith(dir) || p.slice(dir.length).includes('/')) return false;
+      const text = this.read(p);
+      return text !== undefined && this.namesUnit(text);
     });
   }
 

@@ -38,13 +38,19 @@ export function evaluateCiRuns(check: CiRuns, ctx: EvalContext): Outcome {
   for (const ci of files) {
     const text = ctx.readCode(ci);
     if (text === undefined) continue;
-    direct.push(...findMatches(ci, text, re, undefined, 5));
+    // In a repository of several units, a step counts for the unit it names (around the step,
+    // or in the load generator folder it names).
+    const lines = text.split('\n');
+    const aroundNames = (line: number) =>
+      namesAround(lines, line, ctx);
+    direct.push(...findMatches(ci, text, re, undefined, 20).filter((h) => aroundNames(h.line)));
     for (const ref of references(ci, text, ctx)) {
       looked.add(ref.target);
       const target = ctx.readCode(ref.targetFile);
       if (target === undefined) continue;
       const hit = findMatches(ref.targetFile, ref.body ?? target, re, undefined, 1)[0];
       if (!hit) continue;
+      if (!aroundNames(ref.line) && !ctx.nearbyNamesUnit(ref.targetFile) && !ctx.owns(ref.targetFile)) continue;
       const line = ref.bodyLine ? ref.bodyLine + hit.line - 1 : hit.line;
       followed.push(
         {
@@ -170,4 +176,35 @@ function makeRecipe(
   for (let i = start + 1; i < lines.length && /^\t|^\s*$/.test(lines[i] as string); i++)
     body.push(lines[i] as string);
   return { body: body.join('\n'), bodyLine: start + 1 };
+}
+
+/** Whether the lines around a CI step, or a folder they name, name the unit being evaluated. */
+function namesAround(lines: readonly string[], line: number, ctx: EvalContext): boolean {
+  if (ctx.layout.units.length <= 1) return true;
+  const window = stepAround(lines, line - 1);
+  if (ctx.namesUnit(window)) return true;
+  const words = new Set(window.toLowerCase().match(/[a-z0-9][a-z0-9_-]{3,}/g) ?? []);
+  const dirs = new Set<string>();
+  for (const p of ctx.snapshot.paths) {
+    const parts = p.split('/');
+    for (let i = 0; i < parts.length - 1; i++)
+      if (words.has((parts[i] as string).toLowerCase())) dirs.add(parts.slice(0, i + 1).join('/'));
+  }
+  return [...dirs].some((d) =>
+    ctx.snapshot.paths.some((p) => {
+      if (!p.startsWith(`${d}/`) || p.slice(d.length + 1).includes('/')) return false;
+      const t = ctx.read(p);
+      return t !== undefined && ctx.namesUnit(t);
+    }),
+  );
+}
+
+/** The CI step holding a line: from the step's `- name:`/`- run:`/`stage(` to the next one. */
+function stepAround(lines: readonly string[], index: number): string {
+  const start = /^\s*-\s+(?:name|run|uses|script|task|bash)\s*:|^\s*stage\s*\(|^\s*-\s+(?:step|job)\s*:/;
+  let from = index;
+  while (from > 0 && !start.test(lines[from] as string) && index - from < 40) from--;
+  let to = index + 1;
+  while (to < lines.length && !start.test(lines[to] as string) && to - index < 40) to++;
+  return lines.slice(from, to).join('\n');
 }
