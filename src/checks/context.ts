@@ -127,24 +127,29 @@ export class EvalContext {
   }
 
   /**
-   * In a repository of several units, whether a text names this unit (its folder name as a word,
-   * separators optional: `ledgerwriter` matches `ledger-writer` and `LEDGERWRITER_ADDR`).
+   * In a repository of several units, whether a text names this unit as a host (its folder name,
+   * separators optional: `ledgerwriter` matches `http://ledger-writer:8080` and `LEDGERWRITER_ADDR`).
    */
   namesUnit(text: string): boolean {
     if (this.layout.units.length <= 1) return true;
     const name = (this.unit?.path ?? '.').split('/').pop() as string;
     const letters = name.toLowerCase().replace(/[^a-z0-9]/g, '');
     if (!letters) return true;
-    const re = new RegExp(`(?<![a-z0-9])${[...letters].join('[-_ ]?')}(?![a-z0-9])`, 'i');
+    // Named as a host: http://ui:8080, FRONTEND_ADDR, --host=http://cart, cart:8080.
+    const n = [...letters].join('[-_]?');
+    const re = new RegExp(
+      `(?:\\/\\/|@|\\bhost[=: ]+["']?(?:https?:\\/\\/)?)${n}(?![a-z0-9])|(?<![a-z0-9])${n}(?:_(?:ADDR|HOST|URL|ENDPOINT|SERVICE_HOST)\\b|:\\d{2,5}\\b)`,
+      'i',
+    );
     return re.test(text);
   }
 
-  /** Whether a file outside the unit, or one beside it in its folder, names this unit. */
+  /** Whether a file outside the unit, or one in its folder (and below), names this unit. */
   nearbyNamesUnit(path: string): boolean {
     if (this.owns(path) || this.layout.units.length <= 1) return true;
     const dir = path.includes('/') ? path.slice(0, path.lastIndexOf('/') + 1) : '';
     return this.snapshot.paths.some((p) => {
-      if (!p.startsWith(dir) || p.slice(dir.length).includes('/')) return false;
+      if (!p.startsWith(dir) || (dir === '' && p.includes('/'))) return false;
       const text = this.read(p);
       return text !== undefined && this.namesUnit(text);
     });

@@ -15,7 +15,7 @@ import type { Evidence } from './types.js';
 type CiRuns = Extract<LeafCheck, { type: 'ci-runs' }>;
 
 const SCRIPT_REF =
-  /(?:^|[\s;&|'"(=])(?:(?:bash|sh|zsh|python3?|node|pwsh|source|\.)\s+)?((?:\.\/)?[\w][\w./-]*\.(?:sh|bash|py|js|mjs|ps1))\b/gm;
+  /(?:^|[\s;&|'"(=]|\$\{?\w+\}?\/)(?:(?:bash|sh|zsh|python3?|node|pwsh|source|\.)\s+)?((?:\.\/)?[\w][\w./-]*\.(?:sh|bash|py|js|mjs|ps1))\b/gm;
 const NPM_REF =
   /\b(?:npm\s+run(?:-script)?|yarn(?:\s+run)?|pnpm(?:\s+run)?|bun\s+run)\s+([\w:.-]+)/g;
 const MAKE_REF = /\bmake\s+(?:-[\w]+\s+(?:\S+\s+)?)*([\w.-]+)/g;
@@ -44,14 +44,16 @@ export function evaluateCiRuns(check: CiRuns, ctx: EvalContext): Outcome {
     const aroundNames = (line: number) =>
       namesAround(lines, line, ctx);
     direct.push(...findMatches(ci, text, re, undefined, 20).filter((h) => aroundNames(h.line)));
-    for (const ref of references(ci, text, ctx)) {
+    for (const ref of references(ci, text, ctx, lines)) {
       looked.add(ref.target);
-      const target = ctx.readCode(ref.targetFile);
-      if (target === undefined) continue;
-      const hit = findMatches(ref.targetFile, ref.body ?? target, re, undefined, 1)[0];
-      if (!hit) continue;
-      if (!aroundNames(ref.line) && !ctx.nearbyNamesUnit(ref.targetFile) && !ctx.owns(ref.targetFile)) continue;
-      const line = ref.bodyLine ? ref.bodyLine + hit.line - 1 : hit.line;
+      const found = search(ref.targetFile, ref.body, ref.bodyLine, re, ctx, 0);
+      if (!found) continue;
+      const forUnit =
+        aroundNames(ref.line) ||
+        ctx.owns(ref.targetFile) ||
+        ctx.nearbyNamesUnit(ref.targetFile) ||
+        ctx.nearbyNamesUnit(found.path);
+      if (!forUnit) continue;
       followed.push(
         {
           path: ci,
@@ -60,7 +62,7 @@ export function evaluateCiRuns(check: CiRuns, ctx: EvalContext): Outcome {
           snippet: ref.snippet,
           note: `runs ${ref.target}`,
         },
-        { path: ref.targetFile, line, column: hit.column, snippet: hit.snippet },
+        found,
       );
     }
   }
@@ -105,7 +107,41 @@ interface Reference {
   snippet: string;
 }
 
-function references(ci: string, text: string, ctx: EvalContext): Reference[] {
+/** The pattern in a followed file (or npm/make body), or one script further down. */
+function search(
+  file: string,
+  body: string | undefined,
+  bodyLine: number | undefined,
+  re: RegExp,
+  ctx: EvalContext,
+  depth: number,
+): Evidence | undefined {
+  const text = body ?? ctx.readCode(file);
+  if (text === undefined) return undefined;
+  const hit = findMatches(file, text, re, undefined, 1)[0];
+  if (hit) {
+    const line = bodyLine ? bodyLine + hit.line - 1 : hit.line;
+    return { path: file, line, column: hit.column, snippet: hit.snippet };
+  }
+  if (depth >= 1) return undefined;
+  const dir = file.includes('/') ? file.slice(0, file.lastIndexOf('/') + 1) : '';
+  for (const m of text.matchAll(SCRIPT_REF)) {
+    const rel = (m[1] as string).replace(/^\.\//, '');
+    const target = [`${dir}${rel}`, rel].find((p) => p !== file && ctx.has(p));
+    if (target) {
+      const found = search(target, undefined, undefined, re, ctx, depth + 1);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+function references(
+  ci: string,
+  text: string,
+  ctx: EvalContext,
+  lines: readonly string[],
+): Reference[] {
   const out: Reference[] = [];
   const at = (m: RegExpMatchArray) => {
     const before = text.slice(0, m.index);
@@ -120,8 +156,13 @@ function references(ci: string, text: string, ctx: EvalContext): Reference[] {
   const ciDir = ci.includes('/') && !ci.startsWith('.') ? ci.slice(0, ci.lastIndexOf('/') + 1) : '';
   for (const m of text.matchAll(SCRIPT_REF)) {
     const rel = (m[1] as string).replace(/^\.\//, '');
-    const file = [rel, `${ciDir}${rel}`].find((p) => ctx.has(p));
-    if (file) out.push({ target: file, targetFile: file, ...at(m) });
+    // `cd src/load-generator && bash scripts/run-test.sh`: paths relative to a cd of the step.
+    const pos = at(m);
+    const cds = [...stepAround(lines, pos.line - 1).matchAll(/\bcd\s+([\w./-]+)/g)].map(
+      (c) => `${(c[1] as string).replace(/^\.\//, '').replace(/\/$/, '')}/`,
+    );
+    const file = [rel, `${ciDir}${rel}`, ...cds.map((d) => `${d}${rel}`)].find((p) => ctx.has(p));
+    if (file) out.push({ target: file, targetFile: file, ...pos });
   }
   for (const m of text.matchAll(NPM_REF)) {
     const name = m[1] as string;
