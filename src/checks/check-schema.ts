@@ -184,6 +184,11 @@ const CiRunsSchema = z
       .optional(),
     /** CI configuration files. Default: GitHub Actions, GitLab CI, CircleCI, Jenkinsfile, Azure Pipelines. */
     files: Globs.optional(),
+    /**
+     * A step (or a script it calls) that names a file of the repository whose text matches this
+     * regex runs it too (`artillery run /scripts/scenario.yml` runs an Artillery scenario).
+     */
+    runsFilesContaining: z.string().optional(),
   })
   .strict();
 

@@ -116,7 +116,7 @@ export function classifyRole(path: string, frontendRoots: readonly string[] = []
   const mig = under(MIGRATION_DIRS);
   if (mig || /(^|\/)db\/migrate\//.test(path))
     return { role: 'migrations', reason: `under ${mig ?? 'db/migrate'}/` };
-  if (/\.(md|rst|adoc|txt)$/i.test(name) && !/^requirements.*\.txt$/.test(name))
+  if (/\.(md|rst|adoc|txt)$/i.test(name) && !/^requirements.*\.txt$/.test(name) && !dirs.includes('requirements'))
     return { role: 'docs', reason: 'documentation' };
   const doc =
     under(DOC_DIRS) ?? (/^(examples?|samples?|site)$/i.test(dirs[0] ?? '') ? dirs[0] : undefined);

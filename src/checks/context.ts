@@ -59,7 +59,10 @@ export class EvalContext {
       const role = layout.role(p).role;
       if (role === 'vendored') return false;
       const owner = layout.unitOf(p);
-      if (owner === undefined || owner === this.unit || role === 'ci') return true;
+      if (owner === this.unit || role === 'ci') return true;
+      // Outside every unit: manifests, tests and tooling are shared; code of no unit (a database
+      // image's init SQL) belongs to none of several units.
+      if (owner === undefined) return role !== 'service' || layout.units.length <= 1;
       return role === 'deploy' && owner.path === '.';
     });
   }

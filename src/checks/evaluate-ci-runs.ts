@@ -23,6 +23,7 @@ const MAKE_REF = /\bmake\s+(?:-[\w]+\s+(?:\S+\s+)?)*([\w.-]+)/g;
 export function evaluateCiRuns(check: CiRuns, ctx: EvalContext): Outcome {
   const files = ctx.select({ files: check.files ?? CI_FILE_GLOBS });
   const re = new RegExp(asList(check.pattern).join('|'), `g${check.flags ?? ''}`);
+  const runs = check.runsFilesContaining ? new RegExp(check.runsFilesContaining, 'm') : undefined;
   const explain = `/${re.source}/ in ${asList(check.files ?? CI_FILE_GLOBS).join(', ')}, and in the scripts, npm scripts and make targets their steps call`;
   if (files.length === 0)
     return {
@@ -46,7 +47,7 @@ export function evaluateCiRuns(check: CiRuns, ctx: EvalContext): Outcome {
     direct.push(...findMatches(ci, text, re, undefined, 20).filter((h) => aroundNames(h.line)));
     for (const ref of references(ci, text, ctx, lines)) {
       looked.add(ref.target);
-      const found = search(ref.targetFile, ref.body, ref.bodyLine, re, ctx, 0);
+      const found = search(ref.targetFile, ref.body, ref.bodyLine, re, ctx, 0, runs);
       if (!found) continue;
       const forUnit =
         aroundNames(ref.line) ||
@@ -115,13 +116,14 @@ function search(
   re: RegExp,
   ctx: EvalContext,
   depth: number,
+  runs?: RegExp,
 ): Evidence | undefined {
   const text = body ?? ctx.readCode(file);
   if (text === undefined) return undefined;
-  const hit = findMatches(file, text, re, undefined, 1)[0];
+  const hit = findMatches(file, text, re, undefined, 1)[0] ?? runsFile(file, text, runs, ctx);
   if (hit) {
     const line = bodyLine ? bodyLine + hit.line - 1 : hit.line;
-    return { path: file, line, column: hit.column, snippet: hit.snippet };
+    return { path: file, line, column: hit.column, snippet: hit.snippet, ...(hit.note ? { note: hit.note } : {}) };
   }
   if (depth >= 1) return undefined;
   const dir = file.includes('/') ? file.slice(0, file.lastIndexOf('/') + 1) : '';
@@ -129,7 +131,7 @@ function search(
     const rel = (m[1] as string).replace(/^\.\//, '');
     const target = [`${dir}${rel}`, rel].find((p) => p !== file && ctx.has(p));
     if (target) {
-      const found = search(target, undefined, undefined, re, ctx, depth + 1);
+      const found = search(target, undefined, undefined, re, ctx, depth + 1, runs);
       if (found) return found;
     }
   }
@@ -248,4 +250,36 @@ function stepAround(lines: readonly string[], index: number): string {
   let to = index + 1;
   while (to < lines.length && !start.test(lines[to] as string) && to - index < 40) to++;
   return lines.slice(from, to).join('\n');
+}
+
+/**
+ * A file of the repository named in a script (`/scripts/scenario.yml`, `load/test.js`) whose text
+ * is a load test: found by its name beside the script or one folder up.
+ */
+function runsFile(
+  file: string,
+  text: string,
+  runs: RegExp | undefined,
+  ctx: EvalContext,
+): (Evidence & { note?: string }) | undefined {
+  if (!runs) return undefined;
+  const dir = file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '';
+  const up = dir.includes('/') ? dir.slice(0, dir.lastIndexOf('/')) : '';
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    for (const m of (lines[i] as string).matchAll(/([\w.-]+\.(?:ya?ml|js|ts|py|jmx|scala))\b/g)) {
+      const name = m[1] as string;
+      const candidates = [dir, up].map((d) => (d ? `${d}/${name}` : name));
+      const target = candidates.find((p) => p !== file && ctx.has(p) && runs.test(ctx.read(p) ?? ''));
+      if (target)
+        return {
+          path: file,
+          line: i + 1,
+          column: (m.index ?? 0) + 1,
+          snippet: (lines[i] as string).trim().slice(0, 200),
+          note: `runs the load test ${target}`,
+        };
+    }
+  }
+  return undefined;
 }

@@ -107,6 +107,8 @@ export function findUnits(snapshot: Snapshot): RepoLayout {
       const text = snapshot.read(b);
       const parsed = text === undefined ? undefined : parseBuildFile(b, text);
       if (!parsed) continue;
+      // A settings module named setup.py is not a package definition.
+      if (b.endsWith('setup.py') && !/\bsetup\s*\(/.test(text ?? '')) continue;
       const ds = parsed.dependencies.map((d) => d.toLowerCase());
       if (parsed.ecosystem === 'node') {
         const server = ds.some((d) => SERVER_NODE.includes(d));
@@ -136,6 +138,19 @@ export function findUnits(snapshot: Snapshot): RepoLayout {
       deps: new Set(),
       langs: new Set(),
     });
+  }
+  // A Dockerfile folder whose only unit below is one build root (ratings/ building
+  // ratings/html/composer.json) is that unit: the deployable is what the Dockerfile builds.
+  for (const dir of dockerDirs) {
+    const c = candidates.get(dir);
+    if (!c || c.builds.some((b) => !b.endsWith('Dockerfile'))) continue;
+    const prefix = dir ? `${dir}/` : '';
+    const below = [...candidates.keys()].filter((d) => d !== dir && d.startsWith(prefix));
+    if (below.length !== 1) continue;
+    const child = candidates.get(below[0] as string);
+    if (!child) continue;
+    candidates.delete(below[0] as string);
+    candidates.set(dir, { ...child, builds: [...child.builds, ...c.builds] });
   }
   // A Maven/Gradle aggregator whose modules are units is not a unit itself.
   for (const [dir, c] of [...candidates]) {
