@@ -132,7 +132,9 @@ export function classifyRole(path: string, frontendRoots: readonly string[] = []
   if (feDir && /\.(m?js|ts|jsx|tsx|html?|vue)$/.test(name))
     return { role: 'frontend', reason: `browser assets under ${feDir}/` };
   if (BROWSER_EXT.test(name)) return { role: 'frontend', reason: 'browser component or page' };
-  const dep = under(DEPLOY_DIRS);
+  const dep =
+    under(DEPLOY_DIRS) ??
+    dirs.find((d) => /k8s|kube|helm|manifests|kustomiz|openshift/i.test(d) && !/^src$/.test(d));
   if (dep) return { role: 'deploy', reason: `under ${dep}/` };
   return { role: 'service', reason: 'service code or configuration' };
 }

@@ -88,12 +88,12 @@ export function findUnits(snapshot: Snapshot): RepoLayout {
       }
     if (r.role === 'tooling' || r.role === 'ci') continue;
     if (/^Dockerfile$/.test(name)) dockerDirs.add(dir);
-    if (
-      /^(pom\.xml|build\.gradle(\.kts)?|package\.json|pyproject\.toml|requirements[^/]*\.txt|setup\.py|Pipfile|go\.mod|composer\.json)$/.test(
-        name,
-      )
-    )
-      buildsByDir.set(dir, [...(buildsByDir.get(dir) ?? []), p]);
+    // requirements/base.txt belongs to the directory above requirements/.
+    const owner = /(^|\/)requirements\/[^/]+\.(txt|in)$/.test(p) ? dirOf(dir) : dir;
+    const build =
+      /^(pom\.xml|build\.gradle(\.kts)?|package\.json|pyproject\.toml|requirements[^/]*\.txt|setup\.py|Pipfile|go\.mod|composer\.json)$/;
+    if (build.test(name) || owner !== dir)
+      buildsByDir.set(owner, [...(buildsByDir.get(owner) ?? []), p]);
   }
 
   const frontendRoots: string[] = [];
