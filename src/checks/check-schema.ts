@@ -16,6 +16,8 @@ export interface Condition {
   dependency?: string | string[];
   fileExists?: string | string[];
   contains?: { files: string | string[]; pattern: string; flags?: string; describe?: string };
+  /** The unit is deployed to Kubernetes: a Deployment/StatefulSet/HPA of its own, or one naming it. */
+  deployedToKubernetes?: boolean;
   not?: Condition;
   anyOf?: Condition[];
 }
@@ -37,6 +39,7 @@ export const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
         })
         .strict()
         .optional(),
+      deployedToKubernetes: z.boolean().optional(),
       not: ConditionSchema.optional(),
       anyOf: z.array(ConditionSchema).min(1).optional(),
     })

@@ -36,13 +36,12 @@ const TOOL_DIRS = new Set([
   'loadgenerator',
   'load-generator',
   'loadgen',
+  'load-gen',
   'load-test',
   'load-tests',
   'loadtest',
   'loadtests',
   'load-testing',
-  'perf',
-  'performance',
   'k6',
   'locust',
   'jmeter',
@@ -116,7 +115,11 @@ export function classifyRole(path: string, frontendRoots: readonly string[] = []
   const mig = under(MIGRATION_DIRS);
   if (mig || /(^|\/)db\/migrate\//.test(path))
     return { role: 'migrations', reason: `under ${mig ?? 'db/migrate'}/` };
-  if (/\.(md|rst|adoc|txt)$/i.test(name) && !/^requirements.*\.txt$/.test(name) && !dirs.includes('requirements'))
+  if (
+    /\.(md|rst|adoc|txt)$/i.test(name) &&
+    !/^requirements.*\.txt$/.test(name) &&
+    !dirs.includes('requirements')
+  )
     return { role: 'docs', reason: 'documentation' };
   const doc =
     under(DOC_DIRS) ?? (/^(examples?|samples?|site)$/i.test(dirs[0] ?? '') ? dirs[0] : undefined);

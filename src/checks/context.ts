@@ -135,7 +135,7 @@ export class EvalContext {
    */
   namesUnit(text: string): boolean {
     if (this.layout.units.length <= 1) return true;
-    const name = (this.unit?.path ?? '.').split('/').pop() as string;
+    const name = this.unitName();
     const letters = name.toLowerCase().replace(/[^a-z0-9]/g, '');
     if (!letters) return true;
     // Named as a host: http://ui:8080, FRONTEND_ADDR, --host=http://cart, cart:8080.
@@ -145,6 +145,26 @@ export class EvalContext {
       'i',
     );
     return re.test(text);
+  }
+
+  /** The unit's name: its folder, or the folder above a generic one (`cartservice/src`). */
+  unitName(): string {
+    const parts = (this.unit?.path ?? '.').split('/');
+    for (let i = parts.length - 1; i >= 0; i--)
+      if (!/^(src|app|main|server|service|api|html|web|backend)$/i.test(parts[i] as string))
+        return parts[i] as string;
+    return parts[parts.length - 1] as string;
+  }
+
+  /** Whether a workload name is this unit's (`balance-reader` for src/ledger/balancereader). */
+  isUnitName(name: string): boolean {
+    const norm = (x: string) => x.toLowerCase().replace(/[^a-z0-9]/g, '');
+    const unit = norm(this.unitName());
+    const n = norm(name);
+    if (!unit || !n) return false;
+    if (unit === n) return true;
+    const [short, long] = unit.length < n.length ? [unit, n] : [n, unit];
+    return short.length >= 4 && (long.startsWith(short) || long.endsWith(short));
   }
 
   /** Whether a file outside the unit, or one in its folder (and below), names this unit. */

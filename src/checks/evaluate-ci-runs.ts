@@ -42,8 +42,7 @@ export function evaluateCiRuns(check: CiRuns, ctx: EvalContext): Outcome {
     // In a repository of several units, a step counts for the unit it names (around the step,
     // or in the load generator folder it names).
     const lines = text.split('\n');
-    const aroundNames = (line: number) =>
-      namesAround(lines, line, ctx);
+    const aroundNames = (line: number) => namesAround(lines, line, ctx);
     direct.push(...findMatches(ci, text, re, undefined, 20).filter((h) => aroundNames(h.line)));
     for (const ref of references(ci, text, ctx, lines)) {
       looked.add(ref.target);
@@ -123,7 +122,13 @@ function search(
   const hit = findMatches(file, text, re, undefined, 1)[0] ?? runsFile(file, text, runs, ctx);
   if (hit) {
     const line = bodyLine ? bodyLine + hit.line - 1 : hit.line;
-    return { path: file, line, column: hit.column, snippet: hit.snippet, ...(hit.note ? { note: hit.note } : {}) };
+    return {
+      path: file,
+      line,
+      column: hit.column,
+      snippet: hit.snippet,
+      ...(hit.note ? { note: hit.note } : {}),
+    };
   }
   if (depth >= 1) return undefined;
   const dir = file.includes('/') ? file.slice(0, file.lastIndexOf('/') + 1) : '';
@@ -244,7 +249,8 @@ function namesAround(lines: readonly string[], line: number, ctx: EvalContext): 
 
 /** The CI step holding a line: from the step's `- name:`/`- run:`/`stage(` to the next one. */
 function stepAround(lines: readonly string[], index: number): string {
-  const start = /^\s*-\s+(?:name|run|uses|script|task|bash)\s*:|^\s*stage\s*\(|^\s*-\s+(?:step|job)\s*:/;
+  const start =
+    /^\s*-\s+(?:name|run|uses|script|task|bash)\s*:|^\s*stage\s*\(|^\s*-\s+(?:step|job)\s*:/;
   let from = index;
   while (from > 0 && !start.test(lines[from] as string) && index - from < 40) from--;
   let to = index + 1;
@@ -270,7 +276,9 @@ function runsFile(
     for (const m of (lines[i] as string).matchAll(/([\w.-]+\.(?:ya?ml|js|ts|py|jmx|scala))\b/g)) {
       const name = m[1] as string;
       const candidates = [dir, up].map((d) => (d ? `${d}/${name}` : name));
-      const target = candidates.find((p) => p !== file && ctx.has(p) && runs.test(ctx.read(p) ?? ''));
+      const target = candidates.find(
+        (p) => p !== file && ctx.has(p) && runs.test(ctx.read(p) ?? ''),
+      );
       if (target)
         return {
           path: file,

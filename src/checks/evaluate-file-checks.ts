@@ -122,7 +122,7 @@ function inspectedPlaces(
   if (source === undefined)
     return files.map((f) => ({ path: f.path, line: 1, column: 1, snippet: '' }));
   // `^` in `inspects` means a line start (a SQL statement opening a line of a .sql file).
-  const re = new RegExp(source, `gm${(check.flags ?? "").replace("m", "")}`);
+  const re = new RegExp(source, `gm${(check.flags ?? '').replace('m', '')}`);
   return files.flatMap((f) => findMatches(f.path, f.text, re, undefined, 5)).map(stripMatch);
 }
 

@@ -59,6 +59,9 @@ export function evaluateJsonYamlPath(check: JsonYamlPath, ctx: EvalContext): Out
           ),
         )
       ) {
+        // A shared manifest of a repository with several units is this unit's only when it
+        // targets it by name (scaleTargetRef / metadata.name).
+        if (where.length > 0 && !ctx.owns(path) && !workloadNamesUnit(tree, ctx)) continue;
         docs.push({ path, text: raw, tree });
       }
     }
@@ -211,4 +214,14 @@ function plain(t: Tree): unknown {
   if (t.kind === 'scalar') return t.value;
   if (t.kind === 'seq') return t.items.map(plain);
   return Object.fromEntries(t.entries.map((e) => [e.key, plain(e.value)]));
+}
+
+/** Whether a manifest's target or name is this unit (always, in a repository of one unit). */
+export function workloadNamesUnit(tree: Tree, ctx: EvalContext): boolean {
+  if (ctx.layout.units.length <= 1) return true;
+  const names = ['spec.scaleTargetRef.name', 'metadata.name']
+    .flatMap((p) => resolvePath(tree, parsePath(p)))
+    .map((n) => (n.kind === 'scalar' ? String(n.value ?? '') : ''))
+    .filter(Boolean);
+  return names.some((n) => ctx.isUnitName(n));
 }

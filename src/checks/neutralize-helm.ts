@@ -74,10 +74,7 @@ export function neutralizeHelmTemplate(
       lines[i] = '';
       continue;
     }
-    if (line.includes('{{'))
-      lines[i] = line.replace(/\{\{-?\s*([^}]*?)\s*-?\}\}/g, (_, expr: string) =>
-        substitute(expr, lookup),
-      );
+    if (line.includes('{{')) lines[i] = substituteLine(line, lookup);
   }
   return { text: lines.join('\n'), disabled };
 
@@ -184,6 +181,20 @@ function splitArgs(s: string): string[] {
   }
   if (cur) out.push(cur);
   return out;
+}
+
+/**
+ * A value that is one action becomes a YAML scalar; an action inside a longer scalar
+ * (`image: {{ .Values.repo }}/cart:{{ .Values.tag }}`) becomes plain text, so the line parses.
+ */
+function substituteLine(line: string, lookup: ValuesLookup | undefined): string {
+  const action = /\{\{-?\s*([^}]*?)\s*-?\}\}/g;
+  const whole = /^(\s*(?:-\s+)?[^:#]+:\s+|\s*-\s+)\{\{-?\s*([^}]*?)\s*-?\}\}\s*$/.exec(line);
+  if (whole) return `${whole[1]}${substitute(whole[2] as string, lookup)}`;
+  return line.replace(action, (_, expr: string) => {
+    const v = substitute(expr, lookup);
+    return v.startsWith('"') ? 'templated' : v;
+  });
 }
 
 function substitute(expr: string, lookup: ValuesLookup | undefined): string {
