@@ -54,7 +54,8 @@ export function frameworksOf(deps: ReadonlySet<string>): Set<string> {
   if (has('symfony/framework-bundle')) out.add('symfony');
   if (
     some(
-      (d) => d.startsWith('org.springframework.boot:') ||
+      (d) =>
+        d.startsWith('org.springframework.boot:') ||
         d.startsWith('org.springframework.cloud:') ||
         d.startsWith('de.codecentric:spring-boot-admin') ||
         d === 'plugin:org.springframework.boot',

@@ -26,5 +26,5 @@ export { createSnapshot } from './create-snapshot.js';
 export { isTestPath, isIgnoredPath, isIgnoredDir } from './classify-path.js';
 export { detectStack, type Stack } from './detect-stack.js';
 export { toSarif, type SarifInput } from './format-sarif.js';
-export { formatFindingsText } from './format-text.js';
+export { formatFindingsText, formatLayoutText, type TextOptions } from './format-text.js';
 export { summarizeFindings, type FindingsSummary } from './summarize-findings.js';
