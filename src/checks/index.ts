@@ -28,3 +28,4 @@ export { detectStack, type Stack } from './detect-stack.js';
 export { toSarif, type SarifInput } from './format-sarif.js';
 export { formatFindingsText, formatLayoutText, type TextOptions } from './format-text.js';
 export { summarizeFindings, type FindingsSummary } from './summarize-findings.js';
+export { renderChecksSchema } from './render-checks-schema.js';

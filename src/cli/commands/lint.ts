@@ -1,10 +1,11 @@
 /**
- * `steering lint <file|dir>`: validates guideline documents (and prints every diagnostic with its
+ * `steering lint <file|dir>`: validates guideline documents and their `.checks.yaml` (and prints every diagnostic with its
  * position). Exit 0 when clean, 1 when errors are found (or more warnings than --max-warnings), 2 on a usage error.
  */
 import { InvalidArgumentError, type Command } from 'commander';
 import { CliExit } from '../run-cli.js';
 import { loadGuidelines, reportDiagnostics } from '../load-guidelines.js';
+import { lintChecksFiles } from '../lint-checks-files.js';
 
 export function registerLint(program: Command): void {
   program
@@ -14,10 +15,14 @@ export function registerLint(program: Command): void {
     .option('--max-warnings <n>', 'fail when there are more warnings than this', parseCount)
     .action((path: string, opts: { maxWarnings?: number }) => {
       const loaded = loadGuidelines(path);
-      const { errors, warnings } = reportDiagnostics(loaded, (s) => process.stdout.write(s));
+      const write = (s: string) => process.stdout.write(s);
+      const docs = reportDiagnostics(loaded, write);
+      const checks = lintChecksFiles(loaded, write);
+      const errors = docs.errors + checks.errors;
+      const warnings = docs.warnings + checks.warnings;
       const rules = loaded.reduce((n, g) => n + (g.document?.rules.length ?? 0), 0);
       process.stdout.write(
-        `${loaded.length} document(s), ${rules} rules: ${errors} error(s), ${warnings} warning(s)\n`,
+        `${loaded.length} document(s), ${rules} rules, ${checks.files} checks file(s): ${errors} error(s), ${warnings} warning(s)\n`,
       );
       if (errors > 0 || (opts.maxWarnings !== undefined && warnings > opts.maxWarnings))
         throw new CliExit(1);
