@@ -4,11 +4,13 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, it } from 'node:test';
 import AjvDraft04 from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
+import { loadGuidelines, scanDirectory } from '../../src/cli/commands/scan.js';
+import { toSarif } from '../../src/checks/index.js';
 
 function steering(...args: string[]) {
   const r = spawnSync(process.execPath, ['bin/steering.js', ...args], { encoding: 'utf8' });
@@ -110,5 +112,50 @@ describe('steering scan', () => {
     assert.equal(select?.locations[0]?.physicalLocation.region.startLine, 8);
     // The schema really rejects a broken log (the validator is not vacuous).
     assert.equal(validate({ version: '2.1.0', runs: [{ tool: {} }] }), false);
+  });
+
+  it('sarif of every demo repository validates, and every result has a location in the repository', () => {
+    const require = createRequire(import.meta.url);
+    const schema = JSON.parse(
+      readFileSync(
+        require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'),
+        'utf8',
+      ),
+    ) as object;
+    const ajv = new AjvDraft04.default({ allErrors: true, strict: false, unicodeRegExp: false });
+    addFormats.default(ajv);
+    const validate = ajv.compile(schema);
+    const [guideline] = loadGuidelines(['guidelines/performance.md']);
+    assert.ok(guideline);
+    for (const repo of ['python-fastapi', 'node-express', 'java-spring', 'java-micronaut']) {
+      const dir = `test/fixtures/repos/${repo}`;
+      const result = scanDirectory(dir, [guideline]);
+      const log = toSarif({
+        toolVersion: '0.1.0',
+        guidelines: result.guidelines.map((g) => ({
+          id: g.id,
+          rules: g.rules,
+          findings: g.findings,
+        })),
+      }) as {
+        runs: {
+          results: {
+            ruleIndex: number;
+            locations: { physicalLocation: { artifactLocation: { uri: string } } }[];
+          }[];
+        }[];
+      };
+      assert.equal(validate(log), true, `${repo}: ${JSON.stringify(validate.errors?.slice(0, 3))}`);
+      const results = log.runs[0]?.results ?? [];
+      assert.ok(results.length > 0);
+      for (const r of results) {
+        assert.ok(r.locations.length > 0, `${repo}: a result without a location`);
+        for (const l of r.locations)
+          assert.ok(
+            existsSync(`${dir}/${decodeURI(l.physicalLocation.artifactLocation.uri)}`),
+            `${repo}: ${l.physicalLocation.artifactLocation.uri} is a file of the repository`,
+          );
+      }
+    }
   });
 });
