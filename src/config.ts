@@ -76,6 +76,17 @@ const EnvSchema = z.object({
   STEERING_PR_LABEL: z.string().trim().max(50).default('steering'),
   /** Rescan a repository whose last scan is older than this many hours. Default 24. */
   STEERING_RESCAN_MAX_AGE_HOURS: int(1).default(24),
+
+  /** Largest guideline document a publish accepts, in bytes. Default 1048576 (1 MiB). */
+  STEERING_MAX_DOCUMENT_BYTES: int(1024).default(1024 * 1024),
+  /** Most rules one document may compile to. Default 2000. */
+  STEERING_MAX_RULES: int(1).default(2000),
+  /** Deepest nesting of lists and quotes a document may have. Default 32. */
+  STEERING_MAX_NESTING: int(2, 1000).default(32),
+  /** Longest a compile may take before the publish is refused, ms. Default 20000. */
+  STEERING_COMPILE_TIMEOUT_MS: int(100).default(20_000),
+  /** Compile worker threads of `serve`. Default 1 (compiles never block the API either way). */
+  STEERING_COMPILE_THREADS: int(1, 16).default(1),
 });
 
 export type Env = z.input<typeof EnvSchema>;
@@ -113,6 +124,14 @@ export interface Config {
     readonly prLabel: string;
   };
   readonly scan: { readonly rescanMaxAgeHours: number };
+  /** Limits of a publish's compile (it runs in a worker thread, off the API's event loop). */
+  readonly compile: {
+    readonly maxBytes: number;
+    readonly maxRules: number;
+    readonly maxNesting: number;
+    readonly timeoutMs: number;
+    readonly threads: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -222,5 +241,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       prLabel: e.STEERING_PR_LABEL,
     },
     scan: { rescanMaxAgeHours: e.STEERING_RESCAN_MAX_AGE_HOURS },
+    compile: {
+      maxBytes: e.STEERING_MAX_DOCUMENT_BYTES,
+      maxRules: e.STEERING_MAX_RULES,
+      maxNesting: e.STEERING_MAX_NESTING,
+      timeoutMs: e.STEERING_COMPILE_TIMEOUT_MS,
+      threads: e.STEERING_COMPILE_THREADS,
+    },
   });
 }

@@ -33,6 +33,8 @@ export interface AppDeps {
   bodyLimit?: string;
   /** Runs in the publishing transaction after a new version is stored (rollout creation hooks in here). */
   onPublished?: PublishOptions['onPublished'];
+  /** Compiles published documents off the event loop, within limits (createCompilePool). */
+  compile?: PublishOptions['compile'];
   auth?: AuthOptions;
   /** Shown in /openapi.json. Default '0.1.0'. */
   version?: string;
@@ -103,6 +105,7 @@ export function createApp(deps: AppDeps): Express {
       db: deps.db,
       bodyLimit: deps.bodyLimit,
       onPublished: deps.onPublished,
+      compile: deps.compile,
     }),
     ...rolloutRoutes({ db: deps.db }),
     ...complianceRoutes({ db: deps.db }),

@@ -79,10 +79,7 @@ export function createShutdown(plan: ShutdownPlan): (reason: string) => Promise<
           await fn();
           plan.logger.debug({ step: name }, 'closed');
         } catch (err) {
-          plan.logger.error(
-            { step: name, err: { message: (err as Error).message } },
-            'error while shutting down',
-          );
+          plan.logger.error({ step: name, err }, 'error while shutting down');
         }
       };
       await step('http', () => plan.server.close());

@@ -14,6 +14,7 @@ import {
   type Db,
 } from '../store/index.js';
 import * as S from './api-schemas.js';
+import { decodeUtf8 } from './decode-utf8.js';
 import { defineRoute, type RouteSpec } from './define-route.js';
 
 export interface V1Deps {
@@ -22,6 +23,8 @@ export interface V1Deps {
   bodyLimit?: string;
   /** Runs inside the publishing transaction after a new version is stored (rollouts attach here). */
   onPublished?: PublishOptions['onPublished'];
+  /** Compiles a published document off the event loop, within limits (serve's compile pool). */
+  compile?: PublishOptions['compile'];
 }
 
 const MARKDOWN_TYPES = ['text/markdown', 'text/plain'];
@@ -73,7 +76,7 @@ export function v1Routes(deps: V1Deps): RouteSpec[] {
       body: {
         contentTypes: MARKDOWN_TYPES,
         description: 'The guideline document (markdown, UTF-8)',
-        parse: express.text({ type: MARKDOWN_TYPES, limit: deps.bodyLimit ?? '1mb' }),
+        parse: express.raw({ type: MARKDOWN_TYPES, limit: deps.bodyLimit ?? '1mb' }),
       },
       responses: {
         200: {
@@ -83,7 +86,8 @@ export function v1Routes(deps: V1Deps): RouteSpec[] {
         201: { description: 'A new version was stored', schema: S.PublishResponse },
       },
       async handle({ params, req, token }) {
-        const source = typeof req.body === 'string' ? req.body : '';
+        const bytes: Uint8Array = Buffer.isBuffer(req.body) ? req.body : new Uint8Array();
+        const source = decodeUtf8(bytes, 'the guideline document', 'INVALID_DOCUMENT');
         if (source.trim() === '')
           throw new SteeringError(
             'INVALID_INPUT',
@@ -98,7 +102,7 @@ export function v1Routes(deps: V1Deps): RouteSpec[] {
             expectedId: params.id,
             publisher: `token:${token.name}`,
           },
-          { onPublished: deps.onPublished },
+          { onPublished: deps.onPublished, compile: deps.compile },
         );
         return {
           status: r.created ? 201 : 200,

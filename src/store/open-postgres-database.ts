@@ -8,7 +8,7 @@ import pg from 'pg';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
 import type { Db, QueryResult, Transaction } from './db.js';
-import { translateDatabaseError } from './translate-database-error.js';
+import { rethrowTransactionError, translateDatabaseError } from './translate-database-error.js';
 
 export interface PostgresOptions {
   connectionString: string;
@@ -47,12 +47,7 @@ export function openPostgresDatabase(options: PostgresOptions): Db {
     options: options.schema ? `-c search_path=${options.schema}` : undefined,
     types: typeParsers,
   });
-  pool.on('error', (err) =>
-    logger.error(
-      { err: { message: err.message, code: (err as { code?: string }).code } },
-      'idle PostgreSQL client failed',
-    ),
-  );
+  pool.on('error', (err) => logger.error({ err }, 'idle PostgreSQL client failed'));
 
   let description = 'PostgreSQL';
   try {
@@ -108,7 +103,7 @@ export function openPostgresDatabase(options: PostgresOptions): Db {
         } catch {
           broken = true; // the connection is gone: do not return it to the pool
         }
-        throw translateDatabaseError(err);
+        rethrowTransactionError(err);
       } finally {
         client.release(broken);
       }
