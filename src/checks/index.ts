@@ -29,3 +29,4 @@ export { toSarif, type SarifInput } from './format-sarif.js';
 export { formatFindingsText, formatLayoutText, type TextOptions } from './format-text.js';
 export { summarizeFindings, type FindingsSummary } from './summarize-findings.js';
 export { renderChecksSchema } from './render-checks-schema.js';
+export { diffChecks, type ChecksDiff } from './diff-checks.js';

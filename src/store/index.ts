@@ -126,3 +126,8 @@ export {
 } from './findings.js';
 export { insertWaiver, listActiveWaivers, type WaiverRecord } from './waivers.js';
 export { getAdoptedVersions, recordAdoption, recordAdoptionFromPullRequest } from './adoptions.js';
+export {
+  getVersionChecks,
+  storeVersionChecks,
+  type VersionChecks,
+} from './version-checks.js';
