@@ -164,6 +164,25 @@ const ReportThresholdSchema = z
   })
   .strict();
 
+const AstGrepRule = z.record(z.string(), z.unknown());
+
+const AstGrepSchema = z
+  .object({
+    ...Common,
+    ...FileOptions,
+    type: z.literal('ast-grep'),
+    /** python, java, javascript, typescript, tsx or go; default from each file's extension. */
+    language: z.enum(['python', 'java', 'javascript', 'typescript', 'tsx', 'go']).optional(),
+    /** The ast-grep rule object to match: pattern, kind, regex, has, not, inside, all, any… */
+    match: AstGrepRule,
+    /** `absent` (default): every match is a place to fix. `present`: one match passes. */
+    expect: z.enum(['absent', 'present']).optional(),
+    /** expect absent: what the check inspects (an ast-grep rule); nothing found → not applicable. */
+    inspects: AstGrepRule.optional(),
+    inspectsWhat: z.string().optional(),
+  })
+  .strict();
+
 /** The CI configurations `ci-runs` reads by default. */
 export const CI_FILE_GLOBS = [
   '.github/workflows/*.{yml,yaml}',
@@ -201,6 +220,7 @@ const SubCheckSchema = z.discriminatedUnion('type', [
   FileContainsSchema.omit({ id: true, rule: true, description: true }),
   FileNotContainsSchema.omit({ id: true, rule: true, description: true }),
   JsonYamlPathSchema.omit({ id: true, rule: true, description: true }),
+  AstGrepSchema.omit({ id: true, rule: true, description: true }),
 ]);
 export type SubCheck = z.infer<typeof SubCheckSchema>;
 
@@ -220,6 +240,7 @@ export const CheckSchema = z.discriminatedUnion('type', [
   JsonYamlPathSchema,
   ReportThresholdSchema,
   CiRunsSchema,
+  AstGrepSchema,
   AnyOfSchema,
 ]);
 export type Check = z.infer<typeof CheckSchema>;

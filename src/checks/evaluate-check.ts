@@ -7,6 +7,7 @@ import { evaluateContains, evaluateFileExists } from './evaluate-file-checks.js'
 import { evaluateJsonYamlPath } from './evaluate-json-yaml-path.js';
 import { evaluateReportThreshold } from './evaluate-report-threshold.js';
 import { evaluateCiRuns } from './evaluate-ci-runs.js';
+import { evaluateAstGrep } from './evaluate-ast-grep.js';
 import { best, type Outcome } from './check-outcome.js';
 
 export function evaluateCheck(check: Check, ctx: EvalContext): CheckResult {
@@ -70,6 +71,8 @@ function evaluateLeaf(check: LeafCheck, ctx: EvalContext): Outcome {
       return evaluateReportThreshold(check, ctx);
     case 'ci-runs':
       return evaluateCiRuns(check, ctx);
+    case 'ast-grep':
+      return evaluateAstGrep(check, ctx);
   }
 }
 

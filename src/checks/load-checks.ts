@@ -13,6 +13,7 @@ import {
   type LeafCheck,
 } from './check-schema.js';
 import { parsePath } from './resolve-path.js';
+import { validateAstGrepRule } from './evaluate-ast-grep.js';
 
 export interface LoadChecksResult {
   checks: Check[];
@@ -126,6 +127,27 @@ function validateCheck(check: Check): [(string | number)[], string][] {
   const leaf = (path: (string | number)[], c: LeafCheck) => {
     condition([...path, 'appliesWhen'], c.appliesWhen);
     if ('onlyFilesContaining' in c) regex([...path, 'onlyFilesContaining'], c.onlyFilesContaining);
+    if (c.type === 'ast-grep') {
+      // The rule must compile for every language the check can read.
+      const langs = c.language
+        ? [c.language]
+        : ['python', 'java', 'javascript', 'typescript', 'go'];
+      for (const [field, rule] of [
+        ['match', c.match],
+        ['inspects', c.inspects],
+      ] as const) {
+        if (!rule) continue;
+        const failures = langs.flatMap((l) => {
+          try {
+            validateAstGrepRule(rule, l);
+            return [];
+          } catch (e) {
+            return [`${l}: ${(e as Error).message.split('\n')[0]}`];
+          }
+        });
+        if (failures.length === langs.length) out.push([[...path, field], failures.join('; ')]);
+      }
+    }
     if (c.type === 'ci-runs') {
       const many = Array.isArray(c.pattern);
       asList(c.pattern).forEach((p, i) =>
