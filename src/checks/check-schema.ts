@@ -79,7 +79,7 @@ const ScalarValue = z.union([z.string(), z.number(), z.boolean()]);
 
 export const AssertionSchema = z
   .object({
-    /** A path expression, or alternatives whose values are pooled: `spec.metrics[resource.name=cpu].x`. */
+    /** A JMESPath expression, or alternatives whose values are pooled: `spec.metrics[?resource.name=='cpu'].x`. */
     path: Strings,
     comparator: Comparator,
     value: ScalarValue.optional(),
