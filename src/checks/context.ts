@@ -138,10 +138,11 @@ export class EvalContext {
     const name = this.unitName();
     const letters = name.toLowerCase().replace(/[^a-z0-9]/g, '');
     if (!letters) return true;
-    // Named as a host: http://ui:8080, FRONTEND_ADDR, --host=http://cart, cart:8080.
+    // Named as a host (http://ui:8080, FRONTEND_ADDR, --host=http://cart, cart:8080) or as the
+    // API a gateway routes to it (/api/cart/...).
     const n = [...letters].join('[-_]?');
     const re = new RegExp(
-      `(?:\\/\\/|@|\\bhost[=: ]+["']?(?:https?:\\/\\/)?)${n}(?![a-z0-9])|(?<![a-z0-9])${n}(?:_(?:ADDR|HOST|URL|ENDPOINT|SERVICE_HOST)\\b|:\\d{2,5}\\b)`,
+      `(?:\\/\\/|@|\\bhost[=: ]+["']?(?:https?:\\/\\/)?|\\/api\\/)${n}(?![a-z0-9])|(?<![a-z0-9])${n}(?:_(?:ADDR|HOST|URL|ENDPOINT|SERVICE_HOST)\\b|:\\d{2,5}\\b)`,
       'i',
     );
     return re.test(text);
