@@ -30,6 +30,8 @@ interface Shared {
   blanked: Map<string, string>;
   parsed: Map<string, ParsedFile>;
   pathSet: Set<string>;
+  /** nearbyNamesUnit answers by unit and folder. */
+  named: Map<string, boolean>;
 }
 
 export class EvalContext {
@@ -51,6 +53,7 @@ export class EvalContext {
       blanked: new Map(),
       parsed: new Map(),
       pathSet: new Set(snapshot.paths),
+      named: new Map(),
     };
     this.unit ??= this.shared.layout.units[0];
     const layout = this.shared.layout;
@@ -172,11 +175,17 @@ export class EvalContext {
   nearbyNamesUnit(path: string): boolean {
     if (this.owns(path) || this.layout.units.length <= 1) return true;
     const dir = path.includes('/') ? path.slice(0, path.lastIndexOf('/') + 1) : '';
-    return this.snapshot.paths.some((p) => {
+    // One answer per folder and unit: many files of one load generator share it.
+    const key = `${this.unit?.path ?? '.'}\u0000${dir}`;
+    const cached = this.shared.named.get(key);
+    if (cached !== undefined) return cached;
+    const named = this.snapshot.paths.some((p) => {
       if (!p.startsWith(dir) || (dir === '' && p.includes('/'))) return false;
       const text = this.read(p);
       return text !== undefined && this.namesUnit(text);
     });
+    this.shared.named.set(key, named);
+    return named;
   }
 
   has(path: string): boolean {
