@@ -126,8 +126,4 @@ export {
 } from './findings.js';
 export { insertWaiver, listActiveWaivers, type WaiverRecord } from './waivers.js';
 export { getAdoptedVersions, recordAdoption, recordAdoptionFromPullRequest } from './adoptions.js';
-export {
-  getVersionChecks,
-  storeVersionChecks,
-  type VersionChecks,
-} from './version-checks.js';
+export { getVersionChecks, storeVersionChecks, type VersionChecks } from './version-checks.js';
