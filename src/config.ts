@@ -27,6 +27,12 @@ const EnvSchema = z.object({
   DB_STATEMENT_TIMEOUT_MS: int(100).default(5000),
   /** Maximum connections in the pg pool. Default 10. */
   DB_POOL_MAX: int(1, 200).default(10),
+  /** Client-side limit on one query's round trip (a frozen connection cannot hang a request), ms. Default 10000. */
+  DB_QUERY_TIMEOUT_MS: int(100).default(10_000),
+  /** How long to wait for a new connection, ms. Default 5000. */
+  DB_CONNECT_TIMEOUT_MS: int(100).default(5000),
+  /** The server ends a session idle inside a transaction for this long, ms. Default 30000. */
+  DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: int(100).default(30_000),
   /** Run pending migrations when `steering serve` starts. Default false. */
   STEERING_MIGRATE_ON_START: bool.default(false),
   /** Redis for BullMQ queues and the shared GitHub write limiter. Default redis://127.0.0.1:6379. */
@@ -97,6 +103,9 @@ export interface Config {
     readonly dataDir: string;
     readonly statementTimeoutMs: number;
     readonly poolMax: number;
+    readonly queryTimeoutMs: number;
+    readonly connectTimeoutMs: number;
+    readonly idleInTransactionTimeoutMs: number;
     readonly migrateOnStart: boolean;
   };
   readonly redis: { readonly url: string; readonly prefix: string };
@@ -212,6 +221,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       dataDir: e.STEERING_DATA_DIR,
       statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
       poolMax: e.DB_POOL_MAX,
+      queryTimeoutMs: e.DB_QUERY_TIMEOUT_MS,
+      connectTimeoutMs: e.DB_CONNECT_TIMEOUT_MS,
+      idleInTransactionTimeoutMs: e.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
       migrateOnStart: e.STEERING_MIGRATE_ON_START,
     },
     redis: { url: e.REDIS_URL, prefix: e.STEERING_QUEUE_PREFIX },

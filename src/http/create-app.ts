@@ -20,7 +20,12 @@ import { notFoundHandler, problemHandler } from './problem.js';
 import { rolloutRoutes } from './rollout-routes.js';
 import { complianceRoutes } from './compliance-routes.js';
 import { v1Routes } from './v1-routes.js';
-import { webhookRouter, type WebhookIntakeOptions } from './webhooks/receive-github-webhook.js';
+import {
+  WEBHOOK_PATH,
+  webhookRouter,
+  type WebhookIntakeOptions,
+} from './webhooks/receive-github-webhook.js';
+import { guardFailedAuth, type FailedAuthLimits } from './guard-failed-auth.js';
 
 export interface AppDeps {
   db: Db;
@@ -38,6 +43,8 @@ export interface AppDeps {
   auth?: AuthOptions;
   /** Shown in /openapi.json. Default '0.1.0'. */
   version?: string;
+  /** Throttling of clients that keep failing authentication (default: 30 a minute, in-process). */
+  failedAuth?: FailedAuthLimits;
   /** Mounts `POST /webhooks/github` when given (needs config.github.webhookSecret). */
   webhooks?: Omit<WebhookIntakeOptions, 'db' | 'logger'>;
 }
@@ -116,6 +123,8 @@ export function createApp(deps: AppDeps): Express {
     readiness: deps.readiness ?? { postgres: () => deps.db.ping() },
     openapi: () => (openapi ??= buildOpenApi(routes, { version: deps.version ?? '0.1.0' })),
   });
+  const guard = guardFailedAuth(deps.failedAuth);
+  app.use(['/v1', WEBHOOK_PATH], guard);
   if (deps.webhooks) app.use(webhookRouter({ ...deps.webhooks, db: deps.db, logger: deps.logger }));
   const authenticate = createAuthenticator(deps.db, deps.logger, deps.auth);
   for (const r of routes) mountRoute(app, r, authenticate, checkMediaType);

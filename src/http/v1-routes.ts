@@ -28,7 +28,8 @@ export interface V1Deps {
 }
 
 const MARKDOWN_TYPES = ['text/markdown', 'text/plain'];
-const VERSION_CACHE_SIZE = 256;
+/** Bytes of serialised versions kept in memory (bounded by size, not count: one can be megabytes). */
+const VERSION_CACHE_BYTES = 32 * 1024 * 1024;
 
 export function v1Routes(deps: V1Deps): RouteSpec[] {
   const { db } = deps;
@@ -39,19 +40,29 @@ export function v1Routes(deps: V1Deps): RouteSpec[] {
     if (!g) throw notFound(`guideline "${id}"`);
     return g;
   }
-  // Stored versions never change, so their serialised form is cached (bounded, oldest evicted).
-  const serialised = new Map<string, { json: string; etag: string }>();
+  // Stored versions never change, so their serialised form is cached (bounded by bytes, oldest
+  // evicted; a version larger than the whole budget is served without being kept).
+  const serialised = new Map<string, { json: string; etag: string; bytes: number }>();
+  let cachedBytes = 0;
   async function serialisedVersion(id: string, version: string) {
     const key = `${id}@${version}`;
     const hit = serialised.get(key);
     if (hit) return hit;
     const v = await requireVersion(id, version);
+    const json = JSON.stringify(v);
     const entry = {
-      json: JSON.stringify(v),
+      json,
       etag: `"${id}@${version}-${v.sourceSha256.slice(0, 16)}"`,
+      bytes: Buffer.byteLength(json),
     };
-    if (serialised.size >= VERSION_CACHE_SIZE) serialised.delete(serialised.keys().next().value!);
+    if (entry.bytes > VERSION_CACHE_BYTES) return entry;
+    while (cachedBytes + entry.bytes > VERSION_CACHE_BYTES) {
+      const [oldest, old] = serialised.entries().next().value!;
+      serialised.delete(oldest);
+      cachedBytes -= old.bytes;
+    }
     serialised.set(key, entry);
+    cachedBytes += entry.bytes;
     return entry;
   }
 

@@ -5,7 +5,7 @@
  * left behind while Redis was unreachable.
  */
 import type { Queryable } from './db.js';
-import { iso } from './guideline-records.js';
+import { iso } from './to-iso.js';
 
 export interface NewDelivery {
   id: string;

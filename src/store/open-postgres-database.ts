@@ -14,8 +14,17 @@ export interface PostgresOptions {
   connectionString: string;
   /** Pool size. Default 10. */
   max?: number;
-  /** Per-statement timeout in ms. Default 5000. */
+  /** Per-statement timeout in ms, enforced by the server. Default 5000. */
   statementTimeoutMs?: number;
+  /**
+   * Client-side limit on a query's round trip, ms: a frozen server or a silent network answers
+   * nothing, and the server's statement_timeout cannot fire. Default 10000.
+   */
+  queryTimeoutMs?: number;
+  /** How long to wait for a connection, ms. Default 5000. */
+  connectTimeoutMs?: number;
+  /** The server ends a session idle in a transaction this long, ms. Default 30000. */
+  idleInTransactionTimeoutMs?: number;
   /** Schema to put first on the search_path (tests use one schema per file). Default: server default. */
   schema?: string;
   logger?: Logger;
@@ -42,8 +51,13 @@ export function openPostgresDatabase(options: PostgresOptions): Db {
     connectionString: options.connectionString,
     max,
     statement_timeout: options.statementTimeoutMs ?? 5000,
-    connectionTimeoutMillis: 5000,
+    query_timeout: options.queryTimeoutMs ?? 10_000,
+    idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs ?? 30_000,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
     idleTimeoutMillis: 30_000,
+    // TCP keepalive: a peer that vanished (no FIN) is noticed instead of holding a connection.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
     options: options.schema ? `-c search_path=${options.schema}` : undefined,
     types: typeParsers,
   });

@@ -4,7 +4,7 @@
  * state change lands here, guarded so a late or duplicate job never moves a finished target.
  */
 import type { Queryable } from './db.js';
-import { iso } from './guideline-records.js';
+import { iso, isoOrNull } from './to-iso.js';
 
 export const TARGET_STATES = [
   'queued',
@@ -49,8 +49,6 @@ export interface RolloutTargetRecord {
   startedAt: string | null;
   finishedAt: string | null;
 }
-
-const isoOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : iso(v));
 
 function emptyCounts(): Record<TargetState, number> {
   return Object.fromEntries(TARGET_STATES.map((s) => [s, 0])) as Record<TargetState, number>;

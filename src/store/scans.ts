@@ -5,7 +5,7 @@
  * or a status pointing at a half-written scan.
  */
 import type { Queryable } from './db.js';
-import { iso } from './guideline-records.js';
+import { iso } from './to-iso.js';
 
 export type ScanTrack = 'adopted' | 'latest';
 

@@ -18,7 +18,7 @@ export function isDriverError(err: unknown): boolean {
     return true;
   return (
     typeof e.message === 'string' &&
-    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
+    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Query read timeout/i.test(
       e.message,
     )
   );
@@ -74,7 +74,9 @@ export function translateDatabaseError(err: unknown): SteeringError {
     code.startsWith('57P') ||
     code === '53300' ||
     CONNECTION_CODES.has(code) ||
-    /Connection terminated|timeout exceeded when trying to connect/i.test(message)
+    /Connection terminated|timeout exceeded when trying to connect|Query read timeout/i.test(
+      message,
+    )
   ) {
     return new SteeringError('DATABASE_ERROR', `database unavailable: ${message}`, {
       cause: err,

@@ -82,6 +82,7 @@ export function registerServe(program: Command): void {
         readiness: { postgres: () => db.ping(), redis: () => redis.ping() },
         onPublished: rollouts.onPublished,
         compile: compilePool.compile,
+        failedAuth: { redis: { client: redis, prefix: config.redis.prefix } },
         ...(secret
           ? {
               webhooks: {
