@@ -4,7 +4,7 @@
  * transaction) and by the scan job (which evaluates a version with that version's checks).
  */
 import type { Queryable, Transaction } from './db.js';
-import { sha256 } from './insert-guideline-version.js';
+import { sha256 } from '../hash.js';
 
 export interface VersionChecks {
   sha256: string;
