@@ -119,7 +119,12 @@ export async function scanRepository(deps: ScanDeps, job: ScanJobData): Promise<
     }),
   );
 
-  const input = renderCheckRun(job.sha, evaluated);
+  // The scan ids and start time identify this check run (a rescan of the same commit reuses the
+  // scan rows): after a lost answer the port finds the run by them.
+  const input = {
+    ...renderCheckRun(job.sha, evaluated),
+    externalId: `scan:${scanIds.join(',')}@${startedAt.toISOString()}`,
+  };
   const checkRunId = await port.createCheckRun(repo.owner, repo.name, input);
   await setScanCheckRun(deps.db, scanIds, checkRunId);
   log.info(
