@@ -2,7 +2,7 @@
 // `npm run build`: tsc compiles src/ to dist/ (type-checked, one file per module), then esbuild
 // bundles the CLI from dist/ into dist/bundle/ (one chunk per command, loaded on demand), so a
 // command reads a few files instead of hundreds of small modules. Packages that load files of
-// their own at run time (WASM, Lua scripts, worker threads) stay external.
+// their own at run time (WASM, Lua scripts, worker threads, native addons) stay external.
 import { spawnSync } from 'node:child_process';
 import { cpSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
@@ -41,6 +41,8 @@ await build({
     'thread-stream',
     'pg',
     'piscina',
+    // native addons and the grammars they load
+    '@ast-grep/*',
   ],
   // Bundled CommonJS packages call require(); give the ESM chunks one.
   banner: {
