@@ -79,6 +79,8 @@ export function createServerClient(url: string, token: string): ServerClient {
           ...(body === undefined
             ? {}
             : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+          // A publish compiles on the server; a minute is long for anything else it does.
+          signal: AbortSignal.timeout(60_000),
         });
       } catch (err) {
         throw new SteeringError(
