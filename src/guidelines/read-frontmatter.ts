@@ -21,6 +21,7 @@ const KNOWN = new Set([
   'version',
   'status',
   'tags',
+  'grace',
 ]);
 
 export function readFrontmatter(

@@ -109,7 +109,10 @@ export function buildOpenApi(routes: readonly RouteSpec[], info: { version: stri
       responses[status] = res.schema
         ? {
             description: res.description,
-            content: { 'application/json': { schema: ref(res.schema) } },
+            content: {
+              'application/json': { schema: ref(res.schema) },
+              ...(res.csv ? { 'text/csv': { schema: { type: 'string' } } } : {}),
+            },
           }
         : { description: res.description };
     }
@@ -139,7 +142,10 @@ export function buildOpenApi(routes: readonly RouteSpec[], info: { version: stri
               required: true,
               description: r.body.description,
               content: Object.fromEntries(
-                r.body.contentTypes.map((t) => [t, { schema: { type: 'string' } }]),
+                r.body.contentTypes.map((t) => [
+                  t,
+                  { schema: r.body?.schema ? inline(r.body.schema, 'input') : { type: 'string' } },
+                ]),
               ),
             },
           }

@@ -19,6 +19,8 @@ import { mountLiveness, mountOpsRoutes, type ReadinessCheck } from './ops-routes
 import { notFoundHandler, problemHandler } from './problem.js';
 import { rolloutRoutes } from './rollout-routes.js';
 import { complianceRoutes } from './compliance-routes.js';
+import { fleetRoutes } from './fleet-routes.js';
+import { waiverRoutes } from './waiver-routes.js';
 import { v1Routes } from './v1-routes.js';
 import { webhookRouter, type WebhookIntakeOptions } from './webhooks/receive-github-webhook.js';
 
@@ -38,6 +40,15 @@ export interface AppDeps {
   version?: string;
   /** Mounts `POST /webhooks/github` when given (needs config.github.webhookSecret). */
   webhooks?: Omit<WebhookIntakeOptions, 'db' | 'logger'>;
+  /** Fleet compliance: rescan hook (POST …/scans), waiver limit, dashboard access. */
+  compliance?: ComplianceOptions;
+}
+
+export interface ComplianceOptions {
+  /** Enqueues a forced scan of a repository's head; without it POST …/scans answers 409. */
+  rescan?: (repositoryId: number, sha: string) => Promise<string | null>;
+  /** Longest waiver in days. Default 180. */
+  maxWaiverDays?: number;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -106,6 +117,8 @@ export function createApp(deps: AppDeps): Express {
     }),
     ...rolloutRoutes({ db: deps.db }),
     ...complianceRoutes({ db: deps.db }),
+    ...fleetRoutes({ db: deps.db, rescan: deps.compliance?.rescan }),
+    ...waiverRoutes({ db: deps.db, maxDays: deps.compliance?.maxWaiverDays }),
   ];
   let openapi: unknown;
   mountOpsRoutes(app, {

@@ -5,13 +5,21 @@
  * were all scanned already is a no-op unless the job is forced (a rerequested check run).
  */
 import { evaluateGuideline, requiredPaths, type Check, type Finding } from '../checks/index.js';
+import {
+  WAIVERS_FILE,
+  listWaiversForRepository,
+  matchesRulePattern,
+  readWaiversFile,
+  syncFileWaivers,
+  type WaiverFileProblem,
+} from '../compliance/index.js';
 import { SteeringError } from '../errors.js';
 import type { GitHubPort } from '../github/index.js';
 import type { Logger } from '../log.js';
 import {
   getGuidelineVersion,
   getRepository,
-  listActiveWaivers,
+  getRepositoryHead,
   listScansOfCommit,
   saveScanResults,
   setScanCheckRun,
@@ -20,6 +28,7 @@ import {
 } from '../store/index.js';
 import { checksForVersion, type ChecksSource } from './load-guideline-checks.js';
 import { planScanVersions } from './plan-scan-versions.js';
+import { refreshPullRequestOutlook } from './refresh-pull-request-outlook.js';
 import { countStatuses, renderCheckRun, type EvaluatedVersion } from './render-check-run.js';
 import type { ScanJobData } from './scan-queue.js';
 import { snapshotRepository, type SnapshotStats } from './snapshot-repository.js';
@@ -31,6 +40,8 @@ export interface ScanDeps {
   logger: Logger;
   /** Default: now. */
   now?: () => Date;
+  /** Longest waiver a `.steering/waivers.yaml` may grant, in days. Default 180. */
+  maxWaiverDays?: number;
 }
 
 export type ScanOutcome =
@@ -83,20 +94,52 @@ export async function scanRepository(deps: ScanDeps, job: ScanJobData): Promise<
     { db: deps.db, port, logger: log },
     repo,
     job.sha,
-    (paths) => requiredPaths(allChecks, paths),
+    (paths) => [
+      ...requiredPaths(allChecks, paths),
+      ...(paths.includes(WAIVERS_FILE) ? [WAIVERS_FILE] : []),
+    ],
   );
 
-  const waivers = (await listActiveWaivers(deps.db, repo.id)).map((w) => ({
-    ruleId: w.ruleId,
-    reason: w.reason,
-    ...(w.expiresAt ? { expiresAt: w.expiresAt } : {}),
-  }));
-  const evaluated: EvaluatedVersion[] = versions.map((v) => ({
-    guideline: v.plan.guideline,
-    version: v.plan.version,
-    tracks: v.plan.tracks,
-    findings: evaluateGuideline(v.record.rules, v.checks, snapshot, { waivers, now: startedAt }),
-  }));
+  // .steering/waivers.yaml: validated on every commit, in force from the default-branch head.
+  const head = await getRepositoryHead(deps.db, repo.id);
+  const waiverText = snapshot.read(WAIVERS_FILE);
+  const waiverFile =
+    waiverText === undefined
+      ? null
+      : readWaiversFile(waiverText, repo.fullName, { now: startedAt, maxDays: deps.maxWaiverDays });
+  if (head === null || head === job.sha) {
+    const sync = await syncFileWaivers(
+      deps.db,
+      repo,
+      waiverFile?.waivers ?? [],
+      `${WAIVERS_FILE}@${job.sha}`,
+      { now: startedAt, maxDays: deps.maxWaiverDays },
+    );
+    if (sync.granted || sync.revoked) log.info(sync, 'waivers file synced');
+  }
+
+  // Waivers in force (the repository's, its topics', the fleet's), patterns expanded per rule.
+  const live = await listWaiversForRepository(deps.db, repo.id);
+  const evaluated: EvaluatedVersion[] = versions.map((v) => {
+    const waivers = v.record.rules.flatMap((rule) => {
+      const w = live.find((x) => matchesRulePattern(x.rule, rule.id));
+      return w
+        ? [
+            {
+              ruleId: rule.id,
+              reason: w.reason,
+              ...(w.expiresAt ? { expiresAt: w.expiresAt } : {}),
+            },
+          ]
+        : [];
+    });
+    return {
+      guideline: v.plan.guideline,
+      version: v.plan.version,
+      tracks: v.plan.tracks,
+      findings: evaluateGuideline(v.record.rules, v.checks, snapshot, { waivers, now: startedAt }),
+    };
+  });
 
   const scanIds = await deps.db.transaction((tx) =>
     saveScanResults(tx, {
@@ -115,9 +158,14 @@ export async function scanRepository(deps: ScanDeps, job: ScanJobData): Promise<
     }),
   );
 
-  const input = renderCheckRun(job.sha, evaluated);
+  const input = withWaiverFileProblems(renderCheckRun(job.sha, evaluated), waiverFile?.problems);
   const checkRunId = await port.createCheckRun(repo.owner, repo.name, input);
   await setScanCheckRun(deps.db, scanIds, checkRunId);
+  if (head === null || head === job.sha)
+    for (const v of versions.filter((x) => x.plan.tracks.includes('latest')))
+      await refreshPullRequestOutlook(deps.db, port, repo, v.record).catch((err: Error) =>
+        log.warn({ err: err.message }, 'could not update the pull request body'),
+      );
   log.info(
     { scanIds, checkRunId, conclusion: input.conclusion, blobsFetched: stats.blobsFetched },
     'scan completed',
@@ -131,10 +179,40 @@ export async function scanRepository(deps: ScanDeps, job: ScanJobData): Promise<
   };
 }
 
+/** An invalid waivers file fails the check run, with each problem annotated at line:column. */
+function withWaiverFileProblems(
+  input: ReturnType<typeof renderCheckRun>,
+  problems: readonly WaiverFileProblem[] | undefined,
+): ReturnType<typeof renderCheckRun> {
+  if (!problems?.length || !input.output) return input;
+  const list = problems.map((p) => `- ${WAIVERS_FILE}:${p.line}:${p.column}: ${p.message}`);
+  return {
+    ...input,
+    conclusion: 'failure',
+    output: {
+      ...input.output,
+      title: `${WAIVERS_FILE} is invalid; ${input.output.title}`,
+      text: [`### ${WAIVERS_FILE}`, '', ...list, '', input.output.text ?? ''].join('\n'),
+      annotations: [
+        ...problems.map((p) => ({
+          path: WAIVERS_FILE,
+          startLine: p.line,
+          endLine: p.line,
+          level: 'failure' as const,
+          title: 'invalid waiver',
+          message: p.message,
+        })),
+        ...(input.output.annotations ?? []),
+      ],
+    },
+  };
+}
+
+/** Findings are stored as the checks decided; waivers apply when the status is read. */
 function toStored(f: Finding) {
   return {
     ruleId: f.ruleId,
-    status: f.status,
+    status: f.status === 'exempt' ? f.outcome : f.status,
     level: f.level,
     message: f.message,
     evidence: f.evidence.map((e) => ({

@@ -7,7 +7,7 @@ import { SteeringError } from '../errors.js';
 import type { Queryable } from './db.js';
 import { iso } from './guideline-records.js';
 
-export const SCOPES = ['read', 'publish', 'admin'] as const;
+export const SCOPES = ['read', 'publish', 'admin', 'waive'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 export interface ApiTokenRecord {
