@@ -17,6 +17,7 @@ import { registerToken } from './commands/token.js';
 import { registerRepos } from './commands/repos.js';
 import { registerRollout } from './commands/rollout.js';
 import { registerWebhooks } from './commands/webhooks.js';
+import { registerWaiver } from './commands/waiver.js';
 
 const program = new Command();
 program
@@ -45,6 +46,9 @@ registerRollout(program);
 
 // GitHub webhooks
 registerWebhooks(program);
+
+// Fleet compliance
+registerWaiver(program);
 
 // Try it all on one machine
 registerDemo(program);

@@ -85,3 +85,4 @@ export {
   type OutlookRule,
   type RepositoryOutlook,
 } from './repository-outlook.js';
+export { HEATMAP_SQL, heatmapCells, type HeatmapCell } from './heatmap-cells.js';

@@ -58,10 +58,6 @@ export interface RepositoryRow {
 export const emptyCounts = (): StatusCounts =>
   Object.fromEntries(FINDING_STATUSES.map((s) => [s, 0])) as StatusCounts;
 
-/** Live status rows of repository `r` (latest track), effective status as `eff`. */
-const latestRows = (extra: string) => `SELECT 1 FROM rule_status rs
-  WHERE rs.repository_id = r.id AND rs.track = 'latest'
-    AND ($1::text IS NULL OR rs.guideline_id = $1) AND ${extra}`;
 const EFF = `(CASE WHEN ${waivedSql()} THEN 'exempt' ELSE rs.status::text END)`;
 
 export function repositoryListSql(f: RepositoryFilter): { sql: string; params: unknown[] } {
@@ -78,20 +74,30 @@ export function repositoryListSql(f: RepositoryFilter): { sql: string; params: u
       { details: { parameter: 'status' } },
     );
   const after = f.cursor ? decodeCursor(f.cursor, 2) : null;
-  const params: unknown[] = [f.guideline ?? null];
+  const params: unknown[] = [];
   const p = (v: unknown) => `$${params.push(v)}`;
+  const g = f.guideline ? `${p(f.guideline)}::text` : null;
+  /** Status rows of repository `r` on the latest track (of the guideline, when given). */
+  const latestRows = (extra: string) => `SELECT 1 FROM rule_status rs
+    WHERE rs.repository_id = r.id AND rs.track = 'latest'
+      ${g ? `AND rs.guideline_id = ${g}` : ''} AND ${extra}`;
   const where = ['r.deleted_at IS NULL'];
-  if (f.topic) where.push(`${p(f.topic)} = ANY (r.topics)`);
-  if (after) where.push(`(r.full_name, r.id) > (${p(String(after[0]))}, ${p(Number(after[1]))})`);
+  if (f.topic) where.push(`${p(f.topic)}::text = ANY (r.topics)`);
+  if (after)
+    where.push(
+      `(r.full_name, r.id) > (${p(String(after[0]))}::text, ${p(Number(after[1]))}::bigint)`,
+    );
   if (f.adopted) {
     const adoptedSql = `(SELECT a.version FROM adoptions a WHERE a.repository_id = r.id
-      AND ($1::text IS NULL OR a.guideline_id = $1) ORDER BY a.adopted_at DESC, a.id DESC LIMIT 1)`;
-    where.push(f.adopted === 'none' ? `${adoptedSql} IS NULL` : `${adoptedSql} = ${p(f.adopted)}`);
+      ${g ? `AND a.guideline_id = ${g}` : ''} ORDER BY a.adopted_at DESC, a.id DESC LIMIT 1)`;
+    where.push(
+      f.adopted === 'none' ? `${adoptedSql} IS NULL` : `${adoptedSql} = ${p(f.adopted)}::text`,
+    );
   }
   const mustFailing = `EXISTS (${latestRows(`rs.level = 'MUST' AND rs.status IN ${FAILING} AND NOT ${waivedSql()}`)})`;
   if (f.rule) {
     where.push(
-      `EXISTS (${latestRows(`rs.rule_id = ${p(f.rule)} AND ${EFF} = ${p(f.status ?? 'fail')}`)})`,
+      `EXISTS (${latestRows(`rs.rule_id = ${p(f.rule)}::text AND ${EFF} = ${p(f.status ?? 'fail')}::text`)})`,
     );
   } else if (f.status === 'unscanned') where.push(`NOT EXISTS (${latestRows('true')})`);
   else if (f.status === 'compliant')

@@ -22,6 +22,7 @@ import { complianceRoutes } from './compliance-routes.js';
 import { fleetRoutes } from './fleet-routes.js';
 import { waiverRoutes } from './waiver-routes.js';
 import { v1Routes } from './v1-routes.js';
+import { webRouter } from '../web/index.js';
 import { webhookRouter, type WebhookIntakeOptions } from './webhooks/receive-github-webhook.js';
 
 export interface AppDeps {
@@ -49,6 +50,10 @@ export interface ComplianceOptions {
   rescan?: (repositoryId: number, sha: string) => Promise<string | null>;
   /** Longest waiver in days. Default 180. */
   maxWaiverDays?: number;
+  /** The dashboard at `/` without logging in (read-only). Default false. */
+  publicDashboard?: boolean;
+  /** Badges without a token. Default false. */
+  publicBadges?: boolean;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -64,6 +69,26 @@ const checkMediaType =
     }
     next();
   };
+
+/** Every declared route (mounted by createApp, described by /openapi.json). */
+export function apiRoutes(deps: Pick<AppDeps, 'db' | 'bodyLimit' | 'onPublished' | 'compliance'>) {
+  return [
+    ...v1Routes({
+      db: deps.db,
+      bodyLimit: deps.bodyLimit,
+      onPublished: deps.onPublished,
+    }),
+    ...rolloutRoutes({ db: deps.db }),
+    ...complianceRoutes({ db: deps.db }),
+    ...fleetRoutes({ db: deps.db, rescan: deps.compliance?.rescan }),
+    ...waiverRoutes({ db: deps.db, maxDays: deps.compliance?.maxWaiverDays }),
+  ];
+}
+
+/** The OpenAPI document without a running app (routes only declare; nothing is queried). */
+export function openApiDocument(version = '0.1.0'): unknown {
+  return buildOpenApi(apiRoutes({ db: null as unknown as Db }), { version });
+}
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
@@ -109,17 +134,7 @@ export function createApp(deps: AppDeps): Express {
     next();
   });
 
-  const routes = [
-    ...v1Routes({
-      db: deps.db,
-      bodyLimit: deps.bodyLimit,
-      onPublished: deps.onPublished,
-    }),
-    ...rolloutRoutes({ db: deps.db }),
-    ...complianceRoutes({ db: deps.db }),
-    ...fleetRoutes({ db: deps.db, rescan: deps.compliance?.rescan }),
-    ...waiverRoutes({ db: deps.db, maxDays: deps.compliance?.maxWaiverDays }),
-  ];
+  const routes = apiRoutes(deps);
   let openapi: unknown;
   mountOpsRoutes(app, {
     metrics: deps.metrics,
@@ -129,6 +144,14 @@ export function createApp(deps: AppDeps): Express {
   if (deps.webhooks) app.use(webhookRouter({ ...deps.webhooks, db: deps.db, logger: deps.logger }));
   const authenticate = createAuthenticator(deps.db, deps.logger, deps.auth);
   for (const r of routes) mountRoute(app, r, authenticate, checkMediaType);
+
+  app.use(
+    webRouter({
+      db: deps.db,
+      publicRead: deps.compliance?.publicDashboard,
+      publicBadges: deps.compliance?.publicBadges,
+    }),
+  );
 
   app.use(notFoundHandler);
   app.use(problemHandler);
