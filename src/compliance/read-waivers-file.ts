@@ -104,7 +104,7 @@ export function readWaiversFile(
       expiresAt: new Date(expiresAt).toISOString(),
     };
     try {
-      resolveWaiverExpiry(grant, options);
+      resolveWaiverExpiry(grant, { ...options, where: 'expires' });
     } catch (err) {
       at(item.get('expires', true) as Node, (err as Error).message);
       continue;
