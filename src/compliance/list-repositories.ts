@@ -76,11 +76,13 @@ export function repositoryListSql(f: RepositoryFilter): { sql: string; params: u
   const after = f.cursor ? decodeCursor(f.cursor, 2) : null;
   const params: unknown[] = [];
   const p = (v: unknown) => `$${params.push(v)}`;
-  const g = f.guideline ? `${p(f.guideline)}::text` : null;
+  // Bound only when a filter uses it (PostgreSQL rejects a parameter it never sees).
+  let bound: string | null = null;
+  const g = () => (f.guideline ? (bound ??= `${p(f.guideline)}::text`) : null);
   /** Status rows of repository `r` on the latest track (of the guideline, when given). */
   const latestRows = (extra: string) => `SELECT 1 FROM rule_status rs
     WHERE rs.repository_id = r.id AND rs.track = 'latest'
-      ${g ? `AND rs.guideline_id = ${g}` : ''} AND ${extra}`;
+      ${g() ? `AND rs.guideline_id = ${g()}` : ''} AND ${extra}`;
   const where = ['r.deleted_at IS NULL'];
   if (f.topic) where.push(`${p(f.topic)}::text = ANY (r.topics)`);
   if (after)
@@ -89,20 +91,21 @@ export function repositoryListSql(f: RepositoryFilter): { sql: string; params: u
     );
   if (f.adopted) {
     const adoptedSql = `(SELECT a.version FROM adoptions a WHERE a.repository_id = r.id
-      ${g ? `AND a.guideline_id = ${g}` : ''} ORDER BY a.adopted_at DESC, a.id DESC LIMIT 1)`;
+      ${g() ? `AND a.guideline_id = ${g()}` : ''} ORDER BY a.adopted_at DESC, a.id DESC LIMIT 1)`;
     where.push(
       f.adopted === 'none' ? `${adoptedSql} IS NULL` : `${adoptedSql} = ${p(f.adopted)}::text`,
     );
   }
-  const mustFailing = `EXISTS (${latestRows(`rs.level = 'MUST' AND rs.status IN ${FAILING} AND NOT ${waivedSql()}`)})`;
+  const mustFailing = () =>
+    `EXISTS (${latestRows(`rs.level = 'MUST' AND rs.status IN ${FAILING} AND NOT ${waivedSql()}`)})`;
   if (f.rule) {
     where.push(
       `EXISTS (${latestRows(`rs.rule_id = ${p(f.rule)}::text AND ${EFF} = ${p(f.status ?? 'fail')}::text`)})`,
     );
   } else if (f.status === 'unscanned') where.push(`NOT EXISTS (${latestRows('true')})`);
   else if (f.status === 'compliant')
-    where.push(`EXISTS (${latestRows('true')}) AND NOT ${mustFailing}`);
-  else if (f.status === 'noncompliant') where.push(mustFailing);
+    where.push(`EXISTS (${latestRows('true')}) AND NOT ${mustFailing()}`);
+  else if (f.status === 'noncompliant') where.push(mustFailing());
   if (f.overdue !== undefined) {
     const overdue = `EXISTS (${latestRows(`rs.level = 'MUST' AND rs.status = 'fail'
       AND EXISTS (SELECT 1 FROM rule_deadlines d WHERE d.guideline_id = rs.guideline_id

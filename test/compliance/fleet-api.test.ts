@@ -71,6 +71,12 @@ describe('fleet compliance API', { timeout: 60_000 }, () => {
       'acme/charlie',
     ]);
     assert.deepEqual(await names('status=compliant'), ['acme/bravo']);
+    assert.deepEqual(await names('guideline=fleet'), [
+      'acme/alpha',
+      'acme/bravo',
+      'acme/charlie',
+      'acme/delta',
+    ]);
     assert.deepEqual(await names('status=unscanned'), ['acme/delta']);
     assert.deepEqual(await names('overdue=true'), ['acme/alpha']);
     assert.deepEqual(await names(`rule=${RULES.simple}&status=fail`), ['acme/charlie']);
