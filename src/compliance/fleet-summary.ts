@@ -33,6 +33,7 @@ export interface FleetSummary {
   overdue: { repositories: number; findings: number };
 }
 
+const LEVEL_RANK: Record<string, number> = { MUST: 0, SHOULD: 1, MAY: 2 };
 const share = (n: number, d: number) => (d === 0 ? 0 : Math.round((n / d) * 1000) / 1000);
 
 /** The SQL of one guideline's summary: [repositories/adoption, per repository, per rule]. */
@@ -138,7 +139,12 @@ export async function fleetSummary(
         drift: { onLatest, behind: scanned - onLatest - notAdopted, notAdopted },
         topFailingRules: rules
           .filter((r) => r.failing > 0)
-          .sort((a, b) => b.failing - a.failing || a.rule_id.localeCompare(b.rule_id))
+          .sort(
+            (a, b) =>
+              b.failing - a.failing ||
+              LEVEL_RANK[a.level]! - LEVEL_RANK[b.level]! ||
+              a.rule_id.localeCompare(b.rule_id),
+          )
           .slice(0, options.top ?? 10)
           .map((r) => ({
             ruleId: r.rule_id,
