@@ -192,6 +192,12 @@ describe('fleet compliance API', { timeout: 60_000 }, () => {
     const res = await get('/v1/audit', t.tokens.admin);
     assert.equal(res.status, 200);
     validate('GET', '/v1/audit', 200, res.type, res.body);
+    assert.deepEqual(
+      res.body.entries.map((e: { action: string; actor: string; subject: string }) =>
+        [e.action, e.actor, e.subject].join(' '),
+      ),
+      ['publish token:admin fleet@1.0.0'],
+    );
     assert.equal((await get('/v1/audit')).status, 403);
     const waive = (await createApiToken(t.db, { name: 'audit-check', scopes: ['waive'] })).token;
     assert.equal((await get('/v1/audit', waive)).status, 403);
