@@ -18,10 +18,12 @@ export async function heatmapCells(
 ): Promise<Map<number, Map<string, HeatmapCell>>> {
   const out = new Map<number, Map<string, HeatmapCell>>();
   if (!repositoryIds.length) return out;
-  const r = await db.query<{ repository_id: string; rule_id: string; status: FindingStatus; overdue: boolean }>(
-    HEATMAP_SQL,
-    [guideline, repositoryIds],
-  );
+  const r = await db.query<{
+    repository_id: string;
+    rule_id: string;
+    status: FindingStatus;
+    overdue: boolean;
+  }>(HEATMAP_SQL, [guideline, repositoryIds]);
   for (const row of r.rows) {
     const id = Number(row.repository_id);
     const m = out.get(id) ?? new Map<string, HeatmapCell>();
