@@ -260,8 +260,11 @@ async function main(): Promise<void> {
           );
           await db.query(FLEET_SQL.repos);
           await Promise.all([
-            db.query(FLEET_SQL.perRepo, ['bench']),
+            db.query(FLEET_SQL.scanned, ['bench']),
+            db.query(FLEET_SQL.failing, ['bench']),
             db.query(FLEET_SQL.perRule, ['bench']),
+            db.query(FLEET_SQL.exemptPerRule, ['bench']),
+            db.query(FLEET_SQL.checked, ['bench', '2.0.0']),
           ]);
         },
       },

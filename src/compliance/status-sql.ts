@@ -8,6 +8,17 @@
  * updated_at. Waivers are few, so the waived (repository, rule) pairs are found first and joined by
  * hash, instead of testing every row against every waiver.
  */
+/** The (repository, rule) pairs a waiver in force covers, among rule_status rows `where` selects. */
+export function waivedPairs(where: (rs: string) => string): string {
+  return `(SELECT DISTINCT rs2.repository_id, rs2.rule_id
+               FROM waivers w
+               JOIN repositories r2 ON r2.deleted_at IS NULL AND (w.scope = 'fleet'
+                 OR r2.id = w.repository_id OR (w.scope = 'topic' AND w.topic = ANY (r2.topics)))
+               JOIN rule_status rs2 ON rs2.repository_id = r2.id AND rs2.rule_id LIKE w.rule_like
+               WHERE w.revoked_at IS NULL AND (w.expires_at IS NULL OR w.expires_at > now())
+                 AND ${where('rs2')})`;
+}
+
 export function statusRows(where: (rs: string) => string): string {
   return `(SELECT rs.repository_id, rs.guideline_id, rs.rule_id, rs.level, rs.track, rs.version,
       rs.status::text AS raw_status,
@@ -17,14 +28,7 @@ export function statusRows(where: (rs: string) => string): string {
       rs.scan_id, rs.sha, rs.updated_at, rs.message, rs.evidence
     FROM rule_status rs
     JOIN repositories r ON r.id = rs.repository_id AND r.deleted_at IS NULL
-    LEFT JOIN (SELECT DISTINCT rs2.repository_id, rs2.rule_id
-               FROM waivers w
-               JOIN repositories r2 ON r2.deleted_at IS NULL AND (w.scope = 'fleet'
-                 OR r2.id = w.repository_id OR (w.scope = 'topic' AND w.topic = ANY (r2.topics)))
-               JOIN rule_status rs2 ON rs2.repository_id = r2.id AND rs2.rule_id LIKE w.rule_like
-               WHERE w.revoked_at IS NULL AND (w.expires_at IS NULL OR w.expires_at > now())
-                 AND ${where('rs2')}
-              ) wv ON wv.repository_id = rs.repository_id AND wv.rule_id = rs.rule_id
+    LEFT JOIN ${waivedPairs(where)} wv ON wv.repository_id = rs.repository_id AND wv.rule_id = rs.rule_id
     LEFT JOIN rule_deadlines d ON d.guideline_id = rs.guideline_id AND d.version = rs.version
       AND d.rule_id = rs.rule_id
     WHERE ${where('rs')})`;
