@@ -84,7 +84,7 @@ export function repositoryListSql(f: RepositoryFilter): { sql: string; params: u
     WHERE rs.repository_id = r.id AND rs.track = 'latest'
       ${g() ? `AND rs.guideline_id = ${g()}` : ''} AND ${extra}`;
   const where = ['r.deleted_at IS NULL'];
-  if (f.topic) where.push(`${p(f.topic)}::text = ANY (r.topics)`);
+  if (f.topic) where.push(`r.topics @> ARRAY[${p(f.topic)}::text]`);
   if (after)
     where.push(
       `(r.full_name, r.id) > (${p(String(after[0]))}::text, ${p(Number(after[1]))}::bigint)`,

@@ -10,13 +10,20 @@
  */
 /** The (repository, rule) pairs a waiver in force covers, among rule_status rows `where` selects. */
 export function waivedPairs(where: (rs: string) => string): string {
-  return `(SELECT DISTINCT rs2.repository_id, rs2.rule_id
-               FROM waivers w
-               JOIN repositories r2 ON r2.deleted_at IS NULL AND (w.scope = 'fleet'
-                 OR r2.id = w.repository_id OR (w.scope = 'topic' AND w.topic = ANY (r2.topics)))
-               JOIN rule_status rs2 ON rs2.repository_id = r2.id AND rs2.rule_id LIKE w.rule_like
-               WHERE w.revoked_at IS NULL AND (w.expires_at IS NULL OR w.expires_at > now())
-                 AND ${where('rs2')})`;
+  // One join per scope (an OR across scopes would pair every waiver with every repository).
+  const live = `w.revoked_at IS NULL AND (w.expires_at IS NULL OR w.expires_at > now())`;
+  return `(SELECT rs2.repository_id, rs2.rule_id FROM waivers w
+      JOIN rule_status rs2 ON rs2.repository_id = w.repository_id AND rs2.rule_id LIKE w.rule_like
+      WHERE w.scope = 'repository' AND ${live} AND ${where('rs2')}
+    UNION
+    SELECT rs2.repository_id, rs2.rule_id FROM waivers w
+      JOIN repositories r2 ON r2.topics @> ARRAY[w.topic] AND r2.deleted_at IS NULL
+      JOIN rule_status rs2 ON rs2.repository_id = r2.id AND rs2.rule_id LIKE w.rule_like
+      WHERE w.scope = 'topic' AND ${live} AND ${where('rs2')}
+    UNION
+    SELECT rs2.repository_id, rs2.rule_id FROM waivers w
+      JOIN rule_status rs2 ON rs2.rule_id LIKE w.rule_like
+      WHERE w.scope = 'fleet' AND ${live} AND ${where('rs2')})`;
 }
 
 export function statusRows(where: (rs: string) => string): string {
