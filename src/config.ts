@@ -27,6 +27,12 @@ const EnvSchema = z.object({
   DB_STATEMENT_TIMEOUT_MS: int(100).default(5000),
   /** Maximum connections in the pg pool. Default 10. */
   DB_POOL_MAX: int(1, 200).default(10),
+  /** Client-side limit on one query's round trip (a frozen connection cannot hang a request), ms. Default 10000. */
+  DB_QUERY_TIMEOUT_MS: int(100).default(10_000),
+  /** How long to wait for a new connection, ms. Default 5000. */
+  DB_CONNECT_TIMEOUT_MS: int(100).default(5000),
+  /** The server ends a session idle inside a transaction for this long, ms. Default 30000. */
+  DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: int(100).default(30_000),
   /** Run pending migrations when `steering serve` starts. Default false. */
   STEERING_MIGRATE_ON_START: bool.default(false),
   /** Redis for BullMQ queues and the shared GitHub write limiter. Default redis://127.0.0.1:6379. */
@@ -82,6 +88,17 @@ const EnvSchema = z.object({
   STEERING_PUBLIC_DASHBOARD: bool.default(false),
   /** `GET /badge/{owner}/{repo}.svg` without a token. Default false. */
   STEERING_PUBLIC_BADGES: bool.default(false),
+
+  /** Largest guideline document a publish accepts, in bytes. Default 1048576 (1 MiB). */
+  STEERING_MAX_DOCUMENT_BYTES: int(1024).default(1024 * 1024),
+  /** Most rules one document may compile to. Default 2000. */
+  STEERING_MAX_RULES: int(1).default(2000),
+  /** Deepest nesting of lists and quotes a document may have. Default 32. */
+  STEERING_MAX_NESTING: int(2, 1000).default(32),
+  /** Longest a compile may take before the publish is refused, ms. Default 20000. */
+  STEERING_COMPILE_TIMEOUT_MS: int(100).default(20_000),
+  /** Compile worker threads of `serve`. Default 1 (compiles never block the API either way). */
+  STEERING_COMPILE_THREADS: int(1, 16).default(1),
 });
 
 export type Env = z.input<typeof EnvSchema>;
@@ -92,6 +109,9 @@ export interface Config {
     readonly dataDir: string;
     readonly statementTimeoutMs: number;
     readonly poolMax: number;
+    readonly queryTimeoutMs: number;
+    readonly connectTimeoutMs: number;
+    readonly idleInTransactionTimeoutMs: number;
     readonly migrateOnStart: boolean;
   };
   readonly redis: { readonly url: string; readonly prefix: string };
@@ -123,6 +143,14 @@ export interface Config {
     readonly waiverMaxDays: number;
     readonly publicDashboard: boolean;
     readonly publicBadges: boolean;
+  };
+  /** Limits of a publish's compile (it runs in a worker thread, off the API's event loop). */
+  readonly compile: {
+    readonly maxBytes: number;
+    readonly maxRules: number;
+    readonly maxNesting: number;
+    readonly timeoutMs: number;
+    readonly threads: number;
   };
 }
 
@@ -204,6 +232,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       dataDir: e.STEERING_DATA_DIR,
       statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
       poolMax: e.DB_POOL_MAX,
+      queryTimeoutMs: e.DB_QUERY_TIMEOUT_MS,
+      connectTimeoutMs: e.DB_CONNECT_TIMEOUT_MS,
+      idleInTransactionTimeoutMs: e.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
       migrateOnStart: e.STEERING_MIGRATE_ON_START,
     },
     redis: { url: e.REDIS_URL, prefix: e.STEERING_QUEUE_PREFIX },
@@ -237,6 +268,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       waiverMaxDays: e.STEERING_WAIVER_MAX_DAYS,
       publicDashboard: e.STEERING_PUBLIC_DASHBOARD,
       publicBadges: e.STEERING_PUBLIC_BADGES,
+    },
+    compile: {
+      maxBytes: e.STEERING_MAX_DOCUMENT_BYTES,
+      maxRules: e.STEERING_MAX_RULES,
+      maxNesting: e.STEERING_MAX_NESTING,
+      timeoutMs: e.STEERING_COMPILE_TIMEOUT_MS,
+      threads: e.STEERING_COMPILE_THREADS,
     },
   });
 }

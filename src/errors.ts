@@ -30,12 +30,18 @@ export interface SteeringErrorOptions {
   cause?: unknown;
   /** Whether retrying the same operation may succeed (network blips, 5xx, rate limits). */
   transient?: boolean;
+  /** The HTTP status an upstream service (GitHub) answered, when it answered. */
+  upstreamStatus?: number;
+  /** How long to wait before retrying, when the upstream said so (rate limits). */
+  retryAfterMs?: number;
 }
 
 export class SteeringError extends Error {
   readonly code: ErrorCode;
   readonly details: unknown;
   readonly transient: boolean;
+  readonly upstreamStatus: number | undefined;
+  readonly retryAfterMs: number | undefined;
 
   constructor(code: ErrorCode, message: string, options: SteeringErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -43,6 +49,8 @@ export class SteeringError extends Error {
     this.code = code;
     this.details = options.details;
     this.transient = options.transient ?? false;
+    this.upstreamStatus = options.upstreamStatus;
+    this.retryAfterMs = options.retryAfterMs;
   }
 }
 
@@ -57,31 +65,37 @@ export interface ErrorDescription {
   retry: boolean;
 }
 
-const STATUS: Record<ErrorCode, number> = {
-  USAGE: 400,
-  INVALID_INPUT: 400,
-  INVALID_DOCUMENT: 422,
-  NOT_FOUND: 404,
-  CONFIG_INVALID: 500,
-  UNAUTHENTICATED: 401,
-  FORBIDDEN: 403,
-  CONFLICT: 409,
-  UNSUPPORTED_MEDIA_TYPE: 415,
-  PAYLOAD_TOO_LARGE: 413,
-  RATE_LIMITED: 429,
-  GITHUB_ERROR: 502,
-  GITHUB_NOT_FOUND: 502,
-  GITHUB_FORBIDDEN: 502,
-  GITHUB_UNAVAILABLE: 503,
-  DATABASE_ERROR: 503,
-  QUEUE_UNAVAILABLE: 503,
-  INTERNAL: 500,
+/** Each code's HTTP status and problem title, in one place. */
+const CODES: Record<ErrorCode, { status: number; title: string }> = {
+  USAGE: { status: 400, title: 'Usage error' },
+  INVALID_INPUT: { status: 400, title: 'Invalid input' },
+  INVALID_DOCUMENT: { status: 422, title: 'Invalid guideline document' },
+  NOT_FOUND: { status: 404, title: 'Not found' },
+  CONFIG_INVALID: { status: 500, title: 'Invalid configuration' },
+  UNAUTHENTICATED: { status: 401, title: 'Authentication required' },
+  FORBIDDEN: { status: 403, title: 'Forbidden' },
+  CONFLICT: { status: 409, title: 'Conflict' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
+  PAYLOAD_TOO_LARGE: { status: 413, title: 'Payload too large' },
+  RATE_LIMITED: { status: 429, title: 'Rate limited' },
+  GITHUB_ERROR: { status: 502, title: 'GitHub refused the request' },
+  GITHUB_NOT_FOUND: { status: 502, title: 'Not found on GitHub' },
+  GITHUB_FORBIDDEN: { status: 502, title: 'GitHub permission denied' },
+  GITHUB_UNAVAILABLE: { status: 503, title: 'GitHub unavailable' },
+  DATABASE_ERROR: { status: 503, title: 'Database unavailable' },
+  QUEUE_UNAVAILABLE: { status: 503, title: 'Queue unavailable' },
+  INTERNAL: { status: 500, title: 'Internal error' },
 };
+
+/** The problem title of a code (application/problem+json `title`). */
+export function errorTitle(code: ErrorCode): string {
+  return CODES[code].title;
+}
 
 /** The one mapping from an error to an HTTP status, a log level and whether a job should retry. */
 export function describeError(err: unknown): ErrorDescription {
   if (!isSteeringError(err)) return { status: 500, code: 'INTERNAL', level: 'error', retry: true };
-  const status = STATUS[err.code];
+  const status = CODES[err.code].status;
   return {
     status,
     code: err.code,

@@ -21,6 +21,32 @@ const REDACT = [
   '*.password',
 ];
 
+/**
+ * The one shape of a logged error (`log.warn({ err }, 'what failed')`): its type, message, stable
+ * code, HTTP status and stack, and its cause's the same way. Nothing else of the object is copied,
+ * so request options, response bodies and headers of library errors never reach the log.
+ */
+export function serializeError(err: unknown, depth = 0): Record<string, unknown> {
+  if (typeof err !== 'object' || err === null) return { message: String(err) };
+  const e = err as {
+    name?: unknown;
+    message?: unknown;
+    code?: unknown;
+    status?: unknown;
+    stack?: unknown;
+    cause?: unknown;
+  };
+  const out: Record<string, unknown> = {
+    type: typeof e.name === 'string' ? e.name : (err.constructor?.name ?? 'Error'),
+    message: typeof e.message === 'string' ? e.message : String(err),
+  };
+  if (typeof e.code === 'string' || typeof e.code === 'number') out.code = e.code;
+  if (typeof e.status === 'number') out.status = e.status;
+  if (typeof e.stack === 'string') out.stack = e.stack;
+  if (e.cause !== undefined && depth < 2) out.cause = serializeError(e.cause, depth + 1);
+  return out;
+}
+
 export function createLogger(
   options: { level?: string; destination?: NodeJS.WritableStream } = {},
 ): Logger {
@@ -28,6 +54,7 @@ export function createLogger(
     level: options.level ?? 'info',
     base: { service: 'steering' },
     redact: { paths: REDACT, censor: '[redacted]' },
+    serializers: { err: (err: unknown) => serializeError(err) },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
   return options.destination ? pino(opts, options.destination) : pino(opts);

@@ -16,7 +16,7 @@ import { SteeringError } from '../errors.js';
 import { startSimulator, type Simulator } from '../github/index.js';
 import { createApp, startServer, type RunningServer } from '../http/index.js';
 import { syncRepositories } from '../fleet/index.js';
-import { createRolloutHook } from '../jobs/index.js';
+import { createRolloutHook, deletePrefixKeys } from '../jobs/index.js';
 import { silentLogger, type Logger } from '../log.js';
 import { createMetrics } from '../metrics.js';
 import { createApiToken, openPgliteDatabase, runMigrations, type Db } from '../store/index.js';
@@ -55,12 +55,7 @@ async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 60_
 async function deleteKeys(url: string, prefix: string): Promise<void> {
   const redis = new Redis(url, { maxRetriesPerRequest: 1 });
   try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
+    await deletePrefixKeys(redis, prefix);
   } finally {
     redis.disconnect();
   }

@@ -63,7 +63,7 @@ export async function startProcessing(
       .scheduleReconcile()
       .catch((err: Error) =>
         logger.warn(
-          { err: err.message },
+          { err },
           'could not schedule the scan reconcile (Redis down?); it is retried at the next start',
         ),
       );
@@ -77,20 +77,14 @@ export async function startProcessing(
             'synced the repository registry',
           );
         } catch (err) {
-          logger.warn(
-            { err: (err as Error).message },
-            'repository sync failed; retrying at the next interval',
-          );
+          logger.warn({ err }, 'repository sync failed; retrying at the next interval');
         }
       }
       try {
         const due = await reconcileRollouts(db, rollouts.queue);
         if (due) logger.info({ due }, 're-enqueued rollout targets from PostgreSQL');
       } catch (err) {
-        logger.warn(
-          { err: (err as Error).message },
-          'rollout reconcile failed; retrying at the next interval',
-        );
+        logger.warn({ err }, 'rollout reconcile failed; retrying at the next interval');
       }
     };
     // Give the first registry sync a moment before the API takes publishes (a rollout made from an

@@ -62,12 +62,15 @@ export function translateGitHubError(
       transient: true,
       cause: err,
       details: { ...details, retryAfterSeconds: Math.ceil(ms / 1000) },
+      upstreamStatus: e.status,
+      retryAfterMs: ms,
     });
   }
   if (e.status === 404 || e.status === 410) {
     return new SteeringError('GITHUB_NOT_FOUND', `GitHub: not found during ${operation}`, {
       details,
       cause: err,
+      upstreamStatus: e.status,
     });
   }
   if (e.status === 401 || e.status === 403) {
@@ -75,6 +78,7 @@ export function translateGitHubError(
     return new SteeringError('GITHUB_FORBIDDEN', `GitHub: ${why} during ${operation}: ${message}`, {
       details,
       cause: err,
+      upstreamStatus: e.status,
     });
   }
   if (e.status >= 500) {
@@ -85,6 +89,7 @@ export function translateGitHubError(
         transient: true,
         details,
         cause: err,
+        upstreamStatus: e.status,
       },
     );
   }
@@ -94,6 +99,7 @@ export function translateGitHubError(
     {
       details,
       cause: err,
+      upstreamStatus: e.status,
     },
   );
 }

@@ -1,5 +1,7 @@
 /** Content hash of a rule's meaning: sha256 over canonical JSON (sorted keys) of everything but id, source and hash. */
-import { createHash } from 'node:crypto';
+import { sha256 } from '../hash.js';
+
+export { sha256 };
 
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
@@ -12,10 +14,6 @@ function canonical(value: unknown): unknown {
     );
   }
   return value;
-}
-
-export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
 }
 
 export function hashRule(meaning: Record<string, unknown>): string {

@@ -58,10 +58,7 @@ export function createAuthenticator(
     if ((touched.get(record.id) ?? 0) + TOUCH_EVERY_MS > now) return;
     touched.set(record.id, now);
     touchApiToken(db, record.id).catch((err: Error) =>
-      logger.warn(
-        { tokenId: record.id, err: { message: err.message } },
-        'could not record token use',
-      ),
+      logger.warn({ tokenId: record.id, err }, 'could not record token use'),
     );
   }
 

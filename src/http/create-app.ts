@@ -23,7 +23,12 @@ import { fleetRoutes } from './fleet-routes.js';
 import { waiverRoutes } from './waiver-routes.js';
 import { v1Routes } from './v1-routes.js';
 import { webRouter } from '../web/index.js';
-import { webhookRouter, type WebhookIntakeOptions } from './webhooks/receive-github-webhook.js';
+import {
+  WEBHOOK_PATH,
+  webhookRouter,
+  type WebhookIntakeOptions,
+} from './webhooks/receive-github-webhook.js';
+import { guardFailedAuth, type FailedAuthLimits } from './guard-failed-auth.js';
 
 export interface AppDeps {
   db: Db;
@@ -36,9 +41,13 @@ export interface AppDeps {
   bodyLimit?: string;
   /** Runs in the publishing transaction after a new version is stored (rollout creation hooks in here). */
   onPublished?: PublishOptions['onPublished'];
+  /** Compiles published documents off the event loop, within limits (createCompilePool). */
+  compile?: PublishOptions['compile'];
   auth?: AuthOptions;
   /** Shown in /openapi.json. Default '0.1.0'. */
   version?: string;
+  /** Throttling of clients that keep failing authentication (default: 30 a minute, in-process). */
+  failedAuth?: FailedAuthLimits;
   /** Mounts `POST /webhooks/github` when given (needs config.github.webhookSecret). */
   webhooks?: Omit<WebhookIntakeOptions, 'db' | 'logger'>;
   /** Fleet compliance: rescan hook (POST …/scans), waiver limit, dashboard access. */
@@ -71,12 +80,15 @@ const checkMediaType =
   };
 
 /** Every declared route (mounted by createApp, described by /openapi.json). */
-export function apiRoutes(deps: Pick<AppDeps, 'db' | 'bodyLimit' | 'onPublished' | 'compliance'>) {
+export function apiRoutes(
+  deps: Pick<AppDeps, 'db' | 'bodyLimit' | 'onPublished' | 'compliance' | 'compile'>,
+) {
   return [
     ...v1Routes({
       db: deps.db,
       bodyLimit: deps.bodyLimit,
       onPublished: deps.onPublished,
+      compile: deps.compile,
     }),
     ...rolloutRoutes({ db: deps.db }),
     ...complianceRoutes({ db: deps.db }),
@@ -141,6 +153,8 @@ export function createApp(deps: AppDeps): Express {
     readiness: deps.readiness ?? { postgres: () => deps.db.ping() },
     openapi: () => (openapi ??= buildOpenApi(routes, { version: deps.version ?? '0.1.0' })),
   });
+  const guard = guardFailedAuth(deps.failedAuth);
+  app.use(['/v1', WEBHOOK_PATH], guard);
   if (deps.webhooks) app.use(webhookRouter({ ...deps.webhooks, db: deps.db, logger: deps.logger }));
   const authenticate = createAuthenticator(deps.db, deps.logger, deps.auth);
   for (const r of routes) mountRoute(app, r, authenticate, checkMediaType);

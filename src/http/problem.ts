@@ -5,20 +5,7 @@
  */
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { z } from 'zod';
-import { SteeringError, describeError, isSteeringError, type ErrorCode } from '../errors.js';
-
-const TITLES: Partial<Record<ErrorCode, string>> = {
-  NOT_FOUND: 'Not found',
-  INVALID_INPUT: 'Invalid input',
-  INVALID_DOCUMENT: 'Invalid guideline document',
-  UNAUTHENTICATED: 'Authentication required',
-  FORBIDDEN: 'Forbidden',
-  CONFLICT: 'Conflict',
-  UNSUPPORTED_MEDIA_TYPE: 'Unsupported media type',
-  PAYLOAD_TOO_LARGE: 'Payload too large',
-  DATABASE_ERROR: 'Database unavailable',
-  INTERNAL: 'Internal error',
-};
+import { SteeringError, describeError, errorTitle, isSteeringError } from '../errors.js';
 
 /** Errors thrown by body-parser and friends carry `type` and `status`. */
 function fromHttpError(err: unknown): SteeringError | null {
@@ -56,7 +43,7 @@ export function problemBody(err: unknown, req: Request) {
   const steering = isSteeringError(e) ? e : null;
   return {
     type: `urn:steering:problem:${d.code.toLowerCase().replace(/_/g, '-')}`,
-    title: TITLES[d.code] ?? d.code,
+    title: errorTitle(d.code),
     status: d.status,
     code: d.code,
     detail:
@@ -79,13 +66,8 @@ export const problemHandler: ErrorRequestHandler = (err, req, res, _next) => {
   const d = describeError(toSteeringError(err));
   const log = req.log;
   if (log) {
-    const e = err as Error;
     log[d.level](
-      {
-        code: d.code,
-        status: d.status,
-        err: d.status >= 500 ? { message: e?.message, stack: e?.stack } : undefined,
-      },
+      { code: d.code, status: d.status, err: d.status >= 500 ? err : undefined },
       'request failed',
     );
   }

@@ -2,7 +2,9 @@
  * Listening and graceful shutdown. On SIGTERM/SIGINT: stop accepting connections and let
  * in-flight requests finish (idle keep-alive sockets closed at once, the rest after
  * `graceMs`), then close the workers (hooks registered by the jobs room), then the resources
- * (database pool, Redis) in order.
+ * (database pool, Redis) in order. The whole of it has a deadline (default 25 s, inside
+ * Kubernetes' 30 s grace): workers still busy then are closed with `force`, which gives their
+ * active jobs back to the queue for another worker instead of waiting out a GitHub backoff.
  */
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
@@ -56,7 +58,8 @@ export async function startServer(
 /** Something to close at shutdown (a worker, the pool, a Redis client). */
 export interface Closable {
   name: string;
-  close(): Promise<unknown>;
+  /** `force`: the deadline passed; stop now (a worker hands its active jobs back). */
+  close(force?: boolean): Promise<unknown>;
 }
 
 export interface ShutdownPlan {
@@ -66,6 +69,8 @@ export interface ShutdownPlan {
   /** Closed last, in order (e.g. the database pool, then Redis). */
   resources: Closable[];
   logger: Logger;
+  /** Time from the signal until workers are forced closed, ms. Default 25 000. */
+  deadlineMs?: number;
 }
 
 /** Returns an idempotent shutdown function; errors are logged and shutdown goes on. */
@@ -79,14 +84,31 @@ export function createShutdown(plan: ShutdownPlan): (reason: string) => Promise<
           await fn();
           plan.logger.debug({ step: name }, 'closed');
         } catch (err) {
-          plan.logger.error(
-            { step: name, err: { message: (err as Error).message } },
-            'error while shutting down',
-          );
+          plan.logger.error({ step: name, err }, 'error while shutting down');
         }
       };
-      await step('http', () => plan.server.close());
-      await Promise.all(plan.workers.map((w) => step(w.name, () => w.close())));
+      const deadlineMs = plan.deadlineMs ?? 25_000;
+      const deadline = Date.now() + deadlineMs;
+      await step('http', () => plan.server.close(Math.min(10_000, deadlineMs)));
+      const pending = new Set(plan.workers);
+      const graceful = Promise.all(
+        plan.workers.map((w) => step(w.name, () => w.close()).then(() => pending.delete(w))),
+      );
+      let timer: NodeJS.Timeout | undefined;
+      const late = await Promise.race([
+        graceful.then(() => false),
+        new Promise<boolean>((r) => {
+          timer = setTimeout(() => r(true), Math.max(0, deadline - Date.now()));
+        }),
+      ]);
+      clearTimeout(timer);
+      if (late && pending.size) {
+        plan.logger.warn(
+          { workers: [...pending].map((w) => w.name), deadlineMs },
+          'shutdown deadline reached: closing the busy workers now; their active jobs go back to the queue',
+        );
+        await Promise.all([...pending].map((w) => step(`${w.name} (forced)`, () => w.close(true))));
+      }
       for (const r of plan.resources) await step(r.name, () => r.close());
       plan.logger.info('stopped');
     })());

@@ -15,6 +15,7 @@ import {
   type Db,
 } from '../store/index.js';
 import * as S from './api-schemas.js';
+import { decodeUtf8 } from './decode-utf8.js';
 import { defineRoute, type RouteSpec } from './define-route.js';
 
 export interface V1Deps {
@@ -23,10 +24,13 @@ export interface V1Deps {
   bodyLimit?: string;
   /** Runs inside the publishing transaction after a new version is stored (rollouts attach here). */
   onPublished?: PublishOptions['onPublished'];
+  /** Compiles a published document off the event loop, within limits (serve's compile pool). */
+  compile?: PublishOptions['compile'];
 }
 
 const MARKDOWN_TYPES = ['text/markdown', 'text/plain'];
-const VERSION_CACHE_SIZE = 256;
+/** Bytes of serialised versions kept in memory (bounded by size, not count: one can be megabytes). */
+const VERSION_CACHE_BYTES = 32 * 1024 * 1024;
 
 export function v1Routes(deps: V1Deps): RouteSpec[] {
   const { db } = deps;
@@ -37,19 +41,29 @@ export function v1Routes(deps: V1Deps): RouteSpec[] {
     if (!g) throw notFound(`guideline "${id}"`);
     return g;
   }
-  // Stored versions never change, so their serialised form is cached (bounded, oldest evicted).
-  const serialised = new Map<string, { json: string; etag: string }>();
+  // Stored versions never change, so their serialised form is cached (bounded by bytes, oldest
+  // evicted; a version larger than the whole budget is served without being kept).
+  const serialised = new Map<string, { json: string; etag: string; bytes: number }>();
+  let cachedBytes = 0;
   async function serialisedVersion(id: string, version: string) {
     const key = `${id}@${version}`;
     const hit = serialised.get(key);
     if (hit) return hit;
     const v = await requireVersion(id, version);
+    const json = JSON.stringify(v);
     const entry = {
-      json: JSON.stringify(v),
+      json,
       etag: `"${id}@${version}-${v.sourceSha256.slice(0, 16)}"`,
+      bytes: Buffer.byteLength(json),
     };
-    if (serialised.size >= VERSION_CACHE_SIZE) serialised.delete(serialised.keys().next().value!);
+    if (entry.bytes > VERSION_CACHE_BYTES) return entry;
+    while (cachedBytes + entry.bytes > VERSION_CACHE_BYTES) {
+      const [oldest, old] = serialised.entries().next().value!;
+      serialised.delete(oldest);
+      cachedBytes -= old.bytes;
+    }
     serialised.set(key, entry);
+    cachedBytes += entry.bytes;
     return entry;
   }
 
@@ -74,7 +88,7 @@ export function v1Routes(deps: V1Deps): RouteSpec[] {
       body: {
         contentTypes: MARKDOWN_TYPES,
         description: 'The guideline document (markdown, UTF-8)',
-        parse: express.text({ type: MARKDOWN_TYPES, limit: deps.bodyLimit ?? '1mb' }),
+        parse: express.raw({ type: MARKDOWN_TYPES, limit: deps.bodyLimit ?? '1mb' }),
       },
       responses: {
         200: {
@@ -84,7 +98,8 @@ export function v1Routes(deps: V1Deps): RouteSpec[] {
         201: { description: 'A new version was stored', schema: S.PublishResponse },
       },
       async handle({ params, req, token }) {
-        const source = typeof req.body === 'string' ? req.body : '';
+        const bytes: Uint8Array = Buffer.isBuffer(req.body) ? req.body : new Uint8Array();
+        const source = decodeUtf8(bytes, 'the guideline document', 'INVALID_DOCUMENT');
         if (source.trim() === '')
           throw new SteeringError(
             'INVALID_INPUT',
@@ -99,7 +114,7 @@ export function v1Routes(deps: V1Deps): RouteSpec[] {
             expectedId: params.id,
             publisher: `token:${token.name}`,
           },
-          { onPublished: deps.onPublished },
+          { onPublished: deps.onPublished, compile: deps.compile },
         );
         if (r.created)
           await recordAudit(db, {

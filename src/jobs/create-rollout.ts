@@ -14,6 +14,7 @@ import {
   listDueTargets,
   listRepositories,
   markTargetsEnqueued,
+  outsideTransaction,
   type Db,
   type Queryable,
 } from '../store/index.js';
@@ -85,18 +86,18 @@ export function createRolloutHook(options: {
     return done;
   }
   function scheduleFlush(): void {
-    setTimeout(() => {
-      flush()
-        .then(() => {
-          if (pending.size) scheduleFlush();
-        })
-        .catch((err: unknown) =>
-          options.logger?.warn(
-            { err: (err as Error).message },
-            'rollout enqueue failed; reconcile will retry',
-          ),
-        );
-    }, 100).unref();
+    // Scheduled from inside the publishing transaction: the timer must not inherit its context.
+    outsideTransaction(() =>
+      setTimeout(() => {
+        flush()
+          .then(() => {
+            if (pending.size) scheduleFlush();
+          })
+          .catch((err: unknown) =>
+            options.logger?.warn({ err }, 'rollout enqueue failed; reconcile will retry'),
+          );
+      }, 100).unref(),
+    );
   }
   return {
     async onPublished(tx, result) {

@@ -102,11 +102,11 @@ export async function distributeTarget(
     const { retry } = describeError(err);
     if (retry && attempt.attempt + 1 < attempt.maxAttempts) {
       await recordTargetError(db, rolloutId, repositoryId, message);
-      log.warn({ err: message, attempt: attempt.attempt }, 'distribute failed, will retry');
+      log.warn({ err, attempt: attempt.attempt }, 'distribute failed, will retry');
       throw err;
     }
     await finish({ state: 'failed', lastError: message });
-    log.warn({ err: message }, 'distribute failed permanently');
+    log.warn({ err }, 'distribute failed permanently');
     throw new UnrecoverableError(message);
   }
 }

@@ -25,7 +25,7 @@ export function openRolloutRuntime(
 ): RolloutRuntime {
   const logger = options.logger ?? silentLogger;
   const redis = new Redis(config.redis.url, { maxRetriesPerRequest: null });
-  redis.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis error'));
+  redis.on('error', (err: Error) => logger.warn({ err }, 'redis error'));
   const writeLimiter = createWriteLimiter({
     redis,
     prefix: config.redis.prefix,

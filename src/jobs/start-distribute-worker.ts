@@ -38,8 +38,7 @@ export interface DistributeWorkerOptions {
 
 export function retryDelayMs(attemptsMade: number, err: unknown, baseMs: number): number {
   if (err instanceof SteeringError && err.code === 'RATE_LIMITED') {
-    const s = (err.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
-    if (typeof s === 'number' && s > 0) return s * 1000;
+    if (err.retryAfterMs !== undefined && err.retryAfterMs > 0) return err.retryAfterMs;
   }
   return Math.min(15 * 60_000, baseMs * 2 ** Math.max(0, attemptsMade - 1));
 }
@@ -72,6 +71,6 @@ export function startDistributeWorker(options: DistributeWorkerOptions): Worker<
       },
     },
   );
-  worker.on('error', (err) => logger.error({ err: err.message }, 'distribute worker error'));
+  worker.on('error', (err) => logger.error({ err }, 'distribute worker error'));
   return worker;
 }

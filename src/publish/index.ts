@@ -13,3 +13,9 @@ export {
   type PublishResult,
 } from './publish-guideline.js';
 export { summarizeChangelog } from './summarize-changelog.js';
+export { checkDocumentLimits, type DocumentLimits } from './check-document-limits.js';
+export {
+  createCompilePool,
+  type CompilePool,
+  type CompilePoolOptions,
+} from './create-compile-pool.js';

@@ -30,7 +30,11 @@ import {
   type Queryable,
   type Transaction,
 } from '../store/index.js';
-import { compileForPublish, type CompileForPublishInput } from './compile-for-publish.js';
+import {
+  compileForPublish,
+  type CompileForPublishInput,
+  type CompiledForPublish,
+} from './compile-for-publish.js';
 
 export interface PublishInput extends CompileForPublishInput {
   /** Who publishes: `token:<name>` from the API, `cli:<user>` from the CLI. */
@@ -60,6 +64,8 @@ export interface PublishOptions {
   dryRun?: boolean;
   /** Called in the publishing transaction after a new version is stored (not when unchanged). */
   onPublished?: (tx: Transaction, result: PublishResult) => Promise<void>;
+  /** Compiles off the caller's thread with limits (serve's compile pool). Default: in-line. */
+  compile?: ((input: CompileForPublishInput) => Promise<CompiledForPublish>) | undefined;
 }
 
 function sameMetadata(doc: GuidelineDocument, latest: GuidelineVersionRecord): boolean {
@@ -103,7 +109,11 @@ export async function publishGuideline(
   input: PublishInput,
   options: PublishOptions = {},
 ): Promise<PublishResult> {
-  const { document: doc, source, warnings } = compileForPublish(input);
+  const {
+    document: doc,
+    source,
+    warnings,
+  } = options.compile ? await options.compile(input) : compileForPublish(input);
   if (input.expectedId !== undefined && doc.id !== input.expectedId) {
     throw new SteeringError(
       'INVALID_INPUT',

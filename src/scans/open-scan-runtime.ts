@@ -41,8 +41,8 @@ export function openScanRuntime(
     connection: { url: config.redis.url, maxRetriesPerRequest: 1, enableOfflineQueue: false },
     prefix: config.redis.prefix,
   });
-  intake.on('error', (err: Error) => logger.warn({ err: err.message }, 'scan intake queue error'));
-  queue.on('error', (err: Error) => logger.warn({ err: err.message }, 'scan queue error'));
+  intake.on('error', (err: Error) => logger.warn({ err }, 'scan intake queue error'));
+  queue.on('error', (err: Error) => logger.warn({ err }, 'scan queue error'));
   const checks = checksFromDirectory(config.guidelinesDir);
   const workers: Worker<ScanQueueJob>[] = [];
   return {

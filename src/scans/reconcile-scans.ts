@@ -56,10 +56,7 @@ export async function reconcileScans(
           .forInstallation(c.installationId ?? 0)
           .getBranchHead(c.owner, c.name, c.defaultBranch);
       } catch (err) {
-        deps.logger.warn(
-          { repo: `${c.owner}/${c.name}`, err: (err as Error).message },
-          'head lookup failed',
-        );
+        deps.logger.warn({ repo: `${c.owner}/${c.name}`, err }, 'head lookup failed');
         continue;
       }
       if (!head) continue;

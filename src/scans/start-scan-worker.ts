@@ -70,10 +70,7 @@ export function startScanWorker(options: ScanWorkerOptions): Worker<ScanQueueJob
         }
       } catch (err) {
         const d = describeError(err);
-        logger[d.level](
-          { jobId: job.id, name: job.name, code: d.code, err: (err as Error).message },
-          'scan job failed',
-        );
+        logger[d.level]({ jobId: job.id, name: job.name, code: d.code, err }, 'scan job failed');
         const final =
           (!d.retry && d.code !== 'INTERNAL') || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
         if (final && job.name === 'delivery')
@@ -92,6 +89,6 @@ export function startScanWorker(options: ScanWorkerOptions): Worker<ScanQueueJob
       concurrency: options.concurrency ?? 4,
     },
   );
-  worker.on('error', (err) => logger.error({ err: err.message }, 'scan worker error'));
+  worker.on('error', (err) => logger.error({ err }, 'scan worker error'));
   return worker;
 }

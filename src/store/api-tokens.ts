@@ -2,10 +2,11 @@
  * API tokens. The secret (`stg_` + 32 random bytes, base64url) is returned once by createApiToken
  * and never stored: the table keeps its sha256, a short prefix to recognise it, and its scopes.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { sha256 } from '../hash.js';
 import { SteeringError } from '../errors.js';
 import type { Queryable } from './db.js';
-import { iso } from './guideline-records.js';
+import { iso } from './to-iso.js';
 
 export const SCOPES = ['read', 'publish', 'admin', 'waive'] as const;
 export type Scope = (typeof SCOPES)[number];
@@ -21,7 +22,7 @@ export interface ApiTokenRecord {
 }
 
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
+  return sha256(token);
 }
 
 /** `admin` grants every scope; otherwise scopes are explicit (a publish-only token cannot read). */

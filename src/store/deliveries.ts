@@ -5,7 +5,7 @@
  * left behind while Redis was unreachable.
  */
 import type { Queryable } from './db.js';
-import { iso } from './guideline-records.js';
+import { iso } from './to-iso.js';
 
 export interface NewDelivery {
   id: string;
@@ -62,7 +62,12 @@ export async function markDeliveriesEnqueued(q: Queryable, ids: readonly string[
 }
 
 export async function getDelivery(q: Queryable, id: string): Promise<DeliveryRecord | null> {
-  const r = await q.query(`SELECT * FROM webhook_deliveries WHERE delivery_id = $1`, [id]);
+  const r = await q.query(
+    `SELECT delivery_id, event, action, repository_id, payload, received_at, enqueued_at,
+       processed_at, error
+     FROM webhook_deliveries WHERE delivery_id = $1`,
+    [id],
+  );
   return r.rows[0] ? toDelivery(r.rows[0]) : null;
 }
 

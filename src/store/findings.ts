@@ -1,6 +1,6 @@
 /** Reading findings and the latest status per repository and rule (the compliance API's source). */
 import type { Queryable } from './db.js';
-import { iso } from './guideline-records.js';
+import { iso } from './to-iso.js';
 import type { ScanTrack, StoredEvidence } from './scans.js';
 
 export interface RuleStatusRecord {

@@ -2,6 +2,7 @@
  * Row shapes of the guidelines aggregate, as the store returns them: camelCase, times as ISO
  * strings, jsonb already parsed. The HTTP layer's zod schemas describe these same shapes.
  */
+import { iso } from './to-iso.js';
 import type { Bump, Changelog, Rule } from '../guidelines/index.js';
 
 export interface GuidelineRecord {
@@ -41,8 +42,8 @@ export interface RuleRecord {
   version: string;
 }
 
-export const iso = (d: unknown): string =>
-  d instanceof Date ? d.toISOString() : new Date(String(d)).toISOString();
+/** @deprecated import `iso` from './to-iso.js'. */
+export { iso };
 
 export const GUIDELINE_COLUMNS =
   'id, title, owners, applies_to, latest_version, created_at, updated_at';

@@ -5,7 +5,11 @@
 export type { Db, PoolStats, Queryable, QueryResult, Transaction } from './db.js';
 export { openDatabase, type OpenDatabaseOptions } from './open-database.js';
 export { openPostgresDatabase, type PostgresOptions } from './open-postgres-database.js';
-export { openPgliteDatabase, type PgliteOptions } from './open-pglite-database.js';
+export {
+  openPgliteDatabase,
+  outsideTransaction,
+  type PgliteOptions,
+} from './open-pglite-database.js';
 export { translateDatabaseError } from './translate-database-error.js';
 export {
   MIGRATIONS_DIR,

@@ -2,7 +2,7 @@
  * Write side of the guidelines aggregate, used only inside a transaction by the publish service:
  * lock the guideline row (creating it on first publish), then insert a version and its rules.
  */
-import { createHash } from 'node:crypto';
+import { sha256 } from '../hash.js';
 import type { Bump, Changelog, GuidelineDocument } from '../guidelines/index.js';
 import type { Transaction } from './db.js';
 import { VERSION_COLUMNS, toVersion, type GuidelineVersionRecord } from './guideline-records.js';
@@ -32,9 +32,7 @@ export interface NewGuidelineVersion {
   publisher: string;
 }
 
-export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
+export { sha256 };
 
 export async function insertGuidelineVersion(
   tx: Transaction,

@@ -29,6 +29,9 @@ export async function openDatabase(config: Config, options: OpenDatabaseOptions 
         connectionString: config.database.url,
         max: config.database.poolMax,
         statementTimeoutMs: config.database.statementTimeoutMs,
+        queryTimeoutMs: config.database.queryTimeoutMs,
+        connectTimeoutMs: config.database.connectTimeoutMs,
+        idleInTransactionTimeoutMs: config.database.idleInTransactionTimeoutMs,
         logger,
       })
     : await openPgliteDatabase({ dataDir: join(config.database.dataDir, 'pglite') });

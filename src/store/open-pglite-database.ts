@@ -3,13 +3,25 @@
  * database server. PGlite serialises every query and holds a lock for the whole of a transaction:
  * inside `transaction(fn)` only `tx` may be used (see db.ts).
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SteeringError } from '../errors.js';
 import { performance } from 'node:perf_hooks';
 import { PGlite } from '@electric-sql/pglite';
 import type { Db, QueryResult, Transaction } from './db.js';
-import { translateDatabaseError } from './translate-database-error.js';
+import { rethrowTransactionError, translateDatabaseError } from './translate-database-error.js';
+
+/** The async context of an open embedded transaction body (see `outsideTransaction`). */
+const transactionContext = new AsyncLocalStorage<{ open: boolean }>();
+
+/**
+ * Runs `fn` outside any transaction's async context, for work a transaction body schedules to run
+ * after it commits (timers, queued callbacks): those may use `db.query` on the embedded database.
+ */
+export function outsideTransaction<T>(fn: () => T): T {
+  return transactionContext.exit(fn);
+}
 
 export interface PgliteOptions {
   /** Directory for the database files, created if missing; `memory://` keeps it in memory. */
@@ -77,12 +89,28 @@ export async function openPgliteDatabase(options: PgliteOptions): Promise<Db> {
     throw translateDatabaseError(err);
   }
   let inTransaction = 0;
+  // Marks the async context of a transaction body: PGlite holds its one connection for the whole
+  // transaction, so `db.query` awaited inside the body would wait for ever. Fail at once instead.
+  function assertOutsideTransaction(what: string): void {
+    if (transactionContext.getStore()?.open) {
+      throw new SteeringError(
+        'INTERNAL',
+        `db.${what} was called inside db.transaction on the embedded database, which would deadlock: ` +
+          "use the transaction's own tx.query inside the body",
+      );
+    }
+  }
   return {
     kind: 'pglite',
     description: `embedded PostgreSQL (PGlite) in ${options.dataDir}`,
-    query: (sql, params) => run(pglite, sql, params),
+    query: async (sql, params) => {
+      assertOutsideTransaction('query');
+      return run(pglite, sql, params);
+    },
     async transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
+      assertOutsideTransaction('transaction');
       try {
+        const marker = { open: true };
         return await pglite.transaction(async (raw) => {
           inTransaction++;
           try {
@@ -96,13 +124,14 @@ export async function openPgliteDatabase(options: PgliteOptions): Promise<Db> {
                 }
               },
             };
-            return await fn(tx);
+            return await transactionContext.run(marker, () => fn(tx));
           } finally {
+            marker.open = false; // timers started in the body may query once it has ended
             inTransaction--;
           }
         });
       } catch (err) {
-        throw translateDatabaseError(err);
+        rethrowTransactionError(err);
       }
     },
     async ping() {

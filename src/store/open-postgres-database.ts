@@ -8,14 +8,23 @@ import pg from 'pg';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
 import type { Db, QueryResult, Transaction } from './db.js';
-import { translateDatabaseError } from './translate-database-error.js';
+import { rethrowTransactionError, translateDatabaseError } from './translate-database-error.js';
 
 export interface PostgresOptions {
   connectionString: string;
   /** Pool size. Default 10. */
   max?: number;
-  /** Per-statement timeout in ms. Default 5000. */
+  /** Per-statement timeout in ms, enforced by the server. Default 5000. */
   statementTimeoutMs?: number;
+  /**
+   * Client-side limit on a query's round trip, ms: a frozen server or a silent network answers
+   * nothing, and the server's statement_timeout cannot fire. Default 10000.
+   */
+  queryTimeoutMs?: number;
+  /** How long to wait for a connection, ms. Default 5000. */
+  connectTimeoutMs?: number;
+  /** The server ends a session idle in a transaction this long, ms. Default 30000. */
+  idleInTransactionTimeoutMs?: number;
   /** Schema to put first on the search_path (tests use one schema per file). Default: server default. */
   schema?: string;
   logger?: Logger;
@@ -42,17 +51,17 @@ export function openPostgresDatabase(options: PostgresOptions): Db {
     connectionString: options.connectionString,
     max,
     statement_timeout: options.statementTimeoutMs ?? 5000,
-    connectionTimeoutMillis: 5000,
+    query_timeout: options.queryTimeoutMs ?? 10_000,
+    idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs ?? 30_000,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
     idleTimeoutMillis: 30_000,
+    // TCP keepalive: a peer that vanished (no FIN) is noticed instead of holding a connection.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
     options: options.schema ? `-c search_path=${options.schema}` : undefined,
     types: typeParsers,
   });
-  pool.on('error', (err) =>
-    logger.error(
-      { err: { message: err.message, code: (err as { code?: string }).code } },
-      'idle PostgreSQL client failed',
-    ),
-  );
+  pool.on('error', (err) => logger.error({ err }, 'idle PostgreSQL client failed'));
 
   let description = 'PostgreSQL';
   try {
@@ -108,7 +117,7 @@ export function openPostgresDatabase(options: PostgresOptions): Db {
         } catch {
           broken = true; // the connection is gone: do not return it to the pool
         }
-        throw translateDatabaseError(err);
+        rethrowTransactionError(err);
       } finally {
         client.release(broken);
       }

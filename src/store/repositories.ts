@@ -5,7 +5,7 @@
  * A repository that disappears from every installation keeps its row with `deleted_at` set.
  */
 import type { Queryable } from './db.js';
-import { iso } from './guideline-records.js';
+import { iso } from './to-iso.js';
 
 export interface RepositoryRecord {
   id: number;

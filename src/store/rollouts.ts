@@ -4,7 +4,7 @@
  * state change lands here, guarded so a late or duplicate job never moves a finished target.
  */
 import type { Queryable } from './db.js';
-import { iso } from './guideline-records.js';
+import { iso, isoOrNull } from './to-iso.js';
 
 export const TARGET_STATES = [
   'queued',
@@ -50,13 +50,12 @@ export interface RolloutTargetRecord {
   finishedAt: string | null;
 }
 
-const isoOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : iso(v));
-
 function emptyCounts(): Record<TargetState, number> {
   return Object.fromEntries(TARGET_STATES.map((s) => [s, 0])) as Record<TargetState, number>;
 }
 
-const ROLLOUT_SELECT = `SELECT r.*, (SELECT coalesce(jsonb_object_agg(s.state, s.n), '{}'::jsonb)
+const ROLLOUT_SELECT = `SELECT r.id, r.guideline_id, r.version, r.state, r.current_wave, r.created_by, r.created_at,
+  r.updated_at, r.completed_at, (SELECT coalesce(jsonb_object_agg(s.state, s.n), '{}'::jsonb)
   FROM (SELECT state, count(*) AS n FROM rollout_targets WHERE rollout_id = r.id GROUP BY state) s)
   AS counts FROM rollouts r`;
 
@@ -80,7 +79,9 @@ function toRollout(row: Record<string, unknown>): RolloutRecord {
   };
 }
 
-const TARGET_SELECT = `SELECT t.*, p.owner || '/' || p.name AS repository FROM rollout_targets t
+const TARGET_SELECT = `SELECT t.rollout_id, t.repository_id, t.wave, t.state, t.attempts, t.last_error,
+  t.pr_number, t.branch_sha, t.created_at, t.updated_at, t.enqueued_at, t.started_at, t.finished_at,
+  p.owner || '/' || p.name AS repository FROM rollout_targets t
   JOIN repositories p ON p.id = t.repository_id`;
 
 function toTarget(row: Record<string, unknown>): RolloutTargetRecord {

@@ -4,7 +4,7 @@
  * by schema), so concurrent runners (two `serve` replicas starting) apply each file exactly once.
  * The ledger records a sha256 of every applied file; an applied file that changed is an error.
  */
-import { createHash } from 'node:crypto';
+import { sha256 } from '../hash.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,7 +41,7 @@ export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
     .sort()
     .map((name) => {
       const sql = readFileSync(join(dir, name), 'utf8');
-      return { name, sql, sha256: createHash('sha256').update(sql).digest('hex') };
+      return { name, sql, sha256: sha256(sql) };
     });
 }
 

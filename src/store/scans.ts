@@ -5,7 +5,7 @@
  * or a status pointing at a half-written scan.
  */
 import type { Queryable } from './db.js';
-import { iso } from './guideline-records.js';
+import { iso } from './to-iso.js';
 
 export type ScanTrack = 'adopted' | 'latest';
 
@@ -59,6 +59,10 @@ export interface ScanRecord {
 
 /** Evidence kept per finding (the check run and the API show the first ones). */
 export const MAX_EVIDENCE = 20;
+
+/** The columns toScan reads (named, not `*`: our own guideline asks services not to select all). */
+const SCAN_COLUMNS =
+  'id, repository_id, sha, guideline_id, version, state, trigger, tracks, check_run_id, summary, created_at, finished_at';
 
 function toScan(row: Record<string, unknown>): ScanRecord {
   return {
@@ -179,7 +183,7 @@ export async function listScansOfCommit(
   sha: string,
 ): Promise<ScanRecord[]> {
   const r = await q.query(
-    `SELECT * FROM scans WHERE repository_id = $1 AND sha = $2 AND state = 'completed' ORDER BY id`,
+    `SELECT ${SCAN_COLUMNS} FROM scans WHERE repository_id = $1 AND sha = $2 AND state = 'completed' ORDER BY id`,
     [repositoryId, sha],
   );
   return r.rows.map(toScan);
@@ -191,7 +195,7 @@ export async function listScans(
   options: { limit?: number } = {},
 ): Promise<ScanRecord[]> {
   const r = await q.query(
-    `SELECT * FROM scans WHERE repository_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2`,
+    `SELECT ${SCAN_COLUMNS} FROM scans WHERE repository_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2`,
     [repositoryId, options.limit ?? 100],
   );
   return r.rows.map(toScan);

@@ -1,6 +1,6 @@
 /** Waivers: a repository may be exempt from a rule, with a reason, until an expiry. */
 import type { Queryable } from './db.js';
-import { iso } from './guideline-records.js';
+import { iso } from './to-iso.js';
 
 export interface WaiverRecord {
   id: number;

@@ -8,7 +8,7 @@ import { createTestApp } from '../support/app.js';
 import { createResponseValidator } from '../support/openapi.js';
 import { RULES, seedFleet } from './seed-fleet.js';
 
-describe('fleet compliance API', { timeout: 60_000 }, () => {
+describe('fleet compliance API', () => {
   let t: Awaited<ReturnType<typeof createTestApp>>;
   let validate: ReturnType<typeof createResponseValidator>;
   const get = (path: string, token = t.tokens.read) =>

@@ -9,7 +9,7 @@ import { getGuidelineVersion } from '../../src/store/index.js';
 import { createTestApp } from '../support/app.js';
 import { seedFleet } from './seed-fleet.js';
 
-describe('rollout pull request outlook', { timeout: 60_000 }, () => {
+describe('rollout pull request outlook', () => {
   let t: Awaited<ReturnType<typeof createTestApp>>;
   before(async () => {
     t = await createTestApp();

@@ -12,7 +12,7 @@ import { createWorld, fixtureFiles, type World } from '../scans/world.js';
 const day = (offsetDays: number) =>
   new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
 
-describe('.steering/waivers.yaml', { timeout: 60_000 }, () => {
+describe('.steering/waivers.yaml', () => {
   let w: World;
   before(async () => {
     w = await createWorld();

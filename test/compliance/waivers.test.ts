@@ -28,7 +28,7 @@ function cli(args: string[], env: Record<string, string>) {
   });
 }
 
-describe('waivers', { timeout: 120_000 }, () => {
+describe('waivers', () => {
   let t: Awaited<ReturnType<typeof createTestApp>>;
   let waive: string;
   let schema: string;

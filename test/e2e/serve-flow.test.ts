@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { startSimulator, type Simulator } from '../../src/github/index.js';
+import { waitUntil } from '../support/wait-until.js';
 
 const REPOS = ['payments', 'orders', 'search'];
 const dataDir = mkdtempSync(join(tmpdir(), 'steering-e2e-'));
@@ -28,19 +29,9 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function waitFor<T>(
-  what: string,
-  fn: () => Promise<T | undefined> | T | undefined,
-  ms = 30_000,
-): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > until)
-      throw new Error(`timed out waiting for ${what}\n--- server log ---\n${log.slice(-4000)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+/** Waits for a condition; on giving up, the message carries the end of the server's log. */
+function waitFor<T>(what: string, fn: () => Promise<T | undefined> | T | undefined): Promise<T> {
+  return waitUntil(() => `${what}\n--- server log ---\n${log.slice(-4000)}`, fn);
 }
 
 const api = async (path: string, init: RequestInit = {}) => {
@@ -123,60 +114,56 @@ test('the registry is synced before the API answers', () => {
   );
 });
 
-test(
-  'publish → one PR per repository → merge → adoption, scan and compliance with evidence',
-  { timeout: 120_000 },
-  async () => {
-    const published = await api('/v1/guidelines/performance/versions', {
-      method: 'POST',
-      headers: { 'content-type': 'text/markdown' },
-      body: readFileSync('guidelines/performance.md'),
-    });
-    assert.equal(published.status, 201, JSON.stringify(published.body));
-    assert.equal(published.body.version, '1.0.0');
+test('publish → one PR per repository → merge → adoption, scan and compliance with evidence', async () => {
+  const published = await api('/v1/guidelines/performance/versions', {
+    method: 'POST',
+    headers: { 'content-type': 'text/markdown' },
+    body: readFileSync('guidelines/performance.md'),
+  });
+  assert.equal(published.status, 201, JSON.stringify(published.body));
+  assert.equal(published.body.version, '1.0.0');
 
-    for (const name of REPOS) {
-      const pr = await waitFor(`a PR in acme/${name}`, () =>
-        sim.listPulls('acme', name).find((p) => p.state === 'open'),
-      );
-      assert.match(pr.title, /Performance Guidelines 1\.0\.0/);
-      assert.ok(
-        sim.readFile('acme', name, 'steering/performance', '.steering/performance.rules.json'),
-      );
-    }
-    const rollout = await waitFor('the rollout to complete', async () => {
-      const r = await api('/v1/rollouts/1');
-      return r.body.state === 'completed' ? r.body : undefined;
-    });
-    assert.deepEqual((rollout.counts as Record<string, number>).opened, REPOS.length);
-
-    const pr = sim.listPulls('acme', 'payments')[0]!;
-    sim.mergePull('acme', 'payments', pr.number);
-    await sim.flushWebhooks();
-    const compliance = await waitFor('a scan of the merge commit', async () => {
-      const r = await api('/v1/repositories/acme/payments/compliance');
-      const guidelines = r.body.guidelines as Array<Record<string, unknown>> | undefined;
-      return r.status === 200 && guidelines?.some((g) => g.track === 'adopted')
-        ? guidelines
-        : undefined;
-    });
-    const adopted = compliance.find((g) => g.track === 'adopted')!;
-    assert.equal(adopted.version, '1.0.0');
-    const rules = adopted.rules as Array<{
-      ruleId: string;
-      status: string;
-      evidence: Array<{ path: string; line: number }>;
-    }>;
-    const health = rules.find((r) => r.ruleId === 'performance.api-response-times.health-checks')!;
-    assert.equal(health.status, 'pass');
-    assert.deepEqual(
-      health.evidence.map((e) => [e.path, e.line]),
-      [['app/main.py', 4]],
+  for (const name of REPOS) {
+    const pr = await waitFor(`a PR in acme/${name}`, () =>
+      sim.listPulls('acme', name).find((p) => p.state === 'open'),
     );
-    const targets = (await api('/v1/rollouts/1')).body.targets as Array<{
-      repository: string;
-      state: string;
-    }>;
-    assert.equal(targets.find((t) => t.repository === 'acme/payments')?.state, 'merged');
-  },
-);
+    assert.match(pr.title, /Performance Guidelines 1\.0\.0/);
+    assert.ok(
+      sim.readFile('acme', name, 'steering/performance', '.steering/performance.rules.json'),
+    );
+  }
+  const rollout = await waitFor('the rollout to complete', async () => {
+    const r = await api('/v1/rollouts/1');
+    return r.body.state === 'completed' ? r.body : undefined;
+  });
+  assert.deepEqual((rollout.counts as Record<string, number>).opened, REPOS.length);
+
+  const pr = sim.listPulls('acme', 'payments')[0]!;
+  sim.mergePull('acme', 'payments', pr.number);
+  await sim.flushWebhooks();
+  const compliance = await waitFor('a scan of the merge commit', async () => {
+    const r = await api('/v1/repositories/acme/payments/compliance');
+    const guidelines = r.body.guidelines as Array<Record<string, unknown>> | undefined;
+    return r.status === 200 && guidelines?.some((g) => g.track === 'adopted')
+      ? guidelines
+      : undefined;
+  });
+  const adopted = compliance.find((g) => g.track === 'adopted')!;
+  assert.equal(adopted.version, '1.0.0');
+  const rules = adopted.rules as Array<{
+    ruleId: string;
+    status: string;
+    evidence: Array<{ path: string; line: number }>;
+  }>;
+  const health = rules.find((r) => r.ruleId === 'performance.api-response-times.health-checks')!;
+  assert.equal(health.status, 'pass');
+  assert.deepEqual(
+    health.evidence.map((e) => [e.path, e.line]),
+    [['app/main.py', 4]],
+  );
+  const targets = (await api('/v1/rollouts/1')).body.targets as Array<{
+    repository: string;
+    state: string;
+  }>;
+  assert.equal(targets.find((t) => t.repository === 'acme/payments')?.state, 'merged');
+});

@@ -288,11 +288,15 @@ describe('HTTP API', () => {
   });
 
   it('echoes a request id, sets security headers, serves health, readiness and metrics', async () => {
-    // /health answers before logging, headers and metrics (a liveness probe's cost stays minimal).
+    // /health answers before logging and metrics (a liveness probe's cost stays minimal), with
+    // the same security headers as every other route.
     const health = await call('get', '/health', '/health');
     assert.equal(health.status, 200);
     assert.equal(health.body.status, 'ok');
     assert.equal(health.headers['x-powered-by'], undefined);
+    assert.equal(health.headers['x-content-type-options'], 'nosniff');
+    assert.equal(health.headers['x-frame-options'], 'DENY');
+    assert.match(String(health.headers['content-security-policy']), /default-src 'none'/);
 
     const ready = await call('get', '/ready', '/ready', { 'X-Request-Id': 'abc-123' });
     assert.equal(ready.headers['x-request-id'], 'abc-123');

@@ -75,7 +75,7 @@ function typeErrors(files: string[]): Map<string, string[]> {
   return out;
 }
 
-describe('OpenAPI document', { timeout: 120_000 }, () => {
+describe('OpenAPI document', () => {
   let t: Awaited<ReturnType<typeof createTestApp>>;
   let server: RunningServer;
   before(async () => {

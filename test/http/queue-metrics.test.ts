@@ -8,7 +8,7 @@ import { createMetrics, registerQueueMetrics } from '../../src/metrics.js';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-test('queue gauges: jobs per queue and state', { timeout: 30_000 }, async () => {
+test('queue gauges: jobs per queue and state', async () => {
   const prefix = `steering-test-${randomBytes(5).toString('hex')}`;
   const queue = new Queue('distribute', { connection: { url: REDIS_URL }, prefix });
   try {

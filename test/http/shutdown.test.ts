@@ -31,4 +31,31 @@ describe('graceful shutdown', () => {
     assert.deepEqual(order, ['worker (listening: false)', 'database', 'redis']);
     await assert.rejects(fetch(`${server.url}/slow`));
   });
+
+  it('forces busy workers closed at the deadline, then closes the resources', async () => {
+    const server = await startServer(express(), { port: 0, host: '127.0.0.1' });
+    const order: string[] = [];
+    let release: () => void = () => {};
+    const stuck = new Promise<void>((r) => (release = r));
+    const shutdown = createShutdown({
+      server,
+      deadlineMs: 50,
+      workers: [
+        {
+          name: 'distribute worker',
+          // A job in a GitHub retry backoff: a graceful close would wait for it.
+          close: async (force?: boolean) => {
+            order.push(force ? 'forced' : 'graceful');
+            if (force) release();
+            else await stuck;
+          },
+        },
+        { name: 'idle worker', close: async () => order.push('idle closed') },
+      ],
+      resources: [{ name: 'database', close: async () => order.push('database') }],
+      logger: silentLogger,
+    });
+    await shutdown('SIGTERM');
+    assert.deepEqual(order, ['graceful', 'idle closed', 'forced', 'database']);
+  });
 });

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import { startSimulator } from '../../src/github/index.js';
+import { deletePrefixKeys } from '../../src/jobs/index.js';
 import { REDIS_URL } from './harness.js';
 
 function run(args: string[], env: Record<string, string>, opts: { until?: RegExp } = {}) {
@@ -41,7 +42,7 @@ function run(args: string[], env: Record<string, string>, opts: { until?: RegExp
   });
 }
 
-describe('steering repos / publish / worker / rollout (CLI)', { timeout: 120_000 }, () => {
+describe('steering repos / publish / worker / rollout (CLI)', () => {
   it('syncs, plans, publishes, distributes and reports', async () => {
     const sim = await startSimulator();
     const dir = mkdtempSync(join(tmpdir(), 'steering-cli-rollout-'));
@@ -92,12 +93,7 @@ describe('steering repos / publish / worker / rollout (CLI)', { timeout: 120_000
       for (const name of ['api', 'web', 'jobs'])
         assert.equal(sim.listPulls('acme', name).length, 1);
     } finally {
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-        cursor = next;
-        if (keys.length) await redis.del(...keys);
-      } while (cursor !== '0');
+      await deletePrefixKeys(redis, prefix);
       redis.disconnect();
       await sim.close();
       rmSync(dir, { recursive: true, force: true });

@@ -18,6 +18,7 @@ import {
 import {
   createDistributeQueue,
   createRolloutHook,
+  deletePrefixKeys,
   startDistributeWorker,
   type DistributeJobData,
   type DistributeQueue,
@@ -26,6 +27,7 @@ import { silentLogger } from '../../src/log.js';
 import { publishGuideline } from '../../src/publish/index.js';
 import { getRollout, type RolloutRecord } from '../../src/store/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { waitUntil } from '../support/wait-until.js';
 import { githubConfig } from '../github/start-port.js';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -117,39 +119,25 @@ export async function createWorld(options: WorldOptions = {}) {
       workers.delete(w);
       await w.close();
     },
-    /** Polls until `done(rollout)`; fails after `timeoutMs`. */
-    async waitFor(
-      id: number,
-      done: (r: RolloutRecord) => boolean,
-      timeoutMs = 20_000,
-    ): Promise<RolloutRecord> {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const r = await getRollout(t.db, id);
-        if (r && done(r)) return r;
-        if (Date.now() > deadline)
-          throw new Error(`rollout ${id} did not settle: ${JSON.stringify(r?.counts)} ${r?.state}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+    /** Waits until `done(rollout)` holds. */
+    async waitFor(id: number, done: (r: RolloutRecord) => boolean): Promise<RolloutRecord> {
+      let last: RolloutRecord | null = null;
+      return waitUntil(
+        () => `rollout ${id} to settle: ${JSON.stringify(last?.counts)} ${last?.state}`,
+        async () => {
+          last = await getRollout(t.db, id);
+          return last && done(last) ? last : null;
+        },
+      );
     },
-    settled: (id: number, timeoutMs?: number) =>
-      world.waitFor(id, (r) => r.counts.queued === 0, timeoutMs),
+    settled: (id: number) => world.waitFor(id, (r) => r.counts.queued === 0),
     /** Open pull requests with head steering/performance, per repository. */
     openPulls(name: string) {
       return sim
         .listPulls(ORG, name)
         .filter((p) => p.state === 'open' && p.head === 'steering/performance');
     },
-    async deletePrefixKeys(): Promise<number> {
-      let n = 0;
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-        cursor = next;
-        if (keys.length) n += await redis.del(...keys);
-      } while (cursor !== '0');
-      return n;
-    },
+    deletePrefixKeys: (): Promise<number> => deletePrefixKeys(redis, prefix),
     async close() {
       for (const w of workers) await w.close();
       await queue.close();

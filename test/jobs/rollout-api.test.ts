@@ -9,7 +9,7 @@ import { createResponseValidator } from '../support/openapi.js';
 import { createRolloutHook } from '../../src/jobs/index.js';
 import { PERFORMANCE, createWorld } from './harness.js';
 
-describe('GET /v1/rollouts', { timeout: 60_000 }, () => {
+describe('GET /v1/rollouts', () => {
   it('lists rollouts with counts and pages one rollout’s targets; read scope; documented', async () => {
     const w = await createWorld();
     try {

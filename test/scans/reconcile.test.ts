@@ -13,7 +13,7 @@ import {
 import { setRepositoryHead } from '../../src/store/index.js';
 import { createWorld, fixtureFiles, waitUntil, type World } from './world.js';
 
-describe('reconcile', { timeout: 60_000 }, () => {
+describe('reconcile', () => {
   let w: World;
   let repo: { id: number; head: string };
 

@@ -8,7 +8,7 @@ import { CHECK_RUN_NAME } from '../../src/scans/index.js';
 import { listRuleStatus } from '../../src/store/index.js';
 import { createWorld, examples, fixtureFiles, waitUntil, type World } from './world.js';
 
-describe('scan flow against the simulator', { timeout: 60_000 }, () => {
+describe('scan flow against the simulator', () => {
   let w: World;
   let repo: { id: number; head: string };
   const pushId = randomUUID();

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { listRuleStatus } from '../../src/store/index.js';
 import { createWorld, fixtureFiles, SECRET, waitUntil, type World } from './world.js';
 
-describe('simulator webhooks end to end', { timeout: 60_000 }, () => {
+describe('simulator webhooks end to end', () => {
   let w: World;
   let server: Server;
   let repo: { id: number; head: string };

@@ -24,6 +24,7 @@ import {
   type ScanQueue,
   type ScanQueueJob,
 } from '../../src/scans/index.js';
+import { deletePrefixKeys } from '../../src/jobs/index.js';
 import { upsertRepository } from '../../src/store/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { githubConfig } from '../github/start-port.js';
@@ -63,19 +64,7 @@ export function sign(body: string, secret = SECRET): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }
 
-export async function waitUntil<T>(
-  what: string,
-  probe: () => Promise<T | undefined | null | false>,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+export { waitUntil } from '../support/wait-until.js';
 
 export interface WorldOptions {
   /** Point the intake's queue at this Redis (a closed port simulates Redis down). */
@@ -212,8 +201,7 @@ export async function createWorld(options: WorldOptions = {}) {
       await queue.obliterate({ force: true }).catch(() => undefined);
       await queue.close();
       const redis = new Redis(REDIS_URL);
-      const keys = await redis.keys(`${prefix}:*`);
-      if (keys.length) await redis.del(...keys);
+      await deletePrefixKeys(redis, prefix);
       redis.disconnect();
       await sim.close();
       await t.drop();

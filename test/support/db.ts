@@ -4,7 +4,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { openPostgresDatabase, runMigrations, type Db } from '../../src/store/index.js';
+import {
+  openPgliteDatabase,
+  openPostgresDatabase,
+  runMigrations,
+  type Db,
+} from '../../src/store/index.js';
 
 export const TEST_DATABASE_URL =
   process.env.TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
@@ -45,4 +50,20 @@ export async function createTestDatabase(
       await admin((c) => c.query(`DROP SCHEMA ${schema} CASCADE`));
     },
   };
+}
+
+export type TestDriver = 'postgres' | 'pglite';
+
+/** Both drivers the store runs on: the store's tests run once against each. */
+export const TEST_DRIVERS: readonly TestDriver[] = ['postgres', 'pglite'];
+
+/** A migrated database of either driver: a fresh PostgreSQL schema, or an in-memory PGlite. */
+export async function createTestDatabaseOf(
+  driver: TestDriver,
+  options: { max?: number } = {},
+): Promise<TestDatabase> {
+  if (driver === 'postgres') return createTestDatabase(options);
+  const db = await openPgliteDatabase({ dataDir: 'memory://' });
+  await runMigrations(db);
+  return { db, schema: 'pglite', drop: () => db.close() };
 }

@@ -14,6 +14,7 @@ import { createLogger } from '../../log.js';
 import { createMetrics, registerQueueMetrics } from '../../metrics.js';
 import { createApp, createShutdown, startServer, type Closable } from '../../http/index.js';
 import { createRolloutHook } from '../../jobs/index.js';
+import { createCompilePool } from '../../publish/index.js';
 import { openDatabase } from '../../store/index.js';
 import { startProcessing } from '../start-processing.js';
 
@@ -55,10 +56,7 @@ export function registerServe(program: Command): void {
       redis.on('error', (err: Error) => {
         if (Date.now() - lastRedisError < 30_000) return;
         lastRedisError = Date.now();
-        logger.warn(
-          { err: { message: err.message } },
-          'Redis unavailable (readiness reports it; retrying)',
-        );
+        logger.warn({ err }, 'Redis unavailable (readiness reports it; retrying)');
       });
       redis.connect().catch(() => undefined); // reconnects on its own; /ready shows the state
 
@@ -73,6 +71,7 @@ export function registerServe(program: Command): void {
       const secret = config.github.webhookSecret;
       if (!secret)
         logger.warn('GITHUB_WEBHOOK_SECRET is not set: POST /webhooks/github is not mounted');
+      const compilePool = createCompilePool(config.compile);
       const metrics = createMetrics();
       registerQueueMetrics(metrics, {
         distribute: processing.rollouts.queue,
@@ -96,6 +95,8 @@ export function registerServe(program: Command): void {
               randomUUID(),
             ),
         },
+        compile: compilePool.compile,
+        failedAuth: { redis: { client: redis, prefix: config.redis.prefix } },
         ...(secret
           ? {
               webhooks: {
@@ -117,6 +118,7 @@ export function registerServe(program: Command): void {
         server,
         workers,
         resources: [
+          { name: 'compile pool', close: () => compilePool.close() },
           { name: 'database', close: () => db.close() },
           {
             name: 'redis',
