@@ -1,4 +1,6 @@
-// Lint config: recommended JS + TypeScript rules, no type-aware rules (kept fast for npm test).
+// Lint config: recommended JS + TypeScript rules; the promise rules are type-aware (they need the
+// type checker, so they run on the code that ships and its scripts, where a dropped promise is a
+// lost error). Tests use node:test, whose describe/it return promises on purpose.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -21,6 +23,16 @@ export default tseslint.config(
           message: 'Read configuration through src/config.ts only.',
         },
       ],
+    },
+  },
+  {
+    files: ['src/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
     },
   },
   {

@@ -69,12 +69,14 @@ async function serverMain(): Promise<void> {
     token,
     version: published.version,
   } satisfies Ready);
-  process.on('message', async (m) => {
+  process.on('message', (m) => {
     if (m !== 'stop') return;
-    bare.close();
-    await server.close(1000);
-    await db.close();
-    process.exit(0);
+    void (async () => {
+      bare.close();
+      await server.close(1000);
+      await db.close();
+      process.exit(0);
+    })();
   });
 }
 

@@ -90,14 +90,16 @@ async function serverMain(): Promise<void> {
     url: `${server.url}/webhooks/github`,
     bareUrl: `http://127.0.0.1:${(bare.address() as { port: number }).port}/webhooks/github`,
   } satisfies Ready);
-  process.on('message', async (m) => {
+  process.on('message', (m) => {
     if (m !== 'stop') return;
-    bare.close();
-    await server.close(1000);
-    await runtime.queue.obliterate({ force: true }).catch(() => undefined);
-    await runtime.close();
-    await db.close();
-    process.exit(0);
+    void (async () => {
+      bare.close();
+      await server.close(1000);
+      await runtime.queue.obliterate({ force: true }).catch(() => undefined);
+      await runtime.close();
+      await db.close();
+      process.exit(0);
+    })();
   });
 }
 
