@@ -101,8 +101,12 @@ export async function syncDeadlines(db: Db, guideline: string): Promise<void> {
 
 const checked = new WeakMap<Queryable, number>();
 
-/** Fills rule_deadlines for guidelines published since the last look (at most every `everyMs`). */
-export async function ensureDeadlines(db: Db, everyMs = 2000): Promise<void> {
+/**
+ * Fills rule_deadlines for guidelines published since the last look. Default: looks every call
+ * (one small query), so a version published a moment ago has its due dates in the next read or
+ * pull request; `everyMs` lets a caller look less often.
+ */
+export async function ensureDeadlines(db: Db, everyMs = 0): Promise<void> {
   const last = checked.get(db) ?? 0;
   if (Date.now() - last < everyMs) return;
   const stale = await db.query<{ id: string }>(
