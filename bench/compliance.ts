@@ -194,6 +194,7 @@ async function main(): Promise<void> {
     schema,
     max: 2,
     statementTimeoutMs: 0,
+    queryTimeoutMs: 0,
   });
   const db = openPostgresDatabase({ connectionString: DATABASE_URL, schema, max: 10 });
   try {
