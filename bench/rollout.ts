@@ -183,8 +183,21 @@ async function publish(text: string): Promise<number> {
   return id;
 }
 
+// GitHub sometimes applies a write and loses the answer: the first 5 new pull requests are
+// created and then answered 502; steering must not open any of them twice.
+const LOST_ANSWERS = 5;
+sim.inject({
+  kind: 'status',
+  status: 502,
+  method: 'POST',
+  path: /\/pulls$/,
+  when: 'after',
+  times: LOST_ANSWERS,
+});
+
 try {
   await phase('new PR', () => publish(source));
+  const lost = sim.requests.filter((q) => q.appliedThenFailed).length;
   let second = 0;
   await phase('update in place', async () => (second = await publish(tightened)));
   // Every PR merged, and the merges recorded (what the pull_request webhook does), then the same
@@ -219,6 +232,9 @@ try {
       `${r.phase.padEnd(16)} ${r.calls.toFixed(2).padStart(10)}  ${r.writes.toFixed(2).padStart(11)}  ${String(r.limited).padStart(7)}  ${hms(r.simMs).padStart(9)}  ${hms(r.minMs).padStart(10)}  ${ratio(r.minMs).padStart(5)}  ${hms(r.limiterMinMs).padStart(11)}  ${ratio(r.limiterMinMs).padStart(5)}  ${(r.realMs / 1000).toFixed(1).padStart(5)} s  ${r.states}`,
     );
   }
+  console.log(
+    `\nsecondary-limit answers ${JSON.stringify(sim.secondaryAnswers)}; writes applied with a lost answer ${lost} (injected ${LOST_ANSWERS}); duplicated writes ${JSON.stringify(sim.duplicatedWrites())}`,
+  );
 } finally {
   await worker.close();
   await queue.close();

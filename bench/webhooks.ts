@@ -159,7 +159,10 @@ function fixture(name: string): Record<string, string> {
   );
 }
 
-/** GitHub requests of scans against the simulator, in this process. */
+let duplicated: unknown;
+let secondaryAnswers: unknown;
+
+/** GitHub requests of scans against the simulator (secondary limits on), in this process. */
 async function countScanRequests(schema: string) {
   const { createGitHubPort, startSimulator } = await import('../src/github/index.js');
   const { silentLogger } = await import('../src/log.js');
@@ -242,6 +245,18 @@ async function countScanRequests(schema: string) {
     });
     await measure('rescan after one-file push (file no check reads)', other);
     await measure('rerequested rescan of the same commit', other, true);
+    // GitHub applies a write and loses the answer: the check run of one more scan is created,
+    // then answered 502; steering must not create it twice.
+    sim.inject({ kind: 'status', status: 502, method: 'POST', path: '/check-runs', when: 'after' });
+    const lost = sim.pushCommit({
+      owner: 'acme',
+      repo: 'orders',
+      branch: 'main',
+      files: { 'x.txt': 'x\n' },
+    });
+    await measure('rescan whose check-run answer is lost (applied, then 502)', lost);
+    duplicated = sim.duplicatedWrites();
+    secondaryAnswers = { ...sim.secondaryAnswers };
     return rows;
   } finally {
     await sim.close();
@@ -290,6 +305,9 @@ async function main(): Promise<void> {
       'GitHub requests per scan (simulator request log; goal for a one-file rescan: ≤ 3)',
     );
     console.table(await countScanRequests(scanSchema));
+    console.log(
+      `secondary-limit answers ${JSON.stringify(secondaryAnswers)}; duplicated writes ${JSON.stringify(duplicated)}`,
+    );
   } finally {
     await admin.query(`DROP SCHEMA ${schema} CASCADE`);
     await admin.query(`DROP SCHEMA ${scanSchema} CASCADE`);

@@ -88,6 +88,16 @@ const EnvSchema = z.object({
   STEERING_PUBLIC_DASHBOARD: bool.default(false),
   /** `GET /badge/{owner}/{repo}.svg` without a token. Default false. */
   STEERING_PUBLIC_BADGES: bool.default(false),
+  /** A measured figure older than this many days is `stale`. Default 14. */
+  STEERING_MEASUREMENT_STALE_DAYS: int(1).default(14),
+  /** Prometheus the threshold rules are evaluated against (unset: no live evaluation). */
+  STEERING_PROMETHEUS_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Minutes between evaluations (a BullMQ repeatable job). Default 15. */
+  STEERING_PROMETHEUS_EVERY_MINUTES: int(1).default(15),
+  /** Timeout of one PromQL query, ms. Default 10000. */
+  STEERING_PROMETHEUS_TIMEOUT_MS: int(100).default(10_000),
+  /** Minimum gap between two queries to one Prometheus, ms. Default 200. */
+  STEERING_PROMETHEUS_MIN_INTERVAL_MS: int(0).default(200),
 
   /** Largest guideline document a publish accepts, in bytes. Default 1048576 (1 MiB). */
   STEERING_MAX_DOCUMENT_BYTES: int(1024).default(1024 * 1024),
@@ -143,6 +153,13 @@ export interface Config {
     readonly waiverMaxDays: number;
     readonly publicDashboard: boolean;
     readonly publicBadges: boolean;
+  };
+  readonly measurements: {
+    readonly staleAfterDays: number;
+    readonly prometheusUrl: string | undefined;
+    readonly prometheusEveryMinutes: number;
+    readonly prometheusTimeoutMs: number;
+    readonly prometheusMinIntervalMs: number;
   };
   /** Limits of a publish's compile (it runs in a worker thread, off the API's event loop). */
   readonly compile: {
@@ -268,6 +285,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       waiverMaxDays: e.STEERING_WAIVER_MAX_DAYS,
       publicDashboard: e.STEERING_PUBLIC_DASHBOARD,
       publicBadges: e.STEERING_PUBLIC_BADGES,
+    },
+    measurements: {
+      staleAfterDays: e.STEERING_MEASUREMENT_STALE_DAYS,
+      prometheusUrl: e.STEERING_PROMETHEUS_URL?.replace(/\/+$/, ''),
+      prometheusEveryMinutes: e.STEERING_PROMETHEUS_EVERY_MINUTES,
+      prometheusTimeoutMs: e.STEERING_PROMETHEUS_TIMEOUT_MS,
+      prometheusMinIntervalMs: e.STEERING_PROMETHEUS_MIN_INTERVAL_MS,
     },
     compile: {
       maxBytes: e.STEERING_MAX_DOCUMENT_BYTES,

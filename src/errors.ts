@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'INVALID_INPUT'
   | 'INVALID_DOCUMENT'
+  | 'INVALID_REPORT'
   | 'CONFIG_INVALID'
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
@@ -22,6 +23,7 @@ export type ErrorCode =
   | 'GITHUB_UNAVAILABLE'
   | 'DATABASE_ERROR'
   | 'QUEUE_UNAVAILABLE'
+  | 'PROMETHEUS_UNAVAILABLE'
   | 'INTERNAL';
 
 export interface SteeringErrorOptions {
@@ -70,6 +72,7 @@ const CODES: Record<ErrorCode, { status: number; title: string }> = {
   USAGE: { status: 400, title: 'Usage error' },
   INVALID_INPUT: { status: 400, title: 'Invalid input' },
   INVALID_DOCUMENT: { status: 422, title: 'Invalid guideline document' },
+  INVALID_REPORT: { status: 422, title: 'Invalid measurement report' },
   NOT_FOUND: { status: 404, title: 'Not found' },
   CONFIG_INVALID: { status: 500, title: 'Invalid configuration' },
   UNAUTHENTICATED: { status: 401, title: 'Authentication required' },
@@ -84,6 +87,7 @@ const CODES: Record<ErrorCode, { status: number; title: string }> = {
   GITHUB_UNAVAILABLE: { status: 503, title: 'GitHub unavailable' },
   DATABASE_ERROR: { status: 503, title: 'Database unavailable' },
   QUEUE_UNAVAILABLE: { status: 503, title: 'Queue unavailable' },
+  PROMETHEUS_UNAVAILABLE: { status: 503, title: 'Prometheus unavailable' },
   INTERNAL: { status: 500, title: 'Internal error' },
 };
 

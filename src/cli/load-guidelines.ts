@@ -29,14 +29,25 @@ export function listGuidelineFiles(target: string): string[] {
   return files;
 }
 
-/** `idFrom`: take the guideline id from this path's file name instead (frontmatter still wins). */
+/**
+ * `id`: the guideline id to use instead of the file name (frontmatter still wins). `explain`: keep
+ * every candidate's decision (`lint --explain`).
+ */
 export function loadGuidelines(
   target: string,
-  options: { idFrom?: string } = {},
+  options: { id?: string; explain?: boolean } = {},
 ): LoadedGuideline[] {
   return listGuidelineFiles(target).map((path) => {
     const source = readFileSync(path);
-    return { path, source, ...compileGuideline(source, { path: options.idFrom ?? path }) };
+    return {
+      path,
+      source,
+      ...compileGuideline(source, {
+        path,
+        ...(options.id ? { id: options.id } : {}),
+        ...(options.explain ? { explain: true } : {}),
+      }),
+    };
   });
 }
 

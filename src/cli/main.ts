@@ -18,6 +18,7 @@ import { registerRepos } from './commands/repos.js';
 import { registerRollout } from './commands/rollout.js';
 import { registerWebhooks } from './commands/webhooks.js';
 import { registerWaiver } from './commands/waiver.js';
+import { registerReport } from './commands/report.js';
 
 const program = new Command();
 program
@@ -46,6 +47,7 @@ registerRollout(program);
 
 // GitHub webhooks
 registerWebhooks(program);
+registerReport(program);
 
 // Fleet compliance
 registerWaiver(program);

@@ -22,6 +22,7 @@ import { createMetrics } from '../metrics.js';
 import { createApiToken, openPgliteDatabase, runMigrations, type Db } from '../store/index.js';
 import { enqueueScan } from '../scans/index.js';
 import { readDirectoryFiles } from './read-directory-files.js';
+import { showMeasurements } from './demo-measurements.js';
 import { startProcessing, type Processing } from './start-processing.js';
 
 export interface DemoOptions {
@@ -232,6 +233,15 @@ export async function runDemo(config: Config, options: DemoOptions): Promise<voi
       }
     }
 
+    await showMeasurements({
+      api,
+      out,
+      db,
+      logger,
+      reportDir: join(options.fixtures, '..', 'reports', 'locust-payments'),
+      step: 5,
+    });
+
     const tightened = source
       .toString('utf8')
       .replace('Health checks: < 50ms', 'Health checks: < 40ms');
@@ -241,7 +251,7 @@ export async function runDemo(config: Config, options: DemoOptions): Promise<voi
       body: tightened,
     });
     out(
-      `5. Published a tightened health-check target: ${v1.version} → ${v2.version} (${v2.bump}): ${v2.summary}`,
+      `7. Published a tightened health-check target: ${v1.version} → ${v2.version} (${v2.bump}): ${v2.summary}`,
     );
     const second = await until('the second rollout to finish', async () => {
       const list = (await api('/v1/rollouts')).rollouts as Array<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -16,6 +16,7 @@ import {
   type RolloutRuntime,
 } from '../jobs/index.js';
 import type { Logger } from '../log.js';
+import { createPrometheusClient, startMeasureRuntime } from '../measurements/index.js';
 import { openScanRuntime, type ScanRuntime } from '../scans/index.js';
 import type { Db } from '../store/index.js';
 
@@ -99,6 +100,30 @@ export async function startProcessing(
     timer?.unref();
     closables.push({ name: 'rollout reconcile', close: async () => timer && clearInterval(timer) });
     closables.push({ name: 'distribute worker', close: () => distribute.close() });
+    // measured thresholds: Prometheus evaluation (when configured) and staleness, on a schedule
+    const m = config.measurements;
+    await startMeasureRuntime({
+      db,
+      logger,
+      connection: { url: config.redis.url, maxRetriesPerRequest: null },
+      prefix: config.redis.prefix,
+      everyMinutes: m.prometheusEveryMinutes,
+      staleAfterDays: m.staleAfterDays,
+      ...(m.prometheusUrl
+        ? {
+            client: createPrometheusClient({
+              url: m.prometheusUrl,
+              timeoutMs: m.prometheusTimeoutMs,
+              minIntervalMs: m.prometheusMinIntervalMs,
+            }),
+          }
+        : {}),
+    }).then(
+      (measure) =>
+        closables.unshift({ name: 'measure queue and worker', close: () => measure.close() }),
+      (err: Error) =>
+        logger.warn({ err: err.message }, 'could not start the measurement schedule (Redis down?)'),
+    );
     logger.info({ concurrency, prefix: rollouts.prefix }, 'workers running: distribute, scan');
   }
   closables.push({ name: 'scan queue and workers', close: () => scans.close() });

@@ -19,6 +19,7 @@ export const FINDING_STATUSES = [
   'unchecked',
   'exempt',
   'error',
+  'stale',
 ] as const;
 export type FindingStatus = (typeof FINDING_STATUSES)[number];
 export type StatusCounts = Record<FindingStatus, number>;

@@ -33,3 +33,25 @@ export function createScaledClock({ factor, epoch = Date.now() }: ScaledClockOpt
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms / factor))),
   };
 }
+
+/**
+ * A clock that only moves when someone waits on it: `sleep(ms)` advances simulated time by `ms`
+ * at once (after yielding to pending I/O). Tests share one between the simulator and the port, so
+ * a 60-second secondary-limit wait costs nothing and every run sees the same times.
+ */
+export function createManualClock(start = Date.now()): Clock & { advance(ms: number): void } {
+  let now = start;
+  return {
+    now: () => now,
+    advance(ms) {
+      now += Math.max(0, ms);
+    },
+    sleep: (ms) =>
+      new Promise((resolve) =>
+        setImmediate(() => {
+          now += Math.max(0, ms);
+          resolve();
+        }),
+      ),
+  };
+}

@@ -83,7 +83,17 @@ export function createGitHubPort(
         auth.kind === 'app'
           ? build({ ...auth, installationId: id }, `installation-${id}`)
           : build(auth, auth.kind === 'token' ? 'token' : 'anonymous');
-      entry = { octokit, port: createRepositoryPort(octokit, translate) };
+      entry = {
+        octokit,
+        port: createRepositoryPort(octokit, translate, {
+          policy: {
+            clock,
+            retries: options.retries ?? 3,
+            baseDelayMs: options.retryBaseDelayMs ?? 1000,
+          },
+          logger,
+        }),
+      };
       // Token mode: every id shares one client (and one limiter key).
       installations.set(id, entry);
       if (auth.kind !== 'app') for (const k of [0, id]) installations.set(k, entry);

@@ -1,10 +1,17 @@
 /**
  * RepositoryPort over one installation's Octokit. Every call is wrapped so failures leave as
- * SteeringErrors; "absent" answers the callers expect (no branch, no file, no PR) become null.
+ * SteeringErrors; "absent" answers the callers expect (no branch, no file, no PR; and any branch
+ * of an empty repository, which GitHub answers with 409) become null. Comments and check runs
+ * are written exactly once (look before writing again, `look-before-retry.ts`); a pull request
+ * GitHub refuses with "head invalid" right after its branch was created is retried.
  */
 import { SteeringError } from '../errors.js';
+import type { Logger } from '../log.js';
 import type { SteeringOctokit } from './build-octokit.js';
-import { checkRunBodies, toCommitInfo, toPullRequestInfo, toRepositoryInfo } from './map-github.js';
+import { realClock } from './clock.js';
+import { createCheckRunWriter } from './create-check-run.js';
+import { NO_RETRY, isHeadInvalid, lookBeforeRetry, type RetryPolicy } from './look-before-retry.js';
+import { toCommitInfo, toPullRequestInfo, toRepositoryInfo } from './map-github.js';
 import type { RepositoryPort, TreeEntry } from './port.js';
 
 export type Translate = (err: unknown, operation: string) => SteeringError;
@@ -19,7 +26,10 @@ const branchRef = (ref: string): string =>
 export function createRepositoryPort(
   octokit: SteeringOctokit,
   translate: Translate,
+  options: { policy?: RetryPolicy; logger?: Logger } = {},
 ): RepositoryPort {
+  const policy: RetryPolicy = options.policy ?? { clock: realClock, retries: 3, baseDelayMs: 1000 };
+  const checkRuns = createCheckRunWriter(octokit, policy, options.logger);
   async function call<T>(operation: string, fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
@@ -32,6 +42,12 @@ export function createRepositoryPort(
       return await call(operation, fn);
     } catch (err) {
       if (err instanceof SteeringError && err.code === 'GITHUB_NOT_FOUND') return null;
+      // An empty repository (no commit yet) has no branch at all.
+      if (
+        err instanceof SteeringError &&
+        (err.details as { status?: number } | undefined)?.status === 409
+      )
+        return null;
       throw err;
     }
   }
@@ -179,9 +195,35 @@ export function createRepositoryPort(
       ),
 
     createPullRequest: (owner, repo, input) =>
-      call(`create pull request ${owner}/${repo}:${input.head}`, async () =>
-        toPullRequestInfo((await rest.pulls.create({ owner, repo, ...input })).data),
-      ),
+      call(`create pull request ${owner}/${repo}:${input.head}`, async () => {
+        for (let attempt = 1; ; attempt++) {
+          try {
+            // Written once: after a lost answer, the pull request it opened is looked up.
+            return await lookBeforeRetry(
+              policy,
+              async () =>
+                toPullRequestInfo(
+                  (await rest.pulls.create({ owner, repo, ...input, ...NO_RETRY })).data,
+                ),
+              async () => {
+                const { data } = await rest.pulls.list({
+                  owner,
+                  repo,
+                  head: `${owner}:${input.head}`,
+                  base: input.base,
+                  state: 'open',
+                });
+                const open = data.find((p) => p.head.ref === input.head);
+                return open ? toPullRequestInfo(open) : null;
+              },
+            );
+          } catch (err) {
+            // GitHub has not yet seen the branch created a moment ago: wait and try again.
+            if (!isHeadInvalid(err) || attempt > policy.retries) throw err;
+            await policy.clock.sleep(attempt ** 2 * policy.baseDelayMs);
+          }
+        }
+      }),
 
     updatePullRequest: (owner, repo, number, input) =>
       call(`update pull request ${owner}/${repo}#${number}`, async () =>
@@ -196,41 +238,39 @@ export function createRepositoryPort(
       }),
 
     createIssueComment: (owner, repo, issueNumber, body) =>
-      call(`comment ${owner}/${repo}#${issueNumber}`, async () => {
-        await rest.issues.createComment({ owner, repo, issue_number: issueNumber, body });
-      }),
+      call(`comment ${owner}/${repo}#${issueNumber}`, () =>
+        lookBeforeRetry(
+          policy,
+          async () => {
+            await rest.issues.createComment({
+              owner,
+              repo,
+              issue_number: issueNumber,
+              body,
+              ...NO_RETRY,
+            });
+          },
+          async () => {
+            const comments = await octokit.paginate(rest.issues.listComments, {
+              owner,
+              repo,
+              issue_number: issueNumber,
+              per_page: 100,
+            });
+            return comments.some((c) => c.body === body) ? undefined : null;
+          },
+        ),
+      ),
 
     createCheckRun: (owner, repo, input) =>
-      call(`create check run ${owner}/${repo}@${input.headSha}`, async () => {
-        const [first, ...more] = checkRunBodies(input);
-        const { data } = await octokit.request('POST /repos/{owner}/{repo}/check-runs', {
-          owner,
-          repo,
-          ...first,
-        } as never);
-        const id = (data as { id: number }).id;
-        for (const body of more) {
-          await octokit.request('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', {
-            owner,
-            repo,
-            check_run_id: id,
-            ...body,
-          } as never);
-        }
-        return id;
-      }),
+      call(`create check run ${owner}/${repo}@${input.headSha}`, () =>
+        checkRuns.create(owner, repo, input),
+      ),
 
     updateCheckRun: (owner, repo, checkRunId, input) =>
-      call(`update check run ${owner}/${repo}/${checkRunId}`, async () => {
-        for (const body of checkRunBodies(input)) {
-          await octokit.request('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', {
-            owner,
-            repo,
-            check_run_id: checkRunId,
-            ...body,
-          } as never);
-        }
-      }),
+      call(`update check run ${owner}/${repo}/${checkRunId}`, () =>
+        checkRuns.update(owner, repo, checkRunId, input),
+      ),
   };
   return port;
 }

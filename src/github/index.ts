@@ -25,7 +25,13 @@ export {
   type WriteLimiterOptions,
   type WriteLimits,
 } from './write-limiter.js';
-export { createScaledClock, realClock, type Clock, type ScaledClockOptions } from './clock.js';
+export {
+  createManualClock,
+  createScaledClock,
+  realClock,
+  type Clock,
+  type ScaledClockOptions,
+} from './clock.js';
 export { translateGitHubError } from './translate-error.js';
 export { gitBlobSha } from './git-blob-sha.js';
 export {
@@ -35,6 +41,7 @@ export {
   type SimulatorOptions,
 } from './simulator/start-simulator.js';
 export type { Fault } from './simulator/faults.js';
+export type { DuplicatedWrites } from './simulator/count-duplicates.js';
 export type { RateLimitOptions } from './simulator/rate-limits.js';
 export type { PushInput, SeedRepoInput } from './simulator/seed.js';
 export type { Delivery, WebhookTarget } from './simulator/send-webhooks.js';

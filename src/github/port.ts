@@ -161,7 +161,11 @@ export interface RepositoryPort {
   addLabels(owner: string, repo: string, issueNumber: number, labels: string[]): Promise<void>;
   createIssueComment(owner: string, repo: string, issueNumber: number, body: string): Promise<void>;
 
-  /** Returns the check run id. Annotations beyond 50 go out in follow-up updates. */
+  /**
+   * Returns the check run id. Annotations beyond 50 go out in follow-up updates. Written once
+   * even when GitHub applies a request and loses the answer. When the credentials cannot write
+   * check runs, sets a commit status (context = name) instead and returns 0.
+   */
   createCheckRun(owner: string, repo: string, input: CheckRunInput): Promise<number>;
   updateCheckRun(
     owner: string,

@@ -19,7 +19,7 @@ const IMPERATIVE = new Set(
     'instrument capture escalate investigate fix delete drop archive migrate split sort fetch ' +
     'preload prefetch schedule warm precompute memoize favor favour choose prioritize prioritise refrain stop ' +
     'avoid alert establish maintain give prevent rely treat wrap place put declare annotate start ' +
-    'debounce cap bound tag'
+    'debounce cap bound tag terminate abort cancel reject deny expire disconnect'
   ).split(/\s+/),
 );
 
@@ -55,13 +55,15 @@ function isPassiveRequirement(text: string): boolean {
  */
 export function classifyStatement(
   text: string,
-  opts: { lowercaseModals?: boolean } = {},
+  opts: { lowercaseModals?: boolean; lowercaseMay?: boolean } = {},
 ): Classified {
   const t = text.trim();
   if (!t) return { kind: 'none' };
 
   // "Subject: value" — a threshold when the value reads as one.
   const colon = /^([^:]{2,80}?):\s+(.+)$/.exec(t);
+  // "Services MAY return RateLimit-Limit: the number of calls …" — a keyword before the colon rules.
+  if (colon && /\b(MUST|SHALL|SHOULD|MAY|REQUIRED)\b/.test(colon[1]!)) return { kind: 'practice' };
   if (colon && !/^https?$/i.test(colon[1]!)) {
     const subject = colon[1]!.replace(/^\*\*|\*\*$/g, '').trim();
     const valueText = colon[2]!.trim();
@@ -72,7 +74,10 @@ export function classifyStatement(
       return { kind: 'unreadable-threshold', subject, valueText, valueOffset };
     }
     // "Caching: Use Redis for sessions" is a rule; "Locust: Python-based load testing" is not.
-    if (startsImperative(valueText) || explicitLevel(valueText, opts.lowercaseModals))
+    if (
+      startsImperative(valueText) ||
+      explicitLevel(valueText, opts.lowercaseModals, opts.lowercaseMay ?? false)
+    )
       return { kind: 'practice' };
     return { kind: 'none' };
   }
@@ -92,7 +97,15 @@ export function classifyStatement(
     }
   }
 
-  if (startsImperative(t) || isPassiveRequirement(t) || explicitLevel(t, opts.lowercaseModals))
+  // "For GET and HEAD calls, avoid …", "When serving files, use …": an order after a condition.
+  const lead =
+    /^(?:for|when|if|in|on|before|after|during|where)\b[^,]{2,80},\s*(?:then\s+)?(.+)$/i.exec(t);
+  if (
+    startsImperative(t) ||
+    (lead && startsImperative(lead[1]!)) ||
+    isPassiveRequirement(t) ||
+    explicitLevel(t, opts.lowercaseModals, opts.lowercaseMay ?? false)
+  )
     return { kind: 'practice' };
   return { kind: 'none' };
 }

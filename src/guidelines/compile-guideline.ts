@@ -5,23 +5,37 @@
  * double-encoded characters) leave the document usable.
  */
 import type { Yaml } from 'mdast';
-import { collectCandidates, type Candidate } from './collect-candidates.js';
+import { buildDocumentModel } from './model/build-document-model.js';
+import { RECOGNIZERS, type Candidate } from './recognizers/index.js';
+import { resolveProposals, type Decision } from './resolve-proposals.js';
+import { describeNoRules, explainDropped } from './explain-dropped.js';
 import { decodeSource } from './decode-source.js';
 import { detectLevel } from './detect-level.js';
 import { hashRule, sha256 } from './hash-rule.js';
-import { assignRuleIds, slugify, statementSlug } from './make-rule-id.js';
+import { assignRuleIds, slugify, statementSlug, type IdCandidate } from './make-rule-id.js';
 import { nameMetric } from './name-metric.js';
 import { parseMarkdown } from './parse-markdown.js';
 import { findAggregate } from './parse-threshold.js';
 import { readFrontmatter } from './read-frontmatter.js';
 import { findMojibake, repairMojibake } from './repair-mojibake.js';
-import type { Comparator, Diagnostic, GuidelineDocument, Rule, Threshold } from './schema.js';
+import type {
+  Comparator,
+  Diagnostic,
+  GuidelineDocument,
+  Level,
+  Rule,
+  Threshold,
+} from './schema.js';
 
 export interface CompileOptions {
   /** The document's path, used for the default id (file name without `.md`). */
   path?: string;
   /** Id to use when neither frontmatter nor path gives one. */
   defaultId?: string;
+  /** The guideline id when the frontmatter gives none (wins over `path`): `steering diff --id`. */
+  id?: string;
+  /** Also return every candidate and its decision (`steering lint --explain`). */
+  explain?: boolean;
 }
 
 export interface CompileResult {
@@ -29,6 +43,8 @@ export interface CompileResult {
   diagnostics: Diagnostic[];
   /** No error diagnostics (warnings allowed). */
   ok: boolean;
+  /** With `explain`: every candidate the recognizers saw and what became of it. */
+  explanation?: Decision[];
 }
 
 const PINNED_ID = /^[a-z0-9][a-z0-9._-]*$/;
@@ -74,10 +90,24 @@ export function compileGuideline(
     });
   }
 
-  const collected = collectCandidates(tree, text);
-  diagnostics.push(...collected.diagnostics);
+  const model = buildDocumentModel(tree, text, {
+    lowercaseKeywords: frontmatter.normative ?? declaresLowercaseKeywords(text),
+    ...(frontmatter.level ? { defaultLevel: frontmatter.level } : {}),
+  });
+  const resolved = resolveProposals(RECOGNIZERS.map((r) => r.recognize(model)));
+  for (const r of resolved.rejections) {
+    if (!r.warn) continue;
+    diagnostics.push({
+      severity: 'warning',
+      code: r.code ?? 'not-a-rule',
+      message: r.why,
+      line: r.line,
+      column: r.column,
+    });
+  }
+  diagnostics.push(...explainDropped(model, resolved));
 
-  const fileStem = options.path
+  const fileStem = (options.id ?? options.path)
     ?.split(/[\\/]/)
     .pop()
     ?.replace(/\.(md|markdown)$/i, '');
@@ -85,10 +115,10 @@ export function compileGuideline(
     frontmatter.id ??
     (fileStem ? slugify(fileStem).replace(/^-+|-+$/g, '') : undefined) ??
     options.defaultId ??
-    slugify(collected.title ?? 'guideline');
-  const title = frontmatter.title ?? collected.title ?? id;
+    slugify(model.title ?? 'guideline');
+  const title = frontmatter.title ?? model.title ?? id;
 
-  const candidates = collected.candidates;
+  const candidates = resolved.candidates;
   for (const c of candidates) {
     if (c.pinnedId && !PINNED_ID.test(c.pinnedId.toLowerCase())) {
       diagnostics.push({
@@ -101,62 +131,47 @@ export function compileGuideline(
     }
   }
 
-  const rulesNoId = candidates
-    .map((c) => buildRule(id, c, diagnostics))
+  const built = candidates
+    .map((c) => buildRule(id, c, diagnostics, model.defaultLevel))
     .filter((r): r is NonNullable<typeof r> => r !== null);
-  const kept = candidates.filter((_, i) => rulesNoId[i] !== undefined);
-  const ids = assignRuleIds(
-    rulesNoId.map(({ rule, candidate }) => ({
-      guideline: id,
-      section: candidate.section,
-      subjectSlug:
-        candidate.kind === 'threshold'
-          ? slugify(candidate.subject ?? rule.statement, 6)
-          : statementSlug(rule.statement),
-      statement: rule.statement,
-      ...(candidate.pinnedId ? { pinnedId: candidate.pinnedId } : {}),
-    })),
+  const { ids, duplicates } = assignRuleIds(
+    built.map(({ rule, candidate }) => idCandidate(id, rule, candidate)),
     sha256,
   );
-  void kept;
+  for (const [a, b] of duplicates) {
+    const first = built[a]!.candidate;
+    const second = built[b]!.candidate;
+    diagnostics.push({
+      severity: 'error',
+      code: 'duplicate-id',
+      message: `id "${ids[b]}" is used twice, at line ${first.line}:${first.column} and line ${second.line}:${second.column}; ids the author gives must be unique`,
+      line: second.line,
+      column: second.column,
+    });
+  }
 
-  const seenPinned = new Map<string, Candidate>();
-  const rules: Rule[] = rulesNoId.map(({ rule, candidate }, i) => {
-    if (candidate.pinnedId) {
-      const first = seenPinned.get(ids[i]!);
-      if (first) {
-        diagnostics.push({
-          severity: 'error',
-          code: 'duplicate-id',
-          message: `pinned id "${ids[i]}" is already used at line ${first.line}; pinned ids must be unique`,
-          line: candidate.line,
-          column: candidate.column,
-        });
-      } else seenPinned.set(ids[i]!, candidate);
-    }
-    return {
-      id: ids[i]!,
-      ...rule,
-      ...(candidate.pinnedId ? { pinned: true } : {}),
-      source: { line: candidate.line, column: candidate.column },
-      hash: hashRule({ ...rule }),
-    } as Rule;
-  });
+  const rules: Rule[] = built.map(({ rule, candidate }, i) => ({
+    id: ids[i]!,
+    ...rule,
+    ...(candidate.pinnedId || candidate.authorId ? { pinned: true } : {}),
+    source: { line: candidate.line, column: candidate.column },
+    hash: hashRule({ ...rule }),
+  }));
 
   if (rules.length === 0 && !diagnostics.some((d) => d.severity === 'error')) {
     diagnostics.push({
       severity: 'error',
       code: 'no-rules',
-      message:
-        'no rules found: write thresholds as "- Subject: < 200ms", practices as imperative bullets ("- Use connection pooling"), or RFC 2119 sentences',
-      line: collected.titleLine ?? 1,
+      message: describeNoRules(model),
+      line: model.titleLine ?? 1,
       column: 1,
     });
   }
 
   const ok = !diagnostics.some((d) => d.severity === 'error');
   diagnostics.sort((a, b) => a.line - b.line || a.column - b.column);
-  if (!ok) return { document: null, diagnostics, ok };
+  const explanation = options.explain ? resolved.decisions : undefined;
+  if (!ok) return { document: null, diagnostics, ok, ...(explanation ? { explanation } : {}) };
   const document: GuidelineDocument = {
     id,
     title: repairMojibake(title),
@@ -164,7 +179,7 @@ export function compileGuideline(
     ...(frontmatter.appliesTo ? { appliesTo: frontmatter.appliesTo } : {}),
     rules,
   };
-  return { document, diagnostics, ok };
+  return { document, diagnostics, ok, ...(explanation ? { explanation } : {}) };
 }
 
 type RuleMeaning = Omit<Rule, 'id' | 'source' | 'hash' | 'pinned'>;
@@ -173,12 +188,13 @@ function buildRule(
   guideline: string,
   c: Candidate,
   diagnostics: Diagnostic[],
+  defaultLevel: Level | undefined,
 ): { rule: RuleMeaning; candidate: Candidate } | null {
   const statement = repairMojibake(c.statement);
   const section = c.section.map(repairMojibake);
   let threshold: Threshold | undefined;
   if (c.kind === 'threshold' && c.threshold) {
-    const t = c.threshold;
+    const t = labelComparator(c.threshold);
     const metric = nameMetric(t.subject, section, t.unit, t.qualifier);
     const comparator: Comparator | undefined =
       t.comparator ?? impliedComparator(metric, t.qualifier);
@@ -203,9 +219,12 @@ function buildRule(
       ...(t.duration ? { duration: t.duration } : {}),
       ...(t.qualifier ? { qualifier: t.qualifier } : {}),
       text: t.text,
+      ...(t.fromCode ? { fromCode: true } : {}),
     };
   }
-  const detected = c.level ?? detectLevel(statement, c.kind);
+  let detected: { level: Level; source: string } = c.level ?? detectLevel(statement, c.kind);
+  if (defaultLevel && detected.source === 'inferred: imperative')
+    detected = { level: defaultLevel, source: 'document default (frontmatter level)' };
   const rule: RuleMeaning = {
     guideline,
     section,
@@ -215,6 +234,7 @@ function buildRule(
     kind: c.kind,
     ...(threshold ? { threshold } : {}),
     ...(c.examples ? { examples: c.examples } : {}),
+    ...(c.reference ? { reference: c.reference } : {}),
   };
   return { rule, candidate: c };
 }
@@ -231,4 +251,45 @@ function impliedComparator(
   )
     return '>=';
   return undefined;
+}
+
+/** "Max request body: 10 MB", "Minimum replicas: 2": the label gives the comparator. */
+function labelComparator(
+  t: NonNullable<Candidate['threshold']>,
+): NonNullable<Candidate['threshold']> {
+  if (t.comparator) return t;
+  const m = /^(max(?:imum)?|upper limit(?: of| on)?|limit(?: of| on)?|at most)\s+(.+)$/i.exec(
+    t.subject,
+  );
+  if (m) return { ...t, comparator: '<=', subject: m[2]! };
+  const n = /^(min(?:imum)?|lower limit(?: of| on)?|at least)\s+(.+)$/i.exec(t.subject);
+  if (n) return { ...t, comparator: '>=', subject: n[2]! };
+  return t;
+}
+
+function idCandidate(guideline: string, rule: RuleMeaning, c: Candidate): IdCandidate {
+  const slugText = c.threshold ? rule.statement.replace(c.threshold.text, ' ') : rule.statement;
+  return {
+    guideline,
+    section: c.section,
+    subjectSlug: c.idSlug
+      ? slugify(c.idSlug, 8)
+      : c.kind === 'threshold'
+        ? slugify(rule.threshold?.subject ?? c.subject ?? rule.statement, 6)
+        : statementSlug(slugText),
+    statement: rule.statement,
+    slugText,
+    ...(c.reference
+      ? { fixedId: `${guideline}.${slugify(c.reference.caption, 8) || 'code'}.reference` }
+      : {}),
+    ...(c.pinnedId ? { pinnedId: c.pinnedId } : {}),
+    ...(c.authorId ? { authorId: c.authorId } : {}),
+  };
+}
+
+/** "This document is normative", "lower-case keywords are normative": prose keywords count. */
+function declaresLowercaseKeywords(text: string): boolean {
+  return /\b(?:this|these) (?:document|guidelines?|standard|policy|specification)s? (?:is|are) normative\b|\blower[- ]?case\b[^.\n]{0,60}\b(?:also )?(?:normative|apply|count)/i.test(
+    text.slice(0, 20_000),
+  );
 }

@@ -34,27 +34,46 @@ const STYLE: Array<[RegExp, Level, boolean, string]> = [
 ];
 
 const LOWER_MODAL: Array<[RegExp, Level, boolean]> = [
-  [/\b(must not|shall not|must never|cannot be|may not)\b/i, 'MUST', true],
+  [/\b(must not|shall not|must never)\b/i, 'MUST', true],
   [/\b(must|shall|is required|are required|is mandatory|are mandatory)\b/i, 'MUST', false],
   [/\b(should not|shouldn['’]t)\b/i, 'SHOULD', true],
   [/\b(should)\b/i, 'SHOULD', false],
+  [/\b(may)\b(?! not)/i, 'MAY', false],
 ];
 
 /** An explicit keyword in the text, if any. `lowercaseModals` accepts "must"/"should" (list items). */
-export function explicitLevel(text: string, lowercaseModals = false): DetectedLevel | undefined {
+export function explicitLevel(
+  text: string,
+  lowercaseModals = false,
+  lowercaseMay = true,
+): DetectedLevel | undefined {
+  // The earliest keyword is the sentence's own; one in a later clause does not override it.
+  let first: DetectedLevel | undefined;
+  let at = Infinity;
   for (const [re, level, negated] of UPPER) {
     const m = re.exec(text);
-    if (m) return { level, source: m[1]!, negated };
+    if (m && m.index < at) {
+      at = m.index;
+      first = { level, source: m[1]!, negated };
+    }
   }
+  if (first) return first;
   for (const [re, level, negated] of STYLE) {
     const m = re.exec(text.trim());
     if (m) return { level, source: m[1]!.replace('’', "'"), negated };
   }
   if (lowercaseModals) {
+    let lower: DetectedLevel | undefined;
+    let lowerAt = Infinity;
     for (const [re, level, negated] of LOWER_MODAL) {
+      if (level === 'MAY' && !lowercaseMay) continue;
       const m = re.exec(text);
-      if (m) return { level, source: m[1]!.toLowerCase(), negated };
+      if (m && m.index < lowerAt) {
+        lowerAt = m.index;
+        lower = { level, source: m[1]!.toLowerCase(), negated };
+      }
     }
+    if (lower) return lower;
   }
   return undefined;
 }
@@ -62,7 +81,7 @@ export function explicitLevel(text: string, lowercaseModals = false): DetectedLe
 /** The level of a practice statement or threshold: explicit keyword first, else the inference. */
 export function detectLevel(
   text: string,
-  kind: 'threshold' | 'practice' | 'example',
+  kind: 'threshold' | 'practice' | 'example' | 'reference',
 ): DetectedLevel {
   const explicit = explicitLevel(text, true);
   if (explicit) return explicit;
@@ -70,6 +89,8 @@ export function detectLevel(
     return { level: 'MUST', source: 'do', negated: false };
   if (/^\s*(?:[❌✗✘🚫]\s*)?(don['’]t|do not|never)\b/iu.test(text))
     return { level: 'MUST', source: 'never', negated: true };
+  if (kind === 'threshold' && /\b(preferred|recommended|ideally)\b/i.test(text))
+    return { level: 'SHOULD', source: 'inferred: preferred', negated: false };
   if (kind === 'threshold') return { level: 'MUST', source: 'inferred: threshold', negated: false };
   if (/^\s*avoid\b/i.test(text))
     return { level: 'SHOULD', source: 'inferred: avoid', negated: true };

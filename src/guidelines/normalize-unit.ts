@@ -9,6 +9,18 @@ const UNITS: Array<[RegExp, string]> = [
   [/^(m|mins?|minutes?)$/i, 'min'],
   [/^(h|hrs?|hours?)$/i, 'h'],
   [/^(d|days?)$/i, 'd'],
+  [/^(w|wks?|weeks?)$/i, 'wk'],
+  [/^(mo|mos|months?)$/i, 'mo'],
+  [/^(y|yrs?|years?)$/i, 'y'],
+  [/^(chars?|characters?)$/i, 'characters'],
+  [/^(bits?)$/i, 'bits'],
+  [/^(iterations?|rounds?)$/i, 'iterations'],
+  [/^(requests?|reqs?)$/i, 'requests'],
+  [/^((?:failed |login )?attempts?|tries)$/i, 'attempts'],
+  [/^(replicas?)$/i, 'replicas'],
+  [/^(pods?)$/i, 'pods'],
+  [/^(connections?)$/i, 'connections'],
+  [/^(retries)$/i, 'retries'],
   [/^(%|percent|pct)$/i, '%'],
   [/^(req\/s(ec)?|requests?\/s(ec(ond)?)?|requests? per second|rps)$/i, 'req/s'],
   [/^(qps|quer(y|ies)\/s(ec(ond)?)?|quer(y|ies) per second)$/i, 'queries/s'],
@@ -23,13 +35,25 @@ const UNITS: Array<[RegExp, string]> = [
 export const UNIT_PATTERN =
   'requests? per second|quer(?:y|ies) per second|requests?/s(?:ec(?:ond)?)?|quer(?:y|ies)/s(?:ec(?:ond)?)?|req/s(?:ec)?|' +
   'milliseconds?|millis|msecs?|ms|seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|percent|pct|%|rps|qps|' +
-  'kilobytes?|megabytes?|gigabytes?|terabytes?|bytes?|kib|mib|gib|tib|kb|mb|gb|tb|s|m|h|d|b';
+  'kilobytes?|megabytes?|gigabytes?|terabytes?|bytes?|kib|mib|gib|tib|kb|mb|gb|tb|' +
+  '(?:(?:failed |login )?attempts?|requests?)(?: per | ?/ ?)(?:second|minute|hour|day|sec|min|h|s)|' +
+  'characters?|chars?|bits?|iterations?|(?:failed |login )?attempts?|replicas?|weeks?|months?|years?|' +
+  's|m|h|d|b';
 
 export function normalizeUnit(raw: string): string | undefined {
-  const t = raw.trim();
+  const t = raw.trim().replace(/\s+/g, ' ');
   for (const [re, unit] of UNITS) if (re.test(t)) return unit;
+  // A rate: "attempts per hour", "requests/min" → "attempts/h", "requests/min".
+  const rate = /^(.+?)\s*(?:\/|\bper\b|\ban?\b)\s*(.+)$/i.exec(t);
+  if (rate) {
+    const what = normalizeUnit(rate[1]!);
+    const per = normalizeUnit(rate[2]!);
+    if (what && per && TIME_UNITS.has(per)) return `${what}/${per}`;
+  }
   return undefined;
 }
+
+const TIME_UNITS = new Set(['ms', 's', 'min', 'h', 'd', 'wk', 'mo', 'y']);
 
 const TIME_MS: Record<string, number> = {
   ms: 1,
@@ -37,6 +61,9 @@ const TIME_MS: Record<string, number> = {
   min: 60_000,
   h: 3_600_000,
   d: 86_400_000,
+  wk: 7 * 86_400_000,
+  mo: 30 * 86_400_000,
+  y: 365 * 86_400_000,
 };
 const SIZE_B: Record<string, number> = {
   B: 1,

@@ -10,6 +10,10 @@ export interface Frontmatter {
   title?: string;
   owners?: string[];
   appliesTo?: Record<string, string[]>;
+  /** Level of unmarked imperatives: `level: SHOULD`. */
+  level?: 'MUST' | 'SHOULD' | 'MAY';
+  /** `normative: true`: lower-case must/should/may in prose are keywords; `false` switches it off. */
+  normative?: boolean;
 }
 
 const KNOWN = new Set([
@@ -78,7 +82,9 @@ export function readFrontmatter(
     const line = lineOf(key);
     switch (key) {
       case 'id':
-        if (typeof value !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(value)) {
+        if (typeof value === 'number' && Number.isInteger(value) && value >= 0)
+          fm.id = String(value);
+        else if (typeof value !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(value)) {
           at(
             line,
             1,
@@ -106,6 +112,28 @@ export function readFrontmatter(
         } else fm.owners = owners as string[];
         break;
       }
+      case 'level':
+        if (value !== 'MUST' && value !== 'SHOULD' && value !== 'MAY')
+          at(
+            line,
+            1,
+            'error',
+            'frontmatter-invalid',
+            'frontmatter "level" must be MUST, SHOULD or MAY',
+          );
+        else fm.level = value;
+        break;
+      case 'normative':
+        if (typeof value !== 'boolean')
+          at(
+            line,
+            1,
+            'error',
+            'frontmatter-invalid',
+            'frontmatter "normative" must be true or false',
+          );
+        else fm.normative = value;
+        break;
       case 'applies_to': {
         const applies = readAppliesTo(value);
         if (!applies) {
@@ -126,7 +154,7 @@ export function readFrontmatter(
             1,
             'warning',
             'frontmatter-unknown-field',
-            `unknown frontmatter field "${key}" (known: id, title, owners, applies_to)`,
+            `unknown frontmatter field "${key}" (known: id, title, owners, applies_to, level, normative)`,
           );
     }
   }

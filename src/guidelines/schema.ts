@@ -8,7 +8,7 @@ import { z } from 'zod';
 export const LevelSchema = z.enum(['MUST', 'SHOULD', 'MAY']);
 export type Level = z.infer<typeof LevelSchema>;
 
-export const RuleKindSchema = z.enum(['threshold', 'practice', 'example']);
+export const RuleKindSchema = z.enum(['threshold', 'practice', 'example', 'reference']);
 export type RuleKind = z.infer<typeof RuleKindSchema>;
 
 export const ComparatorSchema = z.enum(['<', '<=', '>', '>=', '=']);
@@ -39,6 +39,8 @@ export const ThresholdSchema = z.object({
   qualifier: z.string().optional(),
   /** The threshold text exactly as written. */
   text: z.string(),
+  /** Read from a code block (an "Expected results" comment, a limit in a config). */
+  fromCode: z.boolean().optional(),
 });
 export type Threshold = z.infer<typeof ThresholdSchema>;
 
@@ -50,6 +52,17 @@ export const ExampleSchema = z.object({
   code: z.string(),
 });
 export type Example = z.infer<typeof ExampleSchema>;
+
+/** A configuration the guideline prescribes (a captioned code block not marked good or bad). */
+export const ReferenceSchema = z.object({
+  /** The bold caption above the block: "Resource Scaling Guidelines". */
+  caption: z.string(),
+  language: z.string().nullable(),
+  code: z.string(),
+  /** Settings the code sets, flattened: `spec.minReplicas: 2`, `-XX:+UseG1GC: true`, `-Xmx: "2g"`. */
+  values: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+});
+export type Reference = z.infer<typeof ReferenceSchema>;
 
 export const SourcePositionSchema = z.object({ line: z.number().int(), column: z.number().int() });
 export type SourcePosition = z.infer<typeof SourcePositionSchema>;
@@ -67,6 +80,7 @@ export const RuleSchema = z.object({
   kind: RuleKindSchema,
   threshold: ThresholdSchema.optional(),
   examples: z.array(ExampleSchema).optional(),
+  reference: ReferenceSchema.optional(),
   /** True when the author pinned the id in the markdown. */
   pinned: z.boolean().optional(),
   source: SourcePositionSchema,

@@ -21,6 +21,7 @@ import { rolloutRoutes } from './rollout-routes.js';
 import { complianceRoutes } from './compliance-routes.js';
 import { fleetRoutes } from './fleet-routes.js';
 import { waiverRoutes } from './waiver-routes.js';
+import { measurementRoutes } from './measurement-routes.js';
 import { v1Routes } from './v1-routes.js';
 import { webRouter } from '../web/index.js';
 import {
@@ -50,6 +51,8 @@ export interface AppDeps {
   failedAuth?: FailedAuthLimits;
   /** Mounts `POST /webhooks/github` when given (needs config.github.webhookSecret). */
   webhooks?: Omit<WebhookIntakeOptions, 'db' | 'logger'>;
+  /** Days after which a measured figure is stale (STEERING_MEASUREMENT_STALE_DAYS). Default 14. */
+  staleAfterDays?: number;
   /** Fleet compliance: rescan hook (POST …/scans), waiver limit, dashboard access. */
   compliance?: ComplianceOptions;
 }
@@ -81,7 +84,10 @@ const checkMediaType =
 
 /** Every declared route (mounted by createApp, described by /openapi.json). */
 export function apiRoutes(
-  deps: Pick<AppDeps, 'db' | 'bodyLimit' | 'onPublished' | 'compliance' | 'compile'>,
+  deps: Pick<
+    AppDeps,
+    'db' | 'bodyLimit' | 'onPublished' | 'compliance' | 'compile' | 'staleAfterDays'
+  >,
 ) {
   return [
     ...v1Routes({
@@ -92,6 +98,7 @@ export function apiRoutes(
     }),
     ...rolloutRoutes({ db: deps.db }),
     ...complianceRoutes({ db: deps.db }),
+    ...measurementRoutes({ db: deps.db, staleAfterDays: deps.staleAfterDays }),
     ...fleetRoutes({ db: deps.db, rescan: deps.compliance?.rescan }),
     ...waiverRoutes({ db: deps.db, maxDays: deps.compliance?.maxWaiverDays }),
   ];

@@ -14,6 +14,7 @@ export const FindingStatusSchema = z.enum([
   'unchecked',
   'exempt',
   'error',
+  'stale',
 ]);
 const int = () => z.number().int();
 export const StatusCounts = z.object({
@@ -23,6 +24,7 @@ export const StatusCounts = z.object({
   unchecked: int(),
   exempt: int(),
   error: int(),
+  stale: int().describe('Measured rules whose figure is too old to decide'),
 });
 export const Evidence = z.object({
   path: z.string(),

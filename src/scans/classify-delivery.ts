@@ -10,8 +10,9 @@
 
 export type DeliveryIntent =
   | { kind: 'ignore'; reason: string }
-  | { kind: 'push'; sha: string }
-  | { kind: 'merged'; prNumber: number; sha: string | null; branch: string }
+  /** `at`: when the push happened (repository.pushed_at), to ignore late, older deliveries. */
+  | { kind: 'push'; sha: string; at?: Date }
+  | { kind: 'merged'; prNumber: number; sha: string | null; branch: string; at?: Date }
   | { kind: 'rerequested'; sha: string }
   | { kind: 'installation'; action: 'created' | 'deleted'; installationId: number }
   | { kind: 'installation-repositories'; action: 'added' | 'removed'; installationId: number }
@@ -56,7 +57,8 @@ export function classifyDelivery(event: string, payload: unknown): DeliveryInten
       const branch = str(repo.default_branch);
       if (!branch || p.ref !== `refs/heads/${branch}`) return ignore('not the default branch');
       if (onlySteeringFiles(p)) return ignore('only .steering/ files changed, by a bot');
-      return { kind: 'push', sha: after };
+      const at = timeOf(repo.pushed_at);
+      return { kind: 'push', sha: after, ...(at ? { at } : {}) };
     }
     case 'pull_request': {
       const pr = obj(p.pull_request);
@@ -65,11 +67,13 @@ export function classifyDelivery(event: string, payload: unknown): DeliveryInten
       if (!head.startsWith('steering/')) return ignore('not a steering pull request');
       if (str(obj(pr.base).ref) !== str(repo.default_branch))
         return ignore('not merged into the default branch');
+      const mergedAt = timeOf(pr.merged_at);
       return {
         kind: 'merged',
         prNumber: Number(pr.number ?? p.number),
         sha: str(pr.merge_commit_sha) ?? null,
         branch: head,
+        ...(mergedAt ? { at: mergedAt } : {}),
       };
     }
     case 'check_run':
@@ -99,6 +103,12 @@ export function classifyDelivery(event: string, payload: unknown): DeliveryInten
     default:
       return ignore(`event ${event} is not handled`);
   }
+}
+
+/** A payload timestamp (epoch seconds in push payloads, ISO 8601 elsewhere), or null. */
+function timeOf(v: unknown): Date | null {
+  const d = typeof v === 'number' ? new Date(v * 1000) : typeof v === 'string' ? new Date(v) : null;
+  return d && !Number.isNaN(d.getTime()) ? d : null;
 }
 
 function onlySteeringFiles(p: Json): boolean {

@@ -49,7 +49,11 @@ export async function handleDelivery(deps: DeliveryDeps, deliveryId: string): Pr
       break;
     case 'push': {
       const id = await upsertFromPayload(deps.db, p.repository, installationId);
-      await setRepositoryHead(deps.db, id, intent.sha);
+      // A late delivery of an older push must not move the head back (nor scan the old commit).
+      if (!(await setRepositoryHead(deps.db, id, intent.sha, intent.at ?? null))) {
+        outcome = 'older than the head already seen: not scanned';
+        break;
+      }
       const job = await deps.enqueueScan({
         repositoryId: id,
         sha: intent.sha,
@@ -68,14 +72,16 @@ export async function handleDelivery(deps: DeliveryDeps, deliveryId: string): Pr
       });
       if (!adoption)
         log.warn({ pr: intent.prNumber }, 'merged steering pull request unknown to any rollout');
-      // GitHub always sends merge_commit_sha for a merged pull request; without it, scan the
-      // default-branch head last seen (the merge's own push delivery moves it too).
-      const sha = intent.sha ?? (await getRepositoryHead(deps.db, id));
+      // GitHub sends merge_commit_sha: the head moves there, unless a newer push was already seen
+      // (a late delivery); then the head seen is scanned again, now for the adopted track too.
+      const moved = intent.sha
+        ? await setRepositoryHead(deps.db, id, intent.sha, intent.at ?? null)
+        : false;
+      const sha = moved ? intent.sha : await getRepositoryHead(deps.db, id);
       if (!sha) {
         outcome = 'adoption recorded, no commit to scan';
         break;
       }
-      if (intent.sha) await setRepositoryHead(deps.db, id, intent.sha);
       const job = await deps.enqueueScan({ repositoryId: id, sha, trigger: 'merge', deliveryId });
       outcome = `adopted ${adoption ? `${adoption.guideline}@${adoption.version}` : 'unknown'}; scan ${job}`;
       break;

@@ -42,5 +42,10 @@ export async function planScanVersions(
   return out;
 }
 
+/**
+ * The scan's identity: versions and the tracks they count for. An adoption recorded after a scan
+ * of the same commit (its merge's push delivered first) changes the tracks, so the merge is
+ * scanned again for the adopted track instead of being taken for the same scan.
+ */
 export const versionKeys = (plan: readonly PlannedVersion[]): string[] =>
-  plan.map((p) => `${p.guideline}@${p.version}`);
+  plan.map((p) => `${p.guideline}@${p.version}:${p.tracks.join('+')}`);

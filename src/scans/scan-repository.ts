@@ -16,11 +16,13 @@ import {
 import { SteeringError } from '../errors.js';
 import type { GitHubPort } from '../github/index.js';
 import type { Logger } from '../log.js';
+import { SERVICE_CONFIG_PATH, refreshMeasuredStatus } from '../measurements/index.js';
 import {
   getGuidelineVersion,
   getRepository,
   getRepositoryHead,
   listScansOfCommit,
+  putServiceConfig,
   saveScanResults,
   setScanCheckRun,
   type Db,
@@ -42,6 +44,8 @@ export interface ScanDeps {
   now?: () => Date;
   /** Longest waiver a `.steering/waivers.yaml` may grant, in days. Default 180. */
   maxWaiverDays?: number;
+  /** Days after which a measured figure is stale. Default 14. */
+  staleAfterDays?: number;
 }
 
 export type ScanOutcome =
@@ -94,11 +98,15 @@ export async function scanRepository(deps: ScanDeps, job: ScanJobData): Promise<
     { db: deps.db, port, logger: log },
     repo,
     job.sha,
-    (paths) => [
-      ...requiredPaths(allChecks, paths),
-      ...(paths.includes(WAIVERS_FILE) ? [WAIVERS_FILE] : []),
-    ],
+    (paths) => {
+      const wanted = requiredPaths(allChecks, paths);
+      // how the service is found in its measurements (kept for uploads and Prometheus)
+      if (paths.includes(SERVICE_CONFIG_PATH)) wanted.push(SERVICE_CONFIG_PATH);
+      if (paths.includes(WAIVERS_FILE)) wanted.push(WAIVERS_FILE);
+      return wanted;
+    },
   );
+  const serviceConfig = snapshot.read(SERVICE_CONFIG_PATH);
 
   // .steering/waivers.yaml: validated on every commit, in force from the default-branch head.
   const head = await getRepositoryHead(deps.db, repo.id);
@@ -141,8 +149,8 @@ export async function scanRepository(deps: ScanDeps, job: ScanJobData): Promise<
     };
   });
 
-  const scanIds = await deps.db.transaction((tx) =>
-    saveScanResults(tx, {
+  const scanIds = await deps.db.transaction(async (tx) => {
+    const ids = await saveScanResults(tx, {
       repositoryId: repo.id,
       sha: job.sha,
       trigger: job.trigger,
@@ -155,10 +163,25 @@ export async function scanRepository(deps: ScanDeps, job: ScanJobData): Promise<
         summary: countStatuses(e.findings),
         findings: e.findings.map(toStored),
       })),
-    }),
-  );
+    });
+    if (serviceConfig !== undefined) await putServiceConfig(tx, repo.id, serviceConfig, job.sha);
+    // measured thresholds (load-test reports, Prometheus) stay decided across rescans
+    await refreshMeasuredStatus(tx, repo.id, {
+      now: startedAt,
+      ...(deps.staleAfterDays !== undefined ? { staleAfterDays: deps.staleAfterDays } : {}),
+    });
+    return ids;
+  });
 
-  const input = withWaiverFileProblems(renderCheckRun(job.sha, evaluated), waiverFile?.problems);
+  // The scan ids and start time identify this check run (a rescan of the same commit reuses the
+  // scan rows): after a lost answer the port finds the run by them.
+  const input = withWaiverFileProblems(
+    {
+      ...renderCheckRun(job.sha, evaluated),
+      externalId: `scan:${scanIds.join(',')}@${startedAt.toISOString()}`,
+    },
+    waiverFile?.problems,
+  );
   const checkRunId = await port.createCheckRun(repo.owner, repo.name, input);
   await setScanCheckRun(deps.db, scanIds, checkRunId);
   if (head === null || head === job.sha)

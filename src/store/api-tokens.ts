@@ -8,7 +8,7 @@ import { SteeringError } from '../errors.js';
 import type { Queryable } from './db.js';
 import { iso } from './to-iso.js';
 
-export const SCOPES = ['read', 'publish', 'admin', 'waive'] as const;
+export const SCOPES = ['read', 'publish', 'admin', 'report', 'waive'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 export interface ApiTokenRecord {
@@ -19,6 +19,8 @@ export interface ApiTokenRecord {
   createdAt: string;
   lastUsedAt: string | null;
   revokedAt: string | null;
+  /** For a `report` token: the one repository (`owner/name`, lower case) it may upload for. */
+  repository: string | null;
 }
 
 export function hashToken(token: string): string {
@@ -30,7 +32,7 @@ export function hasScope(granted: readonly Scope[], required: Scope): boolean {
   return granted.includes(required) || granted.includes('admin');
 }
 
-const COLUMNS = 'id, name, prefix, scopes, created_at, last_used_at, revoked_at';
+const COLUMNS = 'id, name, prefix, scopes, created_at, last_used_at, revoked_at, repository';
 
 function toToken(row: Record<string, unknown>): ApiTokenRecord {
   return {
@@ -41,12 +43,13 @@ function toToken(row: Record<string, unknown>): ApiTokenRecord {
     createdAt: iso(row.created_at),
     lastUsedAt: row.last_used_at ? iso(row.last_used_at) : null,
     revokedAt: row.revoked_at ? iso(row.revoked_at) : null,
+    repository: (row.repository as string | null | undefined) ?? null,
   };
 }
 
 export async function createApiToken(
   q: Queryable,
-  input: { name: string; scopes: readonly string[] },
+  input: { name: string; scopes: readonly string[]; repository?: string },
 ): Promise<{ token: string; record: ApiTokenRecord }> {
   const name = input.name.trim();
   if (!/^[A-Za-z0-9][A-Za-z0-9 ._:@-]{0,99}$/.test(name)) {
@@ -63,11 +66,18 @@ export async function createApiToken(
       `scopes must be one or more of ${SCOPES.join(', ')}${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}`,
     );
   }
+  const repository = input.repository?.trim().toLowerCase() || null;
+  if (repository !== null && !/^[a-z0-9_.-]{1,100}\/[a-z0-9_.-]{1,100}$/.test(repository)) {
+    throw new SteeringError(
+      'INVALID_INPUT',
+      `token repository: owner/name, got "${input.repository}"`,
+    );
+  }
   const token = `stg_${randomBytes(32).toString('base64url')}`;
   try {
     const r = await q.query(
-      `INSERT INTO api_tokens (name, token_sha256, prefix, scopes) VALUES ($1, $2, $3, $4) RETURNING ${COLUMNS}`,
-      [name, hashToken(token), token.slice(0, 8), scopes],
+      `INSERT INTO api_tokens (name, token_sha256, prefix, scopes, repository) VALUES ($1, $2, $3, $4, $5) RETURNING ${COLUMNS}`,
+      [name, hashToken(token), token.slice(0, 8), scopes, repository],
     );
     return { token, record: toToken(r.rows[0]!) };
   } catch (err) {

@@ -126,3 +126,20 @@ export {
 } from './findings.js';
 export { insertWaiver, listActiveWaivers, type WaiverRecord } from './waivers.js';
 export { getAdoptedVersions, recordAdoption, recordAdoptionFromPullRequest } from './adoptions.js';
+export {
+  getPrometheusHealth,
+  getServiceConfig,
+  insertMeasuredValues,
+  insertMeasurementUpload,
+  listLatestMeasuredValues,
+  listMeasuredRepositories,
+  listStatusWithFindings,
+  putServiceConfig,
+  recordPrometheusHealth,
+  updateRuleStatus,
+  type MeasuredValueInput,
+  type MeasuredValueRecord,
+  type NewUpload,
+  type PrometheusHealth,
+  type StatusRow,
+} from './measurements.js';

@@ -264,15 +264,26 @@ export async function listRescanCandidates(
 }
 
 /** Remembers the default-branch head a webhook or a sync reported. */
+/**
+ * Moves the default-branch head seen. With `at` (when that head was pushed or merged), a
+ * different head already seen at a later time is kept: returns false and changes nothing. The
+ * same head (a merge and its own push, in either order) always counts as seen. Without `at` (read
+ * from GitHub directly), the head is set.
+ */
 export async function setRepositoryHead(
   q: Queryable,
   repositoryId: number,
   sha: string,
-): Promise<void> {
-  await q.query(`UPDATE repositories SET head_sha = $2, updated_at = now() WHERE id = $1`, [
-    repositoryId,
-    sha,
-  ]);
+  at: Date | null = null,
+): Promise<boolean> {
+  const r = await q.query(
+    `UPDATE repositories SET head_sha = $2, head_at = GREATEST(head_at, $3::timestamptz),
+       updated_at = now()
+     WHERE id = $1 AND (head_sha = $2 OR $3::timestamptz IS NULL OR head_at IS NULL
+       OR head_at <= $3::timestamptz)`,
+    [repositoryId, sha, at],
+  );
+  return (r.rowCount ?? 0) > 0;
 }
 
 export async function getRepositoryHead(

@@ -13,7 +13,8 @@ test(
     });
     assert.equal(r.status, 0, r.stderr + r.stdout);
     assert.match(r.stdout, /Registry synced from the App installation: 4 repositories/);
-    assert.match(r.stdout, /Published guidelines\/performance\.md: version 1\.0\.0 with 43 rules/);
+    // The seed's 43 rules plus its 23 captioned code blocks as reference rules.
+    assert.match(r.stdout, /Published guidelines\/performance\.md: version 1\.0\.0 with 66 rules/);
     assert.match(r.stdout, /4 pull requests opened/);
     for (const repo of ['payments', 'orders', 'inventory', 'gateway']) {
       assert.match(
@@ -26,6 +27,15 @@ test(
     assert.match(
       r.stdout,
       /FAIL MUST\s+performance\.external-service-calls\.implement-timeouts-external-calls at src\/stock\.js:\d+/,
+    );
+    // measured compliance: the Locust report turns latency rules from unchecked to pass/fail
+    assert.match(
+      r.stdout,
+      /unchecked → FAIL {2}performance\.api-response-times\.bulk-operations: bulk operations p95 measured 2500 ms; the rule requires < 2000 ms/,
+    );
+    assert.match(
+      r.stdout,
+      /unchecked → pass {2}performance\.api-response-times\.simple-queries: .*measured 73 ms/,
     );
     assert.match(r.stdout, /1\.0\.0 → 2\.0\.0 \(major\)/);
     assert.match(r.stdout, /Rollout 2: 2 opened, 2 updated/);

@@ -1,7 +1,7 @@
 // End-to-end: the `steering` binary's rules, diff and lint commands, as a user runs them.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -35,7 +35,9 @@ test('rules prints a readable table', () => {
 });
 
 test('diff on a copy with one tightened threshold reports exactly that change and MAJOR', () => {
-  const tightened = join(tmp, 'performance-next.md');
+  // The new file's name gives the id of both sides (performance), whatever the old file is called.
+  mkdirSync(join(tmp, 'next'), { recursive: true });
+  const tightened = join(tmp, 'next', 'performance.md');
   writeFileSync(
     tightened,
     readFileSync('guidelines/performance.md', 'utf8').replace(
@@ -87,4 +89,36 @@ test('non-UTF-8 and empty files are errors with a position', () => {
   const empty = join(tmp, 'empty.md');
   writeFileSync(empty, '');
   assert.match(run('rules', empty).stderr, /empty\.md:1:1: error empty/);
+});
+
+test("diff reads both sides as the new file's guideline (or --id), never a temporary name", () => {
+  const old = join(tmp, 'tmp-3f9a1c.md');
+  copyFileSync('guidelines/performance.md', old);
+  const same = run('diff', old, 'guidelines/performance.md', '--json');
+  assert.equal(same.code, 0, same.stderr);
+  assert.deepEqual(JSON.parse(same.stdout), { added: [], removed: [], changed: [], bump: 'none' });
+  const renamed = join(tmp, 'perf-draft.md');
+  copyFileSync('guidelines/performance.md', renamed);
+  const withId = run('diff', old, renamed, '--id', 'performance', '--json');
+  assert.equal(withId.code, 0, withId.stderr);
+  assert.equal(JSON.parse(withId.stdout).bump, 'none');
+});
+
+test('lint --explain prints every candidate with its decision and reason', () => {
+  const doc = join(tmp, 'explain.md');
+  writeFileSync(
+    doc,
+    '# T\n\nThe key words "MUST" and "SHOULD" are to be interpreted as in RFC 2119.\n\n## Timeouts\n\n- Set a connect timeout on every client\n- Coffee machine on floor 3\n',
+  );
+  const r = run('lint', '--explain', doc);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(
+    r.stdout,
+    /explain\.md:7:3: RULE \[list-items\] "Set a connect timeout on every client" — imperative bullet → explain\.timeouts\.set-connect-timeout-every-client/,
+  );
+  assert.match(r.stdout, /explain\.md:8:3: NOT A RULE \[list-items\] "Coffee machine on floor 3"/);
+  assert.match(
+    r.stdout,
+    /explain\.md:3:1: NOT A RULE \[keyword-sentences\] .* — explains the keywords/,
+  );
 });

@@ -173,7 +173,8 @@ describe('octokit port against the simulator', () => {
       level: 'warning' as const,
       message: `finding ${i}`,
     }));
-    const id = await repos.createCheckRun('acme', 'checks', {
+    // Check runs are for GitHub Apps: an installation token writes them.
+    const id = await ctx.appRepos.createCheckRun('acme', 'checks', {
       name: 'steering',
       headSha: head,
       conclusion: 'failure',
@@ -183,7 +184,7 @@ describe('octokit port against the simulator', () => {
     assert.equal(run?.annotations.length, 120);
     assert.equal(run?.conclusion, 'failure');
     assert.equal(simulator.count({ path: '/repos/acme/checks/check-runs' }), 3);
-    await repos.updateCheckRun('acme', 'checks', id, {
+    await ctx.appRepos.updateCheckRun('acme', 'checks', id, {
       status: 'completed',
       conclusion: 'success',
     });

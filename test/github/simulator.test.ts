@@ -36,6 +36,7 @@ describe('GitHub simulator (raw HTTP)', () => {
     assert.deepEqual(Object.keys((await missing.json()) as object).sort(), [
       'documentation_url',
       'message',
+      'status',
     ]);
     const anon = await fetch(`${sim.url}/repos/acme/svc`);
     assert.equal(anon.status, 401);

@@ -8,6 +8,8 @@ import {
 } from '../../src/github/index.js';
 
 export const TOKEN = 'ghp_test_token';
+/** An installation token of the `acme` installation (check runs need a GitHub App). */
+export const INSTALLATION_TOKEN = 'ghs_test_installation_token';
 
 export function githubConfig(
   apiUrl: string,
@@ -24,5 +26,13 @@ export async function startPort(sim: SimulatorOptions = {}, port: GitHubPortOpti
     requestTimeoutMs: 2000,
     ...port,
   });
-  return { simulator, github, repos: github.forInstallation(0) };
+  simulator.addToken(INSTALLATION_TOKEN, {
+    login: 'steering[bot]',
+    installationId: simulator.addInstallation('acme'),
+  });
+  const app = createGitHubPort(
+    githubConfig(simulator.url, { kind: 'token', token: INSTALLATION_TOKEN }),
+    { retryBaseDelayMs: 5, requestTimeoutMs: 2000, ...port },
+  );
+  return { simulator, github, repos: github.forInstallation(0), appRepos: app.forInstallation(0) };
 }

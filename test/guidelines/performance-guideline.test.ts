@@ -240,3 +240,39 @@ test('ids are unique and stable under reordering and additions', () => {
   for (const r of rules) assert.ok(ids.has(r.id), `${r.id} changed`);
   assert.equal(again.length, rules.length + 1);
 });
+
+test('captioned code blocks are reference rules with their code, language and values', () => {
+  for (const id of [
+    'resource-scaling-guidelines',
+    'jvm-optimization',
+    'micronaut-configuration',
+    'ci-cd-integration',
+    'key-performance-indicators',
+    'load-testing-tools',
+    'health-check-implementation',
+    'connection-management',
+  ]) {
+    const r = get(`${id}.reference`);
+    assert.equal(r.kind, 'reference', id);
+    assert.ok(r.reference && r.reference.code.length > 0, id);
+  }
+  const hpa = get('resource-scaling-guidelines.reference').reference!;
+  assert.equal(hpa.caption, 'Resource Scaling Guidelines');
+  assert.equal(hpa.language, 'yaml');
+  assert.equal(hpa.values['spec.minReplicas'], 2);
+  assert.equal(hpa.values['spec.metrics[0].resource.target.averageUtilization'], 70);
+  const jvm = get('jvm-optimization.reference').reference!;
+  assert.equal(jvm.values['-XX:+UseG1GC'], true);
+  assert.equal(jvm.values['-Xmx'], '4g');
+  assert.equal(jvm.values['-XX:MaxGCPauseMillis'], 200);
+  assert.equal(
+    get('micronaut-configuration.reference').reference!.values[
+      'micronaut.http.client.pool.max-connections'
+    ],
+    50,
+  );
+  assert.equal(get('connection-management.reference').reference!.values['pool_size'], 20);
+  // Marked blocks stay examples, never references.
+  assert.ok(!byId.has('performance.query-optimization.reference'));
+  assert.ok(!byId.has('performance.algorithm-optimization.reference'));
+});

@@ -10,6 +10,7 @@ import type { Worker } from 'bullmq';
 import { syncRepositories, type RepositorySelectors } from '../../src/fleet/index.js';
 import {
   createGitHubPort,
+  createScaledClock,
   startSimulator,
   type GitHubPort,
   type GitHubPortOptions,
@@ -54,15 +55,21 @@ export interface WorldOptions {
 
 export async function createWorld(options: WorldOptions = {}) {
   const t: TestDatabase = await createTestDatabase({ max: 8 });
-  const sim = await startSimulator(options.sim);
+  // GitHub's secondary limits are on: four simulated minutes pass in one real second, for the
+  // simulator and the port alike, so a 50-repository rollout meets them without waiting minutes.
+  const clock = options.sim?.clock ?? createScaledClock({ factor: 240 });
+  const sim = await startSimulator({ clock, ...options.sim });
   const installationId = sim.addInstallation(ORG);
   sim.addToken(TOKEN, { login: 'steering[bot]', installationId });
   const github: GitHubPort = createGitHubPort(
     githubConfig(sim.url, { kind: 'token', token: TOKEN }),
     {
+      clock,
       retryBaseDelayMs: 5,
       requestTimeoutMs: 3000,
-      rateLimitBaseDelayMs: 50,
+      // GitHub: without retry-after, wait at least a minute (a quarter of a real second here).
+      rateLimitBaseDelayMs: 60_000,
+      maxRateLimitRetries: 10,
       ...options.port,
     },
   );

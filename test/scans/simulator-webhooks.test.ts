@@ -80,6 +80,8 @@ describe('simulator webhooks end to end', () => {
     await waitUntil('check run on the merge commit', async () =>
       w.sim.getRepo('acme', 'inventory').checkRuns.some((c) => c.headSha === merge),
     );
+    // The check runs themselves are delivered too (check_run created/completed): wait for them.
+    await w.sim.flushWebhooks();
     const failed = w.sim.deliveries.filter((d) => d.status !== 202);
     assert.deepEqual(failed, []);
   });

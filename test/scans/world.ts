@@ -11,7 +11,12 @@ import { join } from 'node:path';
 import type { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import request from 'supertest';
-import { createGitHubPort, startSimulator, type GitHubPort } from '../../src/github/index.js';
+import {
+  createGitHubPort,
+  startSimulator,
+  type GitHubPort,
+  type SimulatorOptions,
+} from '../../src/github/index.js';
 import { createApp } from '../../src/http/index.js';
 import { silentLogger } from '../../src/log.js';
 import { createMetrics } from '../../src/metrics.js';
@@ -67,6 +72,8 @@ export function sign(body: string, secret = SECRET): string {
 export { waitUntil } from '../support/wait-until.js';
 
 export interface WorldOptions {
+  /** Simulator options (a manual clock, behaviours). */
+  sim?: SimulatorOptions;
   /** Point the intake's queue at this Redis (a closed port simulates Redis down). */
   intakeRedisUrl?: string;
   previousSecret?: { secret: string; until: Date };
@@ -75,7 +82,7 @@ export interface WorldOptions {
 
 export async function createWorld(options: WorldOptions = {}) {
   const t: TestDatabase = await createTestDatabase({ max: 8 });
-  const sim = await startSimulator();
+  const sim = await startSimulator(options.sim);
   const installationId = sim.addInstallation(ORG);
   sim.addToken(TOKEN, { login: 'steering[bot]', installationId });
   const github: GitHubPort = createGitHubPort(

@@ -15,15 +15,20 @@ export function registerDiff(program: Command): void {
     .argument('<old>', 'the previous version (.md)')
     .argument('<new>', 'the new version (.md)')
     .option('--json', 'print the changelog as JSON')
-    .action((oldPath: string, newPath: string, opts: { json?: boolean }) => {
+    .option(
+      '--id <id>',
+      "the guideline id for both files when their frontmatter gives none (default: the new file's name)",
+    )
+    .action((oldPath: string, newPath: string, opts: { json?: boolean; id?: string }) => {
       for (const p of [oldPath, newPath]) {
         if (listGuidelineFiles(p)[0] !== p)
           throw new SteeringError('USAGE', `${p}: diff compares two files, not directories`);
       }
-      const before = loadGuidelines(oldPath)[0]!;
-      // The new file is read as the same guideline (its id comes from the old file's name unless
-      // its frontmatter says otherwise), so a copy under another name diffs rule by rule.
-      const after = loadGuidelines(newPath, { idFrom: oldPath })[0]!;
+      // Both sides are read as one guideline: the id comes from the frontmatter, else --id, else
+      // the new file's name — never the old side's (often temporary) file name.
+      const after = loadGuidelines(newPath, opts.id ? { id: opts.id } : {})[0]!;
+      const id = opts.id ?? after.document?.id;
+      const before = loadGuidelines(oldPath, id ? { id } : {})[0]!;
       const { errors } = reportDiagnostics([before, after]);
       if (errors > 0 || !before.document || !after.document) throw new CliExit(1);
       if (before.document.id !== after.document.id) {

@@ -41,5 +41,5 @@ function row(r: Rule): string[] {
 
 function summarize(rules: readonly Rule[]): string {
   const count = (k: string) => rules.filter((r) => r.kind === k).length;
-  return `${rules.length} rules (${count('threshold')} thresholds, ${count('practice')} practices, ${count('example')} examples)`;
+  return `${rules.length} rules (${count('threshold')} thresholds, ${count('practice')} practices, ${count('example')} examples, ${count('reference')} references)`;
 }

@@ -95,6 +95,7 @@ export function registerServe(program: Command): void {
               randomUUID(),
             ),
         },
+        staleAfterDays: config.measurements.staleAfterDays,
         compile: compilePool.compile,
         failedAuth: { redis: { client: redis, prefix: config.redis.prefix } },
         ...(secret

@@ -48,7 +48,8 @@ export function registerToken(program: Command): void {
     .description('create a token and print it once')
     .requiredOption('--name <name>', 'a name to recognise the token by (unique among live tokens)')
     .requiredOption('--scopes <list>', `comma-separated: ${SCOPES.join(', ')}`, parseScopes)
-    .action(async (opts: { name: string; scopes: string[] }) => {
+    .option('--repository <owner/name>', 'limit a report token to uploads for this one repository')
+    .action(async (opts: { name: string; scopes: string[]; repository?: string }) => {
       const { token: secret, record } = await withDb(async (db) => {
         const created = await createApiToken(db, opts);
         await recordAudit(db, {

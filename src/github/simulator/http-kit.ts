@@ -6,7 +6,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { components } from '@octokit/openapi-types';
 import type { Clock } from '../clock.js';
 import type { EventContext } from './emit-events.js';
-import type { SimState, TokenIdentity } from './state.js';
+import type { SimBehaviour, SimState, TokenIdentity } from './state.js';
 
 export type BasicError = components['schemas']['basic-error'];
 export type ValidationError = components['schemas']['validation-error'];
@@ -17,14 +17,26 @@ export class SimHttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
-    readonly extra: { errors?: ValidationError['errors']; headers?: Record<string, string> } = {},
+    readonly extra: {
+      errors?: ValidationError['errors'];
+      headers?: Record<string, string>;
+      /** 301/307: where the resource moved. */
+      url?: string;
+      /** GitHub's 201-era 403/404 bodies also carry a status string. */
+      status?: string;
+    } = {},
   ) {
     super(message);
   }
 
   toBody(): BasicError | ValidationError {
-    const body: ValidationError = { message: this.message, documentation_url: DOCS };
+    const body: ValidationError & { url?: string; status?: string } = {
+      message: this.message,
+      documentation_url: DOCS,
+    };
     if (this.extra.errors) body.errors = this.extra.errors;
+    if (this.extra.url) body.url = this.extra.url;
+    body.status = String(this.status);
     return body;
   }
 }
@@ -46,6 +58,7 @@ export interface Ctx {
   clock: Clock;
   baseUrl: string;
   events: EventContext;
+  behaviour: SimBehaviour;
 }
 
 export interface SimResponse {
@@ -111,4 +124,29 @@ export function requireString(body: Record<string, unknown>, field: string): str
 
 export function iso(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/**
+ * GitHub's pagination: `per_page` (default 30, capped at 100) and `page`, with a `Link` header
+ * (`next`, `last`, `first`, `prev`) whenever there is more than one page.
+ */
+export function paginate<T>(ctx: Ctx, items: T[]): { page: T[]; headers: Record<string, string> } {
+  const perPage = Math.min(100, Math.max(1, Number(ctx.query.get('per_page') ?? 30) || 30));
+  const page = Math.max(1, Number(ctx.query.get('page') ?? 1) || 1);
+  const last = Math.max(1, Math.ceil(items.length / perPage));
+  const headers: Record<string, string> = {};
+  if (last > 1) {
+    const link = (p: number, rel: string) => {
+      const q = new URLSearchParams(ctx.query);
+      q.set('per_page', String(perPage));
+      q.set('page', String(p));
+      return `<${ctx.baseUrl}${ctx.path}?${q.toString()}>; rel="${rel}"`;
+    };
+    const parts: string[] = [];
+    if (page > 1) parts.push(link(page - 1, 'prev'));
+    if (page < last) parts.push(link(page + 1, 'next'), link(last, 'last'));
+    if (page > 1) parts.push(link(1, 'first'));
+    headers.link = parts.join(', ');
+  }
+  return { page: items.slice((page - 1) * perPage, page * perPage), headers };
 }

@@ -2,9 +2,12 @@
  * GitHub's rate limits as the simulator enforces them, per caller (installation or token):
  * - primary: `limit` requests per fixed hour window, reported on every response in
  *   `x-ratelimit-*`; when spent, 403 "API rate limit exceeded" with `x-ratelimit-remaining: 0`;
- * - secondary: concurrent requests, and content-creating requests (POST/PATCH/PUT/DELETE) per
- *   sliding minute and hour; when exceeded, 403 "You have exceeded a secondary rate limit" with
- *   `retry-after` (seconds until the request would be accepted).
+ * - secondary (on by default, GitHub's figures): concurrent requests, content-creating requests
+ *   (POST/PATCH/PUT/DELETE) per sliding minute and hour, and a stricter budget for requests that
+ *   notify people (opening pull requests, commenting). When exceeded GitHub answers in several
+ *   ways and so does the simulator, in turn: 403 "You have exceeded a secondary rate limit" with
+ *   `retry-after`, the same 403 without `retry-after` (wait at least a minute), and 429 with
+ *   `retry-after`.
  * Times come from the simulator's clock, so a scaled clock shortens every window alike.
  */
 import type { Clock } from '../clock.js';
@@ -15,17 +18,26 @@ export interface RateLimitOptions {
   primaryPerHour?: number;
   /** Concurrent requests per caller. Default 100 (GitHub's documented figure). */
   maxConcurrent?: number;
-  /** Content-creating requests per minute per caller. Default Infinity (off); GitHub: 80. */
+  /** Content-creating requests per minute per caller. Default 80 (GitHub). */
   writesPerMinute?: number;
-  /** Content-creating requests per hour per caller. Default Infinity (off); GitHub: 500. */
+  /** Content-creating requests per hour per caller. Default 500 (GitHub). */
   writesPerHour?: number;
+  /** Notification-creating requests (new PRs, comments) per minute per caller. Default 20. */
+  notificationsPerMinute?: number;
+  /** `false` turns every secondary limit off (for a test about something else). Default true. */
+  secondary?: boolean;
 }
+
+/** Requests that notify people: GitHub limits them more strictly than other writes. */
+export const isNotifying = (method: string, path: string): boolean =>
+  method === 'POST' && /\/(pulls|issues\/\d+\/comments|issues)$/.test(path);
 
 interface CallerState {
   windowStart: number;
   used: number;
   inFlight: number;
   writes: number[];
+  notifications: number[];
 }
 
 const SECONDARY =
@@ -33,6 +45,14 @@ const SECONDARY =
 
 export class RateLimiter {
   private readonly callers = new Map<string, CallerState>();
+  /** Which of GitHub's secondary-limit answers comes next. */
+  private variety = 0;
+  /** Secondary-limit answers given, by form (for tests and benchmarks). */
+  readonly secondaryAnswers = {
+    '403 retry-after': 0,
+    '403 no retry-after': 0,
+    '429 retry-after': 0,
+  };
   constructor(
     public options: RateLimitOptions,
     private readonly clock: Clock,
@@ -42,7 +62,7 @@ export class RateLimiter {
     const now = this.clock.now();
     let c = this.callers.get(key);
     if (!c) {
-      c = { windowStart: now, used: 0, inFlight: 0, writes: [] };
+      c = { windowStart: now, used: 0, inFlight: 0, writes: [], notifications: [] };
       this.callers.set(key, c);
     }
     if (now - c.windowStart >= 3_600_000) {
@@ -66,7 +86,7 @@ export class RateLimiter {
   }
 
   /** Admit a request or throw the 403 GitHub would answer. Call `release` when it finishes. */
-  admit(key: string, isWrite: boolean): void {
+  admit(key: string, isWrite: boolean, notifying = false): void {
     const c = this.caller(key);
     const now = this.clock.now();
     const limit = this.options.primaryPerHour ?? 5000;
@@ -75,18 +95,41 @@ export class RateLimiter {
         headers: { ...this.headers(key), 'x-ratelimit-remaining': '0' },
       });
     }
-    if (c.inFlight >= (this.options.maxConcurrent ?? 100)) throw secondary(1);
-    if (isWrite) {
+    const on = this.options.secondary !== false;
+    if (on && c.inFlight >= (this.options.maxConcurrent ?? 100)) throw this.secondary(1);
+    if (on && isWrite) {
       c.writes = c.writes.filter((t) => t > now - 3_600_000);
+      c.notifications = c.notifications.filter((t) => t > now - 60_000);
       const wait = Math.max(
-        waitFor(c.writes, now, 60_000, this.options.writesPerMinute ?? Infinity),
-        waitFor(c.writes, now, 3_600_000, this.options.writesPerHour ?? Infinity),
+        waitFor(c.writes, now, 60_000, this.options.writesPerMinute ?? 80),
+        waitFor(c.writes, now, 3_600_000, this.options.writesPerHour ?? 500),
+        notifying
+          ? waitFor(c.notifications, now, 60_000, this.options.notificationsPerMinute ?? 20)
+          : 0,
       );
-      if (wait > 0) throw secondary(Math.ceil(wait / 1000));
+      if (wait > 0) throw this.secondary(Math.ceil(wait / 1000));
       c.writes.push(now);
+      if (notifying) c.notifications.push(now);
     }
     c.used += 1;
     c.inFlight += 1;
+  }
+
+  /** GitHub's secondary-limit answers, in turn (see the module comment). */
+  secondary(retryAfterSeconds: number): SimHttpError {
+    const form = this.variety++ % 3;
+    if (form === 0) {
+      this.secondaryAnswers['403 retry-after'] += 1;
+      return secondary(retryAfterSeconds);
+    }
+    if (form === 1) {
+      this.secondaryAnswers['403 no retry-after'] += 1;
+      return new SimHttpError(403, SECONDARY);
+    }
+    this.secondaryAnswers['429 retry-after'] += 1;
+    return new SimHttpError(429, SECONDARY, {
+      headers: { 'retry-after': String(Math.max(1, retryAfterSeconds)) },
+    });
   }
 
   /** A 304 answer to a conditional request does not count against the primary limit. */

@@ -6,11 +6,21 @@
 import type { Clock } from '../clock.js';
 import { buildTree, flattenTree, writeBlob, writeCommit, type Signature } from './git-objects.js';
 import { iso } from './http-kit.js';
-import { emitPull, emitPush, type EventContext } from './emit-events.js';
-import { mergePull } from './merge-pull.js';
+import { noreplyEmail } from './to-json.js';
 import {
+  emitInstallation,
+  emitInstallationRepositories,
+  emitPull,
+  emitPush,
+  emitRepository,
+  type EventContext,
+} from './emit-events.js';
+import { mergePull, onHeadMoved } from './merge-pull.js';
+import {
+  DEFAULT_PERMISSIONS,
   nextId,
   repoKey,
+  type SimBehaviour,
   type SimPull,
   type SimRepo,
   type SimState,
@@ -29,6 +39,12 @@ export interface SeedRepoInput {
   archived?: boolean;
   fork?: boolean;
   private?: boolean;
+  /** No commit at all (GitHub answers 409 to git data). Default false. */
+  empty?: boolean;
+  /** GitHub deletes the head branch after a merge. Default false. */
+  deleteBranchOnMerge?: boolean;
+  /** Send `installation_repositories.added` (the App was given access to it). Default false. */
+  announce?: boolean;
 }
 
 export interface PushInput {
@@ -44,10 +60,15 @@ export interface PushInput {
   from?: string;
 }
 
-export function createSeedHelpers(state: SimState, clock: Clock, events: EventContext) {
+export function createSeedHelpers(
+  state: SimState,
+  clock: Clock,
+  events: EventContext,
+  behaviour: SimBehaviour,
+) {
   const sig = (login: string): Signature => ({
     name: login,
-    email: `${login}@users.noreply.github.com`,
+    email: noreplyEmail(login),
     date: iso(clock.now()),
     login,
   });
@@ -60,7 +81,11 @@ export function createSeedHelpers(state: SimState, clock: Clock, events: EventCo
 
   function addInstallation(
     account: string,
-    options: { id?: number; type?: 'Organization' | 'User' } = {},
+    options: {
+      id?: number;
+      type?: 'Organization' | 'User';
+      permissions?: Record<string, 'read' | 'write'>;
+    } = {},
   ): number {
     const existing = [...state.installations.values()].find((i) => i.account.login === account);
     if (existing) return existing.id;
@@ -68,9 +93,15 @@ export function createSeedHelpers(state: SimState, clock: Clock, events: EventCo
     state.installations.set(id, {
       id,
       account: { login: account, id: nextId(state), type: options.type ?? 'Organization' },
+      permissions: { ...(options.permissions ?? DEFAULT_PERMISSIONS) },
     });
     return id;
   }
+  const installationOf = (repo: SimRepo) => {
+    const i = state.installations.get(repo.installationId);
+    if (!i) throw new Error(`simulator: no installation ${repo.installationId}`);
+    return i;
+  };
 
   function commitFiles(
     repo: SimRepo,
@@ -109,6 +140,7 @@ export function createSeedHelpers(state: SimState, clock: Clock, events: EventCo
       const repo: SimRepo = {
         id: nextId(state),
         owner: input.owner,
+        ownerId: state.installations.get(installationId)?.account.id ?? 1,
         name: input.name,
         installationId,
         defaultBranch: input.defaultBranch ?? 'main',
@@ -122,14 +154,60 @@ export function createSeedHelpers(state: SimState, clock: Clock, events: EventCo
         comments: [],
         checkRuns: [],
         nextNumber: 1,
+        statuses: [],
+        suites: new Map(),
+        deleteBranchOnMerge: input.deleteBranchOnMerge ?? false,
+        refTimes: new Map(),
+        headInvalidSeen: new Set(),
       };
       const files = input.files ?? { 'README.md': `# ${input.name}\n` };
-      repo.refs.set(
-        `heads/${repo.defaultBranch}`,
-        commitFiles(repo, undefined, files, 'Initial commit', 'octocat'),
-      );
+      if (!input.empty)
+        repo.refs.set(
+          `heads/${repo.defaultBranch}`,
+          commitFiles(repo, undefined, files, 'Initial commit', 'octocat'),
+        );
       state.repos.set(repoKey(input.owner, input.name), repo);
+      if (input.announce)
+        emitInstallationRepositories(events, installationOf(repo), [repo], 'added', 'octocat');
       return repo;
+    },
+    /** Send `installation.created` for an installation and its repositories. */
+    announceInstallation(installationId: number, login = 'octocat'): void {
+      const i = state.installations.get(installationId);
+      if (!i) throw new Error(`simulator: no installation ${installationId}`);
+      const repos = [...state.repos.values()].filter((r) => r.installationId === installationId);
+      emitInstallation(events, i, repos, 'created', login);
+    },
+    /** Narrow (or widen) what an installation may do; its existing tokens follow. */
+    setInstallationPermissions(
+      installationId: number,
+      permissions: Record<string, 'read' | 'write'>,
+    ): void {
+      const i = state.installations.get(installationId);
+      if (!i) throw new Error(`simulator: no installation ${installationId}`);
+      i.permissions = { ...permissions };
+    },
+    /** Archive (read-only) or unarchive a repository; sends `repository.archived|unarchived`. */
+    archiveRepo(owner: string, name: string, archived = true): void {
+      const repo = getRepo(owner, name);
+      repo.archived = archived;
+      emitRepository(events, repo, archived ? 'archived' : 'unarchived', 'octocat');
+    },
+    /** Rename a repository: the old name answers 301/307 to the new one; sends `repository.renamed`. */
+    renameRepo(owner: string, name: string, newName: string): void {
+      const repo = getRepo(owner, name);
+      const oldKey = repoKey(owner, name);
+      state.repos.delete(oldKey);
+      repo.name = newName;
+      state.repos.set(repoKey(owner, newName), repo);
+      state.redirects.set(oldKey, repoKey(owner, newName));
+      emitRepository(events, repo, 'renamed', 'octocat', { repository: { name: { from: name } } });
+    },
+    /** Take the App's access away; sends `installation_repositories.removed`. */
+    removeRepoFromInstallation(owner: string, name: string): void {
+      const repo = getRepo(owner, name);
+      emitInstallationRepositories(events, installationOf(repo), [repo], 'removed', 'octocat');
+      repo.installationId = -1;
     },
     /** A commit by a person (not the App) on `branch`; returns its sha. */
     pushCommit(input: PushInput): string {
@@ -142,6 +220,15 @@ export function createSeedHelpers(state: SimState, clock: Clock, events: EventCo
       const sha = commitFiles(repo, parent, input.files, input.message ?? 'Update files', login);
       repo.refs.set(`heads/${input.branch}`, sha);
       emitPush(events, repo, `heads/${input.branch}`, before, sha, login);
+      if (before)
+        onHeadMoved(
+          { events, behaviour, clock },
+          repo,
+          `heads/${input.branch}`,
+          before,
+          sha,
+          login,
+        );
       return sha;
     },
     mergePull(owner: string, name: string, number: number, login = 'octocat'): string {
@@ -152,6 +239,11 @@ export function createSeedHelpers(state: SimState, clock: Clock, events: EventCo
       const sha = mergePull(repo, pull, sig(login), iso(clock.now()));
       emitPull(events, repo, pull, 'closed', login);
       emitPush(events, repo, `heads/${pull.base}`, before, sha, login);
+      if (repo.deleteBranchOnMerge) {
+        const head = repo.refs.get(`heads/${pull.head}`);
+        repo.refs.delete(`heads/${pull.head}`);
+        emitPush(events, repo, `heads/${pull.head}`, head, undefined, login);
+      }
       return sha;
     },
     deleteRepo(owner: string, name: string): void {

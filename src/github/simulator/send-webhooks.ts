@@ -1,9 +1,15 @@
 /**
  * Webhook deliveries from the simulator, signed as GitHub signs them (`X-Hub-Signature-256`:
- * HMAC-SHA256 of the raw body), with `X-GitHub-Event` and a unique `X-GitHub-Delivery`. Off until
- * `configure({ url, secret })`. Deliveries run in the background; `flush()` waits for them.
+ * HMAC-SHA256 of the raw body), with `X-GitHub-Event`, `X-GitHub-Hook-ID`, a unique
+ * `X-GitHub-Delivery` and GitHub's `User-Agent`. Off until `configure({ url, secret })`.
+ * Deliveries run in the background; `flush()` waits for them.
+ *
+ * GitHub delivers late, out of order and more than once; so can the simulator: `hold()` keeps
+ * deliveries back until `release({ order, duplicate })` sends them (in order, reversed, or
+ * each twice with the same delivery id, as a redelivery), and `redeliver(id)` sends one again.
  */
 import { createHmac, randomUUID } from 'node:crypto';
+import type { TrafficRecorder } from './record-traffic.js';
 
 export interface WebhookTarget {
   url: string;
@@ -16,14 +22,24 @@ export interface Delivery {
   id: string;
   event: string;
   action: string | undefined;
-  /** HTTP status steering answered, or 0 when the delivery failed to connect. */
+  /** HTTP status steering answered, or 0 when the delivery failed to connect (or is held). */
   status: number;
+}
+
+interface Pending {
+  delivery: Delivery;
+  body: string;
+  target: WebhookTarget;
 }
 
 export class WebhookSender {
   private target: WebhookTarget | undefined;
   private pending = new Set<Promise<void>>();
+  private held: Pending[] | undefined;
+  private readonly sent = new Map<string, Pending>();
   readonly deliveries: Delivery[] = [];
+
+  constructor(private readonly recorder: () => TrafficRecorder | undefined = () => undefined) {}
 
   configure(target: WebhookTarget | undefined): void {
     this.target = target;
@@ -39,14 +55,47 @@ export class WebhookSender {
       action: typeof payload.action === 'string' ? payload.action : undefined,
       status: 0,
     };
+    this.recorder()?.record({ kind: 'delivery', event, payload });
     this.deliveries.push(delivery);
+    const item = { delivery, body, target };
+    this.sent.set(delivery.id, item);
+    if (this.held) this.held.push(item);
+    else this.post(item);
+  }
+
+  /** Keep every delivery from now on until `release`. */
+  hold(): void {
+    this.held ??= [];
+  }
+
+  /** Send the held deliveries: in order, newest first, and/or each twice (same delivery id). */
+  release(options: { order?: 'fifo' | 'reverse'; duplicate?: boolean } = {}): void {
+    const held = this.held ?? [];
+    this.held = undefined;
+    const list = options.order === 'reverse' ? [...held].reverse() : held;
+    for (const item of list) {
+      this.post(item);
+      if (options.duplicate) this.post(item);
+    }
+  }
+
+  /** Send an earlier delivery again with the same `X-GitHub-Delivery`, as GitHub's redeliver. */
+  redeliver(id: string): void {
+    const item = this.sent.get(id);
+    if (!item) throw new Error(`simulator: no delivery ${id}`);
+    this.post(item);
+  }
+
+  private post({ delivery, body, target }: Pending): void {
     const p = fetch(target.url, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
         'user-agent': 'GitHub-Hookshot/simulator',
-        'x-github-event': event,
+        'x-github-event': delivery.event,
         'x-github-delivery': delivery.id,
+        'x-github-hook-id': '1',
+        'x-github-hook-installation-target-type': 'integration',
         'x-hub-signature-256': `sha256=${createHmac('sha256', target.secret).update(body).digest('hex')}`,
       },
       body,

@@ -1,19 +1,38 @@
 /** GitHub App endpoints: installations (JWT), installation access tokens, installation repos. */
 import { randomBytes } from 'node:crypto';
-import { SimHttpError, iso, notFound, ok, route, type Route } from '../http-kit.js';
-import { toInstallation, toRepo, type TokenBody } from '../to-json.js';
+import { restBase } from '../bases.js';
+import { SimHttpError, iso, notFound, ok, paginate, route, type Route } from '../http-kit.js';
+import { toInstallation, toRepo } from '../to-json.js';
 
 const TOKEN_TTL_MS = 3_600_000;
 
 export const appRoutes: Route[] = [
   route('GET', '/app/installations', (ctx) => {
-    const appId = ctx.state.app?.id ?? 0;
-    return ok([...ctx.state.installations.values()].map((i) => toInstallation(i, appId)));
+    const app = ctx.state.app;
+    const all = [...ctx.state.installations.values()].map((i) =>
+      toInstallation(i, app?.id ?? 0, app?.slug ?? 'steering', ctx.baseUrl),
+    );
+    const { page, headers } = paginate(ctx, all);
+    return { status: 200, headers, body: page };
   }),
 
   route('POST', '/app/installations/{id}/access_tokens', (ctx) => {
     const installation = ctx.state.installations.get(Number(ctx.params.id));
     if (!installation) throw notFound();
+    const asked = ctx.body?.permissions as Record<string, 'read' | 'write'> | undefined;
+    const permissions = { ...installation.permissions };
+    if (asked) {
+      for (const [k, v] of Object.entries(asked)) {
+        const has = installation.permissions[k];
+        if (!has || (v === 'write' && has !== 'write'))
+          throw new SimHttpError(
+            422,
+            `The permissions requested are not granted to this installation.`,
+          );
+      }
+      for (const k of Object.keys(permissions)) if (!(k in asked)) delete permissions[k];
+      Object.assign(permissions, asked);
+    }
     const token = `ghs_${randomBytes(18).toString('hex')}`;
     // Real time, not the scaled clock: @octokit/auth-app caches tokens by wall-clock expiry.
     const expiresAt = Date.now() + TOKEN_TTL_MS;
@@ -21,19 +40,14 @@ export const appRoutes: Route[] = [
       login: `${ctx.state.app?.slug ?? 'steering'}[bot]`,
       installationId: installation.id,
       expiresAt,
+      permissions,
     });
-    const out: TokenBody = {
-      token,
-      expires_at: iso(expiresAt),
-      permissions: {
-        contents: 'write',
-        pull_requests: 'write',
-        checks: 'write',
-        metadata: 'read',
-      },
-      repository_selection: 'all',
-    };
-    return ok(out, 201);
+    const base = restBase('POST /app/installations/{installation_id}/access_tokens', ctx.baseUrl);
+    delete base.repositories;
+    return ok(
+      { ...base, token, expires_at: iso(expiresAt), permissions, repository_selection: 'all' },
+      201,
+    );
   }),
 
   route('GET', '/installation/repositories', (ctx) => {
@@ -42,24 +56,14 @@ export const appRoutes: Route[] = [
       throw new SimHttpError(403, 'This endpoint requires an installation access token');
     }
     const all = [...ctx.state.repos.values()].filter((r) => r.installationId === id.installationId);
-    const perPage = Math.min(100, Number(ctx.query.get('per_page') ?? 30));
-    const page = Number(ctx.query.get('page') ?? 1);
-    const last = Math.max(1, Math.ceil(all.length / perPage));
-    const headers: Record<string, string> = {};
-    if (page < last) {
-      const link = (p: number) =>
-        `<${ctx.baseUrl}/installation/repositories?per_page=${perPage}&page=${p}>`;
-      headers.link = `${link(page + 1)}; rel="next", ${link(last)}; rel="last"`;
-    }
+    const { page, headers } = paginate(ctx, all);
     return {
       status: 200,
       headers,
       body: {
         total_count: all.length,
         repository_selection: 'all',
-        repositories: all
-          .slice((page - 1) * perPage, page * perPage)
-          .map((r) => toRepo(r, ctx.baseUrl)),
+        repositories: page.map((r) => toRepo(r, ctx.baseUrl)),
       },
     };
   }),

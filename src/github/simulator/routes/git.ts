@@ -21,10 +21,12 @@ import {
 } from '../http-kit.js';
 import { findRepo, repoUrl, resolveCommit } from '../find-repo.js';
 import { emitPush } from '../emit-events.js';
-import { toGitCommit, type BlobBody, type RefBody, type TreeBody } from '../to-json.js';
+import { onHeadMoved } from '../merge-pull.js';
+import { noreplyEmail, toGitCommit } from '../to-json.js';
 import type { SimRepo } from '../state.js';
+import { checkRefName } from '../ref-names.js';
 
-function refBody(ctx: Ctx, repo: SimRepo, ref: string, sha: string): RefBody {
+function refBody(ctx: Ctx, repo: SimRepo, ref: string, sha: string) {
   return {
     ref: `refs/${ref}`,
     node_id: Buffer.from(`Ref:${ref}`).toString('base64'),
@@ -33,21 +35,33 @@ function refBody(ctx: Ctx, repo: SimRepo, ref: string, sha: string): RefBody {
   };
 }
 
-function treeBody(ctx: Ctx, repo: SimRepo, sha: string, recursive: boolean): TreeBody {
-  return {
-    sha,
-    url: `${repoUrl(ctx, repo)}/git/trees/${sha}`,
-    tree: listTree(repo.objects, sha, recursive),
-    truncated: false,
-  };
+/**
+ * GitHub truncates a recursive listing past its limits (100,000 entries or 7 MB); the simulator
+ * truncates past `ctx.behaviour.treeEntryLimit` entries.
+ */
+function treeBody(ctx: Ctx, repo: SimRepo, sha: string, recursive: boolean) {
+  const url = repoUrl(ctx, repo);
+  const all = listTree(repo.objects, sha, recursive);
+  const limit = ctx.behaviour.treeEntryLimit;
+  const tree = (all.length > limit ? all.slice(0, limit) : all).map((e) => ({
+    ...e,
+    url: `${url}/git/${e.type === 'tree' ? 'trees' : e.type === 'blob' ? 'blobs' : 'commits'}/${e.sha}`,
+  }));
+  return { sha, url: `${url}/git/trees/${sha}`, tree, truncated: all.length > limit };
 }
+
+const created = (ctx: Ctx, body: unknown, location: string) => ({
+  status: 201,
+  body,
+  headers: { location },
+});
 
 function signature(ctx: Ctx, given: unknown) {
   const g = (given ?? {}) as { name?: string; email?: string; date?: string };
   const login = ctx.identity.login;
   return {
     name: g.name ?? login,
-    email: g.email ?? `${login}@users.noreply.github.com`,
+    email: g.email ?? noreplyEmail(login),
     date: g.date ?? iso(ctx.clock.now()),
     login,
   };
@@ -67,13 +81,20 @@ export const gitRoutes: Route[] = [
     const repo = findRepo(ctx);
     const full = requireString(ctx.body, 'ref');
     const sha = requireString(ctx.body, 'sha');
-    if (!/^refs\/.+\/.+/.test(full)) throw unprocessable('Reference name must start with refs/');
+    if (!/^refs\/.+\/.+/.test(full))
+      throw unprocessable('Reference name must start with refs/ and have at least two slashes.');
     const ref = full.slice('refs/'.length);
+    const problem = checkRefName(
+      full,
+      [...repo.refs.keys()].map((k) => `refs/${k}`),
+    );
+    if (problem) throw unprocessable(problem);
     if (repo.refs.has(ref)) throw unprocessable('Reference already exists');
     if (repo.objects.get(sha)?.type !== 'commit') throw unprocessable('Object does not exist');
     repo.refs.set(ref, sha);
+    repo.refTimes.set(ref, ctx.clock.now());
     emitPush(ctx.events, repo, ref, undefined, sha, ctx.identity.login);
-    return ok(refBody(ctx, repo, ref, sha), 201);
+    return created(ctx, refBody(ctx, repo, ref, sha), `${repoUrl(ctx, repo)}/git/refs/${ref}`);
   }),
 
   route('PATCH', '/repos/{owner}/{repo}/git/refs/{ref+}', (ctx) => {
@@ -87,7 +108,10 @@ export const gitRoutes: Route[] = [
       throw unprocessable('Update is not a fast forward');
     }
     repo.refs.set(ref, sha);
-    emitPush(ctx.events, repo, ref, current, sha, ctx.identity.login);
+    repo.refTimes.set(ref, ctx.clock.now());
+    const forced = !ancestors(repo.objects, sha).includes(current);
+    emitPush(ctx.events, repo, ref, current, sha, ctx.identity.login, forced);
+    onHeadMoved(ctx, repo, ref, current, sha, ctx.identity.login);
     return ok(refBody(ctx, repo, ref, sha));
   }),
 
@@ -148,14 +172,15 @@ export const gitRoutes: Route[] = [
         files.set(item.path, { mode, sha: item.sha });
       } else throw unprocessable('tree.sha is not a valid blob');
     }
-    return ok(treeBody(ctx, repo, buildTree(repo.objects, files), false), 201);
+    const sha = buildTree(repo.objects, files);
+    return created(ctx, treeBody(ctx, repo, sha, false), `${repoUrl(ctx, repo)}/git/trees/${sha}`);
   }),
 
   route('GET', '/repos/{owner}/{repo}/git/blobs/{sha}', (ctx) => {
     const repo = findRepo(ctx);
     const blob = repo.objects.get(ctx.params.sha ?? '');
     if (blob?.type !== 'blob') throw notFound();
-    const out: BlobBody = {
+    const out = {
       sha: ctx.params.sha ?? '',
       node_id: Buffer.from(`Blob:${ctx.params.sha}`).toString('base64'),
       size: blob.content.length,
@@ -171,7 +196,8 @@ export const gitRoutes: Route[] = [
     const content = requireString(ctx.body, 'content');
     const buf = Buffer.from(content, ctx.body.encoding === 'base64' ? 'base64' : 'utf8');
     const sha = writeBlob(repo.objects, buf);
-    return ok({ sha, url: `${repoUrl(ctx, repo)}/git/blobs/${sha}` }, 201);
+    const url = `${repoUrl(ctx, repo)}/git/blobs/${sha}`;
+    return created(ctx, { sha, url }, url);
   }),
 
   route('GET', '/repos/{owner}/{repo}/git/commits/{sha}', (ctx) => {
@@ -204,6 +230,7 @@ export const gitRoutes: Route[] = [
     });
     const c = repo.objects.get(sha);
     if (c?.type !== 'commit') throw new SimHttpError(500, 'commit write failed');
-    return ok(toGitCommit(sha, c, repoUrl(ctx, repo)), 201);
+    const url = `${repoUrl(ctx, repo)}/git/commits/${sha}`;
+    return created(ctx, toGitCommit(sha, c, repoUrl(ctx, repo), 'POST'), url);
   }),
 ];

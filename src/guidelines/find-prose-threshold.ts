@@ -1,0 +1,216 @@
+/**
+ * Limits stated in running text: "at least 12 characters", "no more than 100 failed attempts per
+ * hour", "greater than 1s", "longer than 15 minutes", "within 5 seconds", "a 30-second timeout",
+ * "for more than 1 year", "(a) <= 1s if scope=resource (b) <= 5s if scope=namespace".
+ *
+ * The subject is the noun phrase the limit is about, never the whole clause: the phrase before the
+ * clause's modal or copula ("Calls to internal services MUST complete within 300 ms" → "Calls to
+ * internal services"; "Verify that passwords are at least 12 characters" → "passwords"), else the
+ * noun the number qualifies ("a 30-second timeout" → "timeout"). A condition after the limit ("if
+ * scope=resource", "at the 99th percentile") becomes its qualifier.
+ */
+import { startsImperative } from './classify-statement.js';
+import { normalizeUnit, UNIT_PATTERN } from './normalize-unit.js';
+import { findAggregate, type ParsedThreshold } from './parse-threshold.js';
+import type { Comparator } from './schema.js';
+
+export interface ProseThreshold {
+  subject: string;
+  parsed: ParsedThreshold;
+  /** The limit as written: "at least 12 characters". */
+  text: string;
+  index: number;
+}
+
+const COMPARATOR_WORDS: Array<[string, Comparator]> = [
+  ['<=', '<='],
+  ['≤', '<='],
+  ['>=', '>='],
+  ['≥', '>='],
+  ['<', '<'],
+  ['>', '>'],
+  ['at least', '>='],
+  ['a minimum of', '>='],
+  ['minimum of', '>='],
+  ['no less than', '>='],
+  ['no fewer than', '>='],
+  ['not less than', '>='],
+  ['not fewer than', '>='],
+  ['at most', '<='],
+  ['a maximum of', '<='],
+  ['maximum of', '<='],
+  ['no more than', '<='],
+  ['not more than', '<='],
+  ['no longer than', '<='],
+  ['no greater than', '<='],
+  ['not exceed', '<='],
+  ['not to exceed', '<='],
+  ['up to', '<='],
+  ['within', '<='],
+  ['more than', '>'],
+  ['greater than', '>'],
+  ['longer than', '>'],
+  ['larger than', '>'],
+  ['higher than', '>'],
+  ['exceeds', '>'],
+  ['exceeding', '>'],
+  ['above', '>'],
+  ['over', '>'],
+  ['less than', '<'],
+  ['fewer than', '<'],
+  ['shorter than', '<'],
+  ['smaller than', '<'],
+  ['lower than', '<'],
+  ['under', '<'],
+  ['below', '<'],
+];
+const COMPARATOR_SOURCE = COMPARATOR_WORDS.map(([w]) =>
+  w.replace(/[<>=]/g, (c) => c).replace(/ /g, '\\s+'),
+).join('|');
+const NUMBER = "(\\d{1,3}(?:[,']\\d{3})+|\\d+(?:\\.\\d+)?)";
+const LIMIT = new RegExp(
+  `(?:^|(?<=[\\s(:,]))(${COMPARATOR_SOURCE})\\s*${NUMBER}\\s*(${UNIT_PATTERN})?(?![A-Za-z0-9])`,
+  'gi',
+);
+const NAMED = new RegExp(
+  `\\b(?:an?\\s+)?(maximum|minimum|max\\.?|min\\.?)\\s+((?:[A-Za-z-]+\\s+){1,3}?)(?:of|is|:)\\s*${NUMBER}\\s*(${UNIT_PATTERN})(?![A-Za-z0-9])`,
+  'gi',
+);
+const COMPOUND = new RegExp(
+  `\\b(?:an?\\s+)?${NUMBER}[-\\s](second|minute|hour|day|week|month|year|millisecond|ms|character|bit|byte|MB|KB|GB)s?\\s+([a-z]+(?:\\s+[a-z]+)?)\\b`,
+  'gi',
+);
+const MODAL =
+  /\s(MUST|SHALL|SHOULD|MAY|REQUIRED|must|shall|should|may|can|cannot|will|is|are|be|has|have|contains?|takes?|lasts?|expires?|completes?|responds?|returns?|runs?)\b/;
+const LEAD =
+  /^(?:(?:verify|ensure|check|confirm|make sure|require|validate)\s+(?:that\s+)?|(?:the|a|an|all|any|each|every|its|their|your)\s+)+/i;
+const LIMIT_NOUNS =
+  /^(timeouts?|ttl|limit|window|delay|interval|expiry|expiration|lifetime|session|sessions|password|passwords|key|keys|token|tokens|lockout|retention|period|budget|cache|deadline)$/i;
+
+/** Every limit in one sentence, in order. */
+export function findProseThresholds(sentence: string): ProseThreshold[] {
+  const found: ProseThreshold[] = [];
+  LIMIT.lastIndex = 0;
+  for (let m = LIMIT.exec(sentence); m; m = LIMIT.exec(sentence)) {
+    const word = m[1]!.toLowerCase().replace(/\s+/g, ' ');
+    const comparator = COMPARATOR_WORDS.find(([w]) => w === word)?.[1];
+    if (!comparator) continue;
+    const unit = m[3] ? normalizeUnit(m[3]) : undefined;
+    // "over 3 services" or "above 2" with no unit after a word comparator: too vague to be a limit.
+    if (!unit && /^[a-z]/.test(word) && !/\d\s*%/.test(m[0])) {
+      const after = sentence.slice(m.index + m[0].length);
+      if (!/^\s*(?:[a-z]+\s+)?(?:per|\/)\s/i.test(after) && !/^\s+[a-z]+s\b/i.test(after)) continue;
+    }
+    const value = Number(m[2]!.replace(/[,']/g, ''));
+    const parsed: ParsedThreshold = { comparator, value, ...(unit ? { unit } : {}) };
+    const rest = sentence.slice(m.index + m[0].length);
+    const qualifier = qualifierOf(rest);
+    if (qualifier) parsed.qualifier = qualifier;
+    const aggregate = findAggregate(qualifier ?? '') ?? findAggregate(sentence);
+    if (aggregate) parsed.aggregate = aggregate;
+    const subject = subjectBefore(sentence, m.index);
+    if (!subject) continue;
+    found.push({ subject, parsed, text: m[0].trim(), index: m.index });
+  }
+  // "a minimum password length of 15 characters", "a maximum lifetime of 30 seconds".
+  NAMED.lastIndex = 0;
+  for (let m = NAMED.exec(sentence); m; m = NAMED.exec(sentence)) {
+    if (found.some((f) => Math.abs(f.index - m!.index) < m![0].length)) continue;
+    const unit = m[4] ? normalizeUnit(m[4]) : undefined;
+    if (!unit) continue;
+    // "TOTPs must have a maximum lifetime of 30 seconds": the clause's subject, else the named noun.
+    const before = sentence.slice(0, m.index);
+    const owner = MODAL.test(` ${before}`) ? subjectBefore(sentence, m.index) : undefined;
+    found.push({
+      subject: owner ?? m[2]!.trim(),
+      parsed: {
+        comparator: /^min/i.test(m[1]!) ? '>=' : '<=',
+        value: Number(m[3]!.replace(/[,']/g, '')),
+        unit,
+      },
+      text: m[0].trim(),
+      index: m.index,
+    });
+  }
+  if (found.length > 0) return found.sort((a, b) => a.index - b.index);
+  COMPOUND.lastIndex = 0;
+  for (let m = COMPOUND.exec(sentence); m; m = COMPOUND.exec(sentence)) {
+    const noun = m[3]!.split(/\s+/);
+    const head = noun.find((w) => LIMIT_NOUNS.test(w));
+    if (!head) continue;
+    const unit = normalizeUnit(m[2]!);
+    found.push({
+      subject: noun.slice(0, noun.indexOf(head) + 1).join(' '),
+      parsed: {
+        comparator: '<=',
+        value: Number(m[1]!.replace(/[,']/g, '')),
+        ...(unit ? { unit } : {}),
+      },
+      text: m[0].trim(),
+      index: m.index,
+    });
+  }
+  return found;
+}
+
+export function findProseThreshold(sentence: string): ProseThreshold | undefined {
+  return findProseThresholds(sentence)[0];
+}
+
+/** "if scope=resource", "at the 99th percentile", "of CPU time": up to the next limit or clause end. */
+function qualifierOf(rest: string): string | undefined {
+  const stop = rest.search(
+    /\(\w\)|[;.](?:\s|$)|,\s|\s(?:and|or|but)\s(?:MUST|SHOULD|MAY|must|should)\b/,
+  );
+  const piece = (stop >= 0 ? rest.slice(0, stop) : rest).trim().replace(/[).,;:]+$/, '');
+  if (!piece || piece.split(/\s+/).length > 10) return undefined;
+  return piece;
+}
+
+function subjectBefore(sentence: string, index: number): string | undefined {
+  let clause = sentence.slice(0, index);
+  // "(a) <= 1s if scope=resource (b) <= 30s otherwise": enumerated limits share the text before "(a)".
+  const enumerated = clause.search(/\(a\)\s/);
+  if (enumerated > 0) clause = clause.slice(0, enumerated);
+  // The clause the limit sits in: after the last "(a)", semicolon, colon or dash.
+  const cut = Math.max(
+    clause.lastIndexOf(';'),
+    clause.lastIndexOf(': '),
+    clause.lastIndexOf(' - '),
+    clause.lastIndexOf(' – '),
+  );
+  if (cut >= 0 && clause.slice(cut).split(/\s+/).length > 2) clause = clause.slice(cut + 1);
+  // "… return 414 if a URL exceeds 2083 characters": the condition names the subject.
+  const cond = /.*\b(?:if|when|unless|once|where)\s+(?=\S)/i.exec(clause);
+  if (cond && clause.length - cond[0].length > 1) clause = clause.slice(cond[0].length);
+  clause = clause
+    .replace(/\(\w\)\s*$/, '')
+    .replace(/^[\s\-*>:]+/, '')
+    .trim();
+  const modal = MODAL.exec(` ${clause}`);
+  let phrase = modal ? clause.slice(0, Math.max(0, modal.index - 1)) : clause;
+  if (!modal) {
+    // No verb: the last words before the limit name it ("Max request body", "passwords of").
+    phrase = phrase.replace(/\s+(of|to|for|with|in|at|by|be|is|are)$/i, '');
+    phrase = phrase.split(/\s+/).slice(-5).join(' ');
+  }
+  phrase = phrase
+    .replace(
+      /^(?:(?:YOU )?(?:MUST|SHOULD|MAY|SHALL)(?: NOT)?|DO(?: NOT)?|DON'T|AVOID|CONSIDER)\s+/,
+      '',
+    )
+    .replace(LEAD, '')
+    .replace(/\s+(?:that|which|who|whose)\b.*$/i, '')
+    .replace(/^(?:do not|don't|never|you)\s+/i, '')
+    .replace(/[,:]+$/, '')
+    .trim();
+  if (startsImperative(phrase) && phrase.includes(' ')) phrase = phrase.replace(/^\S+\s+/, '');
+  // "In the application's backend, lookup secrets": the noun phrase after the last comma.
+  if (phrase.includes(', ')) phrase = phrase.slice(phrase.lastIndexOf(', ') + 2);
+  // "queries running longer than 30 s": the participle belongs to the limit, not the subject.
+  phrase = phrase.replace(/\s+\w+ing$/, '');
+  phrase = phrase.replace(LEAD, '');
+  if (!phrase || !/[A-Za-z]/.test(phrase)) return undefined;
+  const words = phrase.split(/\s+/);
+  return words.length > 8 ? words.slice(-6).join(' ') : phrase;
+}

@@ -1,0 +1,151 @@
+/**
+ * Sentences of running text that state a requirement: an RFC 2119 / 8174 keyword in capitals (or
+ * in bold), a sentence opening with a style keyword (DO, NEVER, AVOID…), or — in a document that
+ * declares lower-case keywords normative — "must/should/may" in lower case. A limit in the sentence
+ * makes it a threshold (one per limit). A sentence ending in ":" whose level carries to the list
+ * below is a lead-in, not a rule. "YOU MAY use POST … but MUST return the URL" is two rules.
+ */
+import type { DocumentModel, ParagraphBlock } from '../model/document-model.js';
+import { positionAt } from '../model/document-model.js';
+import { findProseThresholds } from '../find-prose-threshold.js';
+import { LEGEND as MARKER_LEGEND, markedKeyword } from './marked-rules.js';
+import type { Proposal, Recognized, Recognizer } from './types.js';
+
+const BOILERPLATE = /RFC\s*2119|RFC\s*8174|BCP\s*14|key ?words/i;
+const RFC_UPPER = /\b(MUST|SHALL|SHOULD|REQUIRED|RECOMMENDED|MAY|OPTIONAL)\b/;
+const RFC_LOWER = /\b(must|shall|should|is required to|are required to|may not|must not)\b/;
+const RFC_BOLD = /\b(must|shall|should|may|required|recommended|optional)\b/i;
+const STYLE_START = /^(DO|DON'T|DO NOT|NEVER|ALWAYS|AVOID|PREFER|CONSIDER)\b/;
+/** "**MUST**: satisfy this specification", '"SHOULD" means…': a legend explaining the keywords. */
+const LEGEND =
+  /\b(?:adopt|follow|consider|satisfy|apply) (?:this|the) (?:pattern|guideline|specification|rule|requirement)\b|^\W*(?:MUST|SHALL|SHOULD|MAY|DO|DON'T|AVOID|CONSIDER)(?: NOT)?\W*(?:[:\-–—]|\s(?:means|indicates|denotes|is used|marks))|["'“](?:MUST|SHOULD|MAY|SHALL)["'”]/;
+const SPLIT =
+  /,?\s+(?:but|and|while)\s+(?=(?:(?:it|they|you|clients?|services?|servers?)\s+)?(?:MUST|SHALL|SHOULD|MAY)\b|(?:the\s+)?\w+\s+(?:must|should|MUST|SHOULD)\b)/;
+
+export const keywordSentences: Recognizer = {
+  name: 'keyword-sentences',
+  recognize(model: DocumentModel): Recognized {
+    const out: Recognized = { proposals: [], rejections: [] };
+    for (const b of model.blocks) {
+      if (b.type !== 'paragraph' || b.label || b.skipped) continue;
+      // A marker legend (":white_check_mark: **DO** adopt this pattern. … you MUST disclose …").
+      if (markedKeyword(b.node) && MARKER_LEGEND.test(b.text)) continue;
+      let pin = b.pin;
+      const sentences = splitSentences(b.text);
+      sentences.forEach((sentence, si) => {
+        const upper = RFC_UPPER.test(sentence);
+        const lower =
+          (model.lowercaseKeywords && RFC_LOWER.test(sentence)) ||
+          (b.boldKeyword === true && RFC_BOLD.test(sentence));
+        if (!upper && !lower && !STYLE_START.test(sentence)) return;
+        const pos = positionOf(model, sentence, b);
+        if (/^(note|warning|caution)\b\s*:/i.test(sentence)) {
+          out.rejections.push({
+            recognizer: 'keyword-sentences',
+            ...pos,
+            text: sentence,
+            warn: false,
+            why: 'a note or warning: a caveat, not a rule',
+          });
+          return;
+        }
+        if (BOILERPLATE.test(sentence) || LEGEND.test(sentence)) {
+          out.rejections.push({
+            recognizer: 'keyword-sentences',
+            ...pos,
+            text: sentence,
+            warn: false,
+            why: 'explains the keywords (a legend or the RFC 2119 boilerplate), not a rule',
+          });
+          return;
+        }
+        if (/:$/.test(sentence) && si === sentences.length - 1 && nextIsList(model, b)) {
+          out.rejections.push({
+            recognizer: 'keyword-sentences',
+            ...pos,
+            text: sentence,
+            warn: false,
+            why: 'a lead-in: its level carries to the list items below',
+          });
+          return;
+        }
+        const parts = sentence.split(SPLIT).filter(Boolean);
+        parts.forEach((part, pi) => {
+          const key = `b${b.index}:s${si}${parts.length > 1 ? `:p${pi}` : ''}`;
+          const at = pi === 0 ? pos : positionOf(model, part, b);
+          const base = {
+            section: b.section,
+            ...at,
+            recognizer: 'keyword-sentences',
+            priority: 10,
+            ...(pin ? { pinnedId: pin } : {}),
+            ...(b.anchor && si === 0 && pi === 0 ? { authorId: b.anchor } : {}),
+          };
+          pin = undefined;
+          const limits = findProseThresholds(part);
+          if (limits.length === 0) {
+            out.proposals.push({
+              kind: 'practice',
+              statement: part,
+              key,
+              evidence: upper
+                ? 'a keyword in capitals'
+                : lower
+                  ? 'a lower-case keyword'
+                  : 'a style keyword',
+              ...base,
+            } as Proposal);
+            return;
+          }
+          limits.forEach((t, ti) =>
+            out.proposals.push({
+              kind: 'threshold',
+              statement: part,
+              subject: t.subject,
+              threshold: { ...t.parsed, subject: t.subject, text: t.text },
+              key: limits.length > 1 ? `${key}:t${ti}` : key,
+              evidence: `a keyword sentence with the limit "${t.text}"`,
+              ...base,
+            } as Proposal),
+          );
+        });
+      });
+    }
+    return out;
+  },
+};
+
+function nextIsList(model: DocumentModel, b: ParagraphBlock): boolean {
+  const next = model.blocks[b.index + 1];
+  return next?.type === 'item' && next.line <= b.endLine + 2;
+}
+
+export function splitSentences(text: string): string[] {
+  return text
+    .split(/(?<=[.!?])\s+(?=[A-Z"“(])/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+export function positionOf(
+  model: DocumentModel,
+  sentence: string,
+  b: { offset: number; line: number; column: number },
+): { line: number; column: number } {
+  // The sentence's first words, allowing line breaks and inline markup (**, _, `) between them.
+  const words = sentence
+    .split(/\s+/)
+    .slice(0, 4)
+    .map((w) => w.replace(/[*_`[\]]/g, ''));
+  const pattern = words
+    .filter(Boolean)
+    .map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('[\\s*_`[\\]]+');
+  if (!pattern) return { line: b.line, column: b.column };
+  // Searched in place from the block's offset: no slice of the source per sentence.
+  const re = new RegExp(pattern, 'g');
+  re.lastIndex = b.offset;
+  const m = re.exec(model.source);
+  if (!m || m.index - b.offset > 20_000) return { line: b.line, column: b.column };
+  return positionAt(model, m.index);
+}
