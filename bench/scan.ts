@@ -2,7 +2,8 @@
  * `npm run bench:scan`: a generated 10,000-file repository scanned locally with the performance
  * checks (walk + requiredPaths + read + evaluate), median of several runs. Beside it, repolinter
  * on the same tree when it can run (REPOLINTER_BIN or node_modules/.bin/repolinter), with a
- * ruleset of equivalent file-existence/contents rules; otherwise the reason it could not.
+ * ruleset of equivalent file-existence/contents rules; otherwise the reason it could not. And the
+ * floor for text matching: one plain `grep -rE` pass with the same patterns, as a ratio.
  * Usage: npm run bench:scan [-- --files 10000 --runs 5]
  */
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
@@ -11,7 +12,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { loadGuidelines, scanDirectory } from '../src/cli/commands/scan.js';
-import { summarizeFindings } from '../src/checks/index.js';
+import { summarizeFindings, type Check } from '../src/checks/index.js';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -89,18 +90,74 @@ try {
     `  median ${median(times).toFixed(1)} ms over ${RUNS} runs (min ${Math.min(...times).toFixed(1)}, max ${Math.max(...times).toFixed(1)})`,
   );
   console.log(`  statuses: ${JSON.stringify(s.counts)}`);
-  benchRepolinter(root);
+  const steeringMs = median(times);
+  const grepMs = benchGrep(root, guidelines[0]?.checks ?? []);
+  if (grepMs !== undefined)
+    console.log(
+      `  ratio to the grep floor: ${(steeringMs / grepMs).toFixed(1)}× (steering ${steeringMs.toFixed(1)} ms / grep ${grepMs.toFixed(1)} ms)`,
+    );
+  const repolinterMs = benchRepolinter(root);
+  if (repolinterMs !== undefined)
+    console.log(
+      `  ratio to repolinter: ${(steeringMs / repolinterMs).toFixed(2)}× (steering ${steeringMs.toFixed(1)} ms / repolinter ${repolinterMs.toFixed(1)} ms)`,
+    );
 } finally {
   rmSync(root, { recursive: true, force: true });
 }
 
-function benchRepolinter(dir: string): void {
+/**
+ * The floor for text matching: one plain `grep -rE` pass over the same tree with the text patterns
+ * of the shipped checks (JavaScript syntax ERE lacks is rewritten: `(?:` → `(`, lookarounds
+ * dropped; patterns grep still rejects are left out and counted).
+ */
+function benchGrep(dir: string, checks: readonly Check[]): number | undefined {
+  const sources = new Set<string>();
+  const add = (c: { type: string; pattern?: string | string[] }) => {
+    if (c.type === 'file-contains' || c.type === 'file-not-contains' || c.type === 'ci-runs')
+      for (const p of c.pattern === undefined
+        ? []
+        : Array.isArray(c.pattern)
+          ? c.pattern
+          : [c.pattern])
+        sources.add(p);
+  };
+  for (const c of checks) {
+    if (c.type === 'any-of') c.checks.forEach(add);
+    else add(c);
+  }
+  const ere = [...sources]
+    .map((p) => p.replace(/\(\?<[!=][^()]*(?:\([^()]*\)[^()]*)*\)/g, '').replace(/\(\?:/g, '('))
+    .filter((p) => spawnSync('grep', ['-E', '-e', p], { input: '' }).status !== 2);
+  const args = [
+    '-rEl',
+    '--exclude-dir=node_modules',
+    '--exclude-dir=.git',
+    ...ere.flatMap((p) => ['-e', p]),
+    dir,
+  ];
+  const times: number[] = [];
+  for (let r = 0; r < RUNS; r++) {
+    const t0 = performance.now();
+    const res = spawnSync('grep', args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    times.push(performance.now() - t0);
+    if (res.error || (res.status !== 0 && res.status !== 1)) {
+      console.log(`grep -rE: could not run: ${res.error?.message ?? res.stderr.split('\n')[0]}`);
+      return undefined;
+    }
+  }
+  console.log(
+    `grep -rE (${ere.length} of ${sources.size} check patterns, one pass): median ${median(times).toFixed(1)} ms over ${RUNS} runs`,
+  );
+  return median(times);
+}
+
+function benchRepolinter(dir: string): number | undefined {
   const bin = process.env.REPOLINTER_BIN ?? join(process.cwd(), 'node_modules/.bin/repolinter');
   if (!existsSync(bin)) {
     console.log(
       `repolinter: could not run: not installed (${bin} missing; set REPOLINTER_BIN to a repolinter 0.12 binary to compare)`,
     );
-    return;
+    return undefined;
   }
   // Equivalent rules: file existence and content searches over the same globs.
   const ruleset = {
@@ -144,11 +201,12 @@ function benchRepolinter(dir: string): void {
         `repolinter: could not run: ${res.error?.message ?? `exit ${res.status}: ${(res.stderr || res.stdout).split('\n')[0]}`}`,
       );
       rmSync(rulesetPath, { force: true });
-      return;
+      return undefined;
     }
   }
   rmSync(rulesetPath, { force: true });
   console.log(
     `repolinter lint (4 equivalent rules): median ${median(times).toFixed(1)} ms over ${RUNS} runs`,
   );
+  return median(times);
 }

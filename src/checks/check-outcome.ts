@@ -27,6 +27,8 @@ export interface Outcome {
   status: CheckStatus;
   message: string;
   evidence: Evidence[];
+  /** How it was decided (patterns, paths), shown by `--explain` only. */
+  explain?: string;
 }
 
 export function globText(files: string | string[]): string {

@@ -15,7 +15,9 @@ export interface Condition {
   framework?: string | string[];
   dependency?: string | string[];
   fileExists?: string | string[];
-  contains?: { files: string | string[]; pattern: string; flags?: string };
+  contains?: { files: string | string[]; pattern: string; flags?: string; describe?: string };
+  /** The unit is deployed to Kubernetes: a Deployment/StatefulSet/HPA of its own, or one naming it. */
+  deployedToKubernetes?: boolean;
   not?: Condition;
   anyOf?: Condition[];
 }
@@ -28,9 +30,16 @@ export const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
       dependency: Strings.optional(),
       fileExists: Globs.optional(),
       contains: z
-        .object({ files: Globs, pattern: z.string().min(1), flags: z.string().optional() })
+        .object({
+          files: Globs,
+          pattern: z.string().min(1),
+          flags: z.string().optional(),
+          /** The pattern in words, for messages ("RestTemplate"). */
+          describe: z.string().optional(),
+        })
         .strict()
         .optional(),
+      deployedToKubernetes: z.boolean().optional(),
       not: ConditionSchema.optional(),
       anyOf: z.array(ConditionSchema).min(1).optional(),
     })
@@ -42,6 +51,8 @@ const Common = {
   rule: z.string().min(1),
   /** One sentence a service owner reads: what this check looks for. */
   description: z.string().min(1),
+  /** What a service owner adds or changes when the check fails, in one sentence. */
+  remedy: z.string().min(1).optional(),
   appliesWhen: ConditionSchema.optional(),
 };
 
@@ -54,6 +65,11 @@ const FileOptions = {
   includeTests: z.boolean().optional(),
   /** Only files whose text matches this regex are looked at. */
   onlyFilesContaining: z.string().optional(),
+  /**
+   * In a repository of several units, a file outside the unit's folder (a shared load generator)
+   * counts for the unit only when it, or a file beside it, names the unit. Default false.
+   */
+  forUnitByName: z.boolean().optional(),
 };
 
 const Comparator = z.enum(['<', '<=', '>', '>=', '=', '!=', 'exists', 'matches']);
@@ -63,7 +79,7 @@ const ScalarValue = z.union([z.string(), z.number(), z.boolean()]);
 
 export const AssertionSchema = z
   .object({
-    /** A path expression, or alternatives whose values are pooled: `spec.metrics[resource.name=cpu].x`. */
+    /** A JMESPath expression, or alternatives whose values are pooled: `spec.metrics[?resource.name=='cpu'].x`. */
     path: Strings,
     comparator: Comparator,
     value: ScalarValue.optional(),
@@ -93,6 +109,20 @@ const ContainsShape = {
   ignoreIf: z.string().optional(),
   /** Full-line and block comments are blanked before matching. Default true. */
   ignoreComments: z.boolean().optional(),
+  /**
+   * file-not-contains: what the check inspects (a regex). When nothing in the selected files
+   * matches it, there was nothing to inspect and the check is not applicable, never pass.
+   * Default: the pattern itself when `ignoreIf` is given (the calls that were looked at), else
+   * any selected file.
+   */
+  inspects: z.string().optional(),
+  /**
+   * file-not-contains: hits in a file whose text matches this regex do not count (a per-call
+   * context deadline in the same file bounds the calls there).
+   */
+  unlessFileContains: z.string().optional(),
+  /** The inspected things in words, for messages ("requests calls", "SQL statements"). */
+  inspectsWhat: z.string().optional(),
 };
 
 const FileContainsSchema = z
@@ -134,12 +164,63 @@ const ReportThresholdSchema = z
   })
   .strict();
 
+const AstGrepRule = z.record(z.string(), z.unknown());
+
+const AstGrepSchema = z
+  .object({
+    ...Common,
+    ...FileOptions,
+    type: z.literal('ast-grep'),
+    /** python, java, javascript, typescript, tsx or go; default from each file's extension. */
+    language: z.enum(['python', 'java', 'javascript', 'typescript', 'tsx', 'go']).optional(),
+    /** The ast-grep rule object to match: pattern, kind, regex, has, not, inside, all, any… */
+    match: AstGrepRule,
+    /** `absent` (default): every match is a place to fix. `present`: one match passes. */
+    expect: z.enum(['absent', 'present']).optional(),
+    /** expect absent: what the check inspects (an ast-grep rule); nothing found → not applicable. */
+    inspects: AstGrepRule.optional(),
+    inspectsWhat: z.string().optional(),
+  })
+  .strict();
+
+/** The CI configurations `ci-runs` reads by default. */
+export const CI_FILE_GLOBS = [
+  '.github/workflows/*.{yml,yaml}',
+  '**/.gitlab-ci.yml',
+  '.gitlab/**/*.{yml,yaml}',
+  '.circleci/config.{yml,yaml}',
+  '**/Jenkinsfile*',
+  '**/azure-pipelines*.{yml,yaml}',
+  '.azure-pipelines/**/*.{yml,yaml}',
+];
+
+const CiRunsSchema = z
+  .object({
+    ...Common,
+    type: z.literal('ci-runs'),
+    /** What a CI step must run (regex), found in the pipeline, a script it calls or an npm/make target. */
+    pattern: Strings,
+    flags: z
+      .string()
+      .regex(/^[imsu]*$/)
+      .optional(),
+    /** CI configuration files. Default: GitHub Actions, GitLab CI, CircleCI, Jenkinsfile, Azure Pipelines. */
+    files: Globs.optional(),
+    /**
+     * A step (or a script it calls) that names a file of the repository whose text matches this
+     * regex runs it too (`artillery run /scripts/scenario.yml` runs an Artillery scenario).
+     */
+    runsFilesContaining: z.string().optional(),
+  })
+  .strict();
+
 /** A sub-check of `any-of`: a leaf without id/rule/description of its own. */
 const SubCheckSchema = z.discriminatedUnion('type', [
   FileExistsSchema.omit({ id: true, rule: true, description: true }),
   FileContainsSchema.omit({ id: true, rule: true, description: true }),
   FileNotContainsSchema.omit({ id: true, rule: true, description: true }),
   JsonYamlPathSchema.omit({ id: true, rule: true, description: true }),
+  AstGrepSchema.omit({ id: true, rule: true, description: true }),
 ]);
 export type SubCheck = z.infer<typeof SubCheckSchema>;
 
@@ -158,6 +239,8 @@ export const CheckSchema = z.discriminatedUnion('type', [
   FileNotContainsSchema,
   JsonYamlPathSchema,
   ReportThresholdSchema,
+  CiRunsSchema,
+  AstGrepSchema,
   AnyOfSchema,
 ]);
 export type Check = z.infer<typeof CheckSchema>;

@@ -1,14 +1,17 @@
 /**
- * Per-evaluation state shared by the check evaluators: the snapshot, the detected stack (computed
- * once), and caches of blanked and parsed file texts so twenty checks over the same files cost one
- * parse each.
+ * Per-evaluation state shared by the check evaluators: the snapshot, its layout (service units
+ * and path roles, computed once), the unit being evaluated and its stack, and caches of blanked
+ * and parsed file texts so twenty checks over the same files cost one parse each. A check only
+ * sees paths of its unit (and shared paths outside every unit) whose role says something about
+ * production: service code, deployment manifests and CI; tests and tooling when it asks.
  */
 import type { Rule } from '../guidelines/index.js';
 import type { Report, Snapshot } from './types.js';
-import { detectStack, type Stack } from './detect-stack.js';
+import type { Stack } from './detect-stack.js';
 import { blankComments } from './find-matches.js';
 import { parseStructured, type ParsedFile } from './parse-structured.js';
-import { isIgnoredPath, isTestPath } from './classify-path.js';
+import { findUnits, type RepoLayout, type ServiceUnit } from './find-units.js';
+import { PRODUCTION_ROLES, WITH_TEST_ROLES } from './classify-role.js';
 import { globMatcher } from './match-glob.js';
 import { asList } from './check-schema.js';
 
@@ -17,53 +20,176 @@ export interface FileSelector {
   exclude?: string | string[] | undefined;
   includeTests?: boolean | undefined;
   onlyFilesContaining?: string | undefined;
+  forUnitByName?: boolean | undefined;
+}
+
+interface Shared {
+  snapshot: Snapshot;
+  reports: readonly Report[];
+  layout: RepoLayout;
+  blanked: Map<string, string>;
+  parsed: Map<string, ParsedFile>;
+  pathSet: Set<string>;
+  /** nearbyNamesUnit answers by unit and folder. */
+  named: Map<string, boolean>;
 }
 
 export class EvalContext {
-  private stackCache: Stack | undefined;
-  private readonly blanked = new Map<string, string>();
-  private readonly parsed = new Map<string, ParsedFile>();
-  private readonly production: string[];
-  private pathSet: Set<string> | undefined;
+  private readonly shared: Shared;
+  /** Paths of this unit and shared paths, vendored trees left out. */
+  private readonly visible: string[];
 
   constructor(
-    readonly snapshot: Snapshot,
-    readonly reports: readonly Report[],
+    snapshot: Snapshot,
+    reports: readonly Report[],
     readonly rule?: Rule,
+    readonly unit?: ServiceUnit,
+    shared?: Shared,
   ) {
-    this.production = snapshot.paths.filter((p) => !isIgnoredPath(p));
+    this.shared = shared ?? {
+      snapshot,
+      reports,
+      layout: findUnits(snapshot),
+      blanked: new Map(),
+      parsed: new Map(),
+      pathSet: new Set(snapshot.paths),
+      named: new Map(),
+    };
+    this.unit ??= this.shared.layout.units[0];
+    const layout = this.shared.layout;
+    // CI pipelines and repository-level manifests serve every unit of the repository.
+    this.visible = snapshot.paths.filter((p) => {
+      const role = layout.role(p).role;
+      if (role === 'vendored') return false;
+      const owner = layout.unitOf(p);
+      if (owner === this.unit || role === 'ci') return true;
+      // Outside every unit: manifests, tests and tooling are shared; code of no unit (a database
+      // image's init SQL) belongs to none of several units.
+      if (owner === undefined) return role !== 'service' || layout.units.length <= 1;
+      return role === 'deploy' && owner.path === '.';
+    });
+  }
+
+  get snapshot(): Snapshot {
+    return this.shared.snapshot;
+  }
+
+  get reports(): readonly Report[] {
+    return this.shared.reports;
+  }
+
+  get layout(): RepoLayout {
+    return this.shared.layout;
+  }
+
+  forUnit(unit: ServiceUnit): EvalContext {
+    return new EvalContext(this.snapshot, this.reports, this.rule, unit, this.shared);
   }
 
   forRule(rule: Rule): EvalContext {
-    const ctx = new EvalContext(this.snapshot, this.reports, rule);
-    ctx.stackCache = this.stack;
+    const ctx = Object.create(EvalContext.prototype) as EvalContext;
+    Object.assign(ctx, this, { rule });
     return ctx;
   }
 
   get stack(): Stack {
-    this.stackCache ??= detectStack(this.snapshot);
-    return this.stackCache;
+    return (this.unit as ServiceUnit).stack;
   }
 
-  /** Paths a selector picks: glob-matched, not excluded, not tests (unless asked), not vendored. */
+  /** Where a missing thing is reported: the unit's nearest build file. */
+  get anchor(): string | undefined {
+    return this.unit?.buildFiles[0] ?? this.snapshot.paths[0];
+  }
+
+  /** Visible production paths (service code, manifests, CI) of this unit. */
+  productionPaths(): string[] {
+    return this.visible.filter((p) => PRODUCTION_ROLES.has(this.layout.role(p).role));
+  }
+
+  /** Paths a selector picks: glob-matched, not excluded, in a production role (or test/tooling). */
   select(sel: FileSelector): string[] {
     const match = globMatcher(asList(sel.files));
     const excluded = globMatcher(asList(sel.exclude));
     const filter = sel.onlyFilesContaining ? new RegExp(sel.onlyFilesContaining) : undefined;
-    return this.production.filter((p) => {
+    const roles = sel.includeTests ? WITH_TEST_ROLES : PRODUCTION_ROLES;
+    // A file named without wildcards (`README.md`, `Dockerfile`) is wanted whatever its role.
+    const named = new Set(asList(sel.files).filter((g) => !/[*?{[]/.test(g)));
+    return this.visible.filter((p) => {
       if (!match(p) || excluded(p)) return false;
-      if (!sel.includeTests && isTestPath(p)) return false;
+      if (!named.has(p) && !roles.has(this.layout.role(p).role)) return false;
+      if (sel.forUnitByName && !this.nearbyNamesUnit(p)) return false;
       if (filter) {
-        const text = this.snapshot.read(p);
+        const text = this.readCode(p);
         return text !== undefined && filter.test(text);
       }
       return true;
     });
   }
 
+  /** True when the path lies inside this unit's own folder (always true for a root unit). */
+  owns(path: string): boolean {
+    const u = this.unit?.path ?? '.';
+    return u === '.' || path.startsWith(`${u}/`);
+  }
+
+  /**
+   * In a repository of several units, whether a text names this unit as a host (its folder name,
+   * separators optional: `ledgerwriter` matches `http://ledger-writer:8080` and `LEDGERWRITER_ADDR`).
+   */
+  namesUnit(text: string): boolean {
+    if (this.layout.units.length <= 1) return true;
+    const name = this.unitName();
+    const letters = name.toLowerCase().replace(/[^a-z0-9]/g, '');
+    if (!letters) return true;
+    // Named as a host (http://ui:8080, FRONTEND_ADDR, --host=http://cart, cart:8080) or as the
+    // API a gateway routes to it (/api/cart/...).
+    const n = [...letters].join('[-_]?');
+    const re = new RegExp(
+      `(?:\\/\\/|@|\\bhost[=: ]+["']?(?:https?:\\/\\/)?|\\/api\\/)${n}(?![a-z0-9])|(?<![a-z0-9])${n}(?:_(?:ADDR|HOST|URL|ENDPOINT|SERVICE_HOST)\\b|:\\d{2,5}\\b)`,
+      'i',
+    );
+    return re.test(text);
+  }
+
+  /** The unit's name: its folder, or the folder above a generic one (`cartservice/src`). */
+  unitName(): string {
+    const parts = (this.unit?.path ?? '.').split('/');
+    for (let i = parts.length - 1; i >= 0; i--)
+      if (!/^(src|app|main|server|service|api|html|web|backend)$/i.test(parts[i] as string))
+        return parts[i] as string;
+    return parts[parts.length - 1] as string;
+  }
+
+  /** Whether a workload name is this unit's (`balance-reader` for src/ledger/balancereader). */
+  isUnitName(name: string): boolean {
+    const norm = (x: string) => x.toLowerCase().replace(/[^a-z0-9]/g, '');
+    const unit = norm(this.unitName());
+    const n = norm(name);
+    if (!unit || !n) return false;
+    if (unit === n) return true;
+    const [short, long] = unit.length < n.length ? [unit, n] : [n, unit];
+    return short.length >= 4 && (long.startsWith(short) || long.endsWith(short));
+  }
+
+  /** Whether a file outside the unit, or one in its folder (and below), names this unit. */
+  nearbyNamesUnit(path: string): boolean {
+    if (this.owns(path) || this.layout.units.length <= 1) return true;
+    const dir = path.includes('/') ? path.slice(0, path.lastIndexOf('/') + 1) : '';
+    // One answer per folder and unit: many files of one load generator share it.
+    const key = `${this.unit?.path ?? '.'}\u0000${dir}`;
+    const cached = this.shared.named.get(key);
+    if (cached !== undefined) return cached;
+    const named = this.snapshot.paths.some((p) => {
+      if (!p.startsWith(dir) || (dir === '' && p.includes('/'))) return false;
+      const text = this.read(p);
+      return text !== undefined && this.namesUnit(text);
+    });
+    this.shared.named.set(key, named);
+    return named;
+  }
+
   has(path: string): boolean {
-    this.pathSet ??= new Set(this.snapshot.paths);
-    return this.pathSet.has(path);
+    return this.shared.pathSet.has(path);
   }
 
   read(path: string): string | undefined {
@@ -72,20 +198,20 @@ export class EvalContext {
 
   /** The text with comments blanked (positions kept). */
   readCode(path: string): string | undefined {
-    let t = this.blanked.get(path);
+    let t = this.shared.blanked.get(path);
     if (t !== undefined) return t;
     const raw = this.snapshot.read(path);
     if (raw === undefined) return undefined;
     t = blankComments(path, raw);
-    this.blanked.set(path, t);
+    this.shared.blanked.set(path, t);
     return t;
   }
 
   parse(path: string, text: string, key = path): ParsedFile {
-    let p = this.parsed.get(key);
+    let p = this.shared.parsed.get(key);
     if (!p) {
       p = parseStructured(path, text);
-      this.parsed.set(key, p);
+      this.shared.parsed.set(key, p);
     }
     return p;
   }

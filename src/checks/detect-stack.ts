@@ -36,23 +36,34 @@ export function detectStack(snapshot: Snapshot): Stack {
     stack.languages.add(build.ecosystem);
     for (const d of build.dependencies) stack.dependencies.add(d.toLowerCase());
   }
-  const deps = stack.dependencies;
+  for (const f of frameworksOf(stack.dependencies)) stack.frameworks.add(f);
+  return stack;
+}
+
+/** Frameworks named by a set of lowercase dependency names. */
+export function frameworksOf(deps: ReadonlySet<string>): Set<string> {
+  const out = new Set<string>();
   const has = (name: string) => deps.has(name);
   const some = (test: (d: string) => boolean) => [...deps].some(test);
-  if (has('fastapi')) stack.frameworks.add('fastapi');
-  if (has('flask')) stack.frameworks.add('flask');
-  if (has('django')) stack.frameworks.add('django');
-  if (has('express')) stack.frameworks.add('express');
-  if (has('@nestjs/core')) stack.frameworks.add('nestjs');
+  if (has('fastapi')) out.add('fastapi');
+  if (has('flask')) out.add('flask');
+  if (has('django')) out.add('django');
+  if (has('express')) out.add('express');
+  if (has('@nestjs/core')) out.add('nestjs');
+  if (has('laravel/framework')) out.add('laravel');
+  if (has('symfony/framework-bundle')) out.add('symfony');
   if (
     some(
-      (d) => d.startsWith('org.springframework.boot:') || d === 'plugin:org.springframework.boot',
+      (d) =>
+        d.startsWith('org.springframework.boot:') ||
+        d.startsWith('org.springframework.cloud:') ||
+        d.startsWith('de.codecentric:spring-boot-admin') ||
+        d === 'plugin:org.springframework.boot',
     )
-  ) {
-    stack.frameworks.add('spring-boot');
-  }
-  if (some((d) => d.startsWith('io.micronaut') || d.startsWith('plugin:io.micronaut'))) {
-    stack.frameworks.add('micronaut');
-  }
-  return stack;
+  )
+    out.add('spring-boot');
+  if (some((d) => d.startsWith('io.micronaut') || d.startsWith('plugin:io.micronaut')))
+    out.add('micronaut');
+  if (some((d) => d === 'github.com/gin-gonic/gin')) out.add('gin');
+  return out;
 }

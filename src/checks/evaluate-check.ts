@@ -6,11 +6,39 @@ import { evaluateCondition } from './evaluate-condition.js';
 import { evaluateContains, evaluateFileExists } from './evaluate-file-checks.js';
 import { evaluateJsonYamlPath } from './evaluate-json-yaml-path.js';
 import { evaluateReportThreshold } from './evaluate-report-threshold.js';
+import { evaluateCiRuns } from './evaluate-ci-runs.js';
+import { evaluateAstGrep } from './evaluate-ast-grep.js';
 import { best, type Outcome } from './check-outcome.js';
 
 export function evaluateCheck(check: Check, ctx: EvalContext): CheckResult {
   const outcome = guarded(check, ctx);
-  return { checkId: check.id, type: check.type, description: check.description, ...outcome };
+  const result: CheckResult = {
+    checkId: check.id,
+    type: check.type,
+    description: check.description,
+    ...outcome,
+  };
+  if (ctx.unit) result.unit = ctx.unit.path;
+  if (check.remedy) result.remedy = check.remedy;
+  // Something missing is shown at the unit's nearest build file, so every failure has a place.
+  const anchor = ctx.anchor;
+  if (result.status === 'fail' && result.evidence.length === 0 && anchor) {
+    result.evidence = [
+      {
+        path: anchor,
+        line: 1,
+        column: 1,
+        snippet: firstLine(ctx.read(anchor)),
+        note: `nothing found in ${ctx.unit?.path === '.' ? 'the repository' : ctx.unit?.path}; ${check.remedy ?? `add: ${check.description.replace(/\.$/, '')}`}`,
+      },
+    ];
+  }
+  return result;
+}
+
+function firstLine(text: string | undefined): string {
+  const l = (text ?? '').split('\n').find((x) => x.trim() !== '') ?? '';
+  return l.trim().slice(0, 200);
 }
 
 function guarded(check: Check | LeafCheck, ctx: EvalContext): Outcome {
@@ -41,6 +69,10 @@ function evaluateLeaf(check: LeafCheck, ctx: EvalContext): Outcome {
       return evaluateJsonYamlPath(check, ctx);
     case 'report-threshold':
       return evaluateReportThreshold(check, ctx);
+    case 'ci-runs':
+      return evaluateCiRuns(check, ctx);
+    case 'ast-grep':
+      return evaluateAstGrep(check, ctx);
   }
 }
 
@@ -53,10 +85,16 @@ function evaluateAnyOf(checks: readonly LeafCheck[], ctx: EvalContext): Outcome 
       status,
       message: chosen[0]?.message ?? '',
       evidence: chosen.flatMap((o) => o.evidence).slice(0, 10),
+      explain: explainAll(outcomes),
     };
   return {
     status,
-    message: `none of ${outcomes.length} alternatives passed: ${outcomes.map((o) => o.message).join('; ')}`,
+    message: `none of ${outcomes.length} alternatives holds: ${outcomes.map((o) => o.message).join('; ')}`,
     evidence: outcomes.flatMap((o) => o.evidence).slice(0, 20),
+    explain: explainAll(outcomes),
   };
+}
+
+function explainAll(outcomes: readonly Outcome[]): string {
+  return outcomes.map((o, i) => `(${i + 1}) ${o.explain ?? o.message}`).join('; ');
 }

@@ -1,6 +1,8 @@
 /**
  * `file-exists`, `file-contains` and `file-not-contains`. Every hit is evidence (path, line,
- * column, snippet); a miss says which files were searched for which pattern.
+ * column, snippet). A miss says where steering looked, in words; the regular expressions go to
+ * `explain` (shown by `--explain`). A `file-not-contains` that found nothing to inspect (no call,
+ * no SQL) is not applicable: it never passes on nothing.
  */
 import type { LeafCheck } from './check-schema.js';
 import { asList } from './check-schema.js';
@@ -11,14 +13,14 @@ import { globText, plural, type Outcome } from './check-outcome.js';
 type FileExists = Extract<LeafCheck, { type: 'file-exists' }>;
 type Contains = Extract<LeafCheck, { type: 'file-contains' | 'file-not-contains' }>;
 
-const scope = (includeTests?: boolean) => (includeTests ? '' : ' outside tests');
+const scope = (includeTests?: boolean) => (includeTests ? '' : ', tests left out');
 
 export function evaluateFileExists(check: FileExists, ctx: EvalContext): Outcome {
   const files = ctx.select(check);
   if (files.length === 0) {
     return {
       status: 'fail',
-      message: `looked for a file matching ${globText(check.files)}${scope(check.includeTests)}; none found`,
+      message: `no file matching ${globText(check.files)}${scope(check.includeTests)}`,
       evidence: [],
     };
   }
@@ -34,12 +36,13 @@ export function evaluateContains(check: Contains, ctx: EvalContext): Outcome {
   const patterns = asList(check.pattern).map((p) => new RegExp(p, flags));
   const ignoreIf = check.ignoreIf ? new RegExp(check.ignoreIf, check.flags ?? '') : undefined;
   const files = ctx.select(check);
-  const shown = patterns
-    .map((p) => `/${p.source}/`)
-    .join(check.type === 'file-contains' && check.match === 'all' ? ' and ' : ' or ');
-  const where = `${plural(files.length, 'file')} matching ${globText(check.files)}${scope(check.includeTests)}`;
+  const all = check.type === 'file-contains' && check.match === 'all';
+  const explain =
+    `${patterns.map((p) => `/${p.source}/`).join(all ? ' and ' : ' or ')}` +
+    `${ignoreIf ? ` (ignoring hits matching /${ignoreIf.source}/)` : ''} in ${globText(check.files)}`;
+  const where = `${plural(files.length, 'file')} (${globText(check.files)}${scope(check.includeTests)})`;
   let unread = 0;
-  const hitsByFile: { path: string; perPattern: Hit[][] }[] = [];
+  const hitsByFile: { path: string; text: string; perPattern: Hit[][] }[] = [];
   for (const path of files) {
     const text = check.ignoreComments === false ? ctx.read(path) : ctx.readCode(path);
     if (text === undefined) {
@@ -48,28 +51,43 @@ export function evaluateContains(check: Contains, ctx: EvalContext): Outcome {
     }
     hitsByFile.push({
       path,
+      text,
       perPattern: patterns.map((re) => findMatches(path, text, re, ignoreIf)),
     });
   }
   const unreadNote = unread ? ` (${plural(unread, 'file')} not loaded)` : '';
 
   if (check.type === 'file-not-contains') {
-    const hits = hitsByFile.flatMap((f) => f.perPattern.flat());
+    const unless = check.unlessFileContains ? new RegExp(check.unlessFileContains) : undefined;
+    const hits = hitsByFile
+      .filter((f) => !unless || !unless.test(f.text))
+      .flatMap((f) => f.perPattern.flat());
     if (hits.length > 0) {
       return {
         status: 'fail',
-        message: `${plural(hits.length, 'match')} of ${shown} in ${where}`,
+        message: `${plural(hits.length, 'place')} to fix in ${where}`,
         evidence: hits.map(stripMatch),
+        explain,
+      };
+    }
+    const inspected = inspectedPlaces(check, hitsByFile);
+    const what = check.inspectsWhat ?? 'files';
+    if (inspected.length === 0) {
+      return {
+        status: 'not-applicable',
+        message: `nothing to inspect: no ${what} in ${where}${unreadNote}`,
+        evidence: [],
+        explain,
       };
     }
     return {
       status: 'pass',
-      message: `no match of ${shown} in ${where}${unreadNote}`,
-      evidence: [],
+      message: `${plural(inspected.length, 'place')} inspected (${what}), none to fix`,
+      evidence: inspected.slice(0, 5),
+      explain,
     };
   }
 
-  const all = check.match === 'all';
   const passing = hitsByFile.filter((f) =>
     all ? f.perPattern.every((h) => h.length > 0) : f.perPattern.some((h) => h.length > 0),
   );
@@ -79,25 +97,36 @@ export function evaluateContains(check: Contains, ctx: EvalContext): Outcome {
       .slice(0, 10);
     return {
       status: 'pass',
-      message: `found ${shown} in ${plural(passing.length, 'file')}`,
+      message: `found in ${plural(passing.length, 'file')}`,
       evidence: evidence.map(stripMatch),
-    };
-  }
-  if (files.length === 0) {
-    return {
-      status: 'fail',
-      message: `looked for ${shown} in files matching ${globText(check.files)}${scope(check.includeTests)}; no such file`,
-      evidence: [],
+      explain,
     };
   }
   return {
     status: 'fail',
-    message: `looked for ${shown}${all ? ' in one file' : ''} in ${where}; not found${unreadNote}`,
+    message:
+      files.length === 0
+        ? `no file matching ${globText(check.files)}${scope(check.includeTests)} to look in`
+        : `not found in ${where}${unreadNote}`,
     evidence: [],
+    explain,
   };
 }
 
-function stripMatch(h: Hit) {
+/** What a passing file-not-contains looked at: `inspects` hits, the ignored hits, or the files. */
+function inspectedPlaces(
+  check: Contains,
+  files: readonly { path: string; text: string }[],
+): Hit[] | { path: string; line: number; column: number; snippet: string }[] {
+  const source = check.inspects ?? (check.ignoreIf ? asList(check.pattern).join('|') : undefined);
+  if (source === undefined)
+    return files.map((f) => ({ path: f.path, line: 1, column: 1, snippet: '' }));
+  // `^` in `inspects` means a line start (a SQL statement opening a line of a .sql file).
+  const re = new RegExp(source, `gm${(check.flags ?? '').replace('m', '')}`);
+  return files.flatMap((f) => findMatches(f.path, f.text, re, undefined, 5)).map(stripMatch);
+}
+
+function stripMatch<T extends { match?: string }>(h: T): Omit<T, 'match'> {
   const { match: _match, ...evidence } = h;
   return evidence;
 }

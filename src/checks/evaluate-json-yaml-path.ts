@@ -9,7 +9,7 @@ import { asList } from './check-schema.js';
 import { compareNumbers } from './compare-numbers.js';
 import type { EvalContext } from './context.js';
 import type { Evidence } from './types.js';
-import { neutralizeHelm, type ValuesLookup } from './neutralize-helm.js';
+import { neutralizeHelmTemplate, type ValuesLookup } from './neutralize-helm.js';
 import { parsePath, resolvePath } from './resolve-path.js';
 import type { Tree } from './parse-structured.js';
 import { snippetOf } from './find-matches.js';
@@ -28,12 +28,26 @@ export function evaluateJsonYamlPath(check: JsonYamlPath, ctx: EvalContext): Out
   const files = ctx.select(check);
   const docs: Doc[] = [];
   const parseErrors: Evidence[] = [];
+  const disabled: Evidence[] = [];
   for (const path of files) {
     const raw = ctx.read(path);
     if (raw === undefined) continue;
     // Cheap pre-filter: a document with kind HorizontalPodAutoscaler names it somewhere.
     if (where.some(([, v]) => typeof v === 'string' && !raw.includes(v))) continue;
-    const text = raw.includes('{{') ? neutralizeHelm(raw, valuesLookup(path, ctx)) : raw;
+    let text = raw;
+    if (raw.includes('{{')) {
+      const values = valuesLookup(path, ctx);
+      const t = neutralizeHelmTemplate(raw, values?.lookup);
+      text = t.text;
+      for (const g of t.disabled)
+        disabled.push({
+          path,
+          line: g.line,
+          column: 1,
+          snippet: snippetOf(raw, g.line),
+          note: `disabled by default: ${g.expr} is false${g.valuesLine && values ? ` (${values.path}:${g.valuesLine})` : ''}`,
+        });
+    }
     const parsed = ctx.parse(path, text, `${path}\u0000helm`);
     for (const e of parsed.errors)
       parseErrors.push({ path, ...e.pos, snippet: snippetOf(raw, e.pos.line), note: e.message });
@@ -45,6 +59,9 @@ export function evaluateJsonYamlPath(check: JsonYamlPath, ctx: EvalContext): Out
           ),
         )
       ) {
+        // A shared manifest of a repository with several units is this unit's only when it
+        // targets it by name (scaleTargetRef / metadata.name).
+        if (where.length > 0 && !ctx.owns(path) && !workloadNamesUnit(tree, ctx)) continue;
         docs.push({ path, text: raw, tree });
       }
     }
@@ -62,9 +79,17 @@ export function evaluateJsonYamlPath(check: JsonYamlPath, ctx: EvalContext): Out
       };
     }
     const status = check.ifNone ?? 'fail';
+    if (disabled.length > 0) {
+      // A template that would produce one is switched off by the chart's values.
+      return {
+        status: status === 'pass' ? 'pass' : 'fail',
+        message: `no ${selection} deployed: ${disabled[0]?.path} is ${disabled[0]?.note}`,
+        evidence: disabled.slice(0, 5),
+      };
+    }
     return {
       status,
-      message: `looked for ${selection} in ${plural(files.length, 'file')} matching ${globText(check.files)}; none found`,
+      message: `no ${selection} in ${plural(files.length, 'file')} (${globText(check.files)})`,
       evidence: [],
     };
   }
@@ -157,7 +182,10 @@ function holds(a: Assertion, node: Tree): boolean {
 }
 
 /** `.Values` lookup from the values.yaml beside the nearest Chart.yaml above a template. */
-function valuesLookup(path: string, ctx: EvalContext): ValuesLookup | undefined {
+function valuesLookup(
+  path: string,
+  ctx: EvalContext,
+): { lookup: ValuesLookup; path: string } | undefined {
   const parts = path.split('/');
   for (let i = parts.length - 1; i >= 0; i--) {
     const dir = parts.slice(0, i).join('/');
@@ -168,13 +196,32 @@ function valuesLookup(path: string, ctx: EvalContext): ValuesLookup | undefined 
     if (text === undefined) return undefined;
     const values = ctx.parse(valuesPath, text).documents[0];
     if (!values) return undefined;
-    return (keys) => {
+    const lookup: ValuesLookup = (keys) => {
       const hit = resolvePath(
         values,
         keys.map((name) => ({ kind: 'name' as const, name })),
       )[0];
-      return hit?.kind === 'scalar' ? hit.value : undefined;
+      if (!hit) return undefined;
+      return { value: hit.kind === 'scalar' ? hit.value : plain(hit), line: hit.pos.line };
     };
+    return { lookup, path: valuesPath };
   }
   return undefined;
+}
+
+/** A map or list of values.yaml as plain data (for Helm truthiness of `if .Values.list`). */
+function plain(t: Tree): unknown {
+  if (t.kind === 'scalar') return t.value;
+  if (t.kind === 'seq') return t.items.map(plain);
+  return Object.fromEntries(t.entries.map((e) => [e.key, plain(e.value)]));
+}
+
+/** Whether a manifest's target or name is this unit (always, in a repository of one unit). */
+export function workloadNamesUnit(tree: Tree, ctx: EvalContext): boolean {
+  if (ctx.layout.units.length <= 1) return true;
+  const names = ['spec.scaleTargetRef.name', 'metadata.name']
+    .flatMap((p) => resolvePath(tree, parsePath(p)))
+    .map((n) => (n.kind === 'scalar' ? String(n.value ?? '') : ''))
+    .filter(Boolean);
+  return names.some((n) => ctx.isUnitName(n));
 }

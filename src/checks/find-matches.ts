@@ -50,7 +50,10 @@ export function findMatches(
   for (const m of text.matchAll(re)) {
     if (ignoreIf && ignoreIf.test(m[0])) continue;
     starts ??= lineStarts(text);
-    const pos = positionOf(starts, m.index);
+    // A pattern that starts with `^\s*` (flag m) can begin on a blank line above the hit:
+    // the evidence is where the matched text itself starts.
+    const lead = /^\s*/.exec(m[0])?.[0].length ?? 0;
+    const pos = positionOf(starts, m.index + (lead < m[0].length ? lead : 0));
     const raw = (lines[pos.line - 1] ?? '').trim();
     hits.push({
       path,

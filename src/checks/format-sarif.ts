@@ -5,7 +5,7 @@
  * Waived failures carry an external suppression with the waiver's reason.
  */
 import type { Level, Rule } from '../guidelines/index.js';
-import type { Finding } from './types.js';
+import type { Evidence, Finding } from './types.js';
 
 export interface SarifInput {
   toolVersion: string;
@@ -33,6 +33,12 @@ const KIND: Record<Finding['outcome'], string> = {
   error: 'review',
 };
 
+function locationsOf(f: Finding): Evidence[] {
+  const evidence = f.evidence.filter((e) => e.line >= 1).slice(0, 20);
+  if (evidence.length > 0) return evidence;
+  return f.location ? [f.location] : [];
+}
+
 export function toSarif(input: SarifInput): Record<string, unknown> {
   const rules = input.guidelines.flatMap((g) => g.rules);
   const index = new Map(rules.map((r, i) => [r.id, i]));
@@ -45,20 +51,19 @@ export function toSarif(input: SarifInput): Record<string, unknown> {
         kind: KIND[f.outcome],
         level: failing ? LEVEL[f.level] : 'none',
         message: { text: f.message || f.status },
-        locations: f.evidence
-          .filter((e) => e.line >= 1)
-          .slice(0, 20)
-          .map((e) => ({
-            physicalLocation: {
-              artifactLocation: { uri: encodeURI(e.path), uriBaseId: '%SRCROOT%' },
-              region: {
-                startLine: e.line,
-                startColumn: Math.max(1, e.column),
-                ...(e.snippet ? { snippet: { text: e.snippet } } : {}),
-              },
+        // GitHub code scanning rejects a result without a location: with no evidence, the
+        // finding's own location (the nearest build file) is a file-level one.
+        locations: locationsOf(f).map((e) => ({
+          physicalLocation: {
+            artifactLocation: { uri: encodeURI(e.path), uriBaseId: '%SRCROOT%' },
+            region: {
+              startLine: e.line,
+              startColumn: Math.max(1, e.column),
+              ...(e.snippet ? { snippet: { text: e.snippet } } : {}),
             },
-            ...(e.note ? { message: { text: e.note } } : {}),
-          })),
+          },
+          ...(e.note ? { message: { text: e.note } } : {}),
+        })),
         properties: {
           status: f.status,
           guideline: f.guideline,

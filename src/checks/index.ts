@@ -13,15 +13,20 @@ export type {
   Waiver,
   Report,
   EvaluateOptions,
+  UnitStatus,
 } from './types.js';
 export type { Check, CheckType, Condition, ChecksFile, Assertion } from './check-schema.js';
 export { CheckSchema, ChecksFileSchema } from './check-schema.js';
 export { loadChecks, type LoadChecksResult } from './load-checks.js';
-export { evaluateGuideline } from './evaluate-guideline.js';
+export { evaluateGuideline, evaluateChecks } from './evaluate-guideline.js';
+export { findUnits, type RepoLayout, type ServiceUnit } from './find-units.js';
+export { classifyRole, type PathRole } from './classify-role.js';
 export { requiredPaths } from './required-paths.js';
 export { createSnapshot } from './create-snapshot.js';
 export { isTestPath, isIgnoredPath, isIgnoredDir } from './classify-path.js';
 export { detectStack, type Stack } from './detect-stack.js';
 export { toSarif, type SarifInput } from './format-sarif.js';
-export { formatFindingsText } from './format-text.js';
+export { formatFindingsText, formatLayoutText, type TextOptions } from './format-text.js';
 export { summarizeFindings, type FindingsSummary } from './summarize-findings.js';
+export { renderChecksSchema } from './render-checks-schema.js';
+export { diffChecks, type ChecksDiff } from './diff-checks.js';

@@ -13,6 +13,7 @@ import {
   type LeafCheck,
 } from './check-schema.js';
 import { parsePath } from './resolve-path.js';
+import { validateAstGrepRule } from './evaluate-ast-grep.js';
 
 export interface LoadChecksResult {
   checks: Check[];
@@ -43,8 +44,12 @@ export function loadChecks(
   }
   if (diagnostics.length) return { checks: [], guideline: undefined, diagnostics, ok: false };
 
-  const report = (path: (string | number)[], code: string, message: string) =>
-    diagnostics.push({ severity: 'error', code, message, ...positionOf(doc, path, at) });
+  const report = (
+    path: (string | number)[],
+    code: string,
+    message: string,
+    severity: 'error' | 'warning' = 'error',
+  ) => diagnostics.push({ severity, code, message, ...positionOf(doc, path, at) });
 
   const parsed = ChecksFileSchema.safeParse(doc.toJS());
   if (!parsed.success) {
@@ -71,7 +76,16 @@ export function loadChecks(
     if (seen.has(check.id))
       report(['checks', i, 'id'], 'CHECKS_DUPLICATE_ID', `duplicate check id "${check.id}"`);
     seen.add(check.id);
-    if (!ruleIds.has(check.rule)) {
+    if (!ruleIds.has(check.rule) && isReferenceId(check.rule, file.guideline)) {
+      // Reference rules (the guideline's prescribed configurations) exist only in versions
+      // compiled by a compiler that produces them; for older versions the check is left out.
+      report(
+        ['checks', i, 'rule'],
+        'CHECKS_UNKNOWN_RULE',
+        `reference rule "${check.rule}" is not in this version of guideline ${file.guideline}; the check is left out`,
+        'warning',
+      );
+    } else if (!ruleIds.has(check.rule)) {
       report(
         ['checks', i, 'rule'],
         'CHECKS_UNKNOWN_RULE',
@@ -85,8 +99,12 @@ export function loadChecks(
     checks: file.checks,
     guideline: file.guideline,
     diagnostics,
-    ok: diagnostics.length === 0,
+    ok: !diagnostics.some((d) => d.severity === 'error'),
   };
+}
+
+function isReferenceId(id: string, guideline: string): boolean {
+  return id.startsWith(`${guideline}.`) && id.endsWith('.reference');
 }
 
 /** Regexes and path expressions that do not compile, as [yaml path, message]. */
@@ -109,6 +127,37 @@ function validateCheck(check: Check): [(string | number)[], string][] {
   const leaf = (path: (string | number)[], c: LeafCheck) => {
     condition([...path, 'appliesWhen'], c.appliesWhen);
     if ('onlyFilesContaining' in c) regex([...path, 'onlyFilesContaining'], c.onlyFilesContaining);
+    if (c.type === 'ast-grep') {
+      // The rule must compile for every language the check can read.
+      const langs = c.language
+        ? [c.language]
+        : ['python', 'java', 'javascript', 'typescript', 'go'];
+      for (const [field, rule] of [
+        ['match', c.match],
+        ['inspects', c.inspects],
+      ] as const) {
+        if (!rule) continue;
+        const failures = langs.flatMap((l) => {
+          try {
+            validateAstGrepRule(rule, l);
+            return [];
+          } catch (e) {
+            return [`${l}: ${(e as Error).message.split('\n')[0]}`];
+          }
+        });
+        if (failures.length === langs.length) out.push([[...path, field], failures.join('; ')]);
+      }
+    }
+    if (c.type === 'ci-runs') {
+      const many = Array.isArray(c.pattern);
+      asList(c.pattern).forEach((p, i) =>
+        regex(many ? [...path, 'pattern', i] : [...path, 'pattern'], p, c.flags),
+      );
+    }
+    if (c.type === 'file-not-contains') {
+      regex([...path, 'inspects'], c.inspects, c.flags);
+      regex([...path, 'unlessFileContains'], c.unlessFileContains);
+    }
     if (c.type === 'file-contains' || c.type === 'file-not-contains') {
       const many = Array.isArray(c.pattern);
       asList(c.pattern).forEach((p, i) =>

@@ -1,10 +1,14 @@
 /**
- * Dependency names declared in one build file. Deliberately forgiving text parsing: a build file
- * we half understand still names its dependencies, and a miss only makes a check not applicable.
+ * Dependency names declared in one build file. TOML and XML are read with their parsers; the rest
+ * (requirements, Gradle, go.mod) line by line, forgivingly: a build file we half understand still
+ * names its dependencies, and a miss only makes a check not applicable.
  * Java dependencies are reported both as `artifactId` and `groupId:artifactId`.
  */
 
-export type Ecosystem = 'python' | 'java' | 'node';
+import { parse as parseToml } from 'smol-toml';
+import { XMLParser } from 'fast-xml-parser';
+
+export type Ecosystem = 'python' | 'java' | 'node' | 'go' | 'php';
 
 export interface BuildFile {
   ecosystem: Ecosystem;
@@ -14,7 +18,7 @@ export interface BuildFile {
 export function parseBuildFile(path: string, text: string): BuildFile | undefined {
   const name = path.slice(path.lastIndexOf('/') + 1);
   if (name === 'package.json') return { ecosystem: 'node', dependencies: fromPackageJson(text) };
-  if (/^requirements.*\.(txt|in)$/.test(name))
+  if (/^requirements.*\.(txt|in)$/.test(name) || /(^|\/)requirements\/[^/]+\.(txt|in)$/.test(path))
     return { ecosystem: 'python', dependencies: fromRequirements(text) };
   if (name === 'pyproject.toml' || name === 'Pipfile')
     return { ecosystem: 'python', dependencies: fromToml(text) };
@@ -23,6 +27,8 @@ export function parseBuildFile(path: string, text: string): BuildFile | undefine
   if (name === 'pom.xml') return { ecosystem: 'java', dependencies: fromPom(text) };
   if (/^build\.gradle(\.kts)?$/.test(name))
     return { ecosystem: 'java', dependencies: fromGradle(text) };
+  if (name === 'go.mod') return { ecosystem: 'go', dependencies: fromGoMod(text) };
+  if (name === 'composer.json') return { ecosystem: 'php', dependencies: fromComposer(text) };
   return undefined;
 }
 
@@ -31,6 +37,7 @@ export const BUILD_FILE_GLOBS = [
   '**/package.json',
   '**/requirements*.txt',
   '**/requirements*.in',
+  '**/requirements/*.{txt,in}',
   '**/pyproject.toml',
   '**/Pipfile',
   '**/setup.py',
@@ -38,6 +45,11 @@ export const BUILD_FILE_GLOBS = [
   '**/pom.xml',
   '**/build.gradle',
   '**/build.gradle.kts',
+  '**/go.mod',
+  '**/composer.json',
+  '**/Dockerfile',
+  '**/settings.gradle',
+  '**/settings.gradle.kts',
 ];
 
 function fromPackageJson(text: string): string[] {
@@ -70,20 +82,29 @@ function fromRequirements(text: string): string[] {
   return out;
 }
 
+/**
+ * pyproject.toml (PEP 621 `project.dependencies`, Poetry's `tool.poetry.dependencies`) and Pipfile
+ * (`[packages]`), read with a TOML parser; development groups are left out. A file the parser
+ * rejects is read forgivingly (quoted PEP 508 strings), as before.
+ */
 function fromToml(text: string): string[] {
-  const out = fromQuoted(text);
-  // [tool.poetry.dependencies] / [packages] tables: `name = "^1.0"` keys.
-  let inDeps = false;
-  for (const line of text.split('\n')) {
-    const table = /^\s*\[([^\]]+)\]/.exec(line);
-    if (table) {
-      inDeps = /(^|\.)(dependencies|packages)$/.test((table[1] as string).trim());
-      continue;
-    }
-    if (!inDeps) continue;
-    const key = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*=/.exec(line);
-    if (key && key[1] !== 'python') out.push(normalizePy(key[1] as string));
+  let doc: Record<string, unknown>;
+  try {
+    doc = parseToml(text) as Record<string, unknown>;
+  } catch {
+    return fromQuoted(text);
   }
+  const out: string[] = [];
+  const table = (v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+  const project = table(doc.project);
+  if (Array.isArray(project.dependencies))
+    for (const d of project.dependencies)
+      if (typeof d === 'string') out.push(...fromQuoted(JSON.stringify(d)));
+  const poetry = table(table(doc.tool).poetry);
+  for (const name of Object.keys(table(poetry.dependencies)))
+    if (name.toLowerCase() !== 'python') out.push(normalizePy(name));
+  for (const name of Object.keys(table(doc.packages))) out.push(normalizePy(name));
   return out;
 }
 
@@ -98,19 +119,46 @@ function fromQuoted(text: string): string[] {
   return out;
 }
 
+/**
+ * pom.xml with an XML parser: the project's dependencies, parent and build plugins (managed
+ * versions in dependencyManagement are not dependencies); test-scoped ones are left out. Reported
+ * as `artifactId` and `groupId:artifactId`.
+ */
 function fromPom(text: string): string[] {
+  let doc: Record<string, unknown>;
+  try {
+    doc = new XMLParser({ ignoreAttributes: true, parseTagValue: false }).parse(text) as Record<
+      string,
+      unknown
+    >;
+  } catch {
+    return [];
+  }
+  const project = obj(doc.project);
+  const entries = [
+    ...list(obj(project.dependencies).dependency),
+    ...list(project.parent),
+    ...list(obj(obj(project.build).plugins).plugin),
+  ];
   const out: string[] = [];
-  const blocks = text.matchAll(/<(dependency|plugin|parent)>([\s\S]*?)<\/\1>/g);
-  for (const b of blocks) {
-    const body = b[2] as string;
-    // Test-scoped dependencies say nothing about the production service.
-    if (/<scope>\s*test\s*<\/scope>/.test(body)) continue;
-    const group = /<groupId>\s*([^<\s]+)\s*<\/groupId>/.exec(body)?.[1];
-    const artifact = /<artifactId>\s*([^<\s]+)\s*<\/artifactId>/.exec(body)?.[1];
+  for (const e of entries) {
+    const d = obj(e);
+    if (String(d.scope ?? '').trim() === 'test') continue;
+    const artifact = typeof d.artifactId === 'string' ? d.artifactId.trim() : undefined;
+    const group = typeof d.groupId === 'string' ? d.groupId.trim() : undefined;
     if (artifact) out.push(artifact);
     if (group && artifact) out.push(`${group}:${artifact}`);
   }
   return out;
+}
+
+function obj(v: unknown): Record<string, unknown> {
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+}
+
+function list(v: unknown): unknown[] {
+  if (v === undefined || v === null || v === '') return [];
+  return Array.isArray(v) ? v : [v];
 }
 
 function fromGradle(text: string): string[] {
@@ -126,4 +174,31 @@ function fromGradle(text: string): string[] {
   // Plugins: id("io.micronaut.application"), id 'org.springframework.boot'.
   for (const m of text.matchAll(/\bid\s*\(?\s*["']([\w.-]+)["']/g)) out.push(`plugin:${m[1]}`);
   return out;
+}
+
+/** `require` lines and blocks of go.mod: module paths (`github.com/sony/gobreaker`). */
+function fromGoMod(text: string): string[] {
+  const out: string[] = [];
+  let block = false;
+  for (const line of text.split('\n')) {
+    const t = line.replace(/\/\/.*$/, '').trim();
+    if (/^require\s*\($/.test(t)) block = true;
+    else if (block && t === ')') block = false;
+    else if (block && t) out.push(t.split(/\s+/)[0] as string);
+    else {
+      const m = /^require\s+(\S+)/.exec(t);
+      if (m) out.push(m[1] as string);
+    }
+  }
+  return out;
+}
+
+function fromComposer(text: string): string[] {
+  try {
+    const pkg = JSON.parse(text) as Record<string, unknown>;
+    const deps = pkg.require;
+    return deps && typeof deps === 'object' ? Object.keys(deps) : [];
+  } catch {
+    return [];
+  }
 }

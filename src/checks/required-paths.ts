@@ -4,7 +4,7 @@
  * tree is known by path only.
  */
 import type { Check, Condition, LeafCheck } from './check-schema.js';
-import { asList } from './check-schema.js';
+import { CI_FILE_GLOBS, asList } from './check-schema.js';
 import { globMatcher } from './match-glob.js';
 import { isIgnoredPath, isTestPath } from './classify-path.js';
 import { BUILD_FILE_GLOBS } from './parse-dependencies.js';
@@ -20,7 +20,13 @@ export function requiredPaths(checks: readonly Check[], paths: readonly string[]
   };
   const addLeaf = (c: LeafCheck) => {
     addCondition(c.appliesWhen);
-    if (!('files' in c)) return;
+    if (c.type === 'ci-runs') {
+      // The pipelines, and what their steps may call: scripts, package.json, Makefiles.
+      withTests.push(...asList(c.files ?? CI_FILE_GLOBS), '**/*.{sh,bash,py,js,mjs,ps1}');
+      withTests.push('**/package.json', '**/Makefile', '**/makefile', '**/GNUmakefile');
+      return;
+    }
+    if (!('files' in c) || c.files === undefined) return;
     (c.includeTests ? withTests : prod).push(...asList(c.files));
     if (c.type === 'json-yaml-path') prod.push('**/Chart.yaml', '**/values.yaml');
   };

@@ -1,7 +1,10 @@
 /**
- * Path expressions over parsed JSON/YAML/properties trees:
+ * Path expressions over parsed JSON/YAML/properties trees, in JMESPath syntax (the subset of
+ * sub-expressions, `*` and `[*]` wildcards, indexes and `[?a.b=='v']` filters), evaluated on trees
+ * that keep each value's position:
  *   `spec.minReplicas`, `spec.metrics[*].type`, `spec.metrics[0]`, `datasources.*.maximum-pool-size`,
- *   `spec.metrics[resource.name=cpu].resource.target.averageUtilization`.
+ *   `spec.metrics[?resource.name=='cpu'].resource.target.averageUtilization`.
+ * The older filter form `[resource.name=cpu]` is still read.
  * A dotted key (`micronaut.http.client.read-timeout: 30s`, or any .properties line) matches the
  * same segments written as nested maps.
  */
@@ -32,6 +35,17 @@ export function parsePath(expr: string): Segment[] {
       const end = expr.indexOf(']', i);
       if (end < 0) throw new Error(`unclosed [ in path "${expr}"`);
       const inner = expr.slice(i + 1, end).trim();
+      // JMESPath filter: [?resource.name=='cpu'] (also `"cpu"` or a `70` literal).
+      const jmes = /^\?\s*([\w.-]+)\s*==\s*(?:'([^']*)'|"([^"]*)"|`"?([^`"]*)"?`)$/.exec(inner);
+      if (jmes) {
+        out.push({
+          kind: 'filter',
+          path: parsePath(jmes[1] as string),
+          value: (jmes[2] ?? jmes[3] ?? jmes[4]) as string,
+        });
+        i = end + 1;
+        continue;
+      }
       if (inner === '*') out.push({ kind: 'any' });
       else if (/^\d+$/.test(inner)) out.push({ kind: 'index', index: Number(inner) });
       else {

@@ -35,6 +35,18 @@ export interface CheckResult {
   /** One sentence: what was found, or what was looked for and not found. */
   message: string;
   evidence: Evidence[];
+  /** The service unit evaluated (`.` for the repository root). */
+  unit?: string;
+  /** What to add or change, when the checks file says. */
+  remedy?: string;
+  /** Patterns and paths behind the result, for `--explain`. */
+  explain?: string;
+}
+
+/** A rule's status in one service unit. */
+export interface UnitStatus {
+  unit: string;
+  status: CheckStatus;
 }
 
 export interface Finding {
@@ -48,6 +60,10 @@ export interface Finding {
   /** Evidence of the checks that decided the status (for a fail: the failing checks). */
   evidence: Evidence[];
   checks: CheckResult[];
+  /** Per service unit, when the checks apply per unit. */
+  units?: UnitStatus[];
+  /** Where the finding is shown when it has no evidence (the nearest build file). */
+  location?: Evidence;
   waiver?: Waiver;
 }
 

@@ -230,6 +230,8 @@ export async function runDemo(config: Config, options: DemoOptions): Promise<voi
         out(
           `     ${rule.status === 'pass' ? 'pass' : 'FAIL'} ${rule.level.padEnd(6)} ${rule.ruleId}${where}`,
         );
+        // A failure says, for the service owner, what is expected and what to add.
+        if (rule.status === 'fail' && rule.message) out(`          ${rule.message}`);
       }
     }
 

@@ -14,6 +14,7 @@
 import {
   diffRules,
   nextVersion,
+  formatDiagnostic,
   type Bump,
   type Changelog,
   type Diagnostic,
@@ -29,7 +30,10 @@ import {
   type GuidelineVersionRecord,
   type Queryable,
   type Transaction,
+  getVersionChecks,
+  storeVersionChecks,
 } from '../store/index.js';
+import { diffChecks, loadChecks, type Check, type ChecksDiff } from '../checks/index.js';
 import {
   compileForPublish,
   type CompileForPublishInput,
@@ -41,6 +45,11 @@ export interface PublishInput extends CompileForPublishInput {
   publisher: string;
   /** When set, the document's id must equal it (the API's path id). */
   expectedId?: string;
+  /**
+   * The guideline's checks file (`<id>.checks.yaml`), stored with the version. Undefined: the
+   * latest version's checks carry over.
+   */
+  checks?: string;
 }
 
 export interface PublishResult {
@@ -57,6 +66,8 @@ export interface PublishResult {
   warnings: Diagnostic[];
   /** The stored version (null on a dry run that would create one). */
   record: GuidelineVersionRecord | null;
+  /** What changed in the checks against the latest version, and the bump it asks for. */
+  checksChange: ChecksDiff | null;
 }
 
 export interface PublishOptions {
@@ -81,12 +92,53 @@ interface Plan {
   changelog: Changelog;
   version: string;
   latest: GuidelineVersionRecord | null;
+  /** The checks text the new version carries (null: none). */
+  checks: string | null;
+  checksChange: ChecksDiff | null;
 }
 
-async function plan(q: Queryable, doc: GuidelineDocument, source: string): Promise<Plan> {
+const BUMPS: Bump[] = ['none', 'patch', 'minor', 'major'];
+
+/** Checks that must load against the document's rules (any error rejects the publish). */
+function parseChecks(text: string, doc: GuidelineDocument, carriedOver: boolean): Check[] {
+  const r = loadChecks(text, doc.rules, `${doc.id}.checks.yaml`);
+  // Carried-over checks may name rules this version removed; scans leave those out.
+  const errors = r.diagnostics.filter(
+    (d) => d.severity === 'error' && !(carriedOver && d.code === 'CHECKS_UNKNOWN_RULE'),
+  );
+  if (errors.length > 0) {
+    const lines = errors.map((d) => formatDiagnostic(`${doc.id}.checks.yaml`, d));
+    throw new SteeringError(
+      'INVALID_DOCUMENT',
+      `${doc.id}.checks.yaml has ${errors.length} error(s):\n${lines.join('\n')}`,
+      { details: { path: `${doc.id}.checks.yaml`, diagnostics: r.diagnostics, messages: lines } },
+    );
+  }
+  return r.checks;
+}
+
+async function plan(
+  q: Queryable,
+  doc: GuidelineDocument,
+  source: string,
+  checksText?: string,
+): Promise<Plan> {
   const latest = await getLatestGuidelineVersion(q, doc.id);
   const changelog = diffRules(latest?.rules ?? [], doc.rules);
   let bump = changelog.bump;
+  // Checks are versioned with their guideline: a checks-only change makes a new version whose
+  // bump follows its effect (diffChecks), and the latest checks carry over when none are given.
+  const latestChecks = latest ? await getVersionChecks(q, doc.id, latest.version) : null;
+  const checks = checksText ?? latestChecks?.text ?? null;
+  const next = checks === null ? [] : parseChecks(checks, doc, checksText === undefined);
+  let checksChange: ChecksDiff | null = null;
+  if (latest && (latestChecks?.text ?? null) !== checks) {
+    const before = latestChecks ? loadChecks(latestChecks.text, latest.rules).checks : [];
+    checksChange = diffChecks(before, next, doc.rules);
+    // A text change that changes no check (comments, order) is still a new text to store.
+    const effect = checksChange.bump === 'none' ? 'patch' : checksChange.bump;
+    if (BUMPS.indexOf(effect) > BUMPS.indexOf(bump)) bump = effect;
+  }
   if (
     latest &&
     bump === 'none' &&
@@ -101,6 +153,8 @@ async function plan(q: Queryable, doc: GuidelineDocument, source: string): Promi
     version:
       latest && bump === 'none' ? latest.version : nextVersion(latest?.version ?? null, bump),
     latest,
+    checks,
+    checksChange,
   };
 }
 
@@ -126,7 +180,7 @@ export async function publishGuideline(
   const base = { guideline: doc.id, ruleCount: doc.rules.length, warnings };
 
   if (options.dryRun) {
-    const p = await plan(db, doc, source);
+    const p = await plan(db, doc, source, input.checks);
     const unchanged = p.latest !== null && p.bump === 'none';
     return {
       ...base,
@@ -139,12 +193,13 @@ export async function publishGuideline(
       created: false,
       dryRun: true,
       record: unchanged ? p.latest : null,
+      checksChange: p.checksChange,
     };
   }
 
   return db.transaction(async (tx) => {
     await lockGuideline(tx, doc);
-    const p = await plan(tx, doc, source);
+    const p = await plan(tx, doc, source, input.checks);
     if (p.latest && p.bump === 'none') {
       return {
         ...base,
@@ -155,6 +210,7 @@ export async function publishGuideline(
         created: false,
         dryRun: false,
         record: p.latest,
+        checksChange: null,
       };
     }
     const record = await insertGuidelineVersion(tx, {
@@ -166,6 +222,7 @@ export async function publishGuideline(
       bump: p.bump,
       publisher: input.publisher,
     });
+    if (p.checks !== null) await storeVersionChecks(tx, doc.id, record.version, p.checks);
     const result: PublishResult = {
       ...base,
       version: record.version,
@@ -175,6 +232,7 @@ export async function publishGuideline(
       created: true,
       dryRun: false,
       record,
+      checksChange: p.checksChange,
     };
     if (options.onPublished) await options.onPublished(tx, result);
     return result;

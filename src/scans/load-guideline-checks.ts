@@ -1,9 +1,9 @@
 /**
- * Checks are read at scan time from `<guidelinesDir>/<id>.checks.yaml` (decision: checks evolve
- * faster than guideline versions, e.g. a better pattern for an existing rule, and must not need a
- * publish). The same file serves every version of the guideline: checks naming a rule that a
- * version does not have are left out for that version. Any other diagnostic fails the scan.
- * The text is cached by file modification time.
+ * Checks are stored with the version they were published with (store/version-checks.ts) and a
+ * scan uses those. Only versions published without a checks file fall back to
+ * `<guidelinesDir>/<id>.checks.yaml` read here (cached by modification time). Checks naming a
+ * rule that a version does not have are left out for that version. Any other diagnostic fails
+ * the scan.
  */
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';

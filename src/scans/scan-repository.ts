@@ -19,6 +19,7 @@ import type { Logger } from '../log.js';
 import { SERVICE_CONFIG_PATH, refreshMeasuredStatus } from '../measurements/index.js';
 import {
   getGuidelineVersion,
+  getVersionChecks,
   getRepository,
   getRepositoryHead,
   listScansOfCommit,
@@ -85,7 +86,10 @@ export async function scanRepository(deps: ScanDeps, job: ScanJobData): Promise<
     const record = await getGuidelineVersion(deps.db, p.guideline, p.version);
     if (!record)
       throw new SteeringError('NOT_FOUND', `guideline version ${p.guideline}@${p.version} missing`);
-    const yaml = await deps.checks(p.guideline);
+    // The checks published with this version; versions published without one fall back to the
+    // server's checks directory.
+    const stored = await getVersionChecks(deps.db, p.guideline, p.version);
+    const yaml = stored?.text ?? (await deps.checks(p.guideline));
     versions.push({
       plan: p,
       record,

@@ -143,3 +143,4 @@ export {
   type PrometheusHealth,
   type StatusRow,
 } from './measurements.js';
+export { getVersionChecks, storeVersionChecks, type VersionChecks } from './version-checks.js';

@@ -31,7 +31,9 @@ describe('file-exists', () => {
     assert.equal(ok.evidence[0]?.path, 'perf/plan.jmx');
     const no = run(yaml, { 'README.md': '' });
     assert.equal(no.status, 'fail');
-    assert.match(no.message, /looked for a file matching \*\*\/\*\.jmx/);
+    assert.match(no.message, /no file matching \*\*\/\*\.jmx/);
+    // Something missing is shown at a place: the nearest build file, else a file of the repository.
+    assert.equal(no.evidence[0]?.path, 'README.md');
   });
   it('ignores test folders unless includeTests', () => {
     assert.equal(run(yaml, { 'src/test/resources/plan.jmx': '' }).status, 'fail');
@@ -62,10 +64,7 @@ describe('file-contains', () => {
       'app/db_test.py': 'pool_size=1',
     });
     assert.equal(f.status, 'fail');
-    assert.match(
-      f.message,
-      /looked for \/pool_size\/ in 1 file matching \*\*\/\*\.py outside tests; not found/,
-    );
+    assert.match(f.message, /not found in 1 file \(\*\*\/\*\.py, tests left out\)/);
   });
   it('match: all needs every pattern in one file', () => {
     const yaml = `  - { id: c, rule: demo.rule, description: d, type: file-contains, files: '**/*.js', match: all, pattern: ['new Pool\\(', 'max:'] }\n`;
@@ -142,7 +141,7 @@ describe('json-yaml-path', () => {
   it('fails when no document is selected, unless ifNone says otherwise', () => {
     const f = run(hpa, { 'k8s/deploy.yaml': 'kind: Deployment\n' });
     assert.equal(f.status, 'fail');
-    assert.match(f.message, /looked for documents with kind=HorizontalPodAutoscaler/);
+    assert.match(f.message, /no documents with kind=HorizontalPodAutoscaler in 1 file/);
   });
   it('resolves Helm .Values, and leaves unresolvable templates unchecked', () => {
     const tpl = `{{- if .Values.hpa.on }}\nkind: HorizontalPodAutoscaler\nspec:\n  minReplicas: {{ .Values.hpa.min | default 2 }}\n  targetCPUUtilizationPercentage: {{ .Values.hpa.cpu }}\n{{- end }}\n`;
@@ -152,13 +151,27 @@ describe('json-yaml-path', () => {
       'pass',
     );
     assert.equal(
-      run(hpa, { ...chart, 'c/values.yaml': 'hpa:\n  min: 1\n  cpu: 60\n' }).status,
+      run(hpa, { ...chart, 'c/values.yaml': 'hpa:\n  on: true\n  min: 1\n  cpu: 60\n' }).status,
       'fail',
+    );
+    // The guard is decided as deployed: hpa.on is false by default, so no HPA is deployed.
+    const off = run(hpa, {
+      ...chart,
+      'c/values.yaml': 'replicas: 1\nhpa:\n  on: false\n  cpu: 60\n',
+    });
+    assert.equal(off.status, 'fail');
+    assert.match(
+      off.message,
+      /disabled by default: \.Values\.hpa\.on is false \(c\/values\.yaml:3\)/,
+    );
+    assert.deepEqual(
+      off.evidence.map((e) => `${e.path}:${e.line}`),
+      ['c/templates/hpa.yaml:1'],
     );
     const unresolved = run(hpa, {
       'c/Chart.yaml': 'name: c\n',
       'c/templates/hpa.yaml': tpl.replace('.Values.hpa.cpu', 'include "cpu" .'),
-      'c/values.yaml': '{}',
+      'c/values.yaml': 'hpa:\n  on: true\n',
     });
     assert.equal(unresolved.status, 'unchecked');
     assert.match(unresolved.message, /templated .* could not be resolved/);

@@ -1,10 +1,13 @@
 /**
- * `steering lint <file|dir> [--explain]`: validates guideline documents (and prints every diagnostic
- * with its position; with --explain, every candidate and what became of it). Exit 0 when clean, 1 when errors are found (or more warnings than --max-warnings), 2 on a usage error.
+ * `steering lint <file|dir> [--explain]`: validates guideline documents and their `.checks.yaml`
+ * (and prints every diagnostic with its position; with --explain, every candidate and what became
+ * of it). Exit 0 when clean, 1 when errors are found (or more warnings than --max-warnings), 2 on a
+ * usage error.
  */
 import { InvalidArgumentError, type Command } from 'commander';
 import { CliExit } from '../run-cli.js';
 import { loadGuidelines, reportDiagnostics, type LoadedGuideline } from '../load-guidelines.js';
+import { lintChecksFiles } from '../lint-checks-files.js';
 
 export function registerLint(program: Command): void {
   program
@@ -19,10 +22,14 @@ export function registerLint(program: Command): void {
     .action((path: string, opts: { maxWarnings?: number; explain?: boolean }) => {
       const loaded = loadGuidelines(path, opts.explain ? { explain: true } : {});
       if (opts.explain) for (const g of loaded) process.stdout.write(formatExplanation(g));
-      const { errors, warnings } = reportDiagnostics(loaded, (s) => process.stdout.write(s));
+      const write = (s: string) => process.stdout.write(s);
+      const docs = reportDiagnostics(loaded, write);
+      const checks = lintChecksFiles(loaded, write);
+      const errors = docs.errors + checks.errors;
+      const warnings = docs.warnings + checks.warnings;
       const rules = loaded.reduce((n, g) => n + (g.document?.rules.length ?? 0), 0);
       process.stdout.write(
-        `${loaded.length} document(s), ${rules} rules: ${errors} error(s), ${warnings} warning(s)\n`,
+        `${loaded.length} document(s), ${rules} rules, ${checks.files} checks file(s): ${errors} error(s), ${warnings} warning(s)\n`,
       );
       if (errors > 0 || (opts.maxWarnings !== undefined && warnings > opts.maxWarnings))
         throw new CliExit(1);

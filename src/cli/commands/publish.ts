@@ -5,7 +5,9 @@
  * nothing is published.
  */
 import { recordAudit } from '../../compliance/index.js';
+import { existsSync, readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.js';
 import { createLogger } from '../../log.js';
@@ -75,7 +77,7 @@ export function registerPublish(program: Command): void {
         for (const g of loaded) {
           const r = await publishGuideline(
             db,
-            { source: g.source, path: g.path, publisher },
+            { source: g.source, path: g.path, publisher, ...checksBeside(g.path, g.document?.id) },
             { dryRun: opts.dryRun, onPublished: rollouts?.onPublished },
           );
           results.push(r);
@@ -114,6 +116,7 @@ export function registerPublish(program: Command): void {
           ruleCount: r.ruleCount,
           summary: summarizeChangelog(r.changelog),
           changelog: r.changelog,
+          checks: r.checksChange,
         }));
         process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
         return;
@@ -124,4 +127,11 @@ export function registerPublish(program: Command): void {
           process.stdout.write(`${formatChangelog(r.changelog)}\n`);
       }
     });
+}
+
+/** The guideline's sibling `<name>.checks.yaml`, published with the version when it exists. */
+function checksBeside(path: string, id: string | undefined): { checks?: string } {
+  const names = [basename(path).replace(/\.(md|markdown)$/i, ''), ...(id ? [id] : [])];
+  const file = names.map((n) => join(dirname(path), `${n}.checks.yaml`)).find((p) => existsSync(p));
+  return file ? { checks: readFileSync(file, 'utf8') } : {};
 }

@@ -20,7 +20,9 @@ import { compileGuideline, formatDiagnostic, type Rule } from '../../guidelines/
 import {
   createSnapshot,
   evaluateGuideline,
+  findUnits,
   formatFindingsText,
+  formatLayoutText,
   isIgnoredDir,
   loadChecks,
   requiredPaths,
@@ -30,6 +32,7 @@ import {
   type Finding,
   type Report,
   type Snapshot,
+  type TextOptions,
 } from '../../checks/index.js';
 import { SteeringError } from '../../errors.js';
 import { CliExit } from '../run-cli.js';
@@ -46,6 +49,8 @@ export interface LoadedGuideline {
 
 export interface ScanResult {
   dir: string;
+  /** The files as scanned (for --explain). */
+  snapshot?: Snapshot;
   files: number;
   loaded: number;
   guidelines: {
@@ -117,8 +122,12 @@ export function loadGuidelines(mdFiles: readonly string[]): LoadedGuideline[] {
     let checks: Check[] = [];
     if (checksPath) {
       const loaded = loadChecks(readFileSync(checksPath, 'utf8'), doc.rules, checksPath);
-      for (const d of loaded.diagnostics) problems.push(formatDiagnostic(checksPath, d));
-      checks = loaded.checks;
+      for (const d of loaded.diagnostics)
+        if (d.severity === 'error') problems.push(formatDiagnostic(checksPath, d));
+      // Checks of rules this version does not have (reference rules of a newer compiler) are
+      // left out, as the scan job does.
+      const ids = new Set(doc.rules.map((r) => r.id));
+      checks = loaded.checks.filter((c) => ids.has(c.rule));
     }
     out.push({ id: doc.id, path, checksPath, rules: doc.rules, checks });
   }
@@ -141,6 +150,7 @@ export function scanDirectory(
   );
   return {
     dir,
+    snapshot,
     files: snapshot.paths.length,
     loaded,
     guidelines: guidelines.map((g) => ({
@@ -180,6 +190,8 @@ interface ScanOptions {
   guidelinesDir: string;
   format: string;
   reports?: string;
+  verbose?: boolean;
+  explain?: boolean;
 }
 
 export function registerScan(program: Command): void {
@@ -200,6 +212,11 @@ export function registerScan(program: Command): void {
     )
     .option('--format <format>', 'text, json or sarif', 'text')
     .option('--reports <file>', 'JSON array of measured figures for report-threshold checks')
+    .option('--verbose', 'text: show the evidence of passing rules too')
+    .option(
+      '--explain',
+      'text: show the service units and path roles, and every check per unit with its patterns',
+    )
     .action((dir: string, opts: ScanOptions) => {
       if (!['text', 'json', 'sarif'].includes(opts.format)) {
         throw new SteeringError('USAGE', `unknown --format ${opts.format} (text, json or sarif)`);
@@ -210,7 +227,7 @@ export function registerScan(program: Command): void {
       const guidelines = loadGuidelines(discoverGuidelines(opts.guideline, opts.guidelinesDir));
       const reports = opts.reports ? readReports(opts.reports) : [];
       const result = scanDirectory(root, guidelines, reports);
-      process.stdout.write(`${render(result, opts.format)}\n`);
+      process.stdout.write(`${render(result, opts.format, opts)}\n`);
       const must = summarizeFindings(result.guidelines.flatMap((g) => g.findings)).mustFailures;
       if (must > 0) throw new CliExit(1);
     });
@@ -226,7 +243,7 @@ function readReports(file: string): Report[] {
   }
 }
 
-function render(result: ScanResult, format: string): string {
+function render(result: ScanResult, format: string, opts: TextOptions = {}): string {
   const rel = (p: string) => relative(process.cwd(), p).split(sep).join('/') || '.';
   if (format === 'sarif') {
     const sarif = toSarif({
@@ -259,12 +276,16 @@ function render(result: ScanResult, format: string): string {
       2,
     );
   }
-  return result.guidelines
+  const text = result.guidelines
     .map((g) =>
       formatFindingsText(
         `${g.id} (${rel(g.path)}) · ${rel(result.dir)} · ${result.files} files`,
         g.findings,
+        { verbose: opts.verbose ?? false, explain: opts.explain ?? false },
       ),
     )
     .join('\n\n');
+  return opts.explain && result.snapshot
+    ? `${formatLayoutText(result.snapshot.paths, findUnits(result.snapshot))}\n\n${text}`
+    : text;
 }

@@ -1,0 +1,153 @@
+/**
+ * The role of a path in a repository, from the evidence a reader would use: where it lives
+ * (`scripts/`, `docs/`, `src/main/resources/static/`, `migrations/`), what it is named
+ * (`*_pb2.py`, `*.min.js`) and, for front ends, the package that owns it. Only `service`,
+ * `config`, `deploy` and `ci` paths say anything about how the service runs in production.
+ */
+import { isIgnoredPath, isTestPath } from './classify-path.js';
+
+export type PathRole =
+  | 'service'
+  | 'frontend'
+  | 'generated'
+  | 'vendored'
+  | 'tooling'
+  | 'docs'
+  | 'test'
+  | 'migrations'
+  | 'deploy'
+  | 'ci';
+
+export interface RoleOf {
+  role: PathRole;
+  /** The evidence, in words ("under scripts/"). */
+  reason: string;
+}
+
+const DOC_DIRS = new Set(['docs', 'doc', 'documentation']);
+const TOOL_DIRS = new Set([
+  'scripts',
+  'script',
+  'tools',
+  'tooling',
+  'hack',
+  '.devcontainer',
+  // Load generators and benchmarks drive a service; they are not the service.
+  'loadgenerator',
+  'load-generator',
+  'loadgen',
+  'load-gen',
+  'load-test',
+  'load-tests',
+  'loadtest',
+  'loadtests',
+  'load-testing',
+  'k6',
+  'locust',
+  'jmeter',
+  'gatling',
+  'artillery',
+  'benchmark',
+  'benchmarks',
+]);
+const MIGRATION_DIRS = new Set(['migrations', 'migration', 'alembic', 'flyway', 'liquibase']);
+const GENERATED_DIRS = new Set(['generated', '__generated__', 'gen', 'genproto', 'openapi-client']);
+const FRONTEND_DIRS = new Set(['static', 'public', 'webapp', 'wwwroot', 'assets']);
+const DEPLOY_DIRS = new Set([
+  'k8s',
+  'kubernetes',
+  'kubernetes-manifests',
+  'helm',
+  'charts',
+  'chart',
+  'deploy',
+  'deployment',
+  'deployments',
+  'manifests',
+  'kustomize',
+  'skaffold',
+  'terraform',
+  'istio-manifests',
+]);
+const CI_FILES = [
+  /^\.github\/workflows\//,
+  /(^|\/)\.gitlab-ci\.ya?ml$/,
+  /^\.gitlab\//,
+  /^\.circleci\//,
+  /(^|\/)Jenkinsfile[^/]*$/,
+  /(^|\/)azure-pipelines[^/]*\.ya?ml$/,
+  /^\.azure-pipelines\//,
+  /^\.travis\.ya?ml$/,
+];
+const GENERATED_FILES = [
+  /_pb2(_grpc)?\.pyi?$/,
+  /\.pb(\.gw)?\.go$/,
+  /_grpc\.pb\.go$/,
+  /\.generated\.\w+$/,
+  /\.g\.dart$/,
+  /\.min\.(js|css)$/,
+  /\.bundle\.js$/,
+];
+const BROWSER_EXT = /\.(jsx|tsx|vue|svelte|html?)$/;
+
+/**
+ * `frontendRoots`: directories whose package.json is a browser application (React, Vue, Angular…
+ * and no server framework); everything under them is front end.
+ */
+export function classifyRole(path: string, frontendRoots: readonly string[] = []): RoleOf {
+  if (isIgnoredPath(path)) return { role: 'vendored', reason: 'vendored or build output' };
+  if (CI_FILES.some((re) => re.test(path))) return { role: 'ci', reason: 'CI configuration' };
+  const parts = path.split('/');
+  const name = parts[parts.length - 1] as string;
+  // Folder names inside a JVM package (`com/example/tools/`) are package names, not roles.
+  const all = parts.slice(0, -1);
+  const pkg = all.findIndex(
+    (d, i) =>
+      i > 0 && /^(java|kotlin|scala|groovy)$/.test(d) && /^(main|src)$/.test(all[i - 1] ?? ''),
+  );
+  const dirs = pkg >= 0 ? all.slice(0, pkg) : all;
+  if (isTestPath(path)) return { role: 'test', reason: 'test sources or resources' };
+  const under = (set: Set<string>) => dirs.find((d) => set.has(d.toLowerCase()));
+  const gen = under(GENERATED_DIRS);
+  if (gen) return { role: 'generated', reason: `under ${gen}/` };
+  if (GENERATED_FILES.some((re) => re.test(name)))
+    return { role: 'generated', reason: 'generated or minified file' };
+  const mig = under(MIGRATION_DIRS);
+  if (mig || /(^|\/)db\/migrate\//.test(path))
+    return { role: 'migrations', reason: `under ${mig ?? 'db/migrate'}/` };
+  if (
+    /\.(md|rst|adoc|txt)$/i.test(name) &&
+    !/^requirements.*\.txt$/.test(name) &&
+    !dirs.includes('requirements')
+  )
+    return { role: 'docs', reason: 'documentation' };
+  const doc =
+    under(DOC_DIRS) ?? (/^(examples?|samples?|site)$/i.test(dirs[0] ?? '') ? dirs[0] : undefined);
+  if (doc) return { role: 'docs', reason: `under ${doc}/` };
+  const tool = under(TOOL_DIRS);
+  if (tool) return { role: 'tooling', reason: `under ${tool}/` };
+  const fe = frontendRoots.find((r) => r === '' || path.startsWith(`${r}/`));
+  if (fe !== undefined && fe !== '')
+    return { role: 'frontend', reason: `in the browser application ${fe}/` };
+  if (/\/resources\/(static|public|templates)\//.test(path) && /\.(m?js|ts|html?)$/.test(name))
+    return { role: 'frontend', reason: 'served to browsers from resources/' };
+  const feDir = under(FRONTEND_DIRS);
+  if (feDir && /\.(m?js|ts|jsx|tsx|html?|vue)$/.test(name))
+    return { role: 'frontend', reason: `browser assets under ${feDir}/` };
+  if (BROWSER_EXT.test(name)) return { role: 'frontend', reason: 'browser component or page' };
+  const dep =
+    under(DEPLOY_DIRS) ??
+    dirs.find((d) => /k8s|kube|helm|manifests|kustomiz|openshift/i.test(d) && !/^src$/.test(d));
+  if (dep) return { role: 'deploy', reason: `under ${dep}/` };
+  return { role: 'service', reason: 'service code or configuration' };
+}
+
+/** Roles a check reads by default; `includeTests` adds tests and tooling (load tests live there). */
+export const PRODUCTION_ROLES: ReadonlySet<PathRole> = new Set(['service', 'deploy', 'ci']);
+export const WITH_TEST_ROLES: ReadonlySet<PathRole> = new Set([
+  'service',
+  'deploy',
+  'ci',
+  'test',
+  'tooling',
+]);

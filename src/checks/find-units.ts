@@ -1,0 +1,216 @@
+/**
+ * Service units: the deployable parts of a repository. A unit root is a directory with a build
+ * file of a server (pom.xml / build.gradle* with production sources, package.json declaring a
+ * server framework, pyproject.toml / requirements*.txt / setup.py / Pipfile, go.mod,
+ * composer.json) or a Dockerfile beside source code. A path belongs to the deepest unit above it;
+ * paths outside every unit (CI, shared manifests) are visible to all units. A repository without
+ * any unit root is one unit at its root. Directories whose package.json is a browser application
+ * become front-end roots, not units. Pure.
+ */
+import type { Snapshot } from './types.js';
+import { parseBuildFile } from './parse-dependencies.js';
+import { classifyRole, type PathRole, type RoleOf } from './classify-role.js';
+import { frameworksOf, type Stack } from './detect-stack.js';
+
+export interface ServiceUnit {
+  /** Repository-relative directory, `.` for the root. */
+  path: string;
+  /** The build files that define it, nearest first: where a missing thing is reported. */
+  buildFiles: string[];
+  stack: Stack;
+}
+
+export interface RepoLayout {
+  units: ServiceUnit[];
+  /** Browser applications (their package.json has a UI framework and no server framework). */
+  frontendRoots: string[];
+  role(path: string): RoleOf;
+  /** The unit a path belongs to, or undefined for shared paths outside every unit. */
+  unitOf(path: string): ServiceUnit | undefined;
+}
+
+const SERVER_NODE = [
+  'express',
+  '@nestjs/core',
+  'fastify',
+  'koa',
+  '@hapi/hapi',
+  'hapi',
+  'restify',
+  '@adonisjs/core',
+  'next',
+  'nuxt',
+  'socket.io',
+  'apollo-server',
+  '@apollo/server',
+  'micro',
+  'polka',
+  'hono',
+  '@grpc/grpc-js',
+  'grpc',
+  '@grpc/proto-loader',
+  'ws',
+];
+const BROWSER_NODE = [
+  'react',
+  'react-dom',
+  'vue',
+  '@angular/core',
+  'svelte',
+  'preact',
+  'vite',
+  'webpack',
+  'parcel',
+  '@vue/cli-service',
+  'react-scripts',
+  'jquery',
+  'bootstrap',
+];
+const SOURCE_EXT = /\.(py|java|kt|go|js|mjs|cjs|ts|php|rb|cs|scala|groovy)$/;
+
+const dirOf = (p: string) => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '');
+const asUnitPath = (d: string) => (d === '' ? '.' : d);
+
+export function findUnits(snapshot: Snapshot): RepoLayout {
+  const buildsByDir = new Map<string, string[]>();
+  const dockerDirs = new Set<string>();
+  const sourceDirs = new Set<string>();
+  for (const p of snapshot.paths) {
+    const r = classifyRole(p);
+    if (r.role === 'vendored' || r.role === 'test' || r.role === 'docs' || r.role === 'generated')
+      continue;
+    const name = p.slice(p.lastIndexOf('/') + 1);
+    const dir = dirOf(p);
+    if (SOURCE_EXT.test(name))
+      for (let d = dir; ; d = dirOf(d)) {
+        sourceDirs.add(d);
+        if (d === '') break;
+      }
+    if (r.role === 'tooling' || r.role === 'ci') continue;
+    if (/^Dockerfile$/.test(name)) dockerDirs.add(dir);
+    // requirements/base.txt belongs to the directory above requirements/.
+    const owner = /(^|\/)requirements\/[^/]+\.(txt|in)$/.test(p) ? dirOf(dir) : dir;
+    const build =
+      /^(pom\.xml|build\.gradle(\.kts)?|package\.json|pyproject\.toml|requirements[^/]*\.txt|setup\.py|Pipfile|go\.mod|composer\.json)$/;
+    if (build.test(name) || owner !== dir)
+      buildsByDir.set(owner, [...(buildsByDir.get(owner) ?? []), p]);
+  }
+
+  const frontendRoots: string[] = [];
+  const candidates = new Map<string, { builds: string[]; deps: Set<string>; langs: Set<string> }>();
+  for (const [dir, builds] of buildsByDir) {
+    const deps = new Set<string>();
+    const langs = new Set<string>();
+    let serverish = false;
+    let browser = false;
+    for (const b of builds) {
+      const text = snapshot.read(b);
+      const parsed = text === undefined ? undefined : parseBuildFile(b, text);
+      if (!parsed) continue;
+      // A settings module named setup.py is not a package definition.
+      if (b.endsWith('setup.py') && !/\bsetup\s*\(/.test(text ?? '')) continue;
+      const ds = parsed.dependencies.map((d) => d.toLowerCase());
+      if (parsed.ecosystem === 'node') {
+        const server = ds.some((d) => SERVER_NODE.includes(d));
+        const ui = ds.some((d) => BROWSER_NODE.includes(d));
+        if (!server) {
+          if (ui) browser = true;
+          continue;
+        }
+      }
+      // Development and test requirements say nothing about the running service.
+      if (/requirements[-_./]?(dev|test|tests|lint|docs|ci|local)\b[^/]*$/i.test(b)) continue;
+      serverish = true;
+      langs.add(parsed.ecosystem);
+      for (const d of ds) deps.add(d);
+    }
+    if (browser && !serverish) {
+      frontendRoots.push(dir);
+      continue;
+    }
+    if (serverish) candidates.set(dir, { builds, deps, langs });
+  }
+  // A Dockerfile beside source code (and no build file) is a unit of its own.
+  for (const dir of dockerDirs) {
+    if (candidates.has(dir) || frontendRoots.includes(dir) || !sourceDirs.has(dir)) continue;
+    candidates.set(dir, {
+      builds: [`${dir ? `${dir}/` : ''}Dockerfile`],
+      deps: new Set(),
+      langs: new Set(),
+    });
+  }
+  // A Dockerfile folder whose only unit below is one build root (ratings/ building
+  // ratings/html/composer.json) is that unit: the deployable is what the Dockerfile builds.
+  for (const dir of dockerDirs) {
+    const c = candidates.get(dir);
+    if (!c || c.builds.some((b) => !b.endsWith('Dockerfile'))) continue;
+    const prefix = dir ? `${dir}/` : '';
+    const below = [...candidates.keys()].filter((d) => d !== dir && d.startsWith(prefix));
+    if (below.length !== 1) continue;
+    const child = candidates.get(below[0] as string);
+    if (!child) continue;
+    candidates.delete(below[0] as string);
+    candidates.set(dir, { ...child, builds: [...child.builds, ...c.builds] });
+  }
+  // A Maven/Gradle aggregator whose modules are units is not a unit itself.
+  for (const [dir, c] of [...candidates]) {
+    if (!c.langs.has('java') || c.langs.size > 1) continue;
+    const prefix = dir ? `${dir}/` : '';
+    const hasChildUnit = [...candidates.keys()].some((d) => d !== dir && d.startsWith(prefix));
+    const hasOwnSources = snapshot.paths.some((p) => p.startsWith(`${prefix}src/main/`));
+    if (hasChildUnit && !hasOwnSources) candidates.delete(dir);
+  }
+
+  const units: ServiceUnit[] = [...candidates.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([dir, c]) => {
+      const stack: Stack = {
+        languages: new Set(c.langs),
+        frameworks: frameworksOf(c.deps),
+        dependencies: c.deps,
+        buildFiles: c.builds,
+      };
+      if (snapshot.paths.some((p) => p === `${dir ? `${dir}/` : ''}tsconfig.json`))
+        stack.languages.add('typescript');
+      return { path: asUnitPath(dir), buildFiles: c.builds, stack };
+    });
+  if (units.length === 0) {
+    const anchor = snapshot.paths.find((p) => !p.includes('/') && !/^\./.test(p));
+    units.push({
+      path: '.',
+      buildFiles: anchor ? [anchor] : [],
+      stack: {
+        languages: new Set(),
+        frameworks: new Set(),
+        dependencies: new Set(),
+        buildFiles: [],
+      },
+    });
+  }
+
+  const byDepth = [...units].sort((a, b) => b.path.length - a.path.length);
+  const unitCache = new Map<string, ServiceUnit | undefined>();
+  const roleCache = new Map<string, RoleOf>();
+  return {
+    units,
+    frontendRoots,
+    role(path) {
+      let r = roleCache.get(path);
+      if (!r) {
+        r = classifyRole(path, frontendRoots);
+        roleCache.set(path, r);
+      }
+      return r;
+    },
+    unitOf(path) {
+      if (unitCache.has(path)) return unitCache.get(path);
+      const u = byDepth.find((x) => x.path === '.' || path.startsWith(`${x.path}/`));
+      unitCache.set(path, u);
+      return u;
+    },
+  };
+}
+
+export function isProductionRole(role: PathRole): boolean {
+  return role === 'service' || role === 'deploy' || role === 'ci';
+}
