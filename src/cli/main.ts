@@ -17,6 +17,7 @@ import { registerToken } from './commands/token.js';
 import { registerRepos } from './commands/repos.js';
 import { registerRollout } from './commands/rollout.js';
 import { registerWebhooks } from './commands/webhooks.js';
+import { registerWaiver } from './commands/waiver.js';
 import { registerReport } from './commands/report.js';
 
 const program = new Command();
@@ -47,6 +48,9 @@ registerRollout(program);
 // GitHub webhooks
 registerWebhooks(program);
 registerReport(program);
+
+// Fleet compliance
+registerWaiver(program);
 
 // Try it all on one machine
 registerDemo(program);

@@ -31,7 +31,7 @@ export interface ScanRuntime {
 }
 
 export function openScanRuntime(
-  config: Pick<Config, 'redis' | 'guidelinesDir' | 'scan'>,
+  config: Pick<Config, 'redis' | 'guidelinesDir' | 'scan'> & Partial<Pick<Config, 'compliance'>>,
   options: { logger?: Logger; enqueueTimeoutMs?: number } = {},
 ): ScanRuntime {
   const logger = options.logger ?? silentLogger;
@@ -57,6 +57,7 @@ export function openScanRuntime(
         connection,
         prefix: config.redis.prefix,
         rescanMaxAgeHours: config.scan.rescanMaxAgeHours,
+        maxWaiverDays: config.compliance?.waiverMaxDays,
         logger,
       });
       workers.push(w);

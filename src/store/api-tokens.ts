@@ -8,7 +8,7 @@ import { SteeringError } from '../errors.js';
 import type { Queryable } from './db.js';
 import { iso } from './to-iso.js';
 
-export const SCOPES = ['read', 'publish', 'admin', 'report'] as const;
+export const SCOPES = ['read', 'publish', 'admin', 'report', 'waive'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 export interface ApiTokenRecord {

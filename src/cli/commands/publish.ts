@@ -4,6 +4,7 @@
  * document is compiled first: if any has errors, they are printed as file:line:column lines and
  * nothing is published.
  */
+import { recordAudit } from '../../compliance/index.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -80,6 +81,13 @@ export function registerPublish(program: Command): void {
             { dryRun: opts.dryRun, onPublished: rollouts?.onPublished },
           );
           results.push(r);
+          if (r.created && !opts.dryRun)
+            await recordAudit(db, {
+              actor: publisher,
+              action: 'publish',
+              subject: `${r.guideline}@${r.version}`,
+              details: { bump: r.bump, previousVersion: r.previousVersion },
+            });
           if (
             opts.dryRun &&
             (opts.plan ?? config.github.auth.kind !== 'none') &&

@@ -2,6 +2,8 @@
  * `steering token create|list|revoke`: API tokens for the /v1 API. The secret is printed once, at
  * creation; only its sha256 is stored.
  */
+import { userInfo } from 'node:os';
+import { recordAudit } from '../../compliance/index.js';
 import { InvalidArgumentError, type Command } from 'commander';
 import { loadConfig } from '../../config.js';
 import { createLogger } from '../../log.js';
@@ -48,7 +50,16 @@ export function registerToken(program: Command): void {
     .requiredOption('--scopes <list>', `comma-separated: ${SCOPES.join(', ')}`, parseScopes)
     .option('--repository <owner/name>', 'limit a report token to uploads for this one repository')
     .action(async (opts: { name: string; scopes: string[]; repository?: string }) => {
-      const { token: secret, record } = await withDb((db) => createApiToken(db, opts));
+      const { token: secret, record } = await withDb(async (db) => {
+        const created = await createApiToken(db, opts);
+        await recordAudit(db, {
+          actor: `cli:${userInfo().username}`,
+          action: 'token.create',
+          subject: created.record.name,
+          details: { scopes: created.record.scopes },
+        });
+        return created;
+      });
       process.stderr.write(
         `created token "${record.name}" with scopes ${record.scopes.join(', ')}; it is shown only now:\n`,
       );
@@ -76,7 +87,14 @@ export function registerToken(program: Command): void {
     .description('revoke the live token with this name')
     .argument('<name>')
     .action(async (name: string) => {
-      await withDb((db) => revokeApiToken(db, name));
+      await withDb(async (db) => {
+        await revokeApiToken(db, name);
+        await recordAudit(db, {
+          actor: `cli:${userInfo().username}`,
+          action: 'token.revoke',
+          subject: name,
+        });
+      });
       process.stdout.write(`revoked token "${name}"\n`);
     });
 }
