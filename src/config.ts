@@ -86,6 +86,12 @@ const EnvSchema = z.object({
   STEERING_TOKEN: z.string().min(1).optional(),
   /** Rescan a repository whose last scan is older than this many hours. Default 24. */
   STEERING_RESCAN_MAX_AGE_HOURS: int(1).default(24),
+  /** Longest waiver (API, CLI or .steering/waivers.yaml), in days. Default 180. */
+  STEERING_WAIVER_MAX_DAYS: int(1, 3650).default(180),
+  /** Dashboard and compliance reads without a token (read-only). Default false. */
+  STEERING_PUBLIC_DASHBOARD: bool.default(false),
+  /** `GET /badge/{owner}/{repo}.svg` without a token. Default false. */
+  STEERING_PUBLIC_BADGES: bool.default(false),
   /** A measured figure older than this many days is `stale`. Default 14. */
   STEERING_MEASUREMENT_STALE_DAYS: int(1).default(14),
   /** Prometheus the threshold rules are evaluated against (unset: no live evaluation). */
@@ -150,6 +156,11 @@ export interface Config {
   readonly scan: { readonly rescanMaxAgeHours: number };
   /** Where the CLI finds a running server: STEERING_URL + STEERING_TOKEN (unset: the local token file). */
   readonly server: { readonly url: string | undefined; readonly token: string | undefined };
+  readonly compliance: {
+    readonly waiverMaxDays: number;
+    readonly publicDashboard: boolean;
+    readonly publicBadges: boolean;
+  };
   readonly measurements: {
     readonly staleAfterDays: number;
     readonly prometheusUrl: string | undefined;
@@ -302,6 +313,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     scan: { rescanMaxAgeHours: e.STEERING_RESCAN_MAX_AGE_HOURS },
     server: { url: e.STEERING_URL?.replace(/\/+$/, ''), token: e.STEERING_TOKEN },
+    compliance: {
+      waiverMaxDays: e.STEERING_WAIVER_MAX_DAYS,
+      publicDashboard: e.STEERING_PUBLIC_DASHBOARD,
+      publicBadges: e.STEERING_PUBLIC_BADGES,
+    },
     measurements: {
       staleAfterDays: e.STEERING_MEASUREMENT_STALE_DAYS,
       prometheusUrl: e.STEERING_PROMETHEUS_URL?.replace(/\/+$/, ''),

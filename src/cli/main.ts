@@ -34,6 +34,9 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   setup: () => import('./commands/setup.js').then((m) => m.registerSetup),
   report: () => import('./commands/report.js').then((m) => m.registerReport),
 
+  // Fleet compliance
+  waiver: () => import('./commands/waiver.js').then((m) => m.registerWaiver),
+
   // Try it all on one machine
   demo: () => import('./commands/demo.js').then((m) => m.registerDemo),
 };

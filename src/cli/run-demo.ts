@@ -21,6 +21,7 @@ import { createRolloutHook, deletePrefixKeys } from '../jobs/index.js';
 import { silentLogger, type Logger } from '../log.js';
 import { createMetrics } from '../metrics.js';
 import { createApiToken, openPgliteDatabase, runMigrations, type Db } from '../store/index.js';
+import { enqueueScan } from '../scans/index.js';
 import { readDirectoryFiles } from './read-directory-files.js';
 import { showMeasurements } from './demo-measurements.js';
 import { startProcessing, type Processing } from './start-processing.js';
@@ -146,6 +147,15 @@ export async function runDemo(config: Config, options: DemoOptions): Promise<voi
       metrics: createMetrics({ processMetrics: false }),
       onPublished: hook.onPublished,
       webhooks: { secret, previousSecret: undefined, enqueue: processing.scans.enqueueDelivery },
+      compliance: {
+        rescan: (repositoryId, sha) =>
+          enqueueScan(
+            db,
+            processing.scans.queue,
+            { repositoryId, sha, trigger: 'manual', force: true },
+            randomBytes(4).toString('hex'),
+          ),
+      },
     });
     const server: RunningServer = await startServer(app, { port: options.port, host: '127.0.0.1' });
     cleanup.unshift(() => server.close());
@@ -262,7 +272,65 @@ export async function runDemo(config: Config, options: DemoOptions): Promise<voi
     );
     out(`   GitHub requests made by steering: ${sim.requests.length} (the simulator's log).`);
 
+    // Fleet compliance: rescan against the new version (the open pull request then says what it
+    // means for the repository), a waiver, and the fleet summary.
+    await api('/v1/repositories/acme/payments/scans', { method: 'POST' });
+    await until('the rescan of acme/payments against the new version', async () => {
+      const c = await api('/v1/repositories/acme/payments/compliance');
+      return c.guidelines.some(
+        (g: { track: string; version: string }) => g.track === 'latest' && g.version === v2.version,
+      )
+        ? c
+        : undefined;
+    });
+    const openPr = await until('the pull request body to be updated', async () => {
+      const pr = sim.listPulls('acme', 'payments').find((p) => p.state === 'open');
+      return pr && /With \d+\.\d+\.\d+ this repository would/.test(pr.body ?? '') ? pr : undefined;
+    });
+    const said = (openPr.body ?? '')
+      .split('\n')
+      .filter((l) => /^(With |\*\*Due|\*\*Overdue)/.test(l));
+    out(`6. Rescanned acme/payments; its open pull request #${openPr.number} now says:`);
+    for (const line of said) out(`     ${line}`);
+    const failing = (
+      await api(`/v1/repositories?guideline=performance&status=noncompliant&limit=1`)
+    ).repositories[0];
+    if (failing) {
+      const c = await api(`/v1/repositories/${failing.repository}/compliance`);
+      const rule = c.guidelines
+        .flatMap((g: { rules: { ruleId: string; status: string; level: string }[] }) => g.rules)
+        .find((r: { status: string; level: string }) => r.status === 'fail' && r.level === 'MUST');
+      if (rule) {
+        const w = await api('/v1/waivers', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            repository: failing.repository,
+            rule: rule.ruleId,
+            owner: 'team-platform',
+            reason: 'demo: fix scheduled for next sprint',
+            expires: '30d',
+          }),
+        });
+        out(
+          `7. Waived ${rule.ruleId} for ${failing.repository} until ${String(w.expiresAt).slice(0, 10)} (audited; it shows as exempt at once and lapses at expiry).`,
+        );
+      }
+    }
+    const fleet = await api('/v1/compliance');
+    out('8. Fleet summary:');
+    for (const g of fleet.guidelines) {
+      out(
+        `   ${g.title} ${g.latestVersion}: ${g.repositories.compliantMust}/${g.repositories.scanned} repositories compliant on MUST rules (${Math.round(g.repositories.shareCompliantMust * 100)}%), ${g.repositories.compliantAll} on all rules; ${g.overdue.repositories} overdue; coverage ${Math.round(g.coverage.share * 100)}% of ${g.coverage.rules} rules; on latest ${g.drift.onLatest}, behind ${g.drift.behind}, not adopted ${g.drift.notAdopted}.`,
+      );
+      for (const r of g.topFailingRules.slice(0, 3))
+        out(
+          `     failing in ${r.failing}: ${r.ruleId} (${r.level}${r.overdue ? `, ${r.overdue} overdue` : ''})`,
+        );
+    }
+
     if (options.keep) {
+      out(`\nDashboard: ${server.url}/ (log in with the API token below)`);
       out(
         `\nsteering keeps serving at ${server.url} — try:\n  curl -H "Authorization: Bearer ${token}" ${server.url}/v1/repositories/acme/payments/compliance\nCtrl-C stops it.`,
       );

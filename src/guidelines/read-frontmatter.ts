@@ -25,6 +25,7 @@ const KNOWN = new Set([
   'version',
   'status',
   'tags',
+  'grace',
 ]);
 
 export function readFrontmatter(

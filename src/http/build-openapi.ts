@@ -47,6 +47,9 @@ const problem = (description: string) => ({
   content: { 'application/problem+json': { schema: ref(Problem) } },
 });
 
+/** Node's HTTP server answers a request it cannot parse before any route sees it. */
+const MALFORMED = { description: 'Malformed HTTP request (answered by the HTTP server)' };
+
 export function buildOpenApi(routes: readonly RouteSpec[], info: { version: string }): JsonObject {
   const { schemas } = z.toJSONSchema(apiRegistry, {
     target: 'draft-2020-12',
@@ -67,6 +70,7 @@ export function buildOpenApi(routes: readonly RouteSpec[], info: { version: stri
         security: [],
         responses: {
           200: { description: 'Alive', content: { 'application/json': { schema: ref(Health) } } },
+          400: MALFORMED,
         },
       },
     },
@@ -84,6 +88,7 @@ export function buildOpenApi(routes: readonly RouteSpec[], info: { version: stri
             description: 'A dependency is down',
             content: { 'application/json': { schema: ref(Readiness) } },
           },
+          400: MALFORMED,
         },
       },
     },
@@ -97,6 +102,7 @@ export function buildOpenApi(routes: readonly RouteSpec[], info: { version: stri
             description: 'Prometheus text format',
             content: { 'text/plain': { schema: { type: 'string' } } },
           },
+          400: MALFORMED,
         },
       },
     },
@@ -109,7 +115,10 @@ export function buildOpenApi(routes: readonly RouteSpec[], info: { version: stri
       responses[status] = res.schema
         ? {
             description: res.description,
-            content: { 'application/json': { schema: ref(res.schema) } },
+            content: {
+              'application/json': { schema: ref(res.schema) },
+              ...(res.csv ? { 'text/csv': { schema: { type: 'string' } } } : {}),
+            },
           }
         : { description: res.description };
     }
@@ -139,7 +148,16 @@ export function buildOpenApi(routes: readonly RouteSpec[], info: { version: stri
               required: true,
               description: r.body.description,
               content: Object.fromEntries(
-                r.body.contentTypes.map((t) => [t, { schema: { type: 'string' } }]),
+                r.body.contentTypes.map((t) => [
+                  t,
+                  {
+                    schema: !r.body?.schema
+                      ? { type: 'string' }
+                      : apiRegistry.get(r.body.schema)
+                        ? ref(r.body.schema)
+                        : inline(r.body.schema, 'input'),
+                  },
+                ]),
               ),
             },
           }
@@ -153,8 +171,11 @@ export function buildOpenApi(routes: readonly RouteSpec[], info: { version: stri
     info: {
       title: 'steering',
       version: info.version,
-      description: 'Engineering guidelines as versioned rules: publish, read, diff.',
+      description:
+        'Engineering guidelines as versioned rules: publish, read, diff; rollouts; fleet compliance, waivers and history.',
+      license: { name: 'Proprietary (UNLICENSED)', identifier: 'LicenseRef-Proprietary' },
     },
+    servers: [{ url: '/', description: 'The steering server that serves this document' }],
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     components: {
       schemas,
@@ -162,7 +183,8 @@ export function buildOpenApi(routes: readonly RouteSpec[], info: { version: stri
         bearer: {
           type: 'http',
           scheme: 'bearer',
-          description: 'API token from `steering token create` (scopes: read, publish, admin)',
+          description:
+            'API token from `steering token create` (scopes: read, publish, admin, waive)',
         },
       },
     },

@@ -20,8 +20,11 @@ import { notFoundHandler, problemHandler } from './problem.js';
 import { rolloutRoutes } from './rollout-routes.js';
 import { complianceRoutes } from './compliance-routes.js';
 import { adminRoutes, type AdminDeps } from './admin-routes.js';
+import { fleetRoutes } from './fleet-routes.js';
+import { waiverRoutes } from './waiver-routes.js';
 import { measurementRoutes } from './measurement-routes.js';
 import { v1Routes } from './v1-routes.js';
+import { webRouter } from '../web/index.js';
 import {
   WEBHOOK_PATH,
   webhookRouter,
@@ -53,6 +56,19 @@ export interface AppDeps {
   admin?: Omit<AdminDeps, 'db'>;
   /** Days after which a measured figure is stale (STEERING_MEASUREMENT_STALE_DAYS). Default 14. */
   staleAfterDays?: number;
+  /** Fleet compliance: rescan hook (POST …/scans), waiver limit, dashboard access. */
+  compliance?: ComplianceOptions;
+}
+
+export interface ComplianceOptions {
+  /** Enqueues a forced scan of a repository's head; without it POST …/scans answers 409. */
+  rescan?: (repositoryId: number, sha: string) => Promise<string | null>;
+  /** Longest waiver in days. Default 180. */
+  maxWaiverDays?: number;
+  /** The dashboard at `/` without logging in (read-only). Default false. */
+  publicDashboard?: boolean;
+  /** Badges without a token. Default false. */
+  publicBadges?: boolean;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -68,6 +84,34 @@ const checkMediaType =
     }
     next();
   };
+
+/** Every declared route (mounted by createApp, described by /openapi.json). */
+export function apiRoutes(
+  deps: Pick<
+    AppDeps,
+    'db' | 'bodyLimit' | 'onPublished' | 'compliance' | 'compile' | 'staleAfterDays' | 'admin'
+  >,
+) {
+  return [
+    ...v1Routes({
+      db: deps.db,
+      bodyLimit: deps.bodyLimit,
+      onPublished: deps.onPublished,
+      compile: deps.compile,
+    }),
+    ...rolloutRoutes({ db: deps.db }),
+    ...complianceRoutes({ db: deps.db }),
+    ...measurementRoutes({ db: deps.db, staleAfterDays: deps.staleAfterDays }),
+    ...fleetRoutes({ db: deps.db, rescan: deps.compliance?.rescan }),
+    ...waiverRoutes({ db: deps.db, maxDays: deps.compliance?.maxWaiverDays }),
+    ...adminRoutes({ db: deps.db, ...deps.admin }),
+  ];
+}
+
+/** The OpenAPI document without a running app (routes only declare; nothing is queried). */
+export function openApiDocument(version = '0.1.0'): unknown {
+  return buildOpenApi(apiRoutes({ db: null as unknown as Db }), { version });
+}
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
@@ -113,18 +157,7 @@ export function createApp(deps: AppDeps): Express {
     next();
   });
 
-  const routes = [
-    ...v1Routes({
-      db: deps.db,
-      bodyLimit: deps.bodyLimit,
-      onPublished: deps.onPublished,
-      compile: deps.compile,
-    }),
-    ...rolloutRoutes({ db: deps.db }),
-    ...complianceRoutes({ db: deps.db }),
-    ...adminRoutes({ db: deps.db, ...deps.admin }),
-    ...measurementRoutes({ db: deps.db, staleAfterDays: deps.staleAfterDays }),
-  ];
+  const routes = apiRoutes(deps);
   let openapi: unknown;
   mountOpsRoutes(app, {
     metrics: deps.metrics,
@@ -136,6 +169,14 @@ export function createApp(deps: AppDeps): Express {
   if (deps.webhooks) app.use(webhookRouter({ ...deps.webhooks, db: deps.db, logger: deps.logger }));
   const authenticate = createAuthenticator(deps.db, deps.logger, deps.auth);
   for (const r of routes) mountRoute(app, r, authenticate, checkMediaType);
+
+  app.use(
+    webRouter({
+      db: deps.db,
+      publicRead: deps.compliance?.publicDashboard,
+      publicBadges: deps.compliance?.publicBadges,
+    }),
+  );
 
   app.use(notFoundHandler);
   app.use(problemHandler);

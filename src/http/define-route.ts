@@ -26,10 +26,12 @@ export interface RouteResult {
   /** An already serialised JSON body (immutable records cache their serialisation). */
   json?: string;
   headers?: Record<string, string>;
+  /** A body in another media type (CSV lists), sent as is. */
+  raw?: { contentType: string; body: string };
 }
 
 export interface RouteSpec<P extends AnyObject = AnyObject, Q extends AnyObject = AnyObject> {
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'delete';
   /** Express path (`/v1/guidelines/:id`); OpenAPI gets `{id}`. */
   path: string;
   operationId: string;
@@ -38,8 +40,15 @@ export interface RouteSpec<P extends AnyObject = AnyObject, Q extends AnyObject 
   params?: P;
   query?: Q;
   /** Request body: accepted media types (checked → 415) and extra middleware (body parser). */
-  body?: { contentTypes: string[]; description: string; parse: RequestHandler };
-  responses: Record<number, { description: string; schema?: z.ZodType }>;
+  body?: {
+    contentTypes: string[];
+    description: string;
+    parse: RequestHandler;
+    /** The body's schema for the OpenAPI document (JSON bodies); default: a string. */
+    schema?: z.ZodType;
+  };
+  /** `csv`: the response is also available as `text/csv` (Accept header). */
+  responses: Record<number, { description: string; schema?: z.ZodType; csv?: boolean }>;
   handle(ctx: RouteContext<z.output<P>, z.output<Q>>): Promise<RouteResult>;
 }
 
@@ -64,6 +73,7 @@ export function mountRoute(
     for (const [k, v] of Object.entries(result.headers ?? {})) res.setHeader(k, v);
     res.status(result.status);
     if (result.status === 304) res.end();
+    else if (result.raw) res.type(result.raw.contentType).send(result.raw.body);
     else if (result.json !== undefined) res.type('application/json').send(result.json);
     else res.json(result.body);
   });

@@ -97,6 +97,7 @@ export function measurementRoutes(deps: {
         contentTypes: ['application/json'],
         description: 'MeasurementUpload: the report files (Locust, k6, JMeter, Artillery, Gatling)',
         parse: express.json({ limit: deps.bodyLimit ?? '50mb' }),
+        schema: MeasurementUpload,
       },
       responses: {
         201: {

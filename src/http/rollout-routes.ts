@@ -28,7 +28,12 @@ export const Rollout = z.object({
   createdAt: timestamp,
   updatedAt: timestamp,
   completedAt: timestamp.nullable(),
-  counts: z.record(TargetState, z.number().int()),
+  counts: z.object(
+    Object.fromEntries(TARGET_STATES.map((s) => [s, z.number().int()])) as Record<
+      (typeof TARGET_STATES)[number],
+      z.ZodNumber
+    >,
+  ),
   total: z.number().int(),
 });
 export const RolloutList = z.object({

@@ -2,6 +2,7 @@
  * The /v1 API: publish a guideline version, read guidelines, versions, diffs and rules.
  */
 import express from 'express';
+import { recordAudit } from '../compliance/index.js';
 import { SteeringError } from '../errors.js';
 import { diffRules } from '../guidelines/index.js';
 import { publishGuideline, summarizeChangelog, type PublishOptions } from '../publish/index.js';
@@ -115,6 +116,13 @@ export function v1Routes(deps: V1Deps): RouteSpec[] {
           },
           { onPublished: deps.onPublished, compile: deps.compile },
         );
+        if (r.created)
+          await recordAudit(db, {
+            actor: `token:${token.name}`,
+            action: 'publish',
+            subject: `${r.guideline}@${r.version}`,
+            details: { bump: r.bump, previousVersion: r.previousVersion, ruleCount: r.ruleCount },
+          });
         return {
           status: r.created ? 201 : 200,
           headers: { Location: `/v1/guidelines/${r.guideline}/versions/${r.version}` },

@@ -5,6 +5,7 @@
  * (5xx, timeouts, rate limits) are recorded and rethrown for a retry with backoff, and the last
  * attempt fails the target. A target that is no longer queued is skipped (duplicate delivery).
  */
+import { repositoryOutlook } from '../compliance/index.js';
 import { UnrecoverableJobError } from '../queue/index.js';
 import { SteeringError, describeError } from '../errors.js';
 import type { GitHubPort } from '../github/index.js';
@@ -70,7 +71,11 @@ export async function distributeTarget(
         owner: repo.owner,
         repo: repo.name,
         defaultBranch: repo.defaultBranch,
-        version: { ...version, ruleCount: version.rules.length },
+        version: {
+          ...version,
+          ruleCount: version.rules.length,
+          outlook: await repositoryOutlook(db, repositoryId, version.guideline, version.version),
+        },
         // A pull request known merged or closed (webhook or an earlier run) is not asked about again.
         previous:
           previous?.prNumber && ['opened', 'updated', 'blocked'].includes(previous.state)

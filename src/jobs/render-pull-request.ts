@@ -3,6 +3,7 @@
  * rules added, removed and changed (threshold changes as "< 50 ms → < 20 ms"), short enough for
  * a service owner to read in a minute. The commit trailer marks commits steering made.
  */
+import type { RepositoryOutlook } from '../compliance/index.js';
 import {
   describeThreshold,
   type Bump,
@@ -22,6 +23,8 @@ export interface PullRequestVersion {
   bump: Bump;
   changelog: Changelog;
   ruleCount: number;
+  /** What the version means for this repository (due date, rules it would fail). */
+  outlook?: RepositoryOutlook | null;
 }
 
 const MAX_ITEMS = 25;
@@ -51,6 +54,7 @@ export function pullRequestBody(v: PullRequestVersion): string {
     '',
     `${v.ruleCount} rules in total: ${c.added.length} added, ${c.removed.length} removed, ${c.changed.length} changed.`,
   ];
+  if (v.outlook) lines.push('', ...outlookLines(v.version, v.outlook));
   const section = (title: string, items: string[]) => {
     if (!items.length) return;
     lines.push('', `### ${title}`, '', ...items.slice(0, MAX_ITEMS).map((i) => `- ${i}`));
@@ -92,6 +96,40 @@ export function pullRequestBody(v: PullRequestVersion): string {
     '<sub>Opened by steering. Merge it to adopt the version; a newer version updates this pull request in place.</sub>',
   );
   return lines.join('\n');
+}
+
+const day = (iso: string) => iso.slice(0, 10);
+
+/** "With 2.0.0 this repository would fail 1 rule: …", the due date, and what is overdue. */
+export function outlookLines(version: string, o: RepositoryOutlook): string[] {
+  const lines = ['### What this version means for this repository', ''];
+  if (o.dueAt)
+    lines.push(
+      `**Due ${day(o.dueAt)}**: MUST rules this version adds or tightens count as overdue after that date.`,
+    );
+  if (!o.scanned) {
+    lines.push(`Not scanned against ${version} yet; this section is updated after the next scan.`);
+    return lines;
+  }
+  const n = o.wouldFail.length;
+  if (n === 0) lines.push(`With ${version} this repository would fail no rule.`);
+  else {
+    const shown = o.wouldFail
+      .slice(0, 10)
+      .map((r) => `${r.label}${r.measured ? ` (${r.measured})` : ''}`);
+    lines.push(
+      `With ${version} this repository would fail ${n} rule${n === 1 ? '' : 's'}: ${shown.join('; ')}${n > 10 ? `; and ${n - 10} more` : ''}.`,
+    );
+    const overdue = o.wouldFail.filter((r) => r.overdue);
+    if (overdue.length)
+      lines.push(
+        '',
+        `**Overdue**: ${overdue.map((r) => `\`${r.ruleId}\` (due ${day(r.dueAt!)})`).join(', ')}.`,
+      );
+  }
+  if (o.waived)
+    lines.push('', `${o.waived} failing rule${o.waived === 1 ? ' is' : 's are'} waived.`);
+  return lines;
 }
 
 export function commitMessage(v: PullRequestVersion): string {

@@ -26,7 +26,7 @@ export interface ScanRuntime {
 }
 
 export function openScanRuntime(
-  config: Pick<Config, 'redis' | 'guidelinesDir' | 'scan'>,
+  config: Pick<Config, 'redis' | 'guidelinesDir' | 'scan'> & Partial<Pick<Config, 'compliance'>>,
   options: { logger?: Logger; enqueueTimeoutMs?: number; driver?: QueueDriver } = {},
 ): ScanRuntime {
   const logger = options.logger ?? silentLogger;
@@ -48,6 +48,7 @@ export function openScanRuntime(
         checks,
         driver,
         rescanMaxAgeHours: config.scan.rescanMaxAgeHours,
+        maxWaiverDays: config.compliance?.waiverMaxDays,
         logger,
       });
       workers.push(w);

@@ -5,6 +5,14 @@
  * were all scanned already is a no-op unless the job is forced (a rerequested check run).
  */
 import { evaluateGuideline, requiredPaths, type Check, type Finding } from '../checks/index.js';
+import {
+  WAIVERS_FILE,
+  listWaiversForRepository,
+  matchesRulePattern,
+  readWaiversFile,
+  syncFileWaivers,
+  type WaiverFileProblem,
+} from '../compliance/index.js';
 import { SteeringError } from '../errors.js';
 import type { GitHubPort } from '../github/index.js';
 import type { Logger } from '../log.js';
@@ -13,7 +21,7 @@ import {
   getGuidelineVersion,
   getVersionChecks,
   getRepository,
-  listActiveWaivers,
+  getRepositoryHead,
   listScansOfCommit,
   putServiceConfig,
   saveScanResults,
@@ -23,6 +31,7 @@ import {
 } from '../store/index.js';
 import { checksForVersion, type ChecksSource } from './load-guideline-checks.js';
 import { planScanVersions } from './plan-scan-versions.js';
+import { refreshPullRequestOutlook } from './refresh-pull-request-outlook.js';
 import { countStatuses, renderCheckRun, type EvaluatedVersion } from './render-check-run.js';
 import type { ScanJobData } from './scan-queue.js';
 import { snapshotRepository, type SnapshotStats } from './snapshot-repository.js';
@@ -34,6 +43,8 @@ export interface ScanDeps {
   logger: Logger;
   /** Default: now. */
   now?: () => Date;
+  /** Longest waiver a `.steering/waivers.yaml` may grant, in days. Default 180. */
+  maxWaiverDays?: number;
   /** Days after which a measured figure is stale. Default 14. */
   staleAfterDays?: number;
 }
@@ -94,22 +105,53 @@ export async function scanRepository(deps: ScanDeps, job: ScanJobData): Promise<
     (paths) => {
       const wanted = requiredPaths(allChecks, paths);
       // how the service is found in its measurements (kept for uploads and Prometheus)
-      return paths.includes(SERVICE_CONFIG_PATH) ? [...wanted, SERVICE_CONFIG_PATH] : wanted;
+      if (paths.includes(SERVICE_CONFIG_PATH)) wanted.push(SERVICE_CONFIG_PATH);
+      if (paths.includes(WAIVERS_FILE)) wanted.push(WAIVERS_FILE);
+      return wanted;
     },
   );
   const serviceConfig = snapshot.read(SERVICE_CONFIG_PATH);
 
-  const waivers = (await listActiveWaivers(deps.db, repo.id)).map((w) => ({
-    ruleId: w.ruleId,
-    reason: w.reason,
-    ...(w.expiresAt ? { expiresAt: w.expiresAt } : {}),
-  }));
-  const evaluated: EvaluatedVersion[] = versions.map((v) => ({
-    guideline: v.plan.guideline,
-    version: v.plan.version,
-    tracks: v.plan.tracks,
-    findings: evaluateGuideline(v.record.rules, v.checks, snapshot, { waivers, now: startedAt }),
-  }));
+  // .steering/waivers.yaml: validated on every commit, in force from the default-branch head.
+  const head = await getRepositoryHead(deps.db, repo.id);
+  const waiverText = snapshot.read(WAIVERS_FILE);
+  const waiverFile =
+    waiverText === undefined
+      ? null
+      : readWaiversFile(waiverText, repo.fullName, { now: startedAt, maxDays: deps.maxWaiverDays });
+  if (head === null || head === job.sha) {
+    const sync = await syncFileWaivers(
+      deps.db,
+      repo,
+      waiverFile?.waivers ?? [],
+      `${WAIVERS_FILE}@${job.sha}`,
+      { now: startedAt, maxDays: deps.maxWaiverDays },
+    );
+    if (sync.granted || sync.revoked) log.info(sync, 'waivers file synced');
+  }
+
+  // Waivers in force (the repository's, its topics', the fleet's), patterns expanded per rule.
+  const live = await listWaiversForRepository(deps.db, repo.id);
+  const evaluated: EvaluatedVersion[] = versions.map((v) => {
+    const waivers = v.record.rules.flatMap((rule) => {
+      const w = live.find((x) => matchesRulePattern(x.rule, rule.id));
+      return w
+        ? [
+            {
+              ruleId: rule.id,
+              reason: w.reason,
+              ...(w.expiresAt ? { expiresAt: w.expiresAt } : {}),
+            },
+          ]
+        : [];
+    });
+    return {
+      guideline: v.plan.guideline,
+      version: v.plan.version,
+      tracks: v.plan.tracks,
+      findings: evaluateGuideline(v.record.rules, v.checks, snapshot, { waivers, now: startedAt }),
+    };
+  });
 
   const scanIds = await deps.db.transaction(async (tx) => {
     const ids = await saveScanResults(tx, {
@@ -137,12 +179,20 @@ export async function scanRepository(deps: ScanDeps, job: ScanJobData): Promise<
 
   // The scan ids and start time identify this check run (a rescan of the same commit reuses the
   // scan rows): after a lost answer the port finds the run by them.
-  const input = {
-    ...renderCheckRun(job.sha, evaluated),
-    externalId: `scan:${scanIds.join(',')}@${startedAt.toISOString()}`,
-  };
+  const input = withWaiverFileProblems(
+    {
+      ...renderCheckRun(job.sha, evaluated),
+      externalId: `scan:${scanIds.join(',')}@${startedAt.toISOString()}`,
+    },
+    waiverFile?.problems,
+  );
   const checkRunId = await port.createCheckRun(repo.owner, repo.name, input);
   await setScanCheckRun(deps.db, scanIds, checkRunId);
+  if (head === null || head === job.sha)
+    for (const v of versions.filter((x) => x.plan.tracks.includes('latest')))
+      await refreshPullRequestOutlook(deps.db, port, repo, v.record).catch((err: Error) =>
+        log.warn({ err: err.message }, 'could not update the pull request body'),
+      );
   log.info(
     { scanIds, checkRunId, conclusion: input.conclusion, blobsFetched: stats.blobsFetched },
     'scan completed',
@@ -156,10 +206,40 @@ export async function scanRepository(deps: ScanDeps, job: ScanJobData): Promise<
   };
 }
 
+/** An invalid waivers file fails the check run, with each problem annotated at line:column. */
+function withWaiverFileProblems(
+  input: ReturnType<typeof renderCheckRun>,
+  problems: readonly WaiverFileProblem[] | undefined,
+): ReturnType<typeof renderCheckRun> {
+  if (!problems?.length || !input.output) return input;
+  const list = problems.map((p) => `- ${WAIVERS_FILE}:${p.line}:${p.column}: ${p.message}`);
+  return {
+    ...input,
+    conclusion: 'failure',
+    output: {
+      ...input.output,
+      title: `${WAIVERS_FILE} is invalid; ${input.output.title}`,
+      text: [`### ${WAIVERS_FILE}`, '', ...list, '', input.output.text ?? ''].join('\n'),
+      annotations: [
+        ...problems.map((p) => ({
+          path: WAIVERS_FILE,
+          startLine: p.line,
+          endLine: p.line,
+          level: 'failure' as const,
+          title: 'invalid waiver',
+          message: p.message,
+        })),
+        ...(input.output.annotations ?? []),
+      ],
+    },
+  };
+}
+
+/** Findings are stored as the checks decided; waivers apply when the status is read. */
 function toStored(f: Finding) {
   return {
     ruleId: f.ruleId,
-    status: f.status,
+    status: f.status === 'exempt' ? f.outcome : f.status,
     level: f.level,
     message: f.message,
     evidence: f.evidence.map((e) => ({

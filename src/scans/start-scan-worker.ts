@@ -33,6 +33,8 @@ export interface ScanWorkerOptions {
   concurrency?: number;
   /** Reconcile's grace for fresh outbox rows. Default 5000 ms. */
   reconcileGraceMs?: number;
+  /** Longest waiver `.steering/waivers.yaml` may grant (config.compliance.waiverMaxDays). Default 180. */
+  maxWaiverDays?: number;
 }
 
 export function startScanWorker(options: ScanWorkerOptions): JobWorker {
@@ -55,7 +57,7 @@ export function startScanWorker(options: ScanWorkerOptions): JobWorker {
             );
           case 'scan':
             return await scanRepository(
-              { db, github, checks: options.checks, logger },
+              { db, github, checks: options.checks, logger, maxWaiverDays: options.maxWaiverDays },
               job.data as ScanJobData,
             );
           case 'reconcile':

@@ -13,7 +13,7 @@ import { iso } from './to-iso.js';
  * Every scope a token can hold. To add one: append it here (and to IMPLIES if holding it should
  * grant another); the database does not constrain the list.
  */
-export const SCOPES = ['read', 'publish', 'admin', 'report'] as const;
+export const SCOPES = ['read', 'publish', 'admin', 'report', 'waive'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /** What a scope grants besides itself. `admin` grants every scope. */

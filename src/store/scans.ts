@@ -136,16 +136,29 @@ export async function saveScanResults(tx: Queryable, input: SaveScanInput): Prom
     );
     if (!current) continue;
     for (const track of r.tracks) {
-      await tx.query(
-        `DELETE FROM rule_status WHERE repository_id = $1 AND guideline_id = $2 AND track = $3`,
+      // `since` survives the replacement while a rule keeps its status.
+      const previous = await tx.query(
+        `DELETE FROM rule_status WHERE repository_id = $1 AND guideline_id = $2 AND track = $3
+         RETURNING rule_id, status::text AS status, since`,
         [input.repositoryId, r.guideline, track],
       );
       await tx.query(
         `INSERT INTO rule_status (repository_id, guideline_id, rule_id, version, status, level,
-           scan_id, sha, evidence, message, track)
-         SELECT $1, $2, f.rule_id, $3, f.status, f.level, f.scan_id, $4, f.evidence, f.message, $5
-         FROM findings f WHERE f.scan_id = $6`,
-        [input.repositoryId, r.guideline, r.version, input.sha, track, scanId],
+           scan_id, sha, evidence, message, track, since)
+         SELECT $1, $2, f.rule_id, $3, f.status, f.level, f.scan_id, $4, f.evidence, f.message, $5,
+           COALESCE(p.since, now())
+         FROM findings f LEFT JOIN jsonb_to_recordset($7::jsonb) AS p(rule_id text, status text,
+           since timestamptz) ON p.rule_id = f.rule_id AND p.status = f.status::text
+         WHERE f.scan_id = $6`,
+        [
+          input.repositoryId,
+          r.guideline,
+          r.version,
+          input.sha,
+          track,
+          scanId,
+          JSON.stringify(previous.rows),
+        ],
       );
     }
   }

@@ -5,6 +5,7 @@
  * nothing is published. While a server runs (STEERING_URL, or the local server file) the versions
  * are published through its API and the server runs their rollouts.
  */
+import { recordAudit } from '../../compliance/index.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -117,6 +118,13 @@ export function registerPublish(program: Command): void {
             { dryRun: opts.dryRun, onPublished: rollouts?.onPublished },
           );
           results.push(r);
+          if (r.created && !opts.dryRun)
+            await recordAudit(db, {
+              actor: publisher,
+              action: 'publish',
+              subject: `${r.guideline}@${r.version}`,
+              details: { bump: r.bump, previousVersion: r.previousVersion },
+            });
           if (
             opts.dryRun &&
             (opts.plan ?? config.github.auth.kind !== 'none') &&

@@ -2,6 +2,7 @@
  * `steering rollout list | status <id> [--watch] | promote <id> | reconcile`: rollouts from
  * PostgreSQL (the truth), promotion of the remaining waves, and re-enqueueing due targets.
  */
+import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { loadConfig, type Config } from '../../config.js';
 import { SteeringError } from '../../errors.js';
@@ -162,7 +163,9 @@ export function registerRollout(program: Command): void {
       }
       const runtime = openRolloutRuntime(config);
       try {
-        const n = await withDb((db) => promoteRollout(db, runtime.queue, id));
+        const n = await withDb((db) =>
+          promoteRollout(db, runtime.queue, id, { actor: `cli:${userInfo().username}` }),
+        );
         process.stdout.write(`rollout ${id}: ${n} target(s) enqueued\n`);
       } finally {
         await runtime.close();

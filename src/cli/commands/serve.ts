@@ -5,6 +5,8 @@
  * the embedded database and says so in its first log line. On SIGTERM/SIGINT: HTTP server, then
  * workers, then the database pool and Redis (see http/start-server.ts).
  */
+import { randomUUID } from 'node:crypto';
+import { enqueueScan } from '../../scans/index.js';
 import type { Command } from 'commander';
 import { Redis } from 'ioredis';
 import { loadConfig, type Config } from '../../config.js';
@@ -98,6 +100,18 @@ export function registerServe(program: Command): void {
           ...(driver.kind === 'redis' ? { redis: () => driver.ping() } : {}),
         },
         onPublished: rollouts.onPublished,
+        compliance: {
+          maxWaiverDays: config.compliance.waiverMaxDays,
+          publicDashboard: config.compliance.publicDashboard,
+          publicBadges: config.compliance.publicBadges,
+          rescan: (repositoryId, sha) =>
+            enqueueScan(
+              db,
+              processing.scans.queue,
+              { repositoryId, sha, trigger: 'manual', force: true },
+              randomUUID(),
+            ),
+        },
         staleAfterDays: config.measurements.staleAfterDays,
         compile: compilePool.compile,
         failedAuth: authRedis ? { redis: { client: authRedis, prefix: config.redis.prefix } } : {},

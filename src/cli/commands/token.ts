@@ -3,6 +3,8 @@
  * creation; only its sha256 is stored. While a server runs (STEERING_URL, or the local server file)
  * the commands go through its API; otherwise they open the database.
  */
+import { userInfo } from 'node:os';
+import { recordAudit } from '../../compliance/index.js';
 import { InvalidArgumentError, type Command } from 'commander';
 import { loadConfig } from '../../config.js';
 import { createLogger } from '../../log.js';
@@ -87,7 +89,16 @@ export function registerToken(program: Command): void {
               ...(input.expiresInDays ? { expiresInDays: input.expiresInDays } : {}),
               ...(input.repository ? { repository: input.repository } : {}),
             }),
-          (db) => createApiToken(db, input),
+          async (db) => {
+            const created = await createApiToken(db, input);
+            await recordAudit(db, {
+              actor: `cli:${userInfo().username}`,
+              action: 'token.create',
+              subject: created.record.name,
+              details: { scopes: created.record.scopes },
+            });
+            return created;
+          },
         );
         process.stderr.write(
           `created token "${record.name}" with scopes ${record.scopes.join(', ')}${record.expiresAt ? `, expiring ${record.expiresAt}` : ''}; it is shown only now:\n`,
@@ -127,7 +138,14 @@ export function registerToken(program: Command): void {
     .action(async (name: string) => {
       await either(
         (s) => s.request('POST', `/v1/tokens/${encodeURIComponent(name)}/revoke`),
-        (db) => revokeApiToken(db, name),
+        async (db) => {
+          await revokeApiToken(db, name);
+          await recordAudit(db, {
+            actor: `cli:${userInfo().username}`,
+            action: 'token.revoke',
+            subject: name,
+          });
+        },
       );
       process.stdout.write(`revoked token "${name}"\n`);
     });

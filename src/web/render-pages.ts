@@ -1,0 +1,418 @@
+/**
+ * The dashboard's pages as HTML (data in, markup out): the fleet overview, the heat map, a rule's
+ * page and a repository's page. Status is always written as text beside its colour.
+ */
+import type {
+  FleetSummary,
+  HeatmapCell,
+  HistoryPoint,
+  RepositoryRow,
+  RepositoryState,
+  RuleRepositoryRow,
+  ScanRow,
+  WaiverRecord,
+} from '../compliance/index.js';
+import type { Rule } from '../guidelines/index.js';
+import type { RolloutRecord } from '../store/index.js';
+import { html, percent, type Html } from './html.js';
+import { burndownChart, shareBar, stackedBar } from './svg-charts.js';
+
+const day = (iso: string | null) => (iso ? iso.slice(0, 10) : '—');
+const repoLink = (full: string) => html`<a href="/repositories/${full}">${full}</a>`;
+const ruleLink = (id: string) => html`<a href="/rules/${encodeURIComponent(id)}">${id}</a>`;
+
+export function statusBadge(status: string, deadline?: 'due' | 'overdue' | null): Html {
+  const cls = deadline === 'overdue' ? 'overdue' : status;
+  const text = deadline ? `${status} (${deadline})` : status;
+  return html`<span class="st st-${cls}">${text}</span>`;
+}
+
+export function overviewPage(
+  summaries: readonly FleetSummary[],
+  history: ReadonlyMap<string, HistoryPoint[]>,
+  rollouts: readonly RolloutRecord[],
+): Html {
+  return html`<h1>Fleet compliance</h1>
+    ${summaries.length ? '' : html`<p>No guideline is published yet.</p>`}
+    ${summaries.map(
+      (s) =>
+        html`<section aria-labelledby="g-${s.guideline}">
+          <h2 id="g-${s.guideline}">
+            ${s.title} <span class="muted">(${s.guideline} ${s.latestVersion})</span>
+          </h2>
+          <div class="cards">
+            <div class="card">
+              <span class="n">${percent(s.repositories.shareCompliantMust)}</span>compliant on MUST
+              rules (${s.repositories.compliantMust} of ${s.repositories.scanned})<br />${shareBar(s.repositories.shareCompliantMust, 'Compliant on MUST rules')}
+            </div>
+            <div class="card">
+              <span class="n">${percent(s.repositories.shareCompliantAll)}</span>compliant on all
+              rules (${s.repositories.compliantAll})
+            </div>
+            <div class="card">
+              <span class="n">${s.overdue.repositories}</span>repositories overdue
+              (${s.overdue.findings} overdue rules) <br /><a
+                href="/heatmap?guideline=${s.guideline}&amp;overdue=true"
+                >who is late</a
+              >
+            </div>
+            <div class="card">
+              <span class="n">${s.repositories.scanned} / ${s.repositories.total}</span>repositories
+              scanned
+            </div>
+            <div class="card">
+              <span class="n">${percent(s.coverage.share)}</span>coverage: ${s.coverage.checked} of
+              ${s.coverage.rules} rules checked or measured
+            </div>
+            <div class="card">
+              <span class="n">${s.drift.onLatest}</span>on ${s.latestVersion}; ${s.drift.behind}
+              behind, ${s.drift.notAdopted} not adopted
+            </div>
+          </div>
+          <h3>Adopted versions</h3>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">version</th>
+                <th scope="col" class="num">repositories</th>
+                <th scope="col" class="num">compliant with it (MUST)</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${s.versions.map(
+                (v) =>
+                  html`<tr>
+                    <td>${v.version ?? 'not adopted'}</td>
+                    <td class="num">${v.repositories}</td>
+                    <td class="num">${v.version ? v.compliantMust : '—'}</td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>
+          <h3>Top failing rules</h3>
+          ${
+            s.topFailingRules.length
+              ? html`<table>
+                  <thead>
+                    <tr>
+                      <th scope="col">rule</th>
+                      <th scope="col">level</th>
+                      <th scope="col" class="num">failing</th>
+                      <th scope="col" class="num">overdue</th>
+                      <th scope="col" class="num">exempt</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    ${s.topFailingRules.map(
+                      (r) =>
+                        html`<tr>
+                          <td>${ruleLink(r.ruleId)}</td>
+                          <td>${r.level}</td>
+                          <td class="num">${r.failing}</td>
+                          <td class="num">${r.overdue}</td>
+                          <td class="num">${r.exempt}</td>
+                        </tr>`,
+                    )}
+                  </tbody>
+                </table>`
+              : html`<p>No rule fails.</p>`
+          }
+          <h3>Burndown</h3>
+          ${burndownChart(history.get(s.guideline) ?? [], `Burndown of ${s.title}`)}
+        </section>`,
+    )}
+    <h2>Rollout progress</h2>
+    ${
+      rollouts.length
+        ? html`<table>
+            <thead>
+              <tr>
+                <th scope="col">rollout</th>
+                <th scope="col">state</th>
+                <th scope="col">progress</th>
+                <th scope="col" class="num">targets</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${rollouts.map(
+                (r) =>
+                  html`<tr>
+                    <td>${r.guideline} ${r.version}</td>
+                    <td>${r.state}</td>
+                    <td>${stackedBar(r.counts, `Rollout ${r.id}`)}</td>
+                    <td class="num">${r.total}</td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>`
+        : html`<p>No rollout yet.</p>`
+    }`;
+}
+
+export function heatmapPage(o: {
+  guideline: string;
+  guidelines: readonly string[];
+  rules: readonly Rule[];
+  rows: readonly RepositoryRow[];
+  cells: ReadonlyMap<number, ReadonlyMap<string, HeatmapCell>>;
+  nextHref: string | null;
+}): Html {
+  const abbrev: Record<string, string> = {
+    pass: '✓',
+    fail: '✗',
+    exempt: 'W',
+    error: '!',
+    unchecked: '·',
+    'not-applicable': '–',
+  };
+  return html`<h1>Repositories × rules <span class="muted">(${o.guideline})</span></h1>
+    <form method="get" action="/heatmap">
+      <label for="g">Guideline</label>
+      <select id="g" name="guideline">
+        ${o.guidelines.map(
+          (g) =>
+            html`<option value="${g}" ${g === o.guideline ? html` selected` : ''}>${g}</option>`,
+        )}
+      </select>
+      <button type="submit">Show</button>
+    </form>
+    <ul class="legend" aria-label="Legend">
+      <li><span class="st st-pass">✓</span> pass</li>
+      <li><span class="st st-fail">✗</span> fail</li>
+      <li><span class="st st-overdue">✗</span> overdue</li>
+      <li><span class="st st-exempt">W</span> exempt (waiver)</li>
+      <li><span class="st st-error">!</span> error</li>
+      <li><span class="st st-unchecked">·</span> unchecked</li>
+      <li><span class="st st-not-applicable">–</span> not applicable</li>
+    </ul>
+    <div style="overflow-x:auto">
+      <table class="heat">
+        <caption class="sr-only">
+          Status of each rule (columns) in each repository (rows)
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">repository</th>
+            ${o.rules.map(
+              (r) =>
+                html`<th scope="col" class="rule">
+                  <a href="/rules/${encodeURIComponent(r.id)}" title="${r.id}"
+                    >${r.id.replace(`${o.guideline}.`, '')}</a
+                  >
+                </th>`,
+            )}
+          </tr>
+        </thead>
+        <tbody>
+          ${o.rows.map((row) => {
+            const cells = o.cells.get(row.id);
+            return html`<tr>
+              <th scope="row">${repoLink(row.repository)}</th>
+              ${o.rules.map((r) => {
+                const c = cells?.get(r.id);
+                if (!c) return html`<td><span class="sr-only">not scanned</span></td>`;
+                const cls = c.overdue ? 'overdue' : c.status;
+                const label = `${r.id}: ${c.status}${c.overdue ? ' (overdue)' : ''}`;
+                return html`<td class="st st-${cls}" title="${label}">
+                  <span aria-hidden="true">${abbrev[c.status] ?? '?'}</span
+                  ><span class="sr-only">${label}</span>
+                </td>`;
+              })}
+            </tr>`;
+          })}
+        </tbody>
+      </table>
+    </div>
+    ${o.nextHref ? html`<p><a href="${o.nextHref}">Next repositories</a></p>` : ''}`;
+}
+
+export function rulePage(o: {
+  rule: Rule | null;
+  ruleId: string;
+  failing: readonly RuleRepositoryRow[];
+  exempt: readonly RuleRepositoryRow[];
+  waivers: readonly WaiverRecord[];
+}): Html {
+  return html`<h1>Rule ${o.ruleId}</h1>
+    ${
+      o.rule
+        ? html`<p><strong>${o.rule.level}</strong> ${o.rule.statement}</p>
+            <p class="muted">${o.rule.section.join(' › ')}</p>`
+        : ''
+    }
+    <h2>Failing repositories (${o.failing.length})</h2>
+    ${
+      o.failing.length
+        ? html`<table>
+            <thead>
+              <tr>
+                <th scope="col">repository</th>
+                <th scope="col">status</th>
+                <th scope="col">since</th>
+                <th scope="col">due</th>
+                <th scope="col">evidence</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${o.failing.map(
+                (r) =>
+                  html`<tr>
+                    <td>${repoLink(r.repository)}</td>
+                    <td>${statusBadge(r.status, r.deadline)}</td>
+                    <td>${day(r.since)}</td>
+                    <td>${day(r.dueAt)}</td>
+                    <td>
+                      ${r.message ?? ''}${r.evidence.length ? html`<br /><code>${r.evidence.map((e) => `${e.path}:${e.line}`).join(', ')}</code>` : ''}
+                    </td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>`
+        : html`<p>No repository fails this rule.</p>`
+    }
+    <h2>Waivers</h2>
+    ${
+      o.waivers.length
+        ? html`<table>
+            <thead>
+              <tr>
+                <th scope="col">target</th>
+                <th scope="col">rule</th>
+                <th scope="col">owner</th>
+                <th scope="col">reason</th>
+                <th scope="col">expires</th>
+                <th scope="col">source</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${o.waivers.map(
+                (w) =>
+                  html`<tr>
+                    <td>${w.repository ?? (w.topic ? `topic ${w.topic}` : 'fleet')}</td>
+                    <td>${w.rule}</td>
+                    <td>${w.owner ?? ''}</td>
+                    <td>${w.reason}</td>
+                    <td>${day(w.expiresAt)}</td>
+                    <td>${w.source}</td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>`
+        : html`<p>No waiver covers this rule.</p>`
+    }
+    <p class="muted">${o.exempt.length} repositories are exempt through a waiver.</p>`;
+}
+
+export function repositoryPage(o: {
+  repository: string;
+  state: RepositoryState;
+  scans: readonly ScanRow[];
+  badgeUrl: string;
+}): Html {
+  const latest = o.state.tracks.filter((t) => t.track === 'latest');
+  return html`<h1>${o.repository}</h1>
+    <p><img src="${o.badgeUrl}" alt="compliance badge" /></p>
+    ${o.state.changes.map(
+      (c) =>
+        html`<h2>${c.guideline}: adopted ${c.adopted ?? 'nothing yet'}, latest ${c.latest}</h2>
+          ${
+            c.wouldFail.length
+              ? html`<p>
+                    With ${c.latest} this repository would fail ${c.wouldFail.length}
+                    rule${c.wouldFail.length === 1 ? '' : 's'}:
+                  </p>
+                  <ul>
+                    ${c.wouldFail.map((r) => html`<li>${ruleLink(r.ruleId)}: ${r.label}${r.measured ? ` (${r.measured})` : ''}${r.dueAt ? `, due ${day(r.dueAt)}` : ''}</li>`)}
+                  </ul>`
+              : html`<p>Moving to ${c.latest} adds no failing rule.</p>`
+          }`,
+    )}
+    ${latest.map(
+      (t) =>
+        html`<h2>
+            Rules of ${t.guideline} ${t.version}
+            (${t.compliant ? 'compliant' : 'not compliant'}${t.overdue ? `, ${t.overdue} overdue` : ''})
+          </h2>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">rule</th>
+                <th scope="col">level</th>
+                <th scope="col">status</th>
+                <th scope="col">since</th>
+                <th scope="col">due</th>
+                <th scope="col">evidence / waiver</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${t.rules.map(
+                (r) =>
+                  html`<tr>
+                    <td>${ruleLink(r.ruleId)}</td>
+                    <td>${r.level}</td>
+                    <td>${statusBadge(r.status, r.deadline)}</td>
+                    <td>${day(r.since)}</td>
+                    <td>${day(r.dueAt)}</td>
+                    <td>
+                      ${r.waiver ? html`waived until ${day(r.waiver.expiresAt)}: ${r.waiver.reason}` : (r.message ?? '')}${
+                        r.evidence.length
+                          ? html`<br /><code
+                                >${r.evidence
+                                  .slice(0, 3)
+                                  .map((e) => `${e.path}:${e.line}`)
+                                  .join(', ')}</code
+                              >`
+                          : ''
+                      }
+                    </td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>`,
+    )}
+    <h2>History</h2>
+    ${
+      o.scans.length
+        ? html`<table>
+            <thead>
+              <tr>
+                <th scope="col">scan</th>
+                <th scope="col">commit</th>
+                <th scope="col">version</th>
+                <th scope="col" class="num">fail</th>
+                <th scope="col" class="num">pass</th>
+                <th scope="col">finished</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${o.scans.map(
+                (s) =>
+                  html`<tr>
+                    <td>${s.id}</td>
+                    <td><code>${s.sha.slice(0, 7)}</code></td>
+                    <td>${s.guideline} ${s.version}</td>
+                    <td class="num">${s.summary?.fail ?? 0}</td>
+                    <td class="num">${s.summary?.pass ?? 0}</td>
+                    <td>${s.finishedAt ?? ''}</td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>`
+        : html`<p>Not scanned yet.</p>`
+    }`;
+}
+
+export function loginPage(message: string | null, publicRead: boolean): Html {
+  return html`<h1>Log in</h1>
+    ${message ? html`<p role="alert"><strong>${message}</strong></p>` : ''}
+    <form class="login" method="post" action="/login">
+      <label for="token">API token (read scope)</label>
+      <input id="token" name="token" type="password" autocomplete="off" required />
+      <button type="submit">Log in</button>
+    </form>
+    <p class="muted">
+      Create one with
+      <code>steering token create --name me --scopes read</code
+      >.${publicRead ? ' The dashboard is also readable without logging in.' : ''}
+    </p>`;
+}
