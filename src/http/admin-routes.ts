@@ -8,6 +8,7 @@
 import express from 'express';
 import { z } from 'zod';
 import { SteeringError } from '../errors.js';
+import { recordAudit } from '../compliance/index.js';
 import { skipReason, type RepositorySelectors } from '../fleet/index.js';
 import {
   SCOPES,
@@ -123,7 +124,7 @@ export function adminRoutes(deps: AdminDeps): RouteSpec[] {
         parse: express.json({ limit: '16kb' }),
       },
       responses: { 201: { description: 'Created', schema: CreatedToken } },
-      async handle({ req }) {
+      async handle({ req, token }) {
         const parsed = CreateBody.safeParse(req.body);
         if (!parsed.success) {
           const issue = parsed.error.issues[0]!;
@@ -132,7 +133,14 @@ export function adminRoutes(deps: AdminDeps): RouteSpec[] {
             `body.${issue.path.join('.') || '(root)'}: ${issue.message} (scopes: ${SCOPES.join(', ')})`,
           );
         }
-        return { status: 201, body: await createApiToken(db, parsed.data) };
+        const created = await createApiToken(db, parsed.data);
+        await recordAudit(db, {
+          actor: `token:${token.name}`,
+          action: 'token.create',
+          subject: created.record.name,
+          details: { scopes: created.record.scopes },
+        });
+        return { status: 201, body: created };
       },
     }),
     defineRoute({
@@ -143,8 +151,14 @@ export function adminRoutes(deps: AdminDeps): RouteSpec[] {
       scope: 'admin',
       params: z.object({ name: z.string().min(1) }),
       responses: { 200: { description: 'The revoked token', schema: ApiToken } },
-      async handle({ params }) {
-        return { status: 200, body: await revokeApiToken(db, params.name) };
+      async handle({ params, token }) {
+        const revoked = await revokeApiToken(db, params.name);
+        await recordAudit(db, {
+          actor: `token:${token.name}`,
+          action: 'token.revoke',
+          subject: params.name,
+        });
+        return { status: 200, body: revoked };
       },
     }),
     defineRoute({
