@@ -65,7 +65,7 @@ export interface AdminDeps {
   db: Db;
   /** Mirrors the App's installations into the registry; absent when GitHub is not configured. */
   syncRepositories?: () => Promise<z.infer<typeof SyncResult>>;
-  /** The server's repository selectors, for `GET /v1/repositories` (which are skipped, and why). */
+  /** The server's repository selectors, for `GET /v1/registry/repositories` (which are skipped, and why). */
   selectors?: RepositorySelectors;
   /** Releases every remaining wave of a rollout; resolves to the targets enqueued. */
   promoteRollout?: (id: number) => Promise<number>;
@@ -89,7 +89,8 @@ const RepositoryRow = z.object({
     .describe('Why the repository receives no guidelines; null: eligible'),
 });
 const RepositoryList = z.object({ repositories: z.array(RepositoryRow) });
-if (!apiRegistry.get(RepositoryList)) apiRegistry.add(RepositoryList, { id: 'RepositoryList' });
+if (!apiRegistry.get(RepositoryList))
+  apiRegistry.add(RepositoryList, { id: 'RegistryRepositoryList' });
 if (!apiRegistry.get(Enqueued)) apiRegistry.add(Enqueued, { id: 'EnqueuedTargets' });
 
 const noQueue = () =>
@@ -163,8 +164,8 @@ export function adminRoutes(deps: AdminDeps): RouteSpec[] {
     }),
     defineRoute({
       method: 'get',
-      path: '/v1/repositories',
-      operationId: 'listRepositories',
+      path: '/v1/registry/repositories',
+      operationId: 'listRegistryRepositories',
       summary: 'The repository registry, with why each skipped repository is skipped',
       scope: 'admin',
       query: z.object({

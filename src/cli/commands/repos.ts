@@ -74,7 +74,7 @@ export function registerRepos(program: Command): void {
           ? (
               await server.request<{ repositories: Row[] }>(
                 'GET',
-                `/v1/repositories${opts.all ? '?all=true' : ''}`,
+                `/v1/registry/repositories${opts.all ? '?all=true' : ''}`,
               )
             ).repositories
           : (await listRepositories(db!, { includeDeleted: opts.all })).map((r) => ({
