@@ -41,6 +41,7 @@ import {
   startDistributeWorker,
 } from '../src/jobs/index.js';
 import { silentLogger } from '../src/log.js';
+import { createBullmqDriver } from '../src/queue/index.js';
 import { publishGuideline } from '../src/publish/index.js';
 import { getRollout, listRolloutTargets, settleTarget } from '../src/store/index.js';
 import { createTestDatabase } from '../test/support/db.js';
@@ -107,16 +108,15 @@ const github = createGitHubPort(
   },
   { clock, writeLimiter, retryBaseDelayMs: 5, requestTimeoutMs: 10_000 },
 );
-const connection = { url: REDIS_URL, maxRetriesPerRequest: null };
-const queue = createDistributeQueue({ connection, prefix });
+const driver = createBullmqDriver({ url: REDIS_URL, prefix });
+const queue = createDistributeQueue(driver);
 const selectors = { orgs: [], topicsInclude: [], topicsExclude: [], canaryRepos: [] };
 await syncRepositories(github, t.db, selectors);
 const worker = startDistributeWorker({
   db: t.db,
   github,
   queue,
-  connection,
-  prefix,
+  driver,
   logger: silentLogger,
   concurrency: 32,
   backoffBaseMs: 1000,
@@ -214,7 +214,7 @@ try {
         appliesTo: null,
         createdBy: 'bench',
         selectors,
-      }),
+      }).then((rollout) => rollout ?? Promise.reject(new Error('no repository selected'))),
     );
     await enqueueRollout(t.db, queue, id);
     return id;

@@ -40,6 +40,7 @@ const result = spawnSync(
     '--test-timeout=600000',
     ...files,
   ],
-  { stdio: 'inherit' },
+  // CLIs the tests spawn (bin/steering.js) run the sources, so a stale dist/ never answers.
+  { stdio: 'inherit', env: { ...process.env, STEERING_FROM_SOURCE: '1' } },
 );
 process.exit(result.status ?? 1);

@@ -3,7 +3,8 @@
  * frozen object and, when anything is wrong, throws a ConfigError listing every problem at once.
  * No other module reads process.env: pass the config (or the part of it you need) down.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
 
 const bool = z
@@ -35,8 +36,8 @@ const EnvSchema = z.object({
   DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: int(100).default(30_000),
   /** Run pending migrations when `steering serve` starts. Default false. */
   STEERING_MIGRATE_ON_START: bool.default(false),
-  /** Redis for BullMQ queues and the shared GitHub write limiter. Default redis://127.0.0.1:6379. */
-  REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+  /** Redis for BullMQ queues and the shared GitHub write limiter. Unset: in-process queues (one process). */
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   /** Prefix of every BullMQ queue and Redis key steering writes. Default `steering`. */
   STEERING_QUEUE_PREFIX: z
     .string()
@@ -80,6 +81,9 @@ const EnvSchema = z.object({
   STEERING_CANARY_REPOS: csv.default([]),
   /** Label of steering's pull requests. Default `steering`; empty: none (one write less a PR). */
   STEERING_PR_LABEL: z.string().trim().max(50).default('steering'),
+  /** A running steering server the CLI's admin commands talk to (with STEERING_TOKEN). */
+  STEERING_URL: z.url({ protocol: /^https?$/ }).optional(),
+  STEERING_TOKEN: z.string().min(1).optional(),
   /** Rescan a repository whose last scan is older than this many hours. Default 24. */
   STEERING_RESCAN_MAX_AGE_HOURS: int(1).default(24),
   /** Longest waiver (API, CLI or .steering/waivers.yaml), in days. Default 180. */
@@ -124,7 +128,8 @@ export interface Config {
     readonly idleInTransactionTimeoutMs: number;
     readonly migrateOnStart: boolean;
   };
-  readonly redis: { readonly url: string; readonly prefix: string };
+  /** `url` unset: the in-process queue driver and write limiter (one process, no Redis). */
+  readonly redis: { readonly url: string | undefined; readonly prefix: string };
   readonly http: { readonly port: number; readonly host: string };
   readonly logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   readonly guidelinesDir: string;
@@ -149,6 +154,8 @@ export interface Config {
     readonly prLabel: string;
   };
   readonly scan: { readonly rescanMaxAgeHours: number };
+  /** Where the CLI finds a running server: STEERING_URL + STEERING_TOKEN (unset: the local token file). */
+  readonly server: { readonly url: string | undefined; readonly token: string | undefined };
   readonly compliance: {
     readonly waiverMaxDays: number;
     readonly publicDashboard: boolean;
@@ -186,6 +193,9 @@ function deepFreeze<T>(value: T): T {
   }
   return value;
 }
+
+/** Written by `steering setup github-app` in STEERING_DATA_DIR: `{appId, privateKey, webhookSecret, …}`. */
+export const GITHUB_APP_FILE = 'github-app.json';
 
 /** Variables whose empty value is a setting of its own, not "unset". */
 const KEEP_EMPTY = new Set(['STEERING_PR_LABEL']);
@@ -234,6 +244,25 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       'GITHUB_WEBHOOK_SECRET_PREVIOUS_UNTIL: required with GITHUB_WEBHOOK_SECRET_PREVIOUS (ISO time the old secret stops working)',
     );
   }
+  // `steering setup github-app` leaves the App it created here; the variables win over it.
+  const appFile = join(e.STEERING_DATA_DIR, GITHUB_APP_FILE);
+  let fromFile: { appId: string; privateKey: string; webhookSecret: string | null } | undefined;
+  if (!e.GITHUB_APP_ID && !e.GITHUB_TOKEN && existsSync(appFile)) {
+    try {
+      const f = JSON.parse(readFileSync(appFile, 'utf8')) as Record<string, unknown>;
+      if (typeof f.appId !== 'string' || typeof f.privateKey !== 'string')
+        throw new Error('appId and privateKey are required');
+      fromFile = {
+        appId: f.appId,
+        privateKey: f.privateKey,
+        webhookSecret: typeof f.webhookSecret === 'string' ? f.webhookSecret : null,
+      };
+    } catch (err) {
+      problems.push(
+        `${appFile}: ${(err as Error).message} (run \`steering setup github-app\` again, or delete it)`,
+      );
+    }
+  }
   if (problems.length) throw new ConfigError(problems);
 
   const auth: Config['github']['auth'] =
@@ -241,7 +270,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ? { kind: 'app', appId: e.GITHUB_APP_ID, privateKey }
       : e.GITHUB_TOKEN
         ? { kind: 'token', token: e.GITHUB_TOKEN }
-        : { kind: 'none' };
+        : fromFile
+          ? { kind: 'app', appId: fromFile.appId, privateKey: fromFile.privateKey }
+          : { kind: 'none' };
 
   return deepFreeze({
     database: {
@@ -261,7 +292,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     github: {
       apiUrl: e.GITHUB_API_URL.replace(/\/+$/, ''),
       auth,
-      webhookSecret: e.GITHUB_WEBHOOK_SECRET,
+      webhookSecret: e.GITHUB_WEBHOOK_SECRET ?? fromFile?.webhookSecret ?? undefined,
       previousWebhookSecret:
         e.GITHUB_WEBHOOK_SECRET_PREVIOUS && e.GITHUB_WEBHOOK_SECRET_PREVIOUS_UNTIL
           ? {
@@ -281,6 +312,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       prLabel: e.STEERING_PR_LABEL,
     },
     scan: { rescanMaxAgeHours: e.STEERING_RESCAN_MAX_AGE_HOURS },
+    server: { url: e.STEERING_URL?.replace(/\/+$/, ''), token: e.STEERING_TOKEN },
     compliance: {
       waiverMaxDays: e.STEERING_WAIVER_MAX_DAYS,
       publicDashboard: e.STEERING_PUBLIC_DASHBOARD,

@@ -21,6 +21,7 @@ export type ErrorCode =
   | 'GITHUB_NOT_FOUND'
   | 'GITHUB_FORBIDDEN'
   | 'GITHUB_UNAVAILABLE'
+  | 'GITHUB_NOT_CONFIGURED'
   | 'DATABASE_ERROR'
   | 'QUEUE_UNAVAILABLE'
   | 'PROMETHEUS_UNAVAILABLE'
@@ -85,6 +86,7 @@ const CODES: Record<ErrorCode, { status: number; title: string }> = {
   GITHUB_NOT_FOUND: { status: 502, title: 'Not found on GitHub' },
   GITHUB_FORBIDDEN: { status: 502, title: 'GitHub permission denied' },
   GITHUB_UNAVAILABLE: { status: 503, title: 'GitHub unavailable' },
+  GITHUB_NOT_CONFIGURED: { status: 409, title: 'GitHub not configured' },
   DATABASE_ERROR: { status: 503, title: 'Database unavailable' },
   QUEUE_UNAVAILABLE: { status: 503, title: 'Queue unavailable' },
   PROMETHEUS_UNAVAILABLE: { status: 503, title: 'Prometheus unavailable' },

@@ -1,6 +1,7 @@
 /**
  * The pino root logger. Components take children (`logger.child({ component: 'http' })`).
- * Secrets are redacted by path; payload bodies are never passed to the logger.
+ * Secrets are redacted by path; payload bodies are never passed to the logger. On a terminal the
+ * lines are pretty-printed (pino-pretty, loaded only then); otherwise one JSON object per line.
  */
 import { pino, type Logger, type LoggerOptions } from 'pino';
 
@@ -48,7 +49,7 @@ export function serializeError(err: unknown, depth = 0): Record<string, unknown>
 }
 
 export function createLogger(
-  options: { level?: string; destination?: NodeJS.WritableStream } = {},
+  options: { level?: string; destination?: NodeJS.WritableStream; pretty?: boolean } = {},
 ): Logger {
   const opts: LoggerOptions = {
     level: options.level ?? 'info',
@@ -57,7 +58,21 @@ export function createLogger(
     serializers: { err: (err: unknown) => serializeError(err) },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
-  return options.destination ? pino(opts, options.destination) : pino(opts);
+  if (options.destination) return pino(opts, options.destination);
+  if (options.pretty ?? process.stdout.isTTY) {
+    return pino({
+      ...opts,
+      transport: {
+        target: 'pino-pretty',
+        options: {
+          colorize: true,
+          translateTime: 'SYS:HH:MM:ss.l',
+          ignore: 'pid,hostname,service',
+        },
+      },
+    });
+  }
+  return pino(opts);
 }
 
 /** A logger that writes nothing, for tests and pure helpers that accept an optional logger. */

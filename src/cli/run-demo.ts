@@ -1,7 +1,8 @@
 /**
  * `steering demo`: the whole loop on one machine, with no GitHub and no database server. A GitHub
  * simulator on loopback holds an organisation of service repositories (the checks' fixture
- * repositories); steering runs on an in-memory embedded PostgreSQL and the configured Redis, and the
+ * repositories); steering runs on an in-memory embedded PostgreSQL with in-process queues (or the
+ * Redis of REDIS_URL when it is set), and the
  * demo drives it through its own HTTP API as a platform team would: publish the performance
  * guideline, watch the rollout open one pull request per repository, merge two of them (the
  * simulator sends signed webhooks back), read compliance with evidence, then publish a tightened
@@ -42,7 +43,8 @@ const REPOS: Array<{ name: string; fixture: string; topics: string[] }> = [
   { name: 'gateway', fixture: 'java-micronaut', topics: [] },
 ];
 
-async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
+/** Polls until `fn` has an answer; gives up only after minutes (a busy machine is slow, not stuck). */
+async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 600_000): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const v = await fn();
@@ -62,7 +64,7 @@ async function deleteKeys(url: string, prefix: string): Promise<void> {
   }
 }
 
-/** Queues need Redis; say so at once rather than retrying in the background forever. */
+/** With REDIS_URL set, say at once when it does not answer rather than retrying forever. */
 async function requireRedis(url: string): Promise<void> {
   const redis = new Redis(url, {
     lazyConnect: true,
@@ -78,7 +80,7 @@ async function requireRedis(url: string): Promise<void> {
   } catch (err) {
     throw new SteeringError(
       'QUEUE_UNAVAILABLE',
-      `the demo needs Redis for its queues and none answers at ${url} (${cause || (err as Error).message}); start one (redis-server) or set REDIS_URL`,
+      `REDIS_URL is set but no Redis answers at ${url} (${cause || (err as Error).message}); start it, or unset REDIS_URL to run the demo with in-process queues`,
     );
   } finally {
     redis.disconnect();
@@ -87,7 +89,8 @@ async function requireRedis(url: string): Promise<void> {
 
 export async function runDemo(config: Config, options: DemoOptions): Promise<void> {
   const { out } = options;
-  await requireRedis(config.redis.url);
+  const redisUrl = config.redis.url;
+  if (redisUrl) await requireRedis(redisUrl);
   const logger = options.logger ?? silentLogger;
   const secret = randomBytes(16).toString('hex');
   const cleanup: Array<() => Promise<unknown>> = [];
@@ -121,7 +124,7 @@ export async function runDemo(config: Config, options: DemoOptions): Promise<voi
       redis: { ...config.redis, prefix: `steering-demo-${process.pid}-${Date.now()}` },
       rollout: { ...config.rollout, writeIntervalMs: 0 },
     };
-    cleanup.push(() => deleteKeys(config.redis.url, demoConfig.redis.prefix));
+    if (redisUrl) cleanup.push(() => deleteKeys(redisUrl, demoConfig.redis.prefix));
     const db: Db = await openPgliteDatabase({ dataDir: 'memory://' });
     cleanup.unshift(() => db.close());
     await runMigrations(db);
@@ -171,7 +174,7 @@ export async function runDemo(config: Config, options: DemoOptions): Promise<voi
       return body;
     };
     out(
-      `2. steering is serving at ${server.url} (in-memory database, Redis ${config.redis.url}); workers running.`,
+      `2. steering is serving at ${server.url} (in-memory database, ${redisUrl ? `Redis ${redisUrl}` : 'in-process queues'}); workers running.`,
     );
     const synced = await syncRepositories(processing.rollouts.github, db, demoConfig.rollout);
     out(

@@ -3,8 +3,9 @@
  * the `distribute` worker for rollouts, the `scan` worker for webhook deliveries and scans, the
  * repeatable scan reconcile, and a timer that syncs the repository registry from the App's
  * installations and re-enqueues rollout targets PostgreSQL still holds as queued (so a Redis that
- * lost its data loses no work). Both workers share one GitHub port, so
- * every content-creating request goes through the one Redis-backed write limiter.
+ * lost its data, or an in-process queue after a restart, loses no work). Both workers share one
+ * queue driver (in-process without REDIS_URL, BullMQ with it) and one GitHub port, so every
+ * content-creating request goes through the one write limiter.
  */
 import type { Config } from '../config.js';
 import { syncRepositories } from '../fleet/index.js';
@@ -18,6 +19,7 @@ import {
 import type { Logger } from '../log.js';
 import { createPrometheusClient, startMeasureRuntime } from '../measurements/index.js';
 import { openScanRuntime, type ScanRuntime } from '../scans/index.js';
+import { createQueueDriver, type QueueDriver } from '../queue/index.js';
 import type { Db } from '../store/index.js';
 
 export interface ProcessingOptions {
@@ -34,6 +36,7 @@ export interface ProcessingOptions {
 export interface Processing {
   rollouts: RolloutRuntime;
   scans: ScanRuntime;
+  driver: QueueDriver;
   /** Workers first, then the queues; in shutdown order. */
   closables: Closable[];
 }
@@ -44,8 +47,9 @@ export async function startProcessing(
   logger: Logger,
   options: ProcessingOptions = {},
 ): Promise<Processing> {
-  const rollouts = openRolloutRuntime(config, { logger });
-  const scans = openScanRuntime(config, { logger });
+  const driver = createQueueDriver(config);
+  const rollouts = openRolloutRuntime(config, { logger, driver });
+  const scans = openScanRuntime(config, { logger, driver });
   const closables: Closable[] = [];
   if (options.workers !== false) {
     const concurrency = options.concurrency ?? 4;
@@ -53,8 +57,7 @@ export async function startProcessing(
       db,
       github: rollouts.github,
       queue: rollouts.queue,
-      connection: rollouts.connection,
-      prefix: rollouts.prefix,
+      driver,
       logger,
       concurrency,
       prLabel: config.rollout.prLabel,
@@ -102,31 +105,41 @@ export async function startProcessing(
     closables.push({ name: 'distribute worker', close: () => distribute.close() });
     // measured thresholds: Prometheus evaluation (when configured) and staleness, on a schedule
     const m = config.measurements;
-    await startMeasureRuntime({
-      db,
-      logger,
-      connection: { url: config.redis.url, maxRetriesPerRequest: null },
-      prefix: config.redis.prefix,
-      everyMinutes: m.prometheusEveryMinutes,
-      staleAfterDays: m.staleAfterDays,
-      ...(m.prometheusUrl
-        ? {
-            client: createPrometheusClient({
-              url: m.prometheusUrl,
-              timeoutMs: m.prometheusTimeoutMs,
-              minIntervalMs: m.prometheusMinIntervalMs,
-            }),
-          }
-        : {}),
-    }).then(
-      (measure) =>
-        closables.unshift({ name: 'measure queue and worker', close: () => measure.close() }),
-      (err: Error) =>
-        logger.warn({ err: err.message }, 'could not start the measurement schedule (Redis down?)'),
-    );
-    logger.info({ concurrency, prefix: rollouts.prefix }, 'workers running: distribute, scan');
+    const redisUrl = config.redis.url;
+    if (!redisUrl)
+      logger.info(
+        'measurement schedule (Prometheus evaluation, staleness) not started: it runs on BullMQ; set REDIS_URL',
+      );
+    else
+      await startMeasureRuntime({
+        db,
+        logger,
+        connection: { url: redisUrl, maxRetriesPerRequest: null },
+        prefix: config.redis.prefix,
+        everyMinutes: m.prometheusEveryMinutes,
+        staleAfterDays: m.staleAfterDays,
+        ...(m.prometheusUrl
+          ? {
+              client: createPrometheusClient({
+                url: m.prometheusUrl,
+                timeoutMs: m.prometheusTimeoutMs,
+                minIntervalMs: m.prometheusMinIntervalMs,
+              }),
+            }
+          : {}),
+      }).then(
+        (measure) =>
+          closables.unshift({ name: 'measure queue and worker', close: () => measure.close() }),
+        (err: Error) =>
+          logger.warn(
+            { err: err.message },
+            'could not start the measurement schedule (Redis down?)',
+          ),
+      );
+    logger.info({ concurrency, queues: driver.description }, 'workers running: distribute, scan');
   }
   closables.push({ name: 'scan queue and workers', close: () => scans.close() });
   closables.push({ name: 'distribute queue', close: () => rollouts.close() });
-  return { rollouts, scans, closables };
+  closables.push({ name: 'queue driver', close: () => driver.close() });
+  return { rollouts, scans, driver, closables };
 }

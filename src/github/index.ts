@@ -25,6 +25,7 @@ export {
   type WriteLimiterOptions,
   type WriteLimits,
 } from './write-limiter.js';
+export { createMemoryWriteLimiter } from './create-memory-write-limiter.js';
 export {
   createManualClock,
   createScaledClock,

@@ -71,7 +71,8 @@ export function createAuthenticator(
         'send an API token: Authorization: Bearer <token>',
       );
     const record = await lookup(m[1]!);
-    if (!record) throw new SteeringError('UNAUTHENTICATED', 'unknown or revoked API token');
+    if (!record || (record.expiresAt && Date.parse(record.expiresAt) <= Date.now()))
+      throw new SteeringError('UNAUTHENTICATED', 'unknown, revoked or expired API token');
     if (!hasScope(record.scopes, scope)) {
       throw new SteeringError(
         'FORBIDDEN',

@@ -19,6 +19,7 @@ import { mountLiveness, mountOpsRoutes, type ReadinessCheck } from './ops-routes
 import { notFoundHandler, problemHandler } from './problem.js';
 import { rolloutRoutes } from './rollout-routes.js';
 import { complianceRoutes } from './compliance-routes.js';
+import { adminRoutes, type AdminDeps } from './admin-routes.js';
 import { fleetRoutes } from './fleet-routes.js';
 import { waiverRoutes } from './waiver-routes.js';
 import { measurementRoutes } from './measurement-routes.js';
@@ -51,6 +52,8 @@ export interface AppDeps {
   failedAuth?: FailedAuthLimits;
   /** Mounts `POST /webhooks/github` when given (needs config.github.webhookSecret). */
   webhooks?: Omit<WebhookIntakeOptions, 'db' | 'logger'>;
+  /** Admin actions the server can run for the CLI (repository sync when GitHub is configured). */
+  admin?: Omit<AdminDeps, 'db'>;
   /** Days after which a measured figure is stale (STEERING_MEASUREMENT_STALE_DAYS). Default 14. */
   staleAfterDays?: number;
   /** Fleet compliance: rescan hook (POST …/scans), waiver limit, dashboard access. */
@@ -86,7 +89,7 @@ const checkMediaType =
 export function apiRoutes(
   deps: Pick<
     AppDeps,
-    'db' | 'bodyLimit' | 'onPublished' | 'compliance' | 'compile' | 'staleAfterDays'
+    'db' | 'bodyLimit' | 'onPublished' | 'compliance' | 'compile' | 'staleAfterDays' | 'admin'
   >,
 ) {
   return [
@@ -101,6 +104,7 @@ export function apiRoutes(
     ...measurementRoutes({ db: deps.db, staleAfterDays: deps.staleAfterDays }),
     ...fleetRoutes({ db: deps.db, rescan: deps.compliance?.rescan }),
     ...waiverRoutes({ db: deps.db, maxDays: deps.compliance?.maxWaiverDays }),
+    ...adminRoutes({ db: deps.db, ...deps.admin }),
   ];
 }
 

@@ -3,6 +3,7 @@
  * document built from the same zod schemas that validate requests.
  */
 export { createApp, openApiDocument, type AppDeps, type ComplianceOptions } from './create-app.js';
+export { createOpsApp } from './create-ops-app.js';
 export {
   startServer,
   createShutdown,

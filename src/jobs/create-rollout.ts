@@ -3,7 +3,7 @@
  * stores the rollout inside the publishing transaction (so a version never exists without its
  * rollout); the jobs are enqueued after the commit by `enqueueRollout` (a job enqueued earlier
  * could run before its rows are visible). If the process dies in between, `reconcileRollouts`
- * enqueues them: PostgreSQL is the truth.
+ * enqueues them: PostgreSQL is the truth. A version no repository would receive gets no rollout.
  */
 import { planWaves, type RepositorySelectors } from '../fleet/index.js';
 import type { PublishOptions } from '../publish/index.js';
@@ -29,9 +29,10 @@ export async function createRollout(
     createdBy: string;
     selectors: RepositorySelectors;
   },
-): Promise<number> {
+): Promise<number | null> {
   const repos = await listRepositories(q);
   const planned = planWaves(repos, input.selectors, input.appliesTo);
+  if (planned.length === 0) return null;
   return insertRollout(q, {
     guideline: input.guideline,
     version: input.version,
@@ -108,6 +109,13 @@ export function createRolloutHook(options: {
         createdBy: result.record?.publisher ?? 'unknown',
         selectors: options.selectors,
       });
+      if (id === null) {
+        options.logger?.info(
+          { guideline: result.guideline, version: result.version },
+          'no repository would receive this version: no rollout (is GitHub configured and the registry synced?)',
+        );
+        return;
+      }
       pending.set(id, 0);
       if (options.autoFlush) scheduleFlush();
     },

@@ -1,9 +1,9 @@
 /**
- * The `distribute` queue (BullMQ): one job per rollout target, id `<rollout>-<repository>` so a
- * target is never queued twice (BullMQ refuses `:` in custom ids). Jobs carry ids only; the
- * target's state lives in PostgreSQL.
+ * The `distribute` queue (either queue driver): one job per rollout target, id
+ * `<rollout>-<repository>` so a target is never queued twice (BullMQ refuses `:` in custom ids).
+ * Jobs carry ids only; the target's state lives in PostgreSQL.
  */
-import { Queue, type ConnectionOptions } from 'bullmq';
+import type { JobQueue, QueueDefaults, QueueDriver } from '../queue/index.js';
 
 export const DISTRIBUTE_QUEUE = 'distribute';
 
@@ -12,13 +12,7 @@ export interface DistributeJobData {
   repositoryId: number;
 }
 
-export type DistributeQueue = Queue<DistributeJobData>;
-
-export interface QueueOptions {
-  connection: ConnectionOptions;
-  /** Redis key prefix (config.redis.prefix). */
-  prefix: string;
-}
+export type DistributeQueue = JobQueue<DistributeJobData>;
 
 /** Retries of transient failures (5xx, timeouts, rate limits) before a target is `failed`. */
 export const DISTRIBUTE_ATTEMPTS = 8;
@@ -26,17 +20,15 @@ export const DISTRIBUTE_ATTEMPTS = 8;
 export const distributeJobId = (rolloutId: number, repositoryId: number): string =>
   `${rolloutId}-${repositoryId}`;
 
-export function createDistributeQueue(options: QueueOptions): DistributeQueue {
-  return new Queue<DistributeJobData>(DISTRIBUTE_QUEUE, {
-    connection: options.connection,
-    prefix: options.prefix,
-    defaultJobOptions: {
-      attempts: DISTRIBUTE_ATTEMPTS,
-      backoff: { type: 'steering' },
-      removeOnComplete: { age: 7 * 24 * 3600 },
-      removeOnFail: { age: 30 * 24 * 3600 },
-    },
-  });
+export const DISTRIBUTE_DEFAULTS: QueueDefaults = {
+  attempts: DISTRIBUTE_ATTEMPTS,
+  backoff: { type: 'custom' },
+  keepCompletedSeconds: 7 * 24 * 3600,
+  keepFailedSeconds: 30 * 24 * 3600,
+};
+
+export function createDistributeQueue(driver: QueueDriver): DistributeQueue {
+  return driver.queue<DistributeJobData>(DISTRIBUTE_QUEUE, DISTRIBUTE_DEFAULTS);
 }
 
 export async function enqueueTargets(

@@ -1,12 +1,12 @@
 /**
  * The `distribute` processor: loads the target, its repository and its version from PostgreSQL,
  * runs `distributeToRepository` (with the repository's tree and blob caches) and records the
- * outcome. Permanent failures (404, permission, validation) fail the target at once and throw BullMQ's UnrecoverableError; transient ones
+ * outcome. Permanent failures (404, permission, validation) fail the target at once and throw UnrecoverableJobError; transient ones
  * (5xx, timeouts, rate limits) are recorded and rethrown for a retry with backoff, and the last
  * attempt fails the target. A target that is no longer queued is skipped (duplicate delivery).
  */
 import { repositoryOutlook } from '../compliance/index.js';
-import { UnrecoverableError } from 'bullmq';
+import { UnrecoverableJobError } from '../queue/index.js';
 import { SteeringError, describeError } from '../errors.js';
 import type { GitHubPort } from '../github/index.js';
 import type { Logger } from '../log.js';
@@ -107,6 +107,6 @@ export async function distributeTarget(
     }
     await finish({ state: 'failed', lastError: message });
     log.warn({ err }, 'distribute failed permanently');
-    throw new UnrecoverableError(message);
+    throw new UnrecoverableJobError(message);
   }
 }

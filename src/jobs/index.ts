@@ -10,7 +10,6 @@ export {
   enqueueTargets,
   type DistributeJobData,
   type DistributeQueue,
-  type QueueOptions,
 } from './distribute-queue.js';
 export { advanceRollout } from './advance-rollout.js';
 export { createRollout, createRolloutHook, enqueueRollout } from './create-rollout.js';

@@ -1,16 +1,15 @@
 /**
- * The distribute worker: BullMQ Worker over `distributeTarget`. Backoff honours the
+ * The distribute worker: a queue-driver worker over `distributeTarget`. Backoff honours the
  * `retryAfterSeconds` a rate-limited GitHub answer carried, else grows exponentially from
  * `backoffBaseMs` (default 60 s, capped at 15 min).
  */
-import { Worker, type ConnectionOptions } from 'bullmq';
 import { SteeringError } from '../errors.js';
 import type { GitHubPort } from '../github/index.js';
 import { silentLogger, type Logger } from '../log.js';
+import type { JobWorker, QueueDriver } from '../queue/index.js';
 import type { Db } from '../store/index.js';
 import {
   DISTRIBUTE_ATTEMPTS,
-  DISTRIBUTE_QUEUE,
   enqueueTargets,
   type DistributeJobData,
   type DistributeQueue,
@@ -21,14 +20,13 @@ export interface DistributeWorkerOptions {
   db: Db;
   github: GitHubPort;
   queue: DistributeQueue;
-  connection: ConnectionOptions;
-  prefix: string;
+  driver: QueueDriver;
   logger?: Logger;
   /** Jobs in flight per process. Default 4 (writes are spaced by the shared limiter anyway). */
   concurrency?: number;
   /** Default 60 000. */
   backoffBaseMs?: number;
-  /** A job whose lock is not renewed for this long is stalled and retried. Default 30 000. */
+  /** BullMQ: a job whose lock is not renewed for this long is stalled and retried. Default 30 000. */
   lockDurationMs?: number;
   /** Default 30 000. */
   stalledIntervalMs?: number;
@@ -43,7 +41,7 @@ export function retryDelayMs(attemptsMade: number, err: unknown, baseMs: number)
   return Math.min(15 * 60_000, baseMs * 2 ** Math.max(0, attemptsMade - 1));
 }
 
-export function startDistributeWorker(options: DistributeWorkerOptions): Worker<DistributeJobData> {
+export function startDistributeWorker(options: DistributeWorkerOptions): JobWorker {
   const logger = (options.logger ?? silentLogger).child({ component: 'distribute' });
   const base = options.backoffBaseMs ?? 60_000;
   const deps = {
@@ -53,24 +51,22 @@ export function startDistributeWorker(options: DistributeWorkerOptions): Worker<
     enqueue: (t: DistributeJobData[]) => enqueueTargets(options.queue, t),
     ...(options.prLabel === undefined ? {} : { prLabel: options.prLabel }),
   };
-  const worker = new Worker<DistributeJobData>(
-    DISTRIBUTE_QUEUE,
+  const worker = options.driver.worker<DistributeJobData>(
+    options.queue,
     async (job) =>
       distributeTarget(deps, job.data, {
         attempt: job.attemptsMade,
         maxAttempts: job.opts.attempts ?? DISTRIBUTE_ATTEMPTS,
       }),
     {
-      connection: options.connection,
-      prefix: options.prefix,
       concurrency: options.concurrency ?? 4,
-      lockDuration: options.lockDurationMs ?? 30_000,
-      stalledInterval: options.stalledIntervalMs ?? 30_000,
-      settings: {
-        backoffStrategy: (attemptsMade, _type, err) => retryDelayMs(attemptsMade, err, base),
-      },
+      lockDurationMs: options.lockDurationMs ?? 30_000,
+      stalledIntervalMs: options.stalledIntervalMs ?? 30_000,
+      backoff: (attemptsMade, err) => retryDelayMs(attemptsMade, err, base),
     },
   );
-  worker.on('error', (err) => logger.error({ err }, 'distribute worker error'));
+  (worker as { on?: (e: string, fn: (err: Error) => void) => void }).on?.('error', (err) =>
+    logger.error({ err }, 'distribute worker error'),
+  );
   return worker;
 }

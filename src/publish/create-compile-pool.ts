@@ -22,11 +22,16 @@ export interface CompilePoolOptions extends DocumentLimits {
   threads?: number;
 }
 
-/** The worker's file beside this one: .js when built, .ts when run from source through tsx. */
+/**
+ * The worker's file beside this one: .js when built, .ts when run from source through tsx; in the
+ * CLI bundle (dist/bundle/, scripts/build.mjs) it is the bundle's `compile-worker.js` entry.
+ */
 function workerFile(): { filename: string; execArgv: string[] } {
   const here = fileURLToPath(import.meta.url);
   const ext = here.endsWith('.ts') ? '.ts' : '.js';
-  const filename = here.replace(/create-compile-pool\.(ts|js)$/, `compile-worker${ext}`);
+  const filename = /create-compile-pool\.(ts|js)$/.test(here)
+    ? here.replace(/create-compile-pool\.(ts|js)$/, `compile-worker${ext}`)
+    : fileURLToPath(new URL('./compile-worker.js', import.meta.url));
   const execArgv = [...process.execArgv];
   if (ext === '.ts' && !execArgv.some((a) => a.includes('tsx'))) execArgv.push('--import', 'tsx');
   return { filename, execArgv };

@@ -21,7 +21,6 @@ export {
   type ScanJobData,
   type ScanQueue,
   type ScanQueueJob,
-  type ScanQueueOptions,
 } from './scan-queue.js';
 export { enqueueScan } from './enqueue-scan.js';
 export { handleDelivery, type DeliveryDeps } from './handle-delivery.js';

@@ -1,22 +1,17 @@
 /**
- * What `serve` and `worker` need for scans, built once from the config: the `scan` queue for the
- * worker side, a second queue handle for the webhook intake whose enqueue gives up quickly while
- * Redis is unreachable, the checks source (`<guidelinesDir>/<id>.checks.yaml`), and starters for
+ * What `serve` and `worker` need for scans, built once from the config: the `scan` queue of the
+ * queue driver for the worker side, a second queue handle for the webhook intake whose enqueue
+ * gives up quickly while Redis is unreachable, the checks source (`<guidelinesDir>/<id>.checks.yaml`), and starters for
  * the worker and the repeatable reconcile job.
  */
-import type { Worker } from 'bullmq';
 import type { Config } from '../config.js';
 import type { GitHubPort } from '../github/index.js';
 import { silentLogger, type Logger } from '../log.js';
+import { createQueueDriver, type JobWorker, type QueueDriver } from '../queue/index.js';
 import type { Db } from '../store/index.js';
 import { checksFromDirectory, type ChecksSource } from './load-guideline-checks.js';
 import { scheduleScanReconcile } from './reconcile-scans.js';
-import {
-  createScanQueue,
-  enqueueDeliveryWithin,
-  type ScanQueue,
-  type ScanQueueJob,
-} from './scan-queue.js';
+import { createScanQueue, enqueueDeliveryWithin, type ScanQueue } from './scan-queue.js';
 import { startScanWorker } from './start-scan-worker.js';
 
 export interface ScanRuntime {
@@ -24,7 +19,7 @@ export interface ScanRuntime {
   checks: ChecksSource;
   /** For the webhook intake: true when enqueued, false after `enqueueTimeoutMs`. */
   enqueueDelivery(deliveryId: string): Promise<boolean>;
-  startWorker(deps: { db: Db; github: GitHubPort; concurrency?: number }): Worker<ScanQueueJob>;
+  startWorker(deps: { db: Db; github: GitHubPort; concurrency?: number }): JobWorker;
   /** Default every 5 minutes. */
   scheduleReconcile(everyMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -32,19 +27,16 @@ export interface ScanRuntime {
 
 export function openScanRuntime(
   config: Pick<Config, 'redis' | 'guidelinesDir' | 'scan'> & Partial<Pick<Config, 'compliance'>>,
-  options: { logger?: Logger; enqueueTimeoutMs?: number } = {},
+  options: { logger?: Logger; enqueueTimeoutMs?: number; driver?: QueueDriver } = {},
 ): ScanRuntime {
   const logger = options.logger ?? silentLogger;
-  const connection = { url: config.redis.url, maxRetriesPerRequest: null };
-  const queue = createScanQueue({ connection, prefix: config.redis.prefix });
-  const intake = createScanQueue({
-    connection: { url: config.redis.url, maxRetriesPerRequest: 1, enableOfflineQueue: false },
-    prefix: config.redis.prefix,
-  });
+  const driver = options.driver ?? createQueueDriver(config);
+  const queue = createScanQueue(driver);
+  const intake = createScanQueue(driver, { failFast: true });
   intake.on('error', (err: Error) => logger.warn({ err }, 'scan intake queue error'));
   queue.on('error', (err: Error) => logger.warn({ err }, 'scan queue error'));
   const checks = checksFromDirectory(config.guidelinesDir);
-  const workers: Worker<ScanQueueJob>[] = [];
+  const workers: JobWorker[] = [];
   return {
     queue,
     checks,
@@ -54,8 +46,7 @@ export function openScanRuntime(
         ...deps,
         queue,
         checks,
-        connection,
-        prefix: config.redis.prefix,
+        driver,
         rescanMaxAgeHours: config.scan.rescanMaxAgeHours,
         maxWaiverDays: config.compliance?.waiverMaxDays,
         logger,
@@ -68,6 +59,7 @@ export function openScanRuntime(
       for (const w of workers) await w.close();
       await intake.close();
       await queue.close();
+      if (!options.driver) await driver.close();
     },
   };
 }

@@ -1,5 +1,5 @@
 /**
- * The `scan` queue (BullMQ). Three job kinds share it:
+ * The `scan` queue (either queue driver). Three job kinds share it:
  * - `delivery` {deliveryId}: one per recorded webhook, id `delivery-<X-GitHub-Delivery>`; the
  *   payload stays in PostgreSQL, the job carries the id only.
  * - `scan` {repositoryId, sha, …}: id `scan-<repo>-<sha>-<versions>` where `<versions>` hashes the
@@ -9,7 +9,7 @@
  * - `reconcile`: the repeatable job (see reconcile-scans.ts).
  */
 import { createHash } from 'node:crypto';
-import { Queue, type ConnectionOptions } from 'bullmq';
+import type { JobQueue, QueueDefaults, QueueDriver } from '../queue/index.js';
 
 export const SCAN_QUEUE = 'scan';
 export const SCAN_ATTEMPTS = 6;
@@ -28,25 +28,22 @@ export interface ScanJobData {
 }
 
 export type ScanQueueJob = DeliveryJobData | ScanJobData | Record<string, never>;
-export type ScanQueue = Queue<ScanQueueJob>;
+export type ScanQueue = JobQueue<ScanQueueJob>;
 
-export interface ScanQueueOptions {
-  connection: ConnectionOptions;
-  /** Redis key prefix (config.redis.prefix). */
-  prefix: string;
-}
+export const SCAN_DEFAULTS: QueueDefaults = {
+  attempts: SCAN_ATTEMPTS,
+  backoff: { type: 'exponential', delayMs: 2000 },
+  keepCompletedSeconds: 7 * 24 * 3600,
+  keepCompletedCount: 100_000,
+  keepFailedSeconds: 30 * 24 * 3600,
+};
 
-export function createScanQueue(options: ScanQueueOptions): ScanQueue {
-  return new Queue<ScanQueueJob>(SCAN_QUEUE, {
-    connection: options.connection,
-    prefix: options.prefix,
-    defaultJobOptions: {
-      attempts: SCAN_ATTEMPTS,
-      backoff: { type: 'exponential', delay: 2000 },
-      removeOnComplete: { age: 7 * 24 * 3600, count: 100_000 },
-      removeOnFail: { age: 30 * 24 * 3600 },
-    },
-  });
+/** `failFast`: the webhook intake's handle, whose adds give up at once while Redis is down. */
+export function createScanQueue(
+  driver: QueueDriver,
+  options: { failFast?: boolean } = {},
+): ScanQueue {
+  return driver.queue<ScanQueueJob>(SCAN_QUEUE, SCAN_DEFAULTS, options);
 }
 
 /** BullMQ refuses `:` in custom ids; GitHub delivery ids are UUIDs. */

@@ -1,19 +1,18 @@
 /**
- * The scan worker: one BullMQ Worker over the `scan` queue, dispatching on the job name
+ * The scan worker: one queue-driver worker over the `scan` queue, dispatching on the job name
  * (`delivery`, `scan`, `reconcile`). Permanent failures (invalid checks file, a guideline
- * version missing, GitHub 404/403) throw UnrecoverableError; transient ones retry with backoff.
+ * version missing, GitHub 404/403) throw UnrecoverableJobError; transient ones retry with backoff.
  */
-import { UnrecoverableError, Worker, type ConnectionOptions } from 'bullmq';
 import { describeError } from '../errors.js';
 import type { GitHubPort } from '../github/index.js';
 import { silentLogger, type Logger } from '../log.js';
+import { UnrecoverableJobError, type JobWorker, type QueueDriver } from '../queue/index.js';
 import { finishDelivery, type Db } from '../store/index.js';
 import { enqueueScan } from './enqueue-scan.js';
 import { handleDelivery } from './handle-delivery.js';
 import type { ChecksSource } from './load-guideline-checks.js';
 import { reconcileScans } from './reconcile-scans.js';
 import {
-  SCAN_QUEUE,
   type DeliveryJobData,
   type ScanJobData,
   type ScanQueue,
@@ -26,8 +25,7 @@ export interface ScanWorkerOptions {
   github: GitHubPort;
   queue: ScanQueue;
   checks: ChecksSource;
-  connection: ConnectionOptions;
-  prefix: string;
+  driver: QueueDriver;
   /** config.scan.rescanMaxAgeHours. */
   rescanMaxAgeHours: number;
   logger?: Logger;
@@ -39,11 +37,11 @@ export interface ScanWorkerOptions {
   maxWaiverDays?: number;
 }
 
-export function startScanWorker(options: ScanWorkerOptions): Worker<ScanQueueJob> {
+export function startScanWorker(options: ScanWorkerOptions): JobWorker {
   const logger = (options.logger ?? silentLogger).child({ component: 'scan' });
   const { db, github, queue } = options;
-  const worker = new Worker<ScanQueueJob>(
-    SCAN_QUEUE,
+  const worker = options.driver.worker<ScanQueueJob>(
+    queue,
     async (job) => {
       try {
         switch (job.name) {
@@ -68,7 +66,7 @@ export function startScanWorker(options: ScanWorkerOptions): Worker<ScanQueueJob
               { maxAgeHours: options.rescanMaxAgeHours, graceMs: options.reconcileGraceMs },
             );
           default:
-            throw new UnrecoverableError(`unknown job ${job.name}`);
+            throw new UnrecoverableJobError(`unknown job ${job.name}`);
         }
       } catch (err) {
         const d = describeError(err);
@@ -81,16 +79,15 @@ export function startScanWorker(options: ScanWorkerOptions): Worker<ScanQueueJob
             (job.data as DeliveryJobData).deliveryId,
             `${d.code}: ${(err as Error).message}`,
           ).catch(() => undefined);
-        if (!d.retry && d.code !== 'INTERNAL') throw new UnrecoverableError((err as Error).message);
+        if (!d.retry && d.code !== 'INTERNAL')
+          throw new UnrecoverableJobError((err as Error).message);
         throw err;
       }
     },
-    {
-      connection: options.connection,
-      prefix: options.prefix,
-      concurrency: options.concurrency ?? 4,
-    },
+    { concurrency: options.concurrency ?? 4 },
   );
-  worker.on('error', (err) => logger.error({ err }, 'scan worker error'));
+  (worker as { on?: (e: string, fn: (err: Error) => void) => void }).on?.('error', (err) =>
+    logger.error({ err }, 'scan worker error'),
+  );
   return worker;
 }

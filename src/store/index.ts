@@ -41,6 +41,7 @@ export {
   type NewGuidelineVersion,
 } from './insert-guideline-version.js';
 export {
+  IMPLIES,
   SCOPES,
   createApiToken,
   findApiToken,

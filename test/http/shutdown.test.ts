@@ -6,8 +6,18 @@ import { silentLogger } from '../../src/log.js';
 
 describe('graceful shutdown', () => {
   it('closes the HTTP server, then workers, then resources in order, once', async () => {
+    // The handler tells when the request is in hand and answers when the test lets it: no sleep
+    // decides whether the request reached the server before shutdown began.
+    let arrived!: () => void;
+    const arrival = new Promise<void>((resolve) => (arrived = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
     const app = express();
-    app.get('/slow', (_req, res) => void setTimeout(() => res.send('done'), 150));
+    app.get('/slow', async (_req, res) => {
+      arrived();
+      await released;
+      res.send('done');
+    });
     const server = await startServer(app, { port: 0, host: '127.0.0.1' });
     const order: string[] = [];
     const shutdown = createShutdown({
@@ -25,8 +35,14 @@ describe('graceful shutdown', () => {
       logger: silentLogger,
     });
     const inFlight = fetch(`${server.url}/slow`).then((r) => r.text());
-    await new Promise((r) => setTimeout(r, 30));
-    await Promise.all([shutdown('SIGTERM'), shutdown('SIGTERM')]);
+    await arrival;
+    const stopping = Promise.all([shutdown('SIGTERM'), shutdown('SIGTERM')]);
+    // The listener is closed at once; nothing else closes while a request is in hand.
+    assert.equal(server.server.listening, false);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(order, [], 'workers and resources wait for the in-flight request');
+    release();
+    await stopping;
     assert.equal(await inFlight, 'done', 'an in-flight request finishes');
     assert.deepEqual(order, ['worker (listening: false)', 'database', 'redis']);
     await assert.rejects(fetch(`${server.url}/slow`));

@@ -1,12 +1,12 @@
 /**
  * A rollout test world: a fresh PostgreSQL schema, the GitHub simulator with one organisation
- * (token scoped to its installation), a random Redis prefix (only its keys are ever deleted),
+ * (token scoped to its installation), a random Redis prefix (only its keys are ever deleted), the
+ * queue driver (BullMQ on Redis, or in-process with `driver` or TEST_QUEUE_DRIVER=in-process),
  * the distribute queue and worker, and helpers to seed, publish and wait.
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
-import type { Worker } from 'bullmq';
 import { syncRepositories, type RepositorySelectors } from '../../src/fleet/index.js';
 import {
   createGitHubPort,
@@ -21,11 +21,16 @@ import {
   createRolloutHook,
   deletePrefixKeys,
   startDistributeWorker,
-  type DistributeJobData,
   type DistributeQueue,
 } from '../../src/jobs/index.js';
 import { silentLogger } from '../../src/log.js';
 import { publishGuideline } from '../../src/publish/index.js';
+import {
+  createBullmqDriver,
+  createMemoryDriver,
+  type JobWorker,
+  type QueueDriver,
+} from '../../src/queue/index.js';
 import { getRollout, type RolloutRecord } from '../../src/store/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { waitUntil } from '../support/wait-until.js';
@@ -51,7 +56,12 @@ export interface WorldOptions {
   sim?: SimulatorOptions;
   port?: GitHubPortOptions;
   selectors?: Partial<RepositorySelectors>;
+  driver?: 'redis' | 'in-process';
 }
+
+/** The queue driver the job tests run on unless a test names one (TEST_QUEUE_DRIVER). */
+export const TEST_DRIVER: 'redis' | 'in-process' =
+  process.env.TEST_QUEUE_DRIVER === 'in-process' ? 'in-process' : 'redis';
 
 export async function createWorld(options: WorldOptions = {}) {
   const t: TestDatabase = await createTestDatabase({ max: 8 });
@@ -75,16 +85,19 @@ export async function createWorld(options: WorldOptions = {}) {
   );
   const prefix = `steering-test-${randomBytes(5).toString('hex')}`;
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-  const connection = { url: REDIS_URL, maxRetriesPerRequest: null };
-  const queue: DistributeQueue = createDistributeQueue({ connection, prefix });
+  const driverKind = options.driver ?? TEST_DRIVER;
+  const driver: QueueDriver =
+    driverKind === 'redis' ? createBullmqDriver({ url: REDIS_URL, prefix }) : createMemoryDriver();
+  const queue: DistributeQueue = createDistributeQueue(driver);
   const selectors = { ...SELECTORS, ...options.selectors };
-  const workers = new Set<Worker<DistributeJobData>>();
+  const workers = new Set<JobWorker>();
 
   const world = {
     db: t.db,
     sim,
     github,
     queue,
+    driver,
     redis,
     prefix,
     selectors,
@@ -110,8 +123,7 @@ export async function createWorld(options: WorldOptions = {}) {
         db: t.db,
         github: extra.github ?? github,
         queue,
-        connection,
-        prefix,
+        driver,
         logger: silentLogger,
         concurrency: extra.concurrency ?? 4,
         backoffBaseMs: 50,
@@ -122,7 +134,7 @@ export async function createWorld(options: WorldOptions = {}) {
       workers.add(w);
       return w;
     },
-    async stopWorker(w: Worker<DistributeJobData>) {
+    async stopWorker(w: JobWorker) {
       workers.delete(w);
       await w.close();
     },
@@ -148,6 +160,7 @@ export async function createWorld(options: WorldOptions = {}) {
     async close() {
       for (const w of workers) await w.close();
       await queue.close();
+      await driver.close();
       await world.deletePrefixKeys();
       redis.disconnect();
       await sim.close();

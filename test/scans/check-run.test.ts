@@ -6,7 +6,7 @@ import { scanRepository } from '../../src/scans/index.js';
 import { silentLogger } from '../../src/log.js';
 import { createWorld, fixtureFiles, type World } from './world.js';
 
-describe('check run', { timeout: 60_000 }, () => {
+describe('check run', () => {
   let w: World;
   before(async () => {
     w = await createWorld();

@@ -7,7 +7,7 @@ import { createApiToken } from '../../src/store/index.js';
 import { createResponseValidator } from '../support/openapi.js';
 import { createWorld, fixtureFiles, waitUntil, type World } from './world.js';
 
-describe('compliance API', { timeout: 60_000 }, () => {
+describe('compliance API', () => {
   let w: World;
   let token: string;
   let validate: ReturnType<typeof createResponseValidator>;

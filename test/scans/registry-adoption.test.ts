@@ -13,7 +13,7 @@ const PERFORMANCE = readFileSync(
   'utf8',
 );
 
-describe('adoptions and the registry', { timeout: 60_000 }, () => {
+describe('adoptions and the registry', () => {
   let w: World;
   let repo: { id: number; head: string };
   let v1: string;

@@ -8,7 +8,6 @@ import { readDirectoryFiles } from '../../src/cli/read-directory-files.js';
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import request from 'supertest';
 import {
@@ -22,12 +21,17 @@ import { silentLogger } from '../../src/log.js';
 import { createMetrics } from '../../src/metrics.js';
 import { publishGuideline } from '../../src/publish/index.js';
 import {
+  createBullmqDriver,
+  createMemoryDriver,
+  type JobWorker,
+  type QueueDriver,
+} from '../../src/queue/index.js';
+import {
   checksFromDirectory,
   createScanQueue,
   enqueueDeliveryWithin,
   startScanWorker,
   type ScanQueue,
-  type ScanQueueJob,
 } from '../../src/scans/index.js';
 import { deletePrefixKeys } from '../../src/jobs/index.js';
 import { upsertRepository } from '../../src/store/index.js';
@@ -78,6 +82,8 @@ export interface WorldOptions {
   intakeRedisUrl?: string;
   previousSecret?: { secret: string; until: Date };
   publish?: boolean;
+  /** Default TEST_QUEUE_DRIVER, else redis. */
+  driver?: 'redis' | 'in-process';
 }
 
 export async function createWorld(options: WorldOptions = {}) {
@@ -100,20 +106,19 @@ export async function createWorld(options: WorldOptions = {}) {
     });
   }
   const prefix = `steering-test-${randomBytes(5).toString('hex')}`;
-  const connection = { url: REDIS_URL, maxRetriesPerRequest: null };
-  const queue: ScanQueue = createScanQueue({ connection, prefix });
-  const intakeQueue: ScanQueue = createScanQueue({
-    connection: {
-      url: options.intakeRedisUrl ?? REDIS_URL,
-      maxRetriesPerRequest: 1,
-      enableOfflineQueue: false,
-      retryStrategy: () => 200,
-    },
-    prefix,
-  });
+  const driverKind =
+    options.driver ?? (process.env.TEST_QUEUE_DRIVER === 'in-process' ? 'in-process' : 'redis');
+  const driver: QueueDriver =
+    driverKind === 'redis' ? createBullmqDriver({ url: REDIS_URL, prefix }) : createMemoryDriver();
+  const queue: ScanQueue = createScanQueue(driver);
+  // A closed port for the intake simulates Redis down while the workers' Redis is up.
+  const intakeDriver = options.intakeRedisUrl
+    ? createBullmqDriver({ url: options.intakeRedisUrl, prefix })
+    : driver;
+  const intakeQueue: ScanQueue = createScanQueue(intakeDriver, { failFast: true });
   intakeQueue.on('error', () => undefined);
   const checks = checksFromDirectory(GUIDELINES_DIR);
-  const workers = new Set<Worker<ScanQueueJob>>();
+  const workers = new Set<JobWorker>();
   const app = createApp({
     db: t.db,
     logger: silentLogger,
@@ -189,8 +194,7 @@ export async function createWorld(options: WorldOptions = {}) {
         github,
         queue,
         checks,
-        connection,
-        prefix,
+        driver,
         rescanMaxAgeHours: 24,
         logger: silentLogger,
         reconcileGraceMs: 0,
@@ -207,6 +211,8 @@ export async function createWorld(options: WorldOptions = {}) {
       await intakeQueue.close().catch(() => undefined);
       await queue.obliterate({ force: true }).catch(() => undefined);
       await queue.close();
+      await driver.close();
+      if (intakeDriver !== driver) await intakeDriver.close();
       const redis = new Redis(REDIS_URL);
       await deletePrefixKeys(redis, prefix);
       redis.disconnect();

@@ -1,12 +1,13 @@
 /**
  * The one polling helper of the tests: awaits a condition that no event announces (a row written
  * by a worker, a pull request opened by another process). The limit is a safety net against a
- * hung test, generous enough for a busy machine; it never decides a result a test asserts.
+ * hung test, as long as the runner's own hang guard (--test-timeout); it never decides a result a
+ * test asserts.
  */
 export async function waitUntil<T>(
   what: string | (() => string),
   probe: () => Promise<T | undefined | null | false> | T | undefined | null | false,
-  limitMs = 120_000,
+  limitMs = 600_000,
 ): Promise<T> {
   const deadline = Date.now() + limitMs;
   for (;;) {

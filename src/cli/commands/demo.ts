@@ -8,7 +8,7 @@ export function registerDemo(program: Command): void {
   program
     .command('demo')
     .description(
-      'walk through publish → pull requests → merge → scan → compliance against a simulated GitHub (needs Redis only)',
+      'walk through publish → pull requests → merge → scan → compliance against a simulated GitHub (no services needed)',
     )
     .option('--guideline <file>', 'the guideline to publish', 'guidelines/performance.md')
     .option(

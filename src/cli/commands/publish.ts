@@ -2,7 +2,8 @@
  * `steering publish [file|dir] [--dry-run] [--json]`: compiles each guideline, diffs it against the
  * latest stored version and stores the next version (unchanged documents create nothing). Every
  * document is compiled first: if any has errors, they are printed as file:line:column lines and
- * nothing is published.
+ * nothing is published. While a server runs (STEERING_URL, or the local server file) the versions
+ * are published through its API and the server runs their rollouts.
  */
 import { recordAudit } from '../../compliance/index.js';
 import { existsSync, readFileSync } from 'node:fs';
@@ -16,6 +17,8 @@ import { openDatabase } from '../../store/index.js';
 import { formatChangelog } from '../format-changelog.js';
 import { loadGuidelines, reportDiagnostics } from '../load-guidelines.js';
 import { CliExit } from '../run-cli.js';
+import { findServer } from '../server-client.js';
+import { SteeringError } from '../../errors.js';
 import { printDistributionPlan, publishRollouts } from './rollout.js';
 
 interface PublishCliOptions {
@@ -66,6 +69,40 @@ export function registerPublish(program: Command): void {
         );
         throw new CliExit(1);
       }
+      const server = findServer(config);
+      if (server && !opts.dryRun) {
+        const results = [];
+        for (const g of loaded) {
+          results.push(
+            await server.request<PublishResult & { summary: string }>(
+              'POST',
+              `/v1/guidelines/${encodeURIComponent(g.document!.id)}/versions`,
+              Buffer.from(g.source).toString('utf8'),
+              'text/markdown',
+            ),
+          );
+        }
+        if (opts.json) {
+          process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+          return;
+        }
+        process.stderr.write(`published through the server at ${server.url}\n`);
+        for (const r of results) {
+          process.stdout.write(
+            r.created
+              ? `${r.guideline}: stored ${r.version} (bump ${r.bump}${r.previousVersion ? ` from ${r.previousVersion}` : ', first version'})\n  ${r.summary}\n`
+              : `${r.guideline}: unchanged at ${r.version} (nothing stored)\n`,
+          );
+        }
+        if (results.some((r) => r.created))
+          process.stdout.write('the server runs the rollouts: `steering rollout list`\n');
+        return;
+      }
+      if (server && !config.database.url)
+        throw new SteeringError(
+          'USAGE',
+          `a steering server (${server.url}) holds the embedded database: stop it for --dry-run, or run both with DATABASE_URL`,
+        );
       const logger = createLogger({ level: 'warn', destination: process.stderr });
       const db = await openDatabase(config, { logger });
       if (!opts.json) process.stderr.write(`database: ${db.description}\n`);

@@ -7,8 +7,11 @@ import { loadConfig } from '../../config.js';
 import { skipReason, syncRepositories } from '../../fleet/index.js';
 import { openRolloutRuntime } from '../../jobs/index.js';
 import { createLogger } from '../../log.js';
-import { listRepositories, openDatabase } from '../../store/index.js';
+import { listRepositories, openDatabase, type RepositoryRecord } from '../../store/index.js';
+import { SteeringError } from '../../errors.js';
 import { formatTable } from '../format-table.js';
+import { findServer } from '../server-client.js';
+import type { SyncResult } from '../../fleet/index.js';
 
 export function registerRepos(program: Command): void {
   const repos = program
@@ -21,11 +24,7 @@ export function registerRepos(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action(async (opts: { json?: boolean }) => {
       const config = loadConfig();
-      const logger = createLogger({ level: 'warn', destination: process.stderr });
-      const db = await openDatabase(config, { logger });
-      const runtime = openRolloutRuntime(config, { logger });
-      try {
-        const r = await syncRepositories(runtime.github, db, config.rollout);
+      const print = (r: SyncResult) => {
         if (opts.json) {
           process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
           return;
@@ -34,6 +33,22 @@ export function registerRepos(program: Command): void {
           `${r.seen} repositories in ${r.installations} installation(s): ${r.eligible} eligible, ${r.skipped.length} skipped, ${r.deleted} marked deleted\n`,
         );
         for (const s of r.skipped) process.stdout.write(`  skipped ${s.repository}: ${s.reason}\n`);
+      };
+      const server = findServer(config);
+      if (server) {
+        print(await server.request<SyncResult>('POST', '/v1/repositories/sync'));
+        return;
+      }
+      if (config.github.auth.kind === 'none')
+        throw new SteeringError(
+          'GITHUB_NOT_CONFIGURED',
+          'GitHub is not configured: set GITHUB_APP_ID with GITHUB_PRIVATE_KEY or GITHUB_PRIVATE_KEY_PATH (`steering setup github-app` creates an App and writes them), or GITHUB_TOKEN',
+        );
+      const logger = createLogger({ level: 'warn', destination: process.stderr });
+      const db = await openDatabase(config, { logger });
+      const runtime = openRolloutRuntime(config, { logger });
+      try {
+        print(await syncRepositories(runtime.github, db, config.rollout));
       } finally {
         await runtime.close();
         await db.close();
@@ -47,14 +62,25 @@ export function registerRepos(program: Command): void {
     .option('--json', 'print as JSON')
     .action(async (opts: { all?: boolean; json?: boolean }) => {
       const config = loadConfig();
-      const db = await openDatabase(config, {
-        logger: createLogger({ level: 'warn', destination: process.stderr }),
-      });
+      const server = findServer(config);
+      const db = server
+        ? undefined
+        : await openDatabase(config, {
+            logger: createLogger({ level: 'warn', destination: process.stderr }),
+          });
       try {
-        const rows = (await listRepositories(db, { includeDeleted: opts.all })).map((r) => ({
-          ...r,
-          skipped: r.deletedAt ? 'deleted' : skipReason(r, config.rollout),
-        }));
+        type Row = RepositoryRecord & { skipped: string | null };
+        const rows: Row[] = server
+          ? (
+              await server.request<{ repositories: Row[] }>(
+                'GET',
+                `/v1/registry/repositories${opts.all ? '?all=true' : ''}`,
+              )
+            ).repositories
+          : (await listRepositories(db!, { includeDeleted: opts.all })).map((r) => ({
+              ...r,
+              skipped: r.deletedAt ? 'deleted' : skipReason(r, config.rollout),
+            }));
         if (opts.json) {
           process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
           return;
@@ -71,7 +97,7 @@ export function registerRepos(program: Command): void {
           )}\n`,
         );
       } finally {
-        await db.close();
+        await db?.close();
       }
     });
 }

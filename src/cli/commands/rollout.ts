@@ -26,6 +26,8 @@ import {
 } from '../../store/index.js';
 import { compileForPublish, type PublishResult } from '../../publish/index.js';
 import { formatTable } from '../format-table.js';
+import { findServer } from '../server-client.js';
+import type { RolloutRecord, RolloutTargetRecord } from '../../store/index.js';
 
 const parseId = (v: string): number => {
   const n = Number(v);
@@ -45,6 +47,43 @@ async function withDb<T>(fn: (db: Db) => Promise<T>): Promise<T> {
   }
 }
 
+/** Where `rollout list|status` read: the running server's API, else the database. */
+interface RolloutSource {
+  list(limit: number): Promise<RolloutRecord[]>;
+  get(id: number): Promise<RolloutRecord | null>;
+  targets(id: number): Promise<RolloutTargetRecord[]>;
+}
+
+async function withRollouts<T>(fn: (source: RolloutSource) => Promise<T>): Promise<T> {
+  const server = findServer(loadConfig());
+  if (server) {
+    return fn({
+      list: async (limit) =>
+        (await server.request<{ rollouts: RolloutRecord[] }>('GET', `/v1/rollouts?limit=${limit}`))
+          .rollouts,
+      get: (id) =>
+        server.request<RolloutRecord>('GET', `/v1/rollouts/${id}?limit=1`).catch((err) => {
+          if ((err as SteeringError).code === 'NOT_FOUND') return null;
+          throw err;
+        }),
+      targets: async (id) =>
+        (
+          await server.request<{ targets: RolloutTargetRecord[] }>(
+            'GET',
+            `/v1/rollouts/${id}?limit=500`,
+          )
+        ).targets,
+    });
+  }
+  return withDb((db) =>
+    fn({
+      list: (limit) => listRollouts(db, { limit }),
+      get: (id) => getRollout(db, id),
+      targets: (id) => listRolloutTargets(db, id, { limit: 10_000 }),
+    }),
+  );
+}
+
 export function registerRollout(program: Command): void {
   const rollout = program.command('rollout').description('rollouts of published versions');
 
@@ -53,8 +92,8 @@ export function registerRollout(program: Command): void {
     .description('the latest rollouts with their progress')
     .option('--limit <n>', 'how many', (v) => Number.parseInt(v, 10), 20)
     .action((opts: { limit: number }) =>
-      withDb(async (db) => {
-        for (const r of await listRollouts(db, { limit: opts.limit })) {
+      withRollouts(async (source) => {
+        for (const r of await source.list(opts.limit)) {
           process.stdout.write(`${formatProgress(r)}\n`);
         }
       }),
@@ -67,9 +106,9 @@ export function registerRollout(program: Command): void {
     .option('--watch', 'keep a live progress line until the rollout has nothing queued')
     .option('--json', 'print as JSON')
     .action((id: number, opts: { watch?: boolean; json?: boolean }) =>
-      withDb(async (db) => {
+      withRollouts(async (source) => {
         const get = async () => {
-          const r = await getRollout(db, id);
+          const r = await source.get(id);
           if (!r) throw new SteeringError('NOT_FOUND', `no rollout ${id}`);
           return r;
         };
@@ -87,7 +126,7 @@ export function registerRollout(program: Command): void {
             r = await get();
           }
         }
-        const targets = await listRolloutTargets(db, id, { limit: 10_000 });
+        const targets = await source.targets(id);
         if (opts.json) {
           process.stdout.write(`${JSON.stringify({ ...r, targets }, null, 2)}\n`);
           return;
@@ -116,6 +155,12 @@ export function registerRollout(program: Command): void {
     .argument('<id>', 'rollout id', parseId)
     .action(async (id: number) => {
       const config = loadConfig();
+      const server = findServer(config);
+      if (server) {
+        const r = await server.request<{ enqueued: number }>('POST', `/v1/rollouts/${id}/promote`);
+        process.stdout.write(`rollout ${id}: ${r.enqueued} target(s) enqueued\n`);
+        return;
+      }
       const runtime = openRolloutRuntime(config);
       try {
         const n = await withDb((db) =>
@@ -132,6 +177,12 @@ export function registerRollout(program: Command): void {
     .description('re-enqueue every queued target PostgreSQL holds (after Redis lost its data)')
     .action(async () => {
       const config = loadConfig();
+      const server = findServer(config);
+      if (server) {
+        const r = await server.request<{ enqueued: number }>('POST', '/v1/rollouts/reconcile');
+        process.stdout.write(`${r.enqueued} queued target(s) ensured in the queue\n`);
+        return;
+      }
       const runtime = openRolloutRuntime(config);
       try {
         const n = await withDb((db) => reconcileRollouts(db, runtime.queue));
@@ -149,30 +200,44 @@ export function registerRollout(program: Command): void {
  */
 export function publishRollouts(config: Config, db: Db) {
   const created: number[] = [];
+  const none: string[] = [];
   return {
     onPublished: async (tx: Transaction, result: PublishResult) => {
-      created.push(
-        await createRollout(tx, {
-          guideline: result.guideline,
-          version: result.version,
-          appliesTo: result.record?.appliesTo ?? null,
-          createdBy: result.record?.publisher ?? 'cli',
-          selectors: config.rollout,
-        }),
-      );
+      const id = await createRollout(tx, {
+        guideline: result.guideline,
+        version: result.version,
+        appliesTo: result.record?.appliesTo ?? null,
+        createdBy: result.record?.publisher ?? 'cli',
+        selectors: config.rollout,
+      });
+      if (id === null) none.push(`${result.guideline} ${result.version}`);
+      else created.push(id);
     },
     /** Enqueue the created rollouts; prints one line each unless `quiet`. */
     async finish(quiet = false): Promise<void> {
       const print = (line: string) => {
         if (!quiet) process.stdout.write(`${line}\n`);
       };
+      for (const v of none) {
+        print(
+          config.github.auth.kind === 'none'
+            ? `${v}: no rollout: GitHub is not configured, so no repository receives it (set GITHUB_APP_ID with GITHUB_PRIVATE_KEY, or GITHUB_TOKEN; then \`steering repos sync\`)`
+            : `${v}: no rollout: no eligible repository in the registry (run \`steering repos sync\`; see \`steering repos list\`)`,
+        );
+      }
       const rollouts = [];
       for (const id of created) {
         const r = await getRollout(db, id);
-        if (r && r.total > 0) rollouts.push(r);
-        else print(`rollout ${id}: no repository selected (run \`steering repos sync\`?)`);
+        if (r) rollouts.push(r);
       }
       if (!rollouts.length) return;
+      if (!config.redis.url) {
+        for (const r of rollouts)
+          print(
+            `rollout ${r.id}: ${r.total} repositories, queued in the database; \`steering serve\` enqueues them when it starts (in-process queues: REDIS_URL is unset)`,
+          );
+        return;
+      }
       const runtime = openRolloutRuntime(config);
       try {
         for (const r of rollouts) {

@@ -1,6 +1,7 @@
 /**
  * `steering token create|list|revoke`: API tokens for the /v1 API. The secret is printed once, at
- * creation; only its sha256 is stored.
+ * creation; only its sha256 is stored. While a server runs (STEERING_URL, or the local server file)
+ * the commands go through its API; otherwise they open the database.
  */
 import { userInfo } from 'node:os';
 import { recordAudit } from '../../compliance/index.js';
@@ -13,16 +14,25 @@ import {
   listApiTokens,
   openDatabase,
   revokeApiToken,
+  type ApiTokenRecord,
   type Db,
 } from '../../store/index.js';
 import { formatTable } from '../format-table.js';
+import { findServer, type ServerClient } from '../server-client.js';
 
-async function withDb<T>(fn: (db: Db) => Promise<T>): Promise<T> {
-  const db = await openDatabase(loadConfig(), {
+/** Runs `viaServer` against a running server, else `viaDb` on the database. */
+async function either<T>(
+  viaServer: (s: ServerClient) => Promise<T>,
+  viaDb: (db: Db) => Promise<T>,
+): Promise<T> {
+  const config = loadConfig();
+  const server = findServer(config);
+  if (server) return viaServer(server);
+  const db = await openDatabase(config, {
     logger: createLogger({ level: 'warn', destination: process.stderr }),
   });
   try {
-    return await fn(db);
+    return await viaDb(db);
   } finally {
     await db.close();
   }
@@ -39,44 +49,83 @@ function parseScopes(value: string): string[] {
   return scopes;
 }
 
+function parseDays(value: string): number {
+  const n = Number(value.replace(/d$/, ''));
+  if (!Number.isFinite(n) || n <= 0 || n > 3650)
+    throw new InvalidArgumentError('a number of days from 1 to 3650, e.g. 90 or 90d');
+  return n;
+}
+
+function state(t: ApiTokenRecord): string {
+  if (t.revokedAt) return `revoked ${t.revokedAt}`;
+  if (t.expiresAt && Date.parse(t.expiresAt) <= Date.now()) return `expired ${t.expiresAt}`;
+  return t.expiresAt ? `live until ${t.expiresAt}` : 'live';
+}
+
 export function registerToken(program: Command): void {
   const token = program
     .command('token')
-    .description('manage API tokens (scopes: read, publish, admin)');
+    .description(`manage API tokens (scopes: ${SCOPES.join(', ')}; publish implies read)`);
   token
     .command('create')
     .description('create a token and print it once')
     .requiredOption('--name <name>', 'a name to recognise the token by (unique among live tokens)')
     .requiredOption('--scopes <list>', `comma-separated: ${SCOPES.join(', ')}`, parseScopes)
+    .option('--expires-in <days>', 'expire after this many days (default: never)', parseDays)
     .option('--repository <owner/name>', 'limit a report token to uploads for this one repository')
-    .action(async (opts: { name: string; scopes: string[]; repository?: string }) => {
-      const { token: secret, record } = await withDb(async (db) => {
-        const created = await createApiToken(db, opts);
-        await recordAudit(db, {
-          actor: `cli:${userInfo().username}`,
-          action: 'token.create',
-          subject: created.record.name,
-          details: { scopes: created.record.scopes },
-        });
-        return created;
-      });
-      process.stderr.write(
-        `created token "${record.name}" with scopes ${record.scopes.join(', ')}; it is shown only now:\n`,
-      );
-      process.stdout.write(`${secret}\n`);
-    });
+    .action(
+      async (opts: { name: string; scopes: string[]; expiresIn?: number; repository?: string }) => {
+        const input = {
+          name: opts.name,
+          scopes: opts.scopes,
+          expiresInDays: opts.expiresIn,
+          repository: opts.repository,
+        };
+        const { token: secret, record } = await either(
+          (s) =>
+            s.request<{ token: string; record: ApiTokenRecord }>('POST', '/v1/tokens', {
+              name: input.name,
+              scopes: input.scopes,
+              ...(input.expiresInDays ? { expiresInDays: input.expiresInDays } : {}),
+              ...(input.repository ? { repository: input.repository } : {}),
+            }),
+          async (db) => {
+            const created = await createApiToken(db, input);
+            await recordAudit(db, {
+              actor: `cli:${userInfo().username}`,
+              action: 'token.create',
+              subject: created.record.name,
+              details: { scopes: created.record.scopes },
+            });
+            return created;
+          },
+        );
+        process.stderr.write(
+          `created token "${record.name}" with scopes ${record.scopes.join(', ')}${record.expiresAt ? `, expiring ${record.expiresAt}` : ''}; it is shown only now:\n`,
+        );
+        process.stdout.write(`${secret}\n`);
+      },
+    );
   token
     .command('list')
     .description('list tokens (never their secrets)')
-    .action(async () => {
-      const tokens = await withDb((db) => listApiTokens(db));
+    .option('--json', 'print as JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const tokens = await either(
+        async (s) => (await s.request<{ tokens: ApiTokenRecord[] }>('GET', '/v1/tokens')).tokens,
+        (db) => listApiTokens(db),
+      );
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify(tokens, null, 2)}\n`);
+        return;
+      }
       const rows = tokens.map((t) => [
         t.name,
         `${t.prefix}…`,
         t.scopes.join(','),
         t.createdAt,
         t.lastUsedAt ?? '-',
-        t.revokedAt ? `revoked ${t.revokedAt}` : 'live',
+        state(t),
       ]);
       process.stdout.write(
         `${formatTable(['name', 'token', 'scopes', 'created', 'last used', 'state'], rows)}\n`,
@@ -87,14 +136,17 @@ export function registerToken(program: Command): void {
     .description('revoke the live token with this name')
     .argument('<name>')
     .action(async (name: string) => {
-      await withDb(async (db) => {
-        await revokeApiToken(db, name);
-        await recordAudit(db, {
-          actor: `cli:${userInfo().username}`,
-          action: 'token.revoke',
-          subject: name,
-        });
-      });
+      await either(
+        (s) => s.request('POST', `/v1/tokens/${encodeURIComponent(name)}/revoke`),
+        async (db) => {
+          await revokeApiToken(db, name);
+          await recordAudit(db, {
+            actor: `cli:${userInfo().username}`,
+            action: 'token.revoke',
+            subject: name,
+          });
+        },
+      );
       process.stdout.write(`revoked token "${name}"\n`);
     });
 }

@@ -2,11 +2,14 @@
  * `steering worker`: runs the job processors (rollout distribution, webhook deliveries and scans,
  * reconciliation) without the HTTP API, to scale them out. Any number may run against one
  * PostgreSQL and Redis (the embedded database allows one process: use DATABASE_URL).
- * SIGTERM/SIGINT: finish the jobs in hand, then close.
+ * `--port` serves /health, /ready and /metrics for probes and scrapes. SIGTERM/SIGINT: finish the
+ * jobs in hand, then close.
  */
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.js';
 import { createLogger } from '../../log.js';
+import { createMetrics, registerQueueMetrics } from '../../metrics.js';
+import { createOpsApp, startServer, type RunningServer } from '../../http/index.js';
 import { openDatabase } from '../../store/index.js';
 import { startProcessing } from '../start-processing.js';
 
@@ -23,20 +26,54 @@ export function registerWorker(program: Command): void {
       (v) => Number.parseInt(v, 10),
       300,
     )
-    .action(async (opts: { concurrency: number; reconcileEvery: number }) => {
-      const config = loadConfig();
-      const logger = createLogger({ level: config.logLevel });
-      const db = await openDatabase(config, { logger: logger.child({ component: 'store' }) });
-      const processing = await startProcessing(config, db, logger, {
-        concurrency: opts.concurrency,
-        reconcileEverySeconds: opts.reconcileEvery,
-      });
-      await new Promise<void>((resolve) => {
-        process.once('SIGTERM', () => resolve());
-        process.once('SIGINT', () => resolve());
-      });
-      for (const c of processing.closables) await c.close();
-      await db.close();
-      logger.info('workers stopped');
-    });
+    .option(
+      '--port <port>',
+      'serve /health, /ready and /metrics on this port (default: none)',
+      (v) => Number.parseInt(v, 10),
+    )
+    .option('--host <host>', 'with --port: bind address (default HOST)')
+    .action(
+      async (opts: {
+        concurrency: number;
+        reconcileEvery: number;
+        port?: number;
+        host?: string;
+      }) => {
+        const config = loadConfig();
+        const logger = createLogger({ level: config.logLevel });
+        const db = await openDatabase(config, { logger: logger.child({ component: 'store' }) });
+        const processing = await startProcessing(config, db, logger, {
+          concurrency: opts.concurrency,
+          reconcileEverySeconds: opts.reconcileEvery,
+        });
+        let ops: RunningServer | undefined;
+        if (opts.port !== undefined) {
+          const metrics = createMetrics();
+          registerQueueMetrics(metrics, {
+            distribute: processing.rollouts.queue,
+            scan: processing.scans.queue,
+          });
+          const driver = processing.driver;
+          ops = await startServer(
+            createOpsApp({
+              metrics,
+              readiness: {
+                postgres: () => db.ping(),
+                ...(driver.kind === 'redis' ? { redis: () => driver.ping() } : {}),
+              },
+            }),
+            { port: opts.port, host: opts.host ?? config.http.host },
+          );
+          logger.info({ url: ops.url }, 'worker health and metrics endpoints listening');
+        }
+        await new Promise<void>((resolve) => {
+          process.once('SIGTERM', () => resolve());
+          process.once('SIGINT', () => resolve());
+        });
+        await ops?.close();
+        for (const c of processing.closables) await c.close();
+        await db.close();
+        logger.info('workers stopped');
+      },
+    );
 }

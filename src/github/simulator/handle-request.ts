@@ -141,11 +141,13 @@ export function createRequestHandler(d: HandlerDeps, baseUrl: () => string) {
     };
     try {
       const found = matchRoute(d.routes, method, path);
-      const identity = identify(
-        d.state,
-        req.headers.authorization,
-        found?.route.appAuth ?? path.startsWith('/app'),
-      );
+      const identity = found?.route.anonymous
+        ? { login: 'anonymous' }
+        : identify(
+            d.state,
+            req.headers.authorization,
+            found?.route.appAuth ?? path.startsWith('/app'),
+          );
       record.caller = identity.login;
       const fault = d.faults.take(method, path, 'before');
       if (fault?.kind === 'timeout') return; // never answer; close() destroys the socket

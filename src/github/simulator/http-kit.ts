@@ -76,6 +76,8 @@ export interface Route {
   handler: Handler;
   /** Routes under /app that need the App's JWT rather than a token. */
   appAuth: boolean;
+  /** Answers without authentication (GitHub's manifest conversion). */
+  anonymous?: boolean;
 }
 
 export function route(method: string, path: string, handler: Handler): Route {

@@ -19,6 +19,7 @@ import type { Route } from './http-kit.js';
 import { RateLimiter, type RateLimitOptions } from './rate-limits.js';
 import { processRecorder, type TrafficRecorder } from './record-traffic.js';
 import { appRoutes } from './routes/apps.js';
+import { appManifestRoutes } from './routes/app-manifests.js';
 import { checkRoutes } from './routes/checks.js';
 import { gitRoutes } from './routes/git.js';
 import { issueRoutes } from './routes/issues.js';
@@ -38,6 +39,7 @@ const ROUTES: Route[] = [
   ...gitRoutes,
   ...pullRoutes,
   ...issueRoutes,
+  ...appManifestRoutes,
 ];
 
 export interface SimulatorOptions {
