@@ -102,7 +102,7 @@ export async function startProcessing(
     const timer = every > 0 ? setInterval(() => void reconcile(), every * 1000) : undefined;
     timer?.unref();
     closables.push({ name: 'rollout reconcile', close: async () => timer && clearInterval(timer) });
-    closables.push({ name: 'distribute worker', close: () => distribute.close() });
+    closables.push({ name: 'distribute worker', close: (force) => distribute.close(force) });
     // measured thresholds: Prometheus evaluation (when configured) and staleness, on a schedule
     const m = config.measurements;
     const redisUrl = config.redis.url;
@@ -138,7 +138,7 @@ export async function startProcessing(
       );
     logger.info({ concurrency, queues: driver.description }, 'workers running: distribute, scan');
   }
-  closables.push({ name: 'scan queue and workers', close: () => scans.close() });
+  closables.push({ name: 'scan queue and workers', close: (force) => scans.close(force) });
   closables.push({ name: 'distribute queue', close: () => rollouts.close() });
   closables.push({ name: 'queue driver', close: () => driver.close() });
   return { rollouts, scans, driver, closables };

@@ -22,7 +22,8 @@ export interface ScanRuntime {
   startWorker(deps: { db: Db; github: GitHubPort; concurrency?: number }): JobWorker;
   /** Default every 5 minutes. */
   scheduleReconcile(everyMs?: number): Promise<void>;
-  close(): Promise<void>;
+  /** `force`: stop the workers at once; their active jobs go back to the queue (shutdown deadline). */
+  close(force?: boolean): Promise<void>;
 }
 
 export function openScanRuntime(
@@ -55,8 +56,8 @@ export function openScanRuntime(
       return w;
     },
     scheduleReconcile: (everyMs = 5 * 60_000) => scheduleScanReconcile(queue, everyMs),
-    async close() {
-      for (const w of workers) await w.close();
+    async close(force = false) {
+      for (const w of workers) await w.close(force);
       await intake.close();
       await queue.close();
       if (!options.driver) await driver.close();
