@@ -290,7 +290,7 @@ export async function runDemo(config: Config, options: DemoOptions): Promise<voi
     const said = (openPr.body ?? '')
       .split('\n')
       .filter((l) => /^(With |\*\*Due|\*\*Overdue)/.test(l));
-    out(`6. Rescanned acme/payments; its open pull request #${openPr.number} now says:`);
+    out(`8. Rescanned acme/payments; its open pull request #${openPr.number} now says:`);
     for (const line of said) out(`     ${line}`);
     const failing = (
       await api(`/v1/repositories?guideline=performance&status=noncompliant&limit=1`)
@@ -313,12 +313,12 @@ export async function runDemo(config: Config, options: DemoOptions): Promise<voi
           }),
         });
         out(
-          `7. Waived ${rule.ruleId} for ${failing.repository} until ${String(w.expiresAt).slice(0, 10)} (audited; it shows as exempt at once and lapses at expiry).`,
+          `9. Waived ${rule.ruleId} for ${failing.repository} until ${String(w.expiresAt).slice(0, 10)} (audited; it shows as exempt at once and lapses at expiry).`,
         );
       }
     }
     const fleet = await api('/v1/compliance');
-    out('8. Fleet summary:');
+    out('10. Fleet summary:');
     for (const g of fleet.guidelines) {
       out(
         `   ${g.title} ${g.latestVersion}: ${g.repositories.compliantMust}/${g.repositories.scanned} repositories compliant on MUST rules (${Math.round(g.repositories.shareCompliantMust * 100)}%), ${g.repositories.compliantAll} on all rules; ${g.overdue.repositories} overdue; coverage ${Math.round(g.coverage.share * 100)}% of ${g.coverage.rules} rules; on latest ${g.drift.onLatest}, behind ${g.drift.behind}, not adopted ${g.drift.notAdopted}.`,

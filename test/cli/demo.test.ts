@@ -45,13 +45,13 @@ test('steering demo: publish → one PR per repository → merge → compliance 
   );
   assert.match(r.stdout, /1\.0\.0 → 2\.0\.0 \(major\)/);
   assert.match(r.stdout, /Rollout 2: 2 opened, 2 updated/);
-  assert.match(r.stdout, /6\. Rescanned acme\/payments; its open pull request #\d+ now says:/);
+  assert.match(r.stdout, /8\. Rescanned acme\/payments; its open pull request #\d+ now says:/);
   assert.match(r.stdout, /With 2\.0\.0 this repository would fail/);
   assert.match(r.stdout, /\*\*Due \d{4}-\d{2}-\d{2}\*\*: MUST rules this version adds or tightens/);
-  assert.match(r.stdout, /7\. Waived performance\.[a-z0-9.-]+ for acme\/\w+ until/);
+  assert.match(r.stdout, /9\. Waived performance\.[a-z0-9.-]+ for acme\/\w+ until/);
   assert.match(
     r.stdout,
-    /8\. Fleet summary:\n {3}Performance Guidelines 2\.0\.0: \d+\/\d+ repositories compliant on MUST rules/,
+    /10\. Fleet summary:\n {3}Performance Guidelines 2\.0\.0: \d+\/\d+ repositories compliant on MUST rules/,
   );
   assert.doesNotMatch(r.stderr, /"level":50/, 'no error logs');
 });
