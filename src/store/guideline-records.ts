@@ -42,9 +42,6 @@ export interface RuleRecord {
   version: string;
 }
 
-/** @deprecated import `iso` from './to-iso.js'. */
-export { iso };
-
 export const GUIDELINE_COLUMNS =
   'id, title, owners, applies_to, latest_version, created_at, updated_at';
 
