@@ -5,6 +5,7 @@
  */
 export const SERVED_OPERATIONS: readonly (readonly [string, string])[] = [
   ['GET', '/app/installations'],
+  ['POST', '/app-manifests/{code}/conversions'],
   ['POST', '/app/installations/{installation_id}/access_tokens'],
   ['GET', '/installation/repositories'],
   ['GET', '/repos/{owner}/{repo}'],

@@ -10,6 +10,29 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { SimHttpError, iso, notFound, ok, route, type Route } from '../http-kit.js';
 import type { SimState } from '../state.js';
+import { toAccount } from '../to-json.js';
+
+/** Every field of GitHub's simple-user; toAccount fills in the login's own values. */
+const ACCOUNT_BASE = {
+  login: 'x',
+  id: 1,
+  node_id: 'x',
+  avatar_url: 'https://avatars.githubusercontent.com/u/1?v=4',
+  gravatar_id: '',
+  url: 'https://api.github.com/users/x',
+  html_url: 'https://github.com/x',
+  followers_url: 'https://api.github.com/users/x/followers',
+  following_url: 'https://api.github.com/users/x/following{/other_user}',
+  gists_url: 'https://api.github.com/users/x/gists{/gist_id}',
+  starred_url: 'https://api.github.com/users/x/starred{/owner}{/repo}',
+  subscriptions_url: 'https://api.github.com/users/x/subscriptions',
+  organizations_url: 'https://api.github.com/users/x/orgs',
+  repos_url: 'https://api.github.com/users/x/repos',
+  events_url: 'https://api.github.com/users/x/events{/privacy}',
+  received_events_url: 'https://api.github.com/users/x/received_events',
+  type: 'User',
+  site_admin: false,
+};
 
 interface Manifest {
   name?: string;
@@ -55,6 +78,8 @@ export const appManifestRoutes: Route[] = [
           id,
           slug,
           node_id: `A_${id}`,
+          // The account that clicked "Create GitHub App" (the simulator's administrator).
+          owner: toAccount(ACCOUNT_BASE, 'octo-admin', undefined, ctx.baseUrl),
           name: manifest.name,
           description: manifest.description ?? null,
           external_url: manifest.url ?? null,
