@@ -44,6 +44,13 @@ const PUSH_COMMIT_LIST_LIMIT = 20;
 type Json = Record<string, unknown>;
 const obj = (v: unknown): Json => (v && typeof v === 'object' ? (v as Json) : {});
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+/** A commit id as git writes it (SHA-1, or SHA-256 for repositories that use it): anything else
+ * from a payload never reaches a job id, a cache key or a GitHub URL. */
+const SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+const sha = (v: unknown): string | undefined => {
+  const s = str(v);
+  return s !== undefined && SHA.test(s) ? s : undefined;
+};
 
 export function classifyDelivery(event: string, payload: unknown): DeliveryIntent {
   const p = obj(payload);
@@ -54,6 +61,7 @@ export function classifyDelivery(event: string, payload: unknown): DeliveryInten
     case 'push': {
       const after = str(p.after);
       if (p.deleted === true || !after || ZERO.test(after)) return ignore('branch deleted');
+      if (!sha(after)) return ignore('after is not a commit sha');
       const branch = str(repo.default_branch);
       if (!branch || p.ref !== `refs/heads/${branch}`) return ignore('not the default branch');
       if (onlySteeringFiles(p)) return ignore('only .steering/ files changed, by a bot');
@@ -71,7 +79,7 @@ export function classifyDelivery(event: string, payload: unknown): DeliveryInten
       return {
         kind: 'merged',
         prNumber: Number(pr.number ?? p.number),
-        sha: str(pr.merge_commit_sha) ?? null,
+        sha: sha(pr.merge_commit_sha) ?? null,
         branch: head,
         ...(mergedAt ? { at: mergedAt } : {}),
       };
@@ -79,8 +87,8 @@ export function classifyDelivery(event: string, payload: unknown): DeliveryInten
     case 'check_run':
     case 'check_suite': {
       if (action !== 'rerequested') return ignore(`${event} ${action}`);
-      const sha = str(obj(p[event]).head_sha);
-      return sha ? { kind: 'rerequested', sha } : ignore('no head sha');
+      const head = sha(obj(p[event]).head_sha);
+      return head ? { kind: 'rerequested', sha: head } : ignore('no valid head sha');
     }
     case 'installation': {
       if (action !== 'created' && action !== 'deleted') return ignore(`installation ${action}`);

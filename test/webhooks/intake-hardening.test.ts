@@ -116,4 +116,13 @@ describe('webhook intake under hostile input', () => {
     assert.deepEqual(res.body.details, { byteOffset: 20 });
     assert.equal(await w.count('webhook_deliveries'), 0);
   });
+
+  it('never takes a payload commit id that is not a sha into a job: the push is ignored', async () => {
+    const payload = JSON.parse(pushBody) as { after: string };
+    payload.after = '../../refs/heads/main:evil';
+    const res = await w.deliver('push', payload);
+    assert.equal(res.status, 202);
+    assert.deepEqual([res.body.status, res.body.reason], ['ignored', 'after is not a commit sha']);
+    assert.equal(await w.count('webhook_deliveries'), 0);
+  });
 });
