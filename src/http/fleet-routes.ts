@@ -1,7 +1,7 @@
 /**
  * Fleet compliance routes (read scope unless noted): the fleet summary, the filtered repository
- * list, who fails a rule, a repository's scans (and a rescan, publish scope), the history, the
- * audit log (admin). Every list is keyset-paginated (`cursor`), carries an ETag (If-None-Match →
+ * list, who fails a rule, a repository's scans (scan-routes.ts), the history, the audit log
+ * (admin). Every list is keyset-paginated (`cursor`), carries an ETag (If-None-Match →
  * 304) and answers `Accept: text/csv`.
  */
 import { z } from 'zod';
@@ -11,46 +11,27 @@ import {
   complianceHistory,
   ensureSnapshot,
   fleetSummary,
-  getRepositoryScan,
   listAudit,
   listRepositoryCompliance,
-  listRepositoryScans,
   listRuleRepositories,
 } from '../compliance/index.js';
 import { SteeringError } from '../errors.js';
-import { findRepositoryByName, type Db } from '../store/index.js';
 import { GuidelineIdSchema, RuleIdSchema } from './api-schemas.js';
 import { defineRoute, type RouteSpec } from './define-route.js';
 import * as F from './fleet-schemas.js';
 import { respondList } from './respond-list.js';
+import {
+  cursor,
+  day,
+  evidenceText,
+  limit,
+  notModified,
+  type FleetRouteDeps,
+} from './fleet-route-kit.js';
+import { scanRoutes } from './scan-routes.js';
 
-export interface FleetRouteDeps {
-  db: Db;
-  /** Enqueues a forced scan of the repository's default-branch head; null when nothing to scan. */
-  rescan?: (repositoryId: number, sha: string) => Promise<string | null>;
-}
+export type { FleetRouteDeps };
 
-const limit = z.coerce
-  .number()
-  .int()
-  .min(1)
-  .max(500)
-  .default(100)
-  .describe('Page size (default 100, at most 500)');
-const cursor = z
-  .string()
-  .max(500)
-  .optional()
-  .describe('`nextCursor` of the previous page (keyset pagination)');
-const day = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/)
-  .describe('YYYY-MM-DD');
-const Name = z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/);
-const RepoParams = z.object({
-  owner: Name.describe('Repository owner'),
-  repo: Name.describe('Repository name'),
-});
 const guideline = GuidelineIdSchema.optional().describe('Only this guideline');
 
 const SummaryQuery = z.object({ guideline });
@@ -83,7 +64,6 @@ const RuleQuery = z.object({
   limit,
   cursor,
 });
-const PageQuery = z.object({ limit, cursor });
 const HistoryQuery = z.object({
   guideline,
   rule: RuleIdSchema.optional().describe('Only this rule'),
@@ -100,16 +80,9 @@ const AuditQuery = z.object({
   limit,
   cursor,
 });
-const ScanParams = RepoParams.extend({ id: z.coerce.number().int().min(1) });
 
 export function fleetRoutes(deps: FleetRouteDeps): RouteSpec[] {
   const { db } = deps;
-  async function requireRepository(owner: string, repo: string) {
-    const r = await findRepositoryByName(db, owner, repo);
-    if (!r) throw new SteeringError('NOT_FOUND', `repository ${owner}/${repo} not found`);
-    return r;
-  }
-  const notModified = { description: 'Not modified (If-None-Match matched the ETag)' };
   return [
     defineRoute({
       method: 'get',
@@ -237,113 +210,12 @@ export function fleetRoutes(deps: FleetRouteDeps): RouteSpec[] {
             r.dueAt,
             r.deadline,
             r.message,
-            r.evidence.map((e) => `${e.path}:${e.line}`).join(' '),
+            evidenceText(r.evidence),
           ]),
         }));
       },
     }),
-    defineRoute({
-      method: 'get',
-      path: '/v1/repositories/:owner/:repo/scans',
-      operationId: 'listRepositoryScans',
-      summary: 'Scans of one repository, newest first',
-      scope: 'read',
-      params: RepoParams,
-      query: PageQuery,
-      responses: {
-        200: { description: 'A page of scans', schema: F.ScanList, csv: true },
-        304: notModified,
-      },
-      async handle({ params, query, req }) {
-        const repo = await requireRepository(params.owner, params.repo);
-        const page = await listRepositoryScans(db, repo.id, query);
-        return respondList(req, page, () => ({
-          columns: [
-            'id',
-            'sha',
-            'guideline',
-            'version',
-            'state',
-            'trigger',
-            'tracks',
-            'createdAt',
-            'finishedAt',
-          ],
-          rows: page.scans.map((s) => [
-            s.id,
-            s.sha,
-            s.guideline,
-            s.version,
-            s.state,
-            s.trigger,
-            s.tracks.join(' '),
-            s.createdAt,
-            s.finishedAt,
-          ]),
-        }));
-      },
-    }),
-    defineRoute({
-      method: 'get',
-      path: '/v1/repositories/:owner/:repo/scans/:id',
-      operationId: 'getRepositoryScan',
-      summary: 'One scan with its findings',
-      scope: 'read',
-      params: ScanParams,
-      responses: {
-        200: { description: 'The scan', schema: F.ScanDetail, csv: true },
-        304: notModified,
-      },
-      async handle({ params, req }) {
-        const repo = await requireRepository(params.owner, params.repo);
-        const scan = await getRepositoryScan(db, repo.id, params.id);
-        if (!scan)
-          throw new SteeringError(
-            'NOT_FOUND',
-            `scan ${params.id} of ${repo.owner}/${repo.name} not found`,
-          );
-        return respondList(req, scan, () => ({
-          columns: ['ruleId', 'status', 'level', 'message', 'evidence'],
-          rows: scan.findings.map((f) => [
-            f.ruleId,
-            f.status,
-            f.level,
-            f.message,
-            f.evidence.map((e) => `${e.path}:${e.line}`).join(' '),
-          ]),
-        }));
-      },
-    }),
-    defineRoute({
-      method: 'post',
-      path: '/v1/repositories/:owner/:repo/scans',
-      operationId: 'rescanRepository',
-      summary: 'Rescan now: enqueue a forced scan of the default-branch head',
-      scope: 'publish',
-      params: RepoParams,
-      responses: {
-        202: { description: 'Enqueued', schema: F.RescanResponse },
-        409: { description: 'No known default-branch head, or no queue in this process' },
-      },
-      async handle({ params }) {
-        const repo = await requireRepository(params.owner, params.repo);
-        if (!deps.rescan)
-          throw new SteeringError(
-            'CONFLICT',
-            'this server has no scan queue (start it with `steering serve`)',
-          );
-        if (!repo.headSha)
-          throw new SteeringError(
-            'CONFLICT',
-            `the default-branch head of ${repo.owner}/${repo.name} is not known yet (a push webhook or a registry sync records it)`,
-          );
-        const jobId = await deps.rescan(repo.id, repo.headSha);
-        return {
-          status: 202,
-          body: { repository: `${repo.owner}/${repo.name}`, sha: repo.headSha, jobId },
-        };
-      },
-    }),
+    ...scanRoutes(deps),
     defineRoute({
       method: 'get',
       path: '/v1/compliance/history',

@@ -37,3 +37,17 @@ export const raw = (text: string) => new Html(text);
 
 /** Percent with one decimal: 0.8123 → "81.2%". */
 export const percent = (share: number) => `${(Math.round(share * 1000) / 10).toFixed(1)}%`;
+
+/** A table with a header row of column names (`scope="col"`) and the given body rows. */
+export function dataTable(columns: readonly string[], rows: readonly Html[]): Html {
+  return html`<table>
+    <thead>
+      <tr>
+        ${columns.map((c) => html`<th scope="col">${c}</th>`)}
+      </tr>
+    </thead>
+    <tbody>
+      ${rows}
+    </tbody>
+  </table>`;
+}

@@ -1,31 +1,19 @@
 /**
- * The dashboard's pages as HTML (data in, markup out): the fleet overview, the heat map, a rule's
- * page and a repository's page. Status is always written as text beside its colour.
+ * The dashboard's fleet pages as HTML (data in, markup out): the overview, the heat map and the
+ * login page (a rule's and a repository's page: render-detail-pages.ts). Status is always written as text beside its colour.
  */
 import type {
   FleetSummary,
   HeatmapCell,
   HistoryPoint,
   RepositoryRow,
-  RepositoryState,
-  RuleRepositoryRow,
-  ScanRow,
-  WaiverRecord,
 } from '../compliance/index.js';
 import type { Rule } from '../guidelines/index.js';
 import type { RolloutRecord } from '../store/index.js';
 import { html, percent, type Html } from './html.js';
 import { burndownChart, shareBar, stackedBar } from './svg-charts.js';
 
-const day = (iso: string | null) => (iso ? iso.slice(0, 10) : '—');
-const repoLink = (full: string) => html`<a href="/repositories/${full}">${full}</a>`;
-const ruleLink = (id: string) => html`<a href="/rules/${encodeURIComponent(id)}">${id}</a>`;
-
-export function statusBadge(status: string, deadline?: 'due' | 'overdue' | null): Html {
-  const cls = deadline === 'overdue' ? 'overdue' : status;
-  const text = deadline ? `${status} (${deadline})` : status;
-  return html`<span class="st st-${cls}">${text}</span>`;
-}
+import { repoLink, ruleLink } from './page-parts.js';
 
 export function overviewPage(
   summaries: readonly FleetSummary[],
@@ -224,182 +212,6 @@ export function heatmapPage(o: {
       </table>
     </div>
     ${o.nextHref ? html`<p><a href="${o.nextHref}">Next repositories</a></p>` : ''}`;
-}
-
-export function rulePage(o: {
-  rule: Rule | null;
-  ruleId: string;
-  failing: readonly RuleRepositoryRow[];
-  exempt: readonly RuleRepositoryRow[];
-  waivers: readonly WaiverRecord[];
-}): Html {
-  return html`<h1>Rule ${o.ruleId}</h1>
-    ${
-      o.rule
-        ? html`<p><strong>${o.rule.level}</strong> ${o.rule.statement}</p>
-            <p class="muted">${o.rule.section.join(' › ')}</p>`
-        : ''
-    }
-    <h2>Failing repositories (${o.failing.length})</h2>
-    ${
-      o.failing.length
-        ? html`<table>
-            <thead>
-              <tr>
-                <th scope="col">repository</th>
-                <th scope="col">status</th>
-                <th scope="col">since</th>
-                <th scope="col">due</th>
-                <th scope="col">evidence</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${o.failing.map(
-                (r) =>
-                  html`<tr>
-                    <td>${repoLink(r.repository)}</td>
-                    <td>${statusBadge(r.status, r.deadline)}</td>
-                    <td>${day(r.since)}</td>
-                    <td>${day(r.dueAt)}</td>
-                    <td>
-                      ${r.message ?? ''}${r.evidence.length ? html`<br /><code>${r.evidence.map((e) => `${e.path}:${e.line}`).join(', ')}</code>` : ''}
-                    </td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>`
-        : html`<p>No repository fails this rule.</p>`
-    }
-    <h2>Waivers</h2>
-    ${
-      o.waivers.length
-        ? html`<table>
-            <thead>
-              <tr>
-                <th scope="col">target</th>
-                <th scope="col">rule</th>
-                <th scope="col">owner</th>
-                <th scope="col">reason</th>
-                <th scope="col">expires</th>
-                <th scope="col">source</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${o.waivers.map(
-                (w) =>
-                  html`<tr>
-                    <td>${w.repository ?? (w.topic ? `topic ${w.topic}` : 'fleet')}</td>
-                    <td>${w.rule}</td>
-                    <td>${w.owner ?? ''}</td>
-                    <td>${w.reason}</td>
-                    <td>${day(w.expiresAt)}</td>
-                    <td>${w.source}</td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>`
-        : html`<p>No waiver covers this rule.</p>`
-    }
-    <p class="muted">${o.exempt.length} repositories are exempt through a waiver.</p>`;
-}
-
-export function repositoryPage(o: {
-  repository: string;
-  state: RepositoryState;
-  scans: readonly ScanRow[];
-  badgeUrl: string;
-}): Html {
-  const latest = o.state.tracks.filter((t) => t.track === 'latest');
-  return html`<h1>${o.repository}</h1>
-    <p><img src="${o.badgeUrl}" alt="compliance badge" /></p>
-    ${o.state.changes.map(
-      (c) =>
-        html`<h2>${c.guideline}: adopted ${c.adopted ?? 'nothing yet'}, latest ${c.latest}</h2>
-          ${
-            c.wouldFail.length
-              ? html`<p>
-                    With ${c.latest} this repository would fail ${c.wouldFail.length}
-                    rule${c.wouldFail.length === 1 ? '' : 's'}:
-                  </p>
-                  <ul>
-                    ${c.wouldFail.map((r) => html`<li>${ruleLink(r.ruleId)}: ${r.label}${r.measured ? ` (${r.measured})` : ''}${r.dueAt ? `, due ${day(r.dueAt)}` : ''}</li>`)}
-                  </ul>`
-              : html`<p>Moving to ${c.latest} adds no failing rule.</p>`
-          }`,
-    )}
-    ${latest.map(
-      (t) =>
-        html`<h2>
-            Rules of ${t.guideline} ${t.version}
-            (${t.compliant ? 'compliant' : 'not compliant'}${t.overdue ? `, ${t.overdue} overdue` : ''})
-          </h2>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">rule</th>
-                <th scope="col">level</th>
-                <th scope="col">status</th>
-                <th scope="col">since</th>
-                <th scope="col">due</th>
-                <th scope="col">evidence / waiver</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${t.rules.map(
-                (r) =>
-                  html`<tr>
-                    <td>${ruleLink(r.ruleId)}</td>
-                    <td>${r.level}</td>
-                    <td>${statusBadge(r.status, r.deadline)}</td>
-                    <td>${day(r.since)}</td>
-                    <td>${day(r.dueAt)}</td>
-                    <td>
-                      ${r.waiver ? html`waived until ${day(r.waiver.expiresAt)}: ${r.waiver.reason}` : (r.message ?? '')}${
-                        r.evidence.length
-                          ? html`<br /><code
-                                >${r.evidence
-                                  .slice(0, 3)
-                                  .map((e) => `${e.path}:${e.line}`)
-                                  .join(', ')}</code
-                              >`
-                          : ''
-                      }
-                    </td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>`,
-    )}
-    <h2>History</h2>
-    ${
-      o.scans.length
-        ? html`<table>
-            <thead>
-              <tr>
-                <th scope="col">scan</th>
-                <th scope="col">commit</th>
-                <th scope="col">version</th>
-                <th scope="col" class="num">fail</th>
-                <th scope="col" class="num">pass</th>
-                <th scope="col">finished</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${o.scans.map(
-                (s) =>
-                  html`<tr>
-                    <td>${s.id}</td>
-                    <td><code>${s.sha.slice(0, 7)}</code></td>
-                    <td>${s.guideline} ${s.version}</td>
-                    <td class="num">${s.summary?.fail ?? 0}</td>
-                    <td class="num">${s.summary?.pass ?? 0}</td>
-                    <td>${s.finishedAt ?? ''}</td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>`
-        : html`<p>Not scanned yet.</p>`
-    }`;
 }
 
 export function loginPage(message: string | null, publicRead: boolean): Html {

@@ -29,7 +29,8 @@ import {
 } from '../store/index.js';
 import { html } from './html.js';
 import { layout } from './layout.js';
-import { heatmapPage, loginPage, overviewPage, repositoryPage, rulePage } from './render-pages.js';
+import { repositoryPage, rulePage } from './render-detail-pages.js';
+import { heatmapPage, loginPage, overviewPage } from './render-pages.js';
 import { badgeState, renderBadge } from './render-badge.js';
 import {
   SESSION_COOKIE,
