@@ -1,7 +1,7 @@
 /**
  * The CLI's way to a running steering server. A server owns its database (the embedded one allows
  * one process), so while one runs, admin commands (`token`, `repos sync|list`, `publish`, `rollout
- * list|status|promote|reconcile`) go through its API:
+ * list|status|promote|reconcile`, `waiver`) go through its API:
  * - `STEERING_URL` + `STEERING_TOKEN` name any server;
  * - otherwise `steering serve` leaves `<STEERING_DATA_DIR>/server.json` (mode 0600: url, pid and an
  *   admin token it creates at start and revokes at shutdown) for the CLI on the same machine.
