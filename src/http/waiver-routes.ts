@@ -110,11 +110,17 @@ export function waiverRoutes(deps: WaiverRouteDeps): RouteSpec[] {
       summary: 'Revoke a waiver',
       scope: 'waive',
       params: z.object({ id: z.coerce.number().int().min(1) }),
+      query: z.object({
+        reason: z.string().min(1).max(2000).optional().describe('Why, for the audit log'),
+      }),
       responses: { 200: { description: 'Revoked', schema: F.Waiver } },
-      async handle({ params, token }) {
+      async handle({ params, query, token }) {
         return {
           status: 200,
-          body: await revokeWaiver(db, params.id, { actor: `token:${token.name}` }),
+          body: await revokeWaiver(db, params.id, {
+            actor: `token:${token.name}`,
+            reason: query.reason,
+          }),
         };
       },
     }),

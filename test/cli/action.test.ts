@@ -1,113 +1,219 @@
-// action.yml, the GitHub Action for a service's CI: its shell steps run here as a runner would run
-// them (RUNNER_TEMP, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, the action's checkout), against a fixture
-// service that adopted the performance guideline through steering's pull request (.steering/).
+// action.yml, the GitHub Action for a service's CI, run as a runner would run it (its `if`s, its
+// expressions, RUNNER_TEMP, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY; `uses` steps recorded, the install
+// skipped because this checkout is built) against a fixture service that adopted the performance
+// guideline through steering's pull request (.steering/), and against a real `steering serve` for
+// the load-test upload, whose answer decides the job.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
+import { publishGuideline } from '../../src/publish/index.js';
+import { createApiToken, upsertRepository } from '../../src/store/index.js';
+import { TEST_DATABASE_URL, createTestDatabase, type TestDatabase } from '../support/db.js';
+import { evaluate, runAction, type Action } from '../support/run-action.js';
 
-interface Step {
-  id?: string;
-  name: string;
-  run?: string;
-  uses?: string;
-  env?: Record<string, string>;
-}
-const action = parse(readFileSync('action.yml', 'utf8')) as {
-  inputs: Record<string, { default: string }>;
-  runs: { using: string; steps: Step[] };
-};
+const action = parse(readFileSync('action.yml', 'utf8')) as Action;
 const tmp = mkdtempSync(join(tmpdir(), 'steering-action-'));
-after(() => rmSync(tmp, { recursive: true, force: true }));
+const github = {
+  action_path: resolve('.'),
+  repository: 'acme/payments',
+  sha: 'c0ffee0c0ffee0c0ffee0c0ffee0c0ffee0c0ffe',
+  server_url: 'https://github.example',
+  run_id: '4242',
+};
+const INSTALL = 'Install steering';
 
-function runStep(step: Step, env: Record<string, string>): ReturnType<typeof spawnSync> {
-  // Expressions this test gives values to; any other left would be a bug in the step.
-  const script = step.run!;
-  const vars: Record<string, string> = {};
-  for (const [k, v] of Object.entries(step.env ?? {})) {
-    vars[k] = v.replace(/\$\{\{\s*([^}]+?)\s*\}\}/g, (_m, expr: string) => {
-      if (!(expr in env)) throw new Error(`step "${step.name}": no value for ${expr}`);
-      return env[expr]!;
-    });
-  }
-  return spawnSync('bash', ['-e', '-c', script], {
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      ...vars,
-      RUNNER_TEMP: env.RUNNER_TEMP!,
-      GITHUB_OUTPUT: env.GITHUB_OUTPUT!,
-      GITHUB_STEP_SUMMARY: env.GITHUB_STEP_SUMMARY!,
-    },
-  });
+/** A service checkout: the node-express fixture, the adopted guideline, a Locust report. */
+function service(name: string): string {
+  const dir = join(tmp, name);
+  cpSync('test/fixtures/repos/node-express', dir, { recursive: true });
+  mkdirSync(join(dir, '.steering'), { recursive: true });
+  writeFileSync(
+    join(dir, '.steering/performance.md'),
+    readFileSync('guidelines/performance.md', 'utf8'),
+  );
+  const locust = 'test/fixtures/reports/locust-payments';
+  cpSync(join(locust, 'service.yaml'), join(dir, '.steering/service.yaml'));
+  mkdirSync(join(dir, 'load-test'));
+  cpSync(join(locust, 'payments_stats.csv'), join(dir, 'load-test/payments_stats.csv'));
+  return dir;
 }
 
-const outputs = (file: string) =>
-  Object.fromEntries(
-    readFileSync(file, 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => l.split(/=(.*)/s).slice(0, 2) as [string, string]),
-  );
+let t: TestDatabase;
+let serve: ChildProcess;
+let url = '';
+let token = '';
+
+before(async () => {
+  t = await createTestDatabase();
+  await publishGuideline(t.db, {
+    source: readFileSync('guidelines/performance.md', 'utf8'),
+    path: 'guidelines/performance.md',
+    publisher: 'test',
+  });
+  await upsertRepository(t.db, {
+    id: 902,
+    owner: 'acme',
+    name: 'payments',
+    defaultBranch: 'main',
+    archived: false,
+    fork: false,
+    topics: [],
+    installationId: 1,
+  });
+  token = (
+    await createApiToken(t.db, {
+      name: 'payments-ci',
+      scopes: ['report'],
+      repository: 'acme/payments',
+    })
+  ).token;
+  const dataDir = join(tmp, 'data');
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    DATABASE_URL: `${TEST_DATABASE_URL}?options=${encodeURIComponent(`-c search_path=${t.schema}`)}`,
+    STEERING_DATA_DIR: dataDir,
+    PORT: '0',
+    LOG_LEVEL: 'info',
+  };
+  for (const k of ['REDIS_URL', 'GITHUB_TOKEN', 'GITHUB_APP_ID', 'STEERING_URL', 'STEERING_TOKEN'])
+    delete env[k];
+  serve = spawn(process.execPath, ['bin/steering.js', 'serve'], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  // The line that says where it listens (an event, not a clock).
+  url = await new Promise<string>((ok, fail) => {
+    let log = '';
+    const onData = (d: Buffer) => {
+      log += d.toString();
+      const m = /"url":"(http:\/\/[^"]+)"[^\n]*steering is listening/.exec(log);
+      if (m) ok(m[1]!);
+    };
+    serve.stdout!.on('data', onData);
+    serve.stderr!.on('data', onData);
+    serve.once('exit', (code) => fail(new Error(`serve exited ${code}\n${log}`)));
+  });
+});
+
+after(async () => {
+  if (serve && serve.exitCode === null) {
+    const exited = new Promise((r) => serve.once('exit', r));
+    serve.kill('SIGTERM');
+    await exited;
+  }
+  await t?.drop();
+  rmSync(tmp, { recursive: true, force: true });
+});
 
 describe('action.yml', () => {
-  it('is a composite action: install, pick guidelines, scan, upload SARIF, fail on MUST', () => {
+  it('is a composite action whose expressions name only its inputs and earlier steps', () => {
     assert.equal(action.runs.using, 'composite');
-    const upload = action.runs.steps.find((s) =>
-      s.uses?.startsWith('github/codeql-action/upload-sarif'),
+    assert.ok(
+      action.runs.steps.some((s) => s.uses?.startsWith('github/codeql-action/upload-sarif')),
+      'uploads SARIF to code scanning',
     );
-    assert.ok(upload, 'uploads SARIF to code scanning');
-    assert.deepEqual(Object.keys(action.inputs).sort(), [
-      'fail-on-must',
-      'path',
-      'reports',
-      'upload-sarif',
+    const ids: string[] = [];
+    for (const step of action.runs.steps) {
+      const text = JSON.stringify(step);
+      for (const [, expr] of text.matchAll(/\$\{\{\s*(.+?)\s*\}\}/g)) {
+        for (const [path] of expr!.matchAll(/\b(inputs|steps)\.[\w.-]+/g)) {
+          const [ctx, name] = path.split('.');
+          if (ctx === 'inputs') assert.ok(name! in action.inputs, `${step.name}: ${path}`);
+          else assert.ok(ids.includes(name!), `${step.name}: ${path} is not an earlier step`);
+        }
+      }
+      if (step.id) ids.push(step.id);
+    }
+    assert.equal(
+      evaluate("!cancelled() && 'a' == 'a'", () => '', true),
+      true,
+    );
+  });
+
+  it('scans against the adopted version: SARIF, outputs, and the job fails on a MUST rule', () => {
+    const dir = service('scan-only');
+    const run = runAction(action, {
+      with: { path: dir },
+      github,
+      runnerTemp: join(tmp, 'runner-scan'),
+      skip: [INSTALL],
+    });
+    const outcome = Object.fromEntries(run.steps.map((s) => [s.name, s.outcome]));
+    assert.equal(outcome['Scan'], 'success', run.steps.map((s) => s.stderr).join('\n'));
+    assert.equal(outcome['Report load tests'], 'skipped', 'no load-test-reports: no upload');
+    assert.equal(outcome['Upload SARIF'], 'uses');
+    const scan = run.outputs.scan!;
+    const sarif = JSON.parse(readFileSync(scan.sarif!, 'utf8')) as { version: string };
+    assert.equal(sarif.version, '2.1.0');
+    assert.ok(Number(scan['must-failures']) > 0, 'the node-express fixture fails a MUST rule');
+    assert.equal(outcome['Fail on MUST rules'], 'failure');
+    assert.ok(run.failed);
+    const picked = readFileSync(join(run.outputs.guidelines!.dir!, 'performance.md'), 'utf8');
+    assert.equal(picked, readFileSync('guidelines/performance.md', 'utf8'));
+  });
+
+  it("uploads load-test reports to steering serve; the server's answer fails the job", async () => {
+    const dir = service('with-reports');
+    const run = runAction(action, {
+      with: {
+        path: dir,
+        'load-test-reports': 'load-test/*_stats.csv',
+        'steering-url': url,
+        'steering-token': token,
+        'fail-on-must': 'false',
+      },
+      github,
+      runnerTemp: join(tmp, 'runner-report'),
+      skip: [INSTALL],
+    });
+    const report = run.steps.find((s) => s.name === 'Report load tests')!;
+    assert.equal(report.outcome, 'success', report.stderr);
+    assert.match(report.stdout, /uploaded 1 report\(s\) for acme\/payments/);
+    const failing = report.stdout.match(/^ {2}FAIL /gm)?.length ?? 0;
+    assert.ok(failing > 0, report.stdout);
+    assert.equal(run.outputs.report!['measured-failures'], String(failing));
+    const outcome = Object.fromEntries(run.steps.map((s) => [s.name, s.outcome]));
+    assert.equal(outcome['Fail on MUST rules'], 'skipped', 'fail-on-must: false');
+    assert.equal(outcome['Fail on measured rules'], 'failure');
+    assert.match(
+      readFileSync(join(tmp, 'runner-report/summary.md'), 'utf8'),
+      /FAIL performance\.api-response-times\.bulk-operations: bulk operations p95 measured 2500 ms/,
+    );
+    const stored = await t.db.query<{ sha: string; context: string }>(
+      'SELECT sha, context FROM measurement_uploads',
+    );
+    assert.deepEqual(stored.rows, [
+      { sha: github.sha, context: 'https://github.example/acme/payments/actions/runs/4242' },
     ]);
   });
 
-  it('scans a service against its adopted version and writes SARIF and outputs', () => {
-    const service = join(tmp, 'service');
-    cpSync('test/fixtures/repos/node-express', service, { recursive: true });
-    mkdirSync(join(service, '.steering'));
-    // The copy steering's pull request wrote: the adopted version, which the action checks.
-    const adopted = readFileSync('guidelines/performance.md', 'utf8');
-    writeFileSync(join(service, '.steering/performance.md'), adopted);
-    const runner = join(tmp, 'runner');
-    mkdirSync(runner);
-    const env = {
-      RUNNER_TEMP: runner,
-      GITHUB_OUTPUT: join(runner, 'output'),
-      GITHUB_STEP_SUMMARY: join(runner, 'summary'),
-      'inputs.path': service,
-      'inputs.reports': '',
-      'github.action_path': resolve('.'),
-    };
-    const pick = action.runs.steps.find((s) => s.id === 'guidelines')!;
-    const picked = runStep(pick, env);
-    assert.equal(picked.status, 0, String(picked.stderr));
-    const dir = outputs(env.GITHUB_OUTPUT).dir!;
-    assert.deepEqual(readFileSync(join(dir, 'performance.md'), 'utf8'), adopted);
-    readFileSync(join(dir, 'performance.checks.yaml'));
+  it('a refused upload fails the report step itself; a pattern matching nothing too', () => {
+    const dir = service('refused');
+    const base = { path: dir, 'steering-url': url, 'fail-on-must': 'false' };
+    const skip = [INSTALL, 'Pick the adopted guidelines', 'Scan'];
+    const refused = runAction(action, {
+      with: { ...base, 'load-test-reports': 'load-test/*.csv', 'steering-token': 'stg_nope' },
+      github,
+      runnerTemp: join(tmp, 'runner-refused'),
+      skip,
+    });
+    const step = refused.steps.find((s) => s.name === 'Report load tests')!;
+    assert.equal(step.outcome, 'failure');
+    assert.match(step.stderr, /upload refused \(401\)/);
+    assert.ok(refused.failed);
 
-    const scan = action.runs.steps.find((s) => s.id === 'scan')!;
-    const env2 = { ...env, 'steps.guidelines.outputs.dir': dir };
-    const scanned = runStep(scan, env2);
-    assert.equal(scanned.status, 0, String(scanned.stderr));
-    const out = outputs(env.GITHUB_OUTPUT);
-    const sarif = JSON.parse(readFileSync(out.sarif!, 'utf8')) as {
-      version: string;
-      runs: unknown[];
-    };
-    assert.equal(sarif.version, '2.1.0');
-    assert.equal(sarif.runs.length, 1);
-    assert.match(out['must-failures']!, /^\d+$/);
-    assert.ok(Number(out['must-failures']) > 0, 'the node-express fixture fails a MUST rule');
-    assert.match(
-      readFileSync(env.GITHUB_STEP_SUMMARY, 'utf8'),
-      /performance\.api-response-times\.health-checks/,
-    );
+    const none = runAction(action, {
+      with: { ...base, 'load-test-reports': 'results/*.jtl', 'steering-token': token },
+      github,
+      runnerTemp: join(tmp, 'runner-none'),
+      skip,
+    });
+    const noneStep = none.steps.find((s) => s.name === 'Report load tests')!;
+    assert.equal(noneStep.outcome, 'failure');
+    assert.match(noneStep.stdout, /::error::load-test-reports: no file matches results\/\*\.jtl/);
   });
 });
