@@ -47,7 +47,7 @@ const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1
 const args = process.argv.slice(2);
 const REPOS = args.includes('--full')
   ? 10_000
-  : Number(args[args.indexOf('--repos') + 1] || process.env.BENCH_REPOS || 1000);
+  : Number((args.includes('--repos') && args[args.indexOf('--repos') + 1]) || 1000);
 const SCANS = 30;
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 30);
 const REUSE = args.includes('--schema') ? args[args.indexOf('--schema') + 1] : undefined;
@@ -224,7 +224,10 @@ async function main(): Promise<void> {
       redirect: 'manual',
     });
     const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
-    const repoId = Math.max(1, Math.floor(REPOS / 3));
+    const repos = REUSE
+      ? Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM repositories`)).rows[0]!.n)
+      : REPOS;
+    const repoId = Math.max(1, Math.floor(repos / 3));
     const repo = `org${repoId % 25}/svc-${repoId}`;
     const scanId = Number(
       (

@@ -1,6 +1,7 @@
 -- The fleet summary's read model: one row per repository, guideline and track with what the
--- summary needs from rule_status (how many rules, and the failing ones: rule id, level, raw status
--- and version). Triggers on rule_status keep it in the transaction that writes rule_status (a
+-- summary needs from rule_status: how many rules, how many fail (status fail or error) and how
+-- many of those are MUST rules, and the failing ones as `level|status|version|rule id` keys
+-- (one text per rule, so a read groups or overlaps them without unpacking). Triggers on rule_status keep it in the transaction that writes rule_status (a
 -- scan's result, a measurement), whoever writes it, so it can never disagree with rule_status.
 -- Nothing here depends on the clock or on waivers: waivers (exempt) and due dates (overdue) are
 -- applied when the summary is read, so a grant, a revoke or an expiry needs no refresh.
@@ -10,11 +11,9 @@ CREATE TABLE compliance_summary (
   guideline_id     text NOT NULL REFERENCES guidelines (id),
   track            text NOT NULL,
   rules            integer NOT NULL,
-  -- Parallel arrays, one element per rule whose raw status is fail or error (by rule id).
-  failing_rules    text[] NOT NULL,
-  failing_levels   text[] NOT NULL,
-  failing_statuses text[] NOT NULL,
-  failing_versions text[] NOT NULL,
+  failing_count    integer NOT NULL,
+  must_failing     integer NOT NULL,
+  failing          text[] NOT NULL,     -- 'MUST|fail|2.0.0|perf.api.health-checks', by rule id
   updated_at       timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (guideline_id, track, repository_id)
 );
@@ -32,20 +31,19 @@ CREATE FUNCTION refresh_compliance_summary(keys jsonb) RETURNS void LANGUAGE sql
         WHERE rs.repository_id = k.repository_id AND rs.guideline_id = k.guideline_id
           AND rs.track = k.track)
   )
-  INSERT INTO compliance_summary AS cs (repository_id, guideline_id, track, rules, failing_rules,
-    failing_levels, failing_statuses, failing_versions)
+  INSERT INTO compliance_summary AS cs (repository_id, guideline_id, track, rules, failing_count,
+    must_failing, failing)
   SELECT rs.repository_id, rs.guideline_id, rs.track, count(*)::int,
-    coalesce(array_agg(rs.rule_id ORDER BY rs.rule_id) FILTER (WHERE rs.status IN ('fail', 'error')), '{}'),
-    coalesce(array_agg(rs.level ORDER BY rs.rule_id) FILTER (WHERE rs.status IN ('fail', 'error')), '{}'),
-    coalesce(array_agg(rs.status::text ORDER BY rs.rule_id) FILTER (WHERE rs.status IN ('fail', 'error')), '{}'),
-    coalesce(array_agg(rs.version ORDER BY rs.rule_id) FILTER (WHERE rs.status IN ('fail', 'error')), '{}')
+    count(*) FILTER (WHERE rs.status IN ('fail', 'error'))::int,
+    count(*) FILTER (WHERE rs.status IN ('fail', 'error') AND rs.level = 'MUST')::int,
+    coalesce(array_agg(concat_ws('|', rs.level, rs.status, rs.version, rs.rule_id) ORDER BY rs.rule_id)
+      FILTER (WHERE rs.status IN ('fail', 'error')), '{}')
   FROM k JOIN rule_status rs ON rs.repository_id = k.repository_id
     AND rs.guideline_id = k.guideline_id AND rs.track = k.track
   GROUP BY rs.repository_id, rs.guideline_id, rs.track
   ON CONFLICT (guideline_id, track, repository_id) DO UPDATE SET rules = excluded.rules,
-    failing_rules = excluded.failing_rules, failing_levels = excluded.failing_levels,
-    failing_statuses = excluded.failing_statuses, failing_versions = excluded.failing_versions,
-    updated_at = now()
+    failing_count = excluded.failing_count, must_failing = excluded.must_failing,
+    failing = excluded.failing, updated_at = now()
 $$;
 
 -- One statement-level trigger per event (transition tables allow one event each): the keys a

@@ -44,51 +44,69 @@ const LEVEL_RANK: Record<string, number> = { MUST: 0, SHOULD: 1, MAY: 2 };
 const share = (n: number, d: number) => (d === 0 ? 0 : Math.round((n / d) * 1000) / 1000);
 
 /**
- * Where the per-repository failing rules come from: the maintained table, or the same shape
- * aggregated from rule_status on the fly (what the table must always equal; tests compare both).
+ * Where the per-repository rows come from: the maintained table, or the same shape aggregated
+ * from rule_status on the fly (what the table must always equal; tests compare both).
  */
 const SUMMARY_SOURCE = {
-  maintained: `SELECT cs.repository_id, cs.track, cs.failing_rules, cs.failing_levels,
-      cs.failing_statuses, cs.failing_versions FROM compliance_summary cs WHERE cs.guideline_id = $1`,
+  maintained: `SELECT cs.repository_id, cs.track, cs.failing_count, cs.must_failing, cs.failing
+    FROM compliance_summary cs WHERE cs.guideline_id = $1`,
   computed: `SELECT rs.repository_id, rs.track,
-      coalesce(array_agg(rs.rule_id) FILTER (WHERE rs.status IN ${FAILING}), '{}') AS failing_rules,
-      coalesce(array_agg(rs.level) FILTER (WHERE rs.status IN ${FAILING}), '{}') AS failing_levels,
-      coalesce(array_agg(rs.status::text) FILTER (WHERE rs.status IN ${FAILING}), '{}') AS failing_statuses,
-      coalesce(array_agg(rs.version) FILTER (WHERE rs.status IN ${FAILING}), '{}') AS failing_versions
+      count(*) FILTER (WHERE rs.status IN ${FAILING})::int AS failing_count,
+      count(*) FILTER (WHERE rs.status IN ${FAILING} AND rs.level = 'MUST')::int AS must_failing,
+      coalesce(array_agg(concat_ws('|', rs.level, rs.status, rs.version, rs.rule_id))
+        FILTER (WHERE rs.status IN ${FAILING}), '{}') AS failing
     FROM rule_status rs WHERE rs.guideline_id = $1 GROUP BY rs.repository_id, rs.track`,
 };
 export type SummarySource = keyof typeof SUMMARY_SOURCE;
 
-/** One guideline's figures in one statement ($1 guideline, $2 its latest version), as JSON columns. */
+/**
+ * One guideline's figures in one statement ($1 guideline, $2 its latest version), as JSON
+ * columns. A row's failing rules are keys `level|status|version|rule`; the keys overdue right now
+ * (MUST, fail, past the due date) are one small array, so "has an overdue rule" is an array
+ * overlap. Only the rows of repositories with a waived failing rule (few) are unpacked, to leave
+ * the waived rules out.
+ */
 function summarySql(source: SummarySource): string {
+  const rule = (k: string) => `split_part(${k}, '|', 4)`;
   return `WITH adopted AS (
       SELECT DISTINCT ON (repository_id) repository_id, version FROM adoptions
       WHERE guideline_id = $1 ORDER BY repository_id, adopted_at DESC, id DESC),
-    sm AS (SELECT s.*, a.version AS adopted FROM (${SUMMARY_SOURCE[source]}) s
+    waived AS ${waivedPairs((rs) => `${rs}.guideline_id = $1 AND ${rs}.status IN ${FAILING}`)},
+    overdue_now AS (SELECT coalesce(array_agg(concat_ws('|', 'MUST', 'fail', version, rule_id)),
+        '{}') AS keys FROM rule_deadlines WHERE guideline_id = $1 AND due_at <= now()),
+    sm AS MATERIALIZED (SELECT s.*, a.version AS adopted,
+        s.repository_id IN (SELECT repository_id FROM waived) AS touched
+      FROM (${SUMMARY_SOURCE[source]}) s
       JOIN repositories r ON r.id = s.repository_id AND r.deleted_at IS NULL
       LEFT JOIN adopted a ON a.repository_id = s.repository_id),
-    waived AS ${waivedPairs((rs) => `${rs}.guideline_id = $1 AND ${rs}.status IN ${FAILING}`)},
-    f AS (SELECT sm.repository_id, sm.track, sm.adopted, u.rule_id, u.level,
-        (u.status = 'fail' AND u.level = 'MUST' AND d.due_at <= now()) AS overdue
-      FROM sm CROSS JOIN LATERAL unnest(sm.failing_rules, sm.failing_levels, sm.failing_statuses,
-        sm.failing_versions) u(rule_id, level, status, version)
-      LEFT JOIN waived w ON w.repository_id = sm.repository_id AND w.rule_id = u.rule_id
-      LEFT JOIN rule_deadlines d ON d.guideline_id = $1 AND d.version = u.version
-        AND d.rule_id = u.rule_id
-      WHERE w.rule_id IS NULL),
-    per_repo AS (SELECT track, adopted, bool_or(level = 'MUST') AS must_fail,
-        count(*) FILTER (WHERE overdue) AS overdue_n
-      FROM f GROUP BY repository_id, track, adopted)
+    detail AS MATERIALIZED (SELECT sm.repository_id, sm.track, sm.adopted, k.key
+      FROM sm CROSS JOIN LATERAL unnest(sm.failing) k(key)
+      WHERE sm.touched AND NOT EXISTS (SELECT 1 FROM waived w
+        WHERE w.repository_id = sm.repository_id AND w.rule_id = ${rule('k.key')})),
+    per_repo AS (
+      SELECT track, adopted, failing_count > 0 AS any_fail, must_failing > 0 AS must_fail,
+        failing && (SELECT keys FROM overdue_now) AS overdue
+      FROM sm WHERE NOT touched
+      UNION ALL
+      SELECT sm.track, sm.adopted, count(d.key) > 0, count(d.key) FILTER (WHERE d.key LIKE 'MUST|%') > 0,
+        coalesce(array_agg(d.key) FILTER (WHERE d.key IS NOT NULL), '{}') && (SELECT keys FROM overdue_now)
+      FROM sm LEFT JOIN detail d ON d.repository_id = sm.repository_id AND d.track = sm.track
+      WHERE sm.touched GROUP BY sm.repository_id, sm.track, sm.adopted),
+    latest_keys AS (SELECT key, count(*)::int AS n FROM (
+        SELECT unnest(failing) AS key FROM sm WHERE track = 'latest' AND NOT touched
+        UNION ALL SELECT key FROM detail WHERE track = 'latest') x GROUP BY key)
     SELECT
       (SELECT coalesce(json_agg(x), '[]') FROM (SELECT track, adopted, count(*)::int AS repos
         FROM sm GROUP BY track, adopted) x) AS scanned,
-      (SELECT coalesce(json_agg(x), '[]') FROM (SELECT track, adopted, count(*)::int AS any_fail,
+      (SELECT coalesce(json_agg(x), '[]') FROM (SELECT track, adopted,
+          count(*) FILTER (WHERE any_fail)::int AS any_fail,
           count(*) FILTER (WHERE must_fail)::int AS must_fail,
-          count(*) FILTER (WHERE overdue_n > 0)::int AS overdue, sum(overdue_n)::int AS overdue_n
-        FROM per_repo GROUP BY track, adopted) x) AS failing,
-      (SELECT coalesce(json_agg(x), '[]') FROM (SELECT rule_id, level, count(*)::int AS failing,
           count(*) FILTER (WHERE overdue)::int AS overdue
-        FROM f WHERE track = 'latest' GROUP BY rule_id, level) x) AS per_rule,
+        FROM per_repo GROUP BY track, adopted) x) AS failing,
+      (SELECT coalesce(json_agg(x), '[]') FROM (SELECT ${rule('key')} AS rule_id,
+          split_part(key, '|', 1) AS level, sum(n)::int AS failing,
+          coalesce(sum(n) FILTER (WHERE key = ANY (o.keys)), 0)::int AS overdue
+        FROM latest_keys, overdue_now o GROUP BY 1, 2) x) AS per_rule,
       (SELECT coalesce(json_agg(x), '[]') FROM (SELECT w.rule_id, count(*)::int AS exempt
         FROM ${waivedPairs((rs) => `${rs}.guideline_id = $1 AND ${rs}.track = 'latest'`)} w
         GROUP BY w.rule_id) x) AS exempt,
@@ -214,6 +232,9 @@ function assembleSummary(g: GuidelineRow, row: SummaryRow, top: number): FleetSu
       checked: row.checked,
       share: share(row.checked, g.rule_count),
     },
-    overdue: { repositories: overdueRepos, findings: sum(failingLatest, 'overdue_n') },
+    overdue: {
+      repositories: overdueRepos,
+      findings: row.per_rule.reduce((n, r) => n + r.overdue, 0),
+    },
   };
 }

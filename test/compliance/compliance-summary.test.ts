@@ -12,10 +12,13 @@ import { TEST_DRIVERS, createTestDatabaseOf, type TestDatabase } from '../suppor
 import { FLEET_MD, REPOS, RULES, scan } from './seed-fleet.js';
 
 const AGGREGATE = `SELECT repository_id::int, guideline_id, track, count(*)::int AS rules,
-    coalesce(array_agg(rule_id ORDER BY rule_id) FILTER (WHERE status IN ('fail', 'error')), '{}') AS failing
+    count(*) FILTER (WHERE status IN ('fail', 'error'))::int AS failing_count,
+    count(*) FILTER (WHERE status IN ('fail', 'error') AND level = 'MUST')::int AS must_failing,
+    coalesce(array_agg(level || '|' || status || '|' || version || '|' || rule_id ORDER BY rule_id)
+      FILTER (WHERE status IN ('fail', 'error')), '{}') AS failing
   FROM rule_status GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`;
-const MAINTAINED = `SELECT repository_id::int, guideline_id, track, rules, failing_rules AS failing
-  FROM compliance_summary ORDER BY 1, 2, 3`;
+const MAINTAINED = `SELECT repository_id::int, guideline_id, track, rules, failing_count, must_failing,
+    failing FROM compliance_summary ORDER BY 1, 2, 3`;
 
 for (const driver of TEST_DRIVERS) {
   describe(`compliance summary (${driver})`, () => {
