@@ -463,7 +463,8 @@ async function main(): Promise<void> {
       await db.query(FLEET_SQL.summary, ['bench', '2.0.0']);
       kept.push(performance.now() - t0);
       t0 = performance.now();
-      await db.query(FLEET_SQL.computed, ['bench', '2.0.0']);
+      // Over the pool's statement timeout it is recorded at the time it gave up (a lower bound).
+      await db.query(FLEET_SQL.computed, ['bench', '2.0.0']).catch(() => undefined);
       computed.push(performance.now() - t0);
     }
     console.log(
