@@ -2,10 +2,17 @@
  * The fleet at a glance, per guideline: repositories, the share compliant on MUST rules and on all
  * rules (latest version), per adopted version (drift), the top failing rules, coverage (rules some
  * check or measurement decides, over all rules of the latest version) and what is overdue.
+ *
+ * It reads `compliance_summary` (migration 0090: one row per repository, guideline and track with
+ * its failing rules, kept by triggers on rule_status in the writer's transaction), so the cost is
+ * one small row per repository rather than every rule's status. What depends on the clock or on
+ * waivers is applied here, at read time, exactly as `statusRows` does for every other fleet query:
+ * a waiver in force removes a failing rule, a failing MUST rule past its due date is overdue.
+ * One statement per guideline (plus the due-date check and the guideline list).
  */
 import type { Db } from '../store/index.js';
 import { ensureDeadlines } from './sync-deadlines.js';
-import { FAILING, statusRows, waivedPairs } from './status-sql.js';
+import { FAILING, waivedPairs } from './status-sql.js';
 
 export interface FleetSummary {
   guideline: string;
@@ -37,134 +44,197 @@ const LEVEL_RANK: Record<string, number> = { MUST: 0, SHOULD: 1, MAY: 2 };
 const share = (n: number, d: number) => (d === 0 ? 0 : Math.round((n / d) * 1000) / 1000);
 
 /**
- * The SQL of one guideline's summary. Only failing rows are aggregated (a small share of the
- * fleet's rows); compliant counts are the scanned repositories minus those with a failing row, and
- * "scanned" is one primary-key probe per repository.
+ * Where the per-repository rows come from: the maintained table, or the same shape aggregated
+ * from rule_status on the fly (what the table must always equal; tests compare both).
  */
-const LATEST_ADOPTION = `LEFT JOIN LATERAL (SELECT a.version FROM adoptions a WHERE a.repository_id = r.id
-    AND a.guideline_id = $1 ORDER BY a.adopted_at DESC, a.id DESC LIMIT 1) a ON true`;
-export const FLEET_SQL = {
-  repos: `SELECT count(*)::int AS total FROM repositories WHERE deleted_at IS NULL AND NOT archived`,
-  /** Repositories with a status on each track, by adopted version. */
-  scanned: `SELECT t.track, a.version AS adopted, count(*)::int AS repos
-     FROM repositories r CROSS JOIN (VALUES ('latest'), ('adopted')) t(track) ${LATEST_ADOPTION}
-     WHERE r.deleted_at IS NULL AND EXISTS (SELECT 1 FROM rule_status rs WHERE rs.repository_id = r.id
-       AND rs.track = t.track AND rs.guideline_id = $1)
-     GROUP BY t.track, a.version`,
-  /** Repositories with a failing (effective) row, per track and adopted version. */
-  failing: `SELECT f.track, a.version AS adopted, count(*)::int AS any_fail,
-       count(*) FILTER (WHERE f.must_fail)::int AS must_fail,
-       count(*) FILTER (WHERE f.overdue_n > 0)::int AS overdue, sum(f.overdue_n)::int AS overdue_n
-     FROM (SELECT repository_id, track, bool_or(level = 'MUST') AS must_fail,
-             count(*) FILTER (WHERE overdue) AS overdue_n
-           FROM ${statusRows((rs) => `${rs}.guideline_id = $1 AND ${rs}.status IN ${FAILING}`)} x
-           WHERE status IN ${FAILING} GROUP BY repository_id, track) f
-     JOIN repositories r ON r.id = f.repository_id ${LATEST_ADOPTION}
-     GROUP BY f.track, a.version`,
-  perRule: `SELECT rule_id, level, count(*)::int AS failing,
-       count(*) FILTER (WHERE overdue)::int AS overdue
-     FROM ${statusRows((rs) => `${rs}.guideline_id = $1 AND ${rs}.track = 'latest' AND ${rs}.status IN ${FAILING}`)} x
-     WHERE status IN ${FAILING} GROUP BY rule_id, level`,
-  exemptPerRule: `SELECT w.rule_id, count(*)::int AS exempt
-     FROM ${waivedPairs((rs) => `${rs}.guideline_id = $1 AND ${rs}.track = 'latest'`)} w GROUP BY w.rule_id`,
-  /** Rules of the latest version some check or measurement decided somewhere (index probes). */
-  checked: `SELECT count(*)::int AS checked FROM rules ru
-     WHERE ru.guideline_id = $1 AND ru.version = $2 AND EXISTS (SELECT 1 FROM rule_status s
-       WHERE s.rule_id = ru.rule_id AND s.status IN ('pass', 'fail', 'error', 'not-applicable'))`,
+const SUMMARY_SOURCE = {
+  maintained: `SELECT cs.repository_id, cs.track, cs.failing_count, cs.must_failing, cs.failing
+    FROM compliance_summary cs WHERE cs.guideline_id = $1`,
+  computed: `SELECT rs.repository_id, rs.track,
+      count(*) FILTER (WHERE rs.status IN ${FAILING})::int AS failing_count,
+      count(*) FILTER (WHERE rs.status IN ${FAILING} AND rs.level = 'MUST')::int AS must_failing,
+      coalesce(array_agg(concat_ws('|', rs.level, rs.status, rs.version, rs.rule_id))
+        FILTER (WHERE rs.status IN ${FAILING}), '{}') AS failing
+    FROM rule_status rs WHERE rs.guideline_id = $1 GROUP BY rs.repository_id, rs.track`,
 };
+export type SummarySource = keyof typeof SUMMARY_SOURCE;
+
+/**
+ * One guideline's figures in one statement ($1 guideline, $2 its latest version), as JSON
+ * columns. A row's failing rules are keys `level|status|version|rule`; the keys overdue right now
+ * (MUST, fail, past the due date) are one small array, so "has an overdue rule" is an array
+ * overlap. Only the rows of repositories with a waived failing rule (few) are unpacked, to leave
+ * the waived rules out.
+ */
+function summarySql(source: SummarySource): string {
+  const rule = (k: string) => `split_part(${k}, '|', 4)`;
+  return `WITH adopted AS (
+      SELECT DISTINCT ON (repository_id) repository_id, version FROM adoptions
+      WHERE guideline_id = $1 ORDER BY repository_id, adopted_at DESC, id DESC),
+    waived AS ${waivedPairs((rs) => `${rs}.guideline_id = $1 AND ${rs}.status IN ${FAILING}`)},
+    overdue_now AS (SELECT coalesce(array_agg(concat_ws('|', 'MUST', 'fail', version, rule_id)),
+        '{}') AS keys FROM rule_deadlines WHERE guideline_id = $1 AND due_at <= now()),
+    sm AS MATERIALIZED (SELECT s.*, a.version AS adopted,
+        s.repository_id IN (SELECT repository_id FROM waived) AS touched
+      FROM (${SUMMARY_SOURCE[source]}) s
+      JOIN repositories r ON r.id = s.repository_id AND r.deleted_at IS NULL
+      LEFT JOIN adopted a ON a.repository_id = s.repository_id),
+    detail AS MATERIALIZED (SELECT sm.repository_id, sm.track, sm.adopted, k.key
+      FROM sm CROSS JOIN LATERAL unnest(sm.failing) k(key)
+      WHERE sm.touched AND NOT EXISTS (SELECT 1 FROM waived w
+        WHERE w.repository_id = sm.repository_id AND w.rule_id = ${rule('k.key')})),
+    per_repo AS (
+      SELECT track, adopted, failing_count > 0 AS any_fail, must_failing > 0 AS must_fail,
+        failing && (SELECT keys FROM overdue_now) AS overdue
+      FROM sm WHERE NOT touched
+      UNION ALL
+      SELECT sm.track, sm.adopted, count(d.key) > 0, count(d.key) FILTER (WHERE d.key LIKE 'MUST|%') > 0,
+        coalesce(array_agg(d.key) FILTER (WHERE d.key IS NOT NULL), '{}') && (SELECT keys FROM overdue_now)
+      FROM sm LEFT JOIN detail d ON d.repository_id = sm.repository_id AND d.track = sm.track
+      WHERE sm.touched GROUP BY sm.repository_id, sm.track, sm.adopted),
+    latest_keys AS (SELECT key, count(*)::int AS n FROM (
+        SELECT unnest(failing) AS key FROM sm WHERE track = 'latest' AND NOT touched
+        UNION ALL SELECT key FROM detail WHERE track = 'latest') x GROUP BY key)
+    SELECT
+      (SELECT coalesce(json_agg(x), '[]') FROM (SELECT track, adopted, count(*)::int AS repos
+        FROM sm GROUP BY track, adopted) x) AS scanned,
+      (SELECT coalesce(json_agg(x), '[]') FROM (SELECT track, adopted,
+          count(*) FILTER (WHERE any_fail)::int AS any_fail,
+          count(*) FILTER (WHERE must_fail)::int AS must_fail,
+          count(*) FILTER (WHERE overdue)::int AS overdue
+        FROM per_repo GROUP BY track, adopted) x) AS failing,
+      (SELECT coalesce(json_agg(x), '[]') FROM (SELECT ${rule('key')} AS rule_id,
+          split_part(key, '|', 1) AS level, sum(n)::int AS failing,
+          coalesce(sum(n) FILTER (WHERE key = ANY (o.keys)), 0)::int AS overdue
+        FROM latest_keys, overdue_now o GROUP BY 1, 2) x) AS per_rule,
+      (SELECT coalesce(json_agg(x), '[]') FROM (SELECT w.rule_id, count(*)::int AS exempt
+        FROM ${waivedPairs((rs) => `${rs}.guideline_id = $1 AND ${rs}.track = 'latest'`)} w
+        GROUP BY w.rule_id) x) AS exempt,
+      (SELECT count(*)::int FROM rules ru WHERE ru.guideline_id = $1 AND ru.version = $2
+        AND EXISTS (SELECT 1 FROM rule_status s WHERE s.rule_id = ru.rule_id
+          AND s.status IN ('pass', 'fail', 'error', 'not-applicable'))) AS checked`;
+}
+
+export const FLEET_SQL = {
+  /** The guidelines asked for, with the fleet's size (active repositories). */
+  guidelines: `SELECT g.id, g.title, g.latest_version, v.rule_count,
+       (SELECT count(*)::int FROM repositories WHERE deleted_at IS NULL AND NOT archived) AS total
+     FROM guidelines g
+     JOIN guideline_versions v ON v.guideline_id = g.id AND v.version = g.latest_version
+     WHERE $1::text IS NULL OR g.id = $1 ORDER BY g.id`,
+  summary: summarySql('maintained'),
+  computed: summarySql('computed'),
+};
+
+interface GuidelineRow {
+  id: string;
+  title: string;
+  latest_version: string;
+  rule_count: number;
+  total: number;
+}
+type TrackRow = { track: string; adopted: string | null };
+interface SummaryRow {
+  scanned: (TrackRow & { repos: number })[];
+  failing: (TrackRow & {
+    any_fail: number;
+    must_fail: number;
+    overdue: number;
+    overdue_n: number;
+  })[];
+  per_rule: { rule_id: string; level: string; failing: number; overdue: number }[];
+  exempt: { rule_id: string; exempt: number }[];
+  checked: number;
+}
 
 export async function fleetSummary(
   db: Db,
-  options: { guideline?: string; top?: number } = {},
+  options: { guideline?: string; top?: number; source?: SummarySource } = {},
 ): Promise<FleetSummary[]> {
   await ensureDeadlines(db);
-  const gs = await db.query<{
-    id: string;
-    title: string;
-    latest_version: string;
-    rule_count: number;
-  }>(
-    `SELECT g.id, g.title, g.latest_version, v.rule_count FROM guidelines g
-     JOIN guideline_versions v ON v.guideline_id = g.id AND v.version = g.latest_version
-     WHERE $1::text IS NULL OR g.id = $1 ORDER BY g.id`,
-    [options.guideline ?? null],
-  );
-  const totalRepos = (await db.query<{ total: number }>(FLEET_SQL.repos)).rows[0]!.total;
+  const gs = await db.query<GuidelineRow>(FLEET_SQL.guidelines, [options.guideline ?? null]);
+  const sql = summarySql(options.source ?? 'maintained');
   return Promise.all(
     gs.rows.map(async (g) => {
-      type Row = { track: string; adopted: string | null };
-      const [scannedQ, failingQ, perRuleQ, exemptQ, checkedQ] = await Promise.all([
-        db.query<Row & { repos: number }>(FLEET_SQL.scanned, [g.id]),
-        db.query<Row & { any_fail: number; must_fail: number; overdue: number; overdue_n: number }>(
-          FLEET_SQL.failing,
-          [g.id],
-        ),
-        db.query<{ rule_id: string; level: string; failing: number; overdue: number }>(
-          FLEET_SQL.perRule,
-          [g.id],
-        ),
-        db.query<{ rule_id: string; exempt: number }>(FLEET_SQL.exemptPerRule, [g.id]),
-        db.query<{ checked: number }>(FLEET_SQL.checked, [g.id, g.latest_version]),
-      ]);
-      const on = <T extends Row>(rows: T[], track: string) => rows.filter((r) => r.track === track);
-      const total = <T extends Row>(rows: T[], k: keyof T) =>
-        rows.reduce((n, r) => n + Number(r[k] ?? 0), 0);
-      const scannedLatest = on(scannedQ.rows, 'latest');
-      const failingLatest = on(failingQ.rows, 'latest');
-      const scanned = total(scannedLatest, 'repos');
-      const compliantMust = scanned - total(failingLatest, 'must_fail');
-      const compliantAll = scanned - total(failingLatest, 'any_fail');
-      const overdueRepos = total(failingLatest, 'overdue');
-      const versions = new Map<string | null, { repositories: number; compliantMust: number }>();
-      for (const r of scannedLatest)
-        versions.set(r.adopted, { repositories: r.repos, compliantMust: 0 });
-      for (const r of on(scannedQ.rows, 'adopted')) {
-        const v = versions.get(r.adopted) ?? { repositories: 0, compliantMust: 0 };
-        const failing = on(failingQ.rows, 'adopted').find((f) => f.adopted === r.adopted);
-        v.compliantMust = r.repos - (failing?.must_fail ?? 0);
-        versions.set(r.adopted, v);
-      }
-      const onLatest = versions.get(g.latest_version)?.repositories ?? 0;
-      const notAdopted = versions.get(null)?.repositories ?? 0;
-      const exempt = new Map(exemptQ.rows.map((r) => [r.rule_id, r.exempt]));
-      const checked = checkedQ.rows[0]?.checked ?? 0;
-      return {
-        guideline: g.id,
-        title: g.title,
-        latestVersion: g.latest_version,
-        repositories: {
-          total: totalRepos,
-          scanned,
-          compliantMust,
-          compliantAll,
-          shareCompliantMust: share(compliantMust, scanned),
-          shareCompliantAll: share(compliantAll, scanned),
-          overdue: overdueRepos,
-        },
-        versions: [...versions.entries()]
-          .map(([version, v]) => ({ version, ...v }))
-          .sort((a, b) =>
-            (b.version ?? '').localeCompare(a.version ?? '', 'en', { numeric: true }),
-          ),
-        drift: { onLatest, behind: scanned - onLatest - notAdopted, notAdopted },
-        topFailingRules: perRuleQ.rows
-          .sort(
-            (a, b) =>
-              b.failing - a.failing ||
-              LEVEL_RANK[a.level]! - LEVEL_RANK[b.level]! ||
-              a.rule_id.localeCompare(b.rule_id),
-          )
-          .slice(0, options.top ?? 10)
-          .map((r) => ({
-            ruleId: r.rule_id,
-            level: r.level,
-            failing: r.failing,
-            overdue: r.overdue,
-            exempt: exempt.get(r.rule_id) ?? 0,
-          })),
-        coverage: { rules: g.rule_count, checked, share: share(checked, g.rule_count) },
-        overdue: { repositories: overdueRepos, findings: total(failingLatest, 'overdue_n') },
-      };
+      const row = (await db.query<SummaryRow>(sql, [g.id, g.latest_version])).rows[0]!;
+      return assembleSummary(g, row, options.top ?? 10);
     }),
   );
+}
+
+const on = <T extends TrackRow>(rows: T[], track: string) => rows.filter((r) => r.track === track);
+const sum = <T extends TrackRow>(rows: T[], k: keyof T) =>
+  rows.reduce((n, r) => n + Number(r[k] ?? 0), 0);
+
+/** Repositories and MUST-compliant ones per adopted version (null: not adopted). */
+function versionsOf(row: SummaryRow): FleetSummary['versions'] {
+  const versions = new Map<string | null, { repositories: number; compliantMust: number }>();
+  for (const r of on(row.scanned, 'latest'))
+    versions.set(r.adopted, { repositories: r.repos, compliantMust: 0 });
+  const failingAdopted = on(row.failing, 'adopted');
+  for (const r of on(row.scanned, 'adopted')) {
+    const v = versions.get(r.adopted) ?? { repositories: 0, compliantMust: 0 };
+    const failing = failingAdopted.find((f) => f.adopted === r.adopted);
+    v.compliantMust = r.repos - (failing?.must_fail ?? 0);
+    versions.set(r.adopted, v);
+  }
+  return [...versions.entries()]
+    .map(([version, v]) => ({ version, ...v }))
+    .sort((a, b) => (b.version ?? '').localeCompare(a.version ?? '', 'en', { numeric: true }));
+}
+
+function topFailingRules(row: SummaryRow, top: number): FleetSummary['topFailingRules'] {
+  const exempt = new Map(row.exempt.map((r) => [r.rule_id, r.exempt]));
+  return row.per_rule
+    .sort(
+      (a, b) =>
+        b.failing - a.failing ||
+        LEVEL_RANK[a.level]! - LEVEL_RANK[b.level]! ||
+        a.rule_id.localeCompare(b.rule_id),
+    )
+    .slice(0, top)
+    .map((r) => ({
+      ruleId: r.rule_id,
+      level: r.level,
+      failing: r.failing,
+      overdue: r.overdue,
+      exempt: exempt.get(r.rule_id) ?? 0,
+    }));
+}
+
+function assembleSummary(g: GuidelineRow, row: SummaryRow, top: number): FleetSummary {
+  const failingLatest = on(row.failing, 'latest');
+  const scanned = sum(on(row.scanned, 'latest'), 'repos');
+  const compliantMust = scanned - sum(failingLatest, 'must_fail');
+  const compliantAll = scanned - sum(failingLatest, 'any_fail');
+  const overdueRepos = sum(failingLatest, 'overdue');
+  const versions = versionsOf(row);
+  const onLatest = versions.find((v) => v.version === g.latest_version)?.repositories ?? 0;
+  const notAdopted = versions.find((v) => v.version === null)?.repositories ?? 0;
+  return {
+    guideline: g.id,
+    title: g.title,
+    latestVersion: g.latest_version,
+    repositories: {
+      total: g.total,
+      scanned,
+      compliantMust,
+      compliantAll,
+      shareCompliantMust: share(compliantMust, scanned),
+      shareCompliantAll: share(compliantAll, scanned),
+      overdue: overdueRepos,
+    },
+    versions,
+    drift: { onLatest, behind: scanned - onLatest - notAdopted, notAdopted },
+    topFailingRules: topFailingRules(row, top),
+    coverage: {
+      rules: g.rule_count,
+      checked: row.checked,
+      share: share(row.checked, g.rule_count),
+    },
+    overdue: {
+      repositories: overdueRepos,
+      findings: row.per_rule.reduce((n, r) => n + r.overdue, 0),
+    },
+  };
 }

@@ -12,7 +12,7 @@
  *     expires: 2027-03-31                     # a date or date-time, at most 180 days ahead
  * ```
  */
-import { LineCounter, isMap, isSeq, parseDocument, type Node } from 'yaml';
+import { LineCounter, isMap, isSeq, parseDocument, type Node, type YAMLMap } from 'yaml';
 import { resolveWaiverExpiry, type WaiverGrant } from './waivers.js';
 import { isRulePattern } from './waiver-pattern.js';
 
@@ -31,6 +31,8 @@ export interface WaiversFile {
 
 const KEYS = new Set(['rule', 'owner', 'reason', 'expires']);
 
+type Report = (node: Node | null | undefined, message: string) => void;
+
 export function readWaiversFile(
   text: string,
   repository: string,
@@ -39,7 +41,7 @@ export function readWaiversFile(
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false });
   const problems: WaiverFileProblem[] = [];
-  const at = (node: Node | null | undefined, message: string) => {
+  const at: Report = (node, message) => {
     const pos = lc.linePos(node?.range?.[0] ?? 0);
     problems.push({ line: pos.line, column: pos.col, message });
   };
@@ -57,59 +59,75 @@ export function readWaiversFile(
   }
   const waivers: WaiversFile['waivers'] = [];
   for (const item of list.items as Node[]) {
-    const line = lc.linePos(item.range?.[0] ?? 0).line;
-    if (!isMap(item)) {
-      at(item, 'each waiver is a mapping with rule, owner, reason and expires');
-      continue;
-    }
-    const fields: Record<string, string> = {};
-    let ok = true;
-    for (const pair of item.items) {
-      const key = String((pair.key as { value?: unknown } | null)?.value ?? '');
-      const valueNode = pair.value as Node & { value?: unknown };
-      if (!KEYS.has(key)) {
-        at(pair.key as Node, `unknown key "${key}" (use rule, owner, reason, expires)`);
-        ok = false;
-        continue;
-      }
-      const v = valueNode?.value;
-      if (v === null || v === undefined || (typeof v !== 'string' && typeof v !== 'number')) {
-        at(valueNode ?? item, `${key}: expected text`);
-        ok = false;
-        continue;
-      }
-      fields[key] = String(v);
-    }
-    for (const k of KEYS)
-      if (ok && !fields[k]) {
-        at(item, `missing "${k}"`);
-        ok = false;
-      }
-    if (!ok) continue;
-    if (!isRulePattern(fields.rule!)) {
-      at(item.get('rule', true) as Node, `rule: "${fields.rule}" is not a rule id or pattern`);
-      continue;
-    }
-    const expires = fields.expires!;
-    const expiresAt = /^\d{4}-\d{2}-\d{2}$/.test(expires) ? `${expires}T23:59:59Z` : expires;
-    if (Number.isNaN(Date.parse(expiresAt))) {
-      at(item.get('expires', true) as Node, `expires: "${expires}" is not a date (YYYY-MM-DD)`);
-      continue;
-    }
-    const grant: WaiverGrant = {
-      repository,
-      rule: fields.rule!,
-      owner: fields.owner!,
-      reason: fields.reason!,
-      expiresAt: new Date(expiresAt).toISOString(),
-    };
-    try {
-      resolveWaiverExpiry(grant, { ...options, where: 'expires' });
-    } catch (err) {
-      at(item.get('expires', true) as Node, (err as Error).message);
-      continue;
-    }
-    waivers.push({ ...grant, line });
+    const grant = readEntry(item, at, repository, options);
+    if (grant) waivers.push({ ...grant, line: lc.linePos(item.range?.[0] ?? 0).line });
   }
   return { waivers, problems };
+}
+
+/** The four fields of one entry as text, or null after reporting what is wrong with them. */
+function readFields(item: YAMLMap, at: Report): Record<string, string> | null {
+  const fields: Record<string, string> = {};
+  let ok = true;
+  for (const pair of item.items) {
+    const key = String((pair.key as { value?: unknown } | null)?.value ?? '');
+    const valueNode = pair.value as Node & { value?: unknown };
+    if (!KEYS.has(key)) {
+      at(pair.key as Node, `unknown key "${key}" (use rule, owner, reason, expires)`);
+      ok = false;
+      continue;
+    }
+    const v = valueNode?.value;
+    if (v === null || v === undefined || (typeof v !== 'string' && typeof v !== 'number')) {
+      at(valueNode ?? item, `${key}: expected text`);
+      ok = false;
+      continue;
+    }
+    fields[key] = String(v);
+  }
+  for (const k of KEYS)
+    if (ok && !fields[k]) {
+      at(item, `missing "${k}"`);
+      ok = false;
+    }
+  return ok ? fields : null;
+}
+
+/** One list entry as a grant, or null after reporting its problem. */
+function readEntry(
+  item: Node,
+  at: Report,
+  repository: string,
+  options: { now?: Date; maxDays?: number },
+): WaiverGrant | null {
+  if (!isMap(item)) {
+    at(item, 'each waiver is a mapping with rule, owner, reason and expires');
+    return null;
+  }
+  const fields = readFields(item, at);
+  if (!fields) return null;
+  if (!isRulePattern(fields.rule!)) {
+    at(item.get('rule', true) as Node, `rule: "${fields.rule}" is not a rule id or pattern`);
+    return null;
+  }
+  const expires = fields.expires!;
+  const expiresAt = /^\d{4}-\d{2}-\d{2}$/.test(expires) ? `${expires}T23:59:59Z` : expires;
+  if (Number.isNaN(Date.parse(expiresAt))) {
+    at(item.get('expires', true) as Node, `expires: "${expires}" is not a date (YYYY-MM-DD)`);
+    return null;
+  }
+  const grant: WaiverGrant = {
+    repository,
+    rule: fields.rule!,
+    owner: fields.owner!,
+    reason: fields.reason!,
+    expiresAt: new Date(expiresAt).toISOString(),
+  };
+  try {
+    resolveWaiverExpiry(grant, { ...options, where: 'expires' });
+  } catch (err) {
+    at(item.get('expires', true) as Node, (err as Error).message);
+    return null;
+  }
+  return grant;
 }

@@ -80,6 +80,101 @@ export function measuredOf(message: string | null): string | null {
   return m ? `measured ${m[1]!.trim()}` : null;
 }
 
+type StatusRow = Record<string, unknown>;
+
+/** One row of rule_status as a rule's state, with the waiver and deadline applied at `now`. */
+function ruleState(row: StatusRow, waivers: readonly WaiverRecord[], now: number): RuleState {
+  const checkStatus = row.status as FindingStatus;
+  const w = findWaiver(waivers, row.rule_id as string);
+  const status: FindingStatus = w ? 'exempt' : checkStatus;
+  const level = row.level as RuleState['level'];
+  const dueAt = (row.due_at as Date | null)?.toISOString() ?? null;
+  const failingMust = status === 'fail' && level === 'MUST';
+  const deadline = failingMust && dueAt ? (Date.parse(dueAt) <= now ? 'overdue' : 'due') : null;
+  return {
+    ruleId: row.rule_id as string,
+    level,
+    status,
+    checkStatus,
+    since: (row.since as Date | null)?.toISOString() ?? null,
+    message: (row.message as string | null) ?? null,
+    evidence: row.evidence as StoredEvidence[],
+    waiver: w ? { id: w.id, owner: w.owner, reason: w.reason, expiresAt: w.expiresAt } : null,
+    dueAt,
+    deadline,
+  };
+}
+
+/** The rows grouped per guideline and track, with their counts. */
+function groupTracks(
+  rows: StatusRow[],
+  waivers: readonly WaiverRecord[],
+  now: number,
+): Map<string, TrackState> {
+  const tracks = new Map<string, TrackState>();
+  for (const row of rows) {
+    const key = `${row.guideline_id as string}\0${row.track as string}`;
+    let t = tracks.get(key);
+    if (!t) {
+      t = {
+        guideline: row.guideline_id as string,
+        track: row.track as TrackState['track'],
+        version: row.version as string,
+        sha: row.sha as string,
+        scanId: Number(row.scan_id),
+        updatedAt: (row.updated_at as Date).toISOString(),
+        counts: emptyCounts(),
+        compliant: true,
+        overdue: 0,
+        rules: [],
+      };
+      tracks.set(key, t);
+    }
+    const rule = ruleState(row, waivers, now);
+    t.counts[rule.status]++;
+    if ((rule.status === 'fail' || rule.status === 'error') && rule.level === 'MUST')
+      t.compliant = false;
+    if (rule.deadline === 'overdue') t.overdue++;
+    t.rules.push(rule);
+  }
+  return tracks;
+}
+
+/** What the latest version changes against the adopted one, per guideline with a latest track. */
+async function versionChanges(
+  db: Db,
+  tracks: Map<string, TrackState>,
+  adoptedOf: Map<string, string>,
+): Promise<VersionChange[]> {
+  const failing = (r: RuleState) => r.status === 'fail' || r.status === 'error';
+  const changes: VersionChange[] = [];
+  for (const t of tracks.values()) {
+    if (t.track !== 'latest') continue;
+    const before = tracks.get(`${t.guideline}\0adopted`);
+    const failingBefore = new Set(before?.rules.filter(failing).map((r) => r.ruleId));
+    const failingNow = t.rules.filter(failing);
+    const rules = await latestRules(db, t.guideline, t.version);
+    changes.push({
+      guideline: t.guideline,
+      adopted: adoptedOf.get(t.guideline) ?? null,
+      latest: t.version,
+      wouldFail: failingNow
+        .filter((r) => !failingBefore.has(r.ruleId))
+        .map((r) => ({
+          ruleId: r.ruleId,
+          label: ruleLabel(rules.get(r.ruleId), r.ruleId),
+          level: r.level,
+          measured: measuredOf(r.message),
+          dueAt: r.dueAt,
+        })),
+      wouldPass: [...failingBefore].filter(
+        (id) => !failingNow.some((r) => r.ruleId === id) && t.rules.some((r) => r.ruleId === id),
+      ),
+    });
+  }
+  return changes;
+}
+
 export async function repositoryCompliance(
   db: Db,
   repositoryId: number,
@@ -103,77 +198,9 @@ export async function repositoryCompliance(
       [repositoryId],
     ),
   ]);
-  const tracks = new Map<string, TrackState>();
-  for (const row of rows.rows) {
-    const key = `${row.guideline_id as string}\0${row.track as string}`;
-    let t = tracks.get(key);
-    if (!t) {
-      t = {
-        guideline: row.guideline_id as string,
-        track: row.track as TrackState['track'],
-        version: row.version as string,
-        sha: row.sha as string,
-        scanId: Number(row.scan_id),
-        updatedAt: (row.updated_at as Date).toISOString(),
-        counts: emptyCounts(),
-        compliant: true,
-        overdue: 0,
-        rules: [],
-      };
-      tracks.set(key, t);
-    }
-    const checkStatus = row.status as FindingStatus;
-    const w = findWaiver(waivers, row.rule_id as string);
-    const status: FindingStatus = w ? 'exempt' : checkStatus;
-    const level = row.level as RuleState['level'];
-    const dueAt = (row.due_at as Date | null)?.toISOString() ?? null;
-    const failingMust = status === 'fail' && level === 'MUST';
-    const deadline = failingMust && dueAt ? (Date.parse(dueAt) <= now ? 'overdue' : 'due') : null;
-    t.counts[status]++;
-    if ((status === 'fail' || status === 'error') && level === 'MUST') t.compliant = false;
-    if (deadline === 'overdue') t.overdue++;
-    t.rules.push({
-      ruleId: row.rule_id as string,
-      level,
-      status,
-      checkStatus,
-      since: (row.since as Date | null)?.toISOString() ?? null,
-      message: (row.message as string | null) ?? null,
-      evidence: row.evidence as StoredEvidence[],
-      waiver: w ? { id: w.id, owner: w.owner, reason: w.reason, expiresAt: w.expiresAt } : null,
-      dueAt,
-      deadline,
-    });
-  }
+  const tracks = groupTracks(rows.rows, waivers, now);
   const adoptedOf = new Map(adopted.rows.map((a) => [a.guideline_id, a.version]));
-  const changes: VersionChange[] = [];
-  for (const t of tracks.values()) {
-    if (t.track !== 'latest') continue;
-    const before = tracks.get(`${t.guideline}\0adopted`);
-    const failingBefore = new Set(
-      before?.rules.filter((r) => r.status === 'fail' || r.status === 'error').map((r) => r.ruleId),
-    );
-    const failingNow = t.rules.filter((r) => r.status === 'fail' || r.status === 'error');
-    const rules = await latestRules(db, t.guideline, t.version);
-    changes.push({
-      guideline: t.guideline,
-      adopted: adoptedOf.get(t.guideline) ?? null,
-      latest: t.version,
-      wouldFail: failingNow
-        .filter((r) => !failingBefore.has(r.ruleId))
-        .map((r) => ({
-          ruleId: r.ruleId,
-          label: ruleLabel(rules.get(r.ruleId), r.ruleId),
-          level: r.level,
-          measured: measuredOf(r.message),
-          dueAt: r.dueAt,
-        })),
-      wouldPass: [...failingBefore].filter(
-        (id) => !failingNow.some((r) => r.ruleId === id) && t.rules.some((r) => r.ruleId === id),
-      ),
-    });
-  }
-  return { tracks: [...tracks.values()], changes };
+  return { tracks: [...tracks.values()], changes: await versionChanges(db, tracks, adoptedOf) };
 }
 
 const ruleCaches = new WeakMap<Db, Map<string, Map<string, Rule>>>();

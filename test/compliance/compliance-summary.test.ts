@@ -1,0 +1,162 @@
+// The fleet summary reads `compliance_summary`, which triggers on rule_status keep. On both store
+// drivers, after every kind of write (scan, rescan, measured update, deletion) and every
+// read-time change (waivers granted, expiring and revoked; due dates passing; a repository
+// removed), the maintained table equals rule_status aggregated afresh, and the summary read from
+// it equals the summary computed from rule_status.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { fleetSummary, grantWaiver, revokeWaiver } from '../../src/compliance/index.js';
+import { publishGuideline } from '../../src/publish/index.js';
+import { recordAdoption, updateRuleStatus, upsertRepository } from '../../src/store/index.js';
+import { TEST_DRIVERS, createTestDatabaseOf, type TestDatabase } from '../support/db.js';
+import { FLEET_MD, REPOS, RULES, scan } from './seed-fleet.js';
+
+const AGGREGATE = `SELECT repository_id::int, guideline_id, track, count(*)::int AS rules,
+    count(*) FILTER (WHERE status IN ('fail', 'error'))::int AS failing_count,
+    count(*) FILTER (WHERE status IN ('fail', 'error') AND level = 'MUST')::int AS must_failing,
+    coalesce(array_agg(level || '|' || status || '|' || version || '|' || rule_id ORDER BY rule_id)
+      FILTER (WHERE status IN ('fail', 'error')), '{}') AS failing
+  FROM rule_status GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`;
+const MAINTAINED = `SELECT repository_id::int, guideline_id, track, rules, failing_count, must_failing,
+    failing FROM compliance_summary ORDER BY 1, 2, 3`;
+
+for (const driver of TEST_DRIVERS) {
+  describe(`compliance summary (${driver})`, () => {
+    let t: TestDatabase;
+
+    /** The table equals a fresh aggregate, and both summaries agree; returns the summary. */
+    async function consistent() {
+      const [fresh, kept] = await Promise.all([t.db.query(AGGREGATE), t.db.query(MAINTAINED)]);
+      assert.deepEqual(kept.rows, fresh.rows);
+      const [maintained, computed] = await Promise.all([
+        fleetSummary(t.db, { guideline: 'fleet' }),
+        fleetSummary(t.db, { guideline: 'fleet', source: 'computed' }),
+      ]);
+      assert.deepEqual(maintained, computed);
+      return maintained[0]!;
+    }
+
+    before(async () => {
+      t = await createTestDatabaseOf(driver);
+      await publishGuideline(t.db, { source: FLEET_MD, path: 'fleet.md', publisher: 'test' });
+      for (const r of REPOS)
+        await upsertRepository(t.db, {
+          id: r.id,
+          owner: 'acme',
+          name: r.name,
+          defaultBranch: 'main',
+          archived: false,
+          fork: false,
+          topics: r.topics,
+          installationId: 1,
+        });
+      await recordAdoption(t.db, { repositoryId: 101, guideline: 'fleet', version: '1.0.0' });
+      await recordAdoption(t.db, { repositoryId: 102, guideline: 'fleet', version: '1.0.0' });
+    });
+    after(async () => {
+      await t?.drop();
+    });
+
+    it('follows scans, rescans and measured updates', async () => {
+      assert.equal((await consistent()).repositories.scanned, 0);
+      await scan(t.db, 101, [RULES.health, RULES.json], ['adopted', 'latest']);
+      await scan(t.db, 102, [], ['adopted', 'latest']);
+      await scan(t.db, 103, [RULES.simple], ['latest']);
+      let s = await consistent();
+      assert.equal(s.repositories.scanned, 3);
+      assert.equal(s.repositories.compliantMust, 1);
+      // A rescan replaces a track's rows (delete, then insert).
+      await scan(t.db, 102, [RULES.endpoint], ['latest'], 'b'.repeat(40));
+      s = await consistent();
+      assert.equal(s.repositories.compliantMust, 0);
+      // A measurement rewrites one row in place.
+      await updateRuleStatus(t.db, 103, {
+        ruleId: RULES.simple,
+        track: 'latest',
+        status: 'pass',
+        message: 'measured 80 ms',
+        evidence: [],
+      });
+      s = await consistent();
+      assert.equal(s.repositories.compliantMust, 1);
+      await updateRuleStatus(t.db, 103, {
+        ruleId: RULES.json,
+        track: 'latest',
+        status: 'error',
+        message: 'report unreadable',
+        evidence: [],
+      });
+      s = await consistent();
+      assert.equal(s.repositories.compliantAll, 0);
+    });
+
+    it('applies waivers and due dates when read, with no refresh', async () => {
+      const health = async () =>
+        (await consistent()).topFailingRules.find((r) => r.ruleId === RULES.health);
+      assert.deepEqual(await health(), {
+        ruleId: RULES.health,
+        level: 'MUST',
+        failing: 1,
+        overdue: 1,
+        exempt: 0,
+      });
+      const w = await grantWaiver(
+        t.db,
+        {
+          repository: 'acme/alpha',
+          rule: 'fleet.response-times.*',
+          owner: 'team',
+          reason: 'q3',
+          expires: '30d',
+        },
+        { actor: 'test', source: 'api' },
+      );
+      assert.equal(await health(), undefined);
+      assert.equal((await consistent()).overdue.findings, 0);
+      // The waiver lapses: its expiry passes (the clock is the database's).
+      await t.db.query(
+        `UPDATE waivers SET expires_at = now() - interval '1 second' WHERE id = $1`,
+        [w.id],
+      );
+      assert.equal((await health())?.failing, 1);
+      const topic = await grantWaiver(
+        t.db,
+        {
+          topic: 'payments',
+          rule: RULES.health,
+          owner: 'platform',
+          reason: 'migration',
+          expires: '30d',
+        },
+        { actor: 'test', source: 'cli' },
+      );
+      assert.equal(await health(), undefined);
+      await revokeWaiver(t.db, topic.id, { actor: 'test' });
+      const fleet = await grantWaiver(
+        t.db,
+        { fleet: true, rule: 'fleet.*', owner: 'platform', reason: 'freeze', expires: '30d' },
+        { actor: 'test', source: 'api' },
+      );
+      const waived = await consistent();
+      assert.equal(waived.repositories.compliantAll, waived.repositories.scanned);
+      await revokeWaiver(t.db, fleet.id, { actor: 'test' });
+      // The due date moves into the future, then passes again.
+      await t.db.query(`UPDATE rule_deadlines SET due_at = now() + interval '1 day'`);
+      assert.equal((await health())?.overdue, 0);
+      await t.db.query(`UPDATE rule_deadlines SET due_at = now() - interval '1 second'`);
+      assert.equal((await health())?.overdue, 1);
+    });
+
+    it('drops what is gone: a removed repository, deleted statuses', async () => {
+      await t.db.query(`UPDATE repositories SET deleted_at = now() WHERE id = 101`);
+      assert.equal((await consistent()).repositories.scanned, 2);
+      await t.db.query(`DELETE FROM rule_status WHERE repository_id = 102 AND track = 'latest'`);
+      const s = await consistent();
+      assert.equal(s.repositories.scanned, 1);
+      const rows = await t.db.query(
+        `SELECT track FROM compliance_summary WHERE repository_id = 102`,
+      );
+      assert.deepEqual(rows.rows, [{ track: 'adopted' }]);
+    });
+  });
+}
