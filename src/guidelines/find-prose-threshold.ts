@@ -126,9 +126,12 @@ export function findProseThresholds(sentence: string): ProseThreshold[] {
     if (!unit) continue;
     // "TOTPs must have a maximum lifetime of 30 seconds": the clause's subject, else the named noun.
     const before = sentence.slice(0, m.index);
-    const owner = MODAL.test(` ${before}`) ? subjectBefore(sentence, m.index) : undefined;
+    // "… 10 minutes and for TOTP a maximum lifetime of 30 seconds": the "for" phrase names it.
+    const forWhom = /(?:^|[\s,])for\s+((?:[\w-]+\s+){0,2}[\w-]+)\s*$/i.exec(before)?.[1];
+    const owner =
+      forWhom ?? (MODAL.test(` ${before}`) ? subjectBefore(sentence, m.index) : undefined);
     found.push({
-      subject: owner ?? m[2]!.trim(),
+      subject: expandAcronym(owner ?? m[2]!.trim(), sentence),
       parsed: {
         comparator: /^min/i.test(m[1]!) ? '>=' : '<=',
         value: Number(m[3]!.replace(/[,']/g, '')),
@@ -161,6 +164,32 @@ export function findProseThresholds(sentence: string): ProseThreshold[] {
 
 export function findProseThreshold(sentence: string): ProseThreshold | undefined {
   return findProseThresholds(sentence)[0];
+}
+
+/** "TOTP", defined earlier as "time-based one-time passwords (TOTPs)": the words it abbreviates. */
+function expandAcronym(subject: string, text: string): string {
+  const acronym = /^[A-Z]{2,6}$/.exec(subject.trim())?.[0];
+  if (!acronym) return subject;
+  const defined = new RegExp(`((?:[\\w-]+\\s+){1,8})\\(${acronym}s?\\)`).exec(text);
+  if (!defined) return subject;
+  const words = defined[1]!.trim().split(/\s+/);
+  const want = acronym.toLowerCase();
+  // Fewest trailing words whose initials (of each hyphenated part) hold the acronym in order,
+  // starting with the first: "time-based one-time passwords" → t(b) o t p.
+  for (let n = 1; n <= words.length; n++) {
+    const taken = words.slice(-n);
+    const initials = taken.flatMap((w) =>
+      w
+        .split('-')
+        .filter(Boolean)
+        .map((p) => p[0]!.toLowerCase()),
+    );
+    if (initials[0] !== want[0]) continue;
+    let k = 0;
+    for (const c of initials) if (c === want[k]) k++;
+    if (k === want.length) return `${taken.join(' ')} (${acronym})`;
+  }
+  return subject;
 }
 
 /** The counted noun after a bare number, as written, without modifiers: "passwords", "levels". */
@@ -208,14 +237,18 @@ function subjectOfLimit(
   if (took && verb) return `${singular(subject)} ${NOMINAL[verb] ?? verb} time`;
   // The relative clause's object is what the limit is about ("that can generate URLs longer than").
   const object =
-    /\b(?:that|which|who)\s+(?:(?:can|could|may|might|will|would|must|should|do|does)\s+)?(?:not\s+)?[a-z]+\s+((?:[\w-]+\s+){0,2}[\w-]+)\s*$/i.exec(
+    /(?:^|\s)([A-Za-z][\w-]*)\s+(?:that|which|who)\s+(?:(?:can|could|may|might|will|would|must|should|do|does)\s+)?(?:not\s+)?[a-z]+\s+((?:[\w-]+\s+){0,2}[\w-]+)\s*$/i.exec(
       before,
     );
+  // Not "Verify that …" (a complement, not a relative clause), and the object must be a noun phrase.
   if (
     object &&
-    !/^(?:of|to|for|with|in|at|by|on|from|a|an|the|than|be)$/i.test(object[1]!.split(/\s+/).pop()!)
+    !/^(?:verify|ensure|check|confirm|require|validate|sure|means?|states?)$/i.test(object[1]!) &&
+    !/\b(?:of|to|for|with|in|at|by|on|from|a|an|the|than|be|is|are|was|were|has|have)$/i.test(
+      object[2]!,
+    )
   )
-    return object[1]!.replace(/^(?:the|a|an|all|any)\s+/i, '');
+    return object[2]!.replace(/^(?:the|a|an|all|any)\s+/i, '');
   if (/\bof\s*$/.test(before) && subject.split(/\s+/).length <= 3) {
     if (unit === 'characters') return `${singular(subject)} length`;
     if (unit === 'B' || unit === 'KB' || unit === 'MB' || unit === 'GB')
