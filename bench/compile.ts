@@ -5,6 +5,7 @@
 //   npm run bench:compile                      seed + curve
 //   npm run bench:compile -- --sizes 20000,150000   curve over these sizes only
 //   npm run bench:compile -- FILE [runs]       one document
+//   --runs N                                   N timed runs per point (default: fewer for larger)
 // Composite documents are the seed guideline and the fidelity corpus documents (frontmatter
 // removed) one after another, headings numbered per round, until the size is reached.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -21,7 +22,11 @@ const argv = process.argv.slice(2);
 const sizesAt = argv.indexOf('--sizes');
 const sizes =
   sizesAt >= 0 ? argv[sizesAt + 1]!.split(',').map(Number) : [20_000, 200_000, 2_000_000];
-const positional = argv.filter((a, i) => !a.startsWith('--') && argv[i - 1] !== '--sizes');
+const runsAt = argv.indexOf('--runs');
+const fixedRuns = runsAt >= 0 ? Number(argv[runsAt + 1]) : undefined;
+const positional = argv.filter(
+  (a, i) => !a.startsWith('--') && argv[i - 1] !== '--sizes' && argv[i - 1] !== '--runs',
+);
 
 interface Row {
   name: string;
@@ -82,7 +87,8 @@ function compositeDocument(min: number): Buffer {
 }
 
 /** Fewer runs for larger documents, so the 2 MB point takes seconds, not minutes. */
-const runsFor = (bytes: number) => Math.max(3, Math.min(100, Math.round(2_000_000 / bytes)));
+const runsFor = (bytes: number) =>
+  fixedRuns ?? Math.max(3, Math.min(100, Math.round(2_000_000 / bytes)));
 
 function print(rows: Row[]): void {
   const kb = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : `${Math.round(n / 1e3)} KB`);

@@ -12,7 +12,7 @@ import { explicitLevel } from '../detect-level.js';
 import { findProseThresholds, type ProseThreshold } from '../find-prose-threshold.js';
 import type { DocumentModel, HeadingBlock } from '../model/document-model.js';
 import { splitSentences } from './keyword-sentences.js';
-import type { Proposal, Recognized, Recognizer } from './types.js';
+import type { Recognized, Recognizer } from './types.js';
 
 const KEYWORD_HEAD =
   /^(?:\{?\s*)?(MUST|SHOULD|MAY|SHALL|DO|DON'T|DO NOT|AVOID|CONSIDER|NEVER)(?: NOT)?\b/;
