@@ -6,6 +6,7 @@
  */
 import type { Yaml } from 'mdast';
 import { buildDocumentModel } from './model/build-document-model.js';
+import { indexLines } from './model/index-lines.js';
 import { RECOGNIZERS, type Candidate } from './recognizers/index.js';
 import { resolveProposals, type Decision } from './resolve-proposals.js';
 import { describeNoRules, explainDropped } from './explain-dropped.js';
@@ -79,18 +80,18 @@ export function compileGuideline(
     : { frontmatter: {}, diagnostics: [] };
   diagnostics.push(...fmDiagnostics);
 
+  const lines = indexLines(text);
   for (const hit of findMojibake(text)) {
-    const before = text.slice(0, hit.offset);
     diagnostics.push({
       severity: 'warning',
       code: 'double-encoded',
       message: `"${hit.found}" looks like "${hit.meant}" encoded twice (UTF-8 read as Latin-1); fix the source. Rule text uses "${hit.meant}"`,
-      line: before.split('\n').length,
-      column: hit.offset - before.lastIndexOf('\n'),
+      ...lines.at(hit.offset),
     });
   }
 
   const model = buildDocumentModel(tree, text, {
+    lines,
     lowercaseKeywords: frontmatter.normative ?? declaresLowercaseKeywords(text),
     ...(frontmatter.level ? { defaultLevel: frontmatter.level } : {}),
   });

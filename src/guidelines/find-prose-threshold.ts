@@ -68,10 +68,13 @@ const COMPARATOR_SOURCE = COMPARATOR_WORDS.map(([w]) =>
   w.replace(/[<>=]/g, (c) => c).replace(/ /g, '\\s+'),
 ).join('|');
 const NUMBER = "(\\d{1,3}(?:[,']\\d{3})+|\\d+(?:\\.\\d+)?)";
+// "at least 12 characters", "at least, the top 3000 passwords", "no more than 4 to 8 resource types".
 const LIMIT = new RegExp(
-  `(?:^|(?<=[\\s(:,]))(${COMPARATOR_SOURCE})\\s*${NUMBER}\\s*(${UNIT_PATTERN})?(?![A-Za-z0-9])`,
+  `(?:^|(?<=[\\s(:,]))(${COMPARATOR_SOURCE}),?\\s*(?:the\\s+(?:top\\s+|first\\s+)?)?${NUMBER}(?:\\s*(?:-|–|to)\\s*${NUMBER})?\\s*(${UNIT_PATTERN})?(?![A-Za-z0-9])`,
   'gi',
 );
+/** A counted noun after a bare number: "3000 passwords", "8 resource types", "3 sub-resource (nesting) levels". */
+const COUNTED = /^\s+((?:[a-z][\w-]*\s+)?(?:\([^)]*\)\s+)?[a-z][\w-]*s)\b/i;
 const NAMED = new RegExp(
   `\\b(?:an?\\s+)?(maximum|minimum|max\\.?|min\\.?)\\s+((?:[A-Za-z-]+\\s+){1,3}?)(?:of|is|:)\\s*${NUMBER}\\s*(${UNIT_PATTERN})(?![A-Za-z0-9])`,
   'gi',
@@ -95,20 +98,23 @@ export function findProseThresholds(sentence: string): ProseThreshold[] {
     const word = m[1]!.toLowerCase().replace(/\s+/g, ' ');
     const comparator = COMPARATOR_WORDS.find(([w]) => w === word)?.[1];
     if (!comparator) continue;
-    const unit = m[3] ? normalizeUnit(m[3]) : undefined;
+    const after = sentence.slice(m.index + m[0].length);
+    const counted = m[4] ? undefined : countedUnit(after);
+    const unit = m[4] ? normalizeUnit(m[4]) : counted;
     // "over 3 services" or "above 2" with no unit after a word comparator: too vague to be a limit.
     if (!unit && /^[a-z]/.test(word) && !/\d\s*%/.test(m[0])) {
-      const after = sentence.slice(m.index + m[0].length);
       if (!/^\s*(?:[a-z]+\s+)?(?:per|\/)\s/i.test(after) && !/^\s+[a-z]+s\b/i.test(after)) continue;
     }
-    const value = Number(m[2]!.replace(/[,']/g, ''));
+    // A range under an upper bound keeps its upper end ("no more than 4 to 8"), else its lower end.
+    const upper = m[3] && (comparator === '<=' || comparator === '<');
+    const value = Number((upper ? m[3]! : m[2]!).replace(/[,']/g, ''));
     const parsed: ParsedThreshold = { comparator, value, ...(unit ? { unit } : {}) };
-    const rest = sentence.slice(m.index + m[0].length);
+    const rest = counted ? after.replace(COUNTED, '') : after;
     const qualifier = qualifierOf(rest);
     if (qualifier) parsed.qualifier = qualifier;
     const aggregate = findAggregate(qualifier ?? '') ?? findAggregate(sentence);
     if (aggregate) parsed.aggregate = aggregate;
-    const subject = subjectBefore(sentence, m.index);
+    const subject = subjectOfLimit(sentence, m.index, rest, unit);
     if (!subject) continue;
     found.push({ subject, parsed, text: m[0].trim(), index: m.index });
   }
@@ -120,9 +126,12 @@ export function findProseThresholds(sentence: string): ProseThreshold[] {
     if (!unit) continue;
     // "TOTPs must have a maximum lifetime of 30 seconds": the clause's subject, else the named noun.
     const before = sentence.slice(0, m.index);
-    const owner = MODAL.test(` ${before}`) ? subjectBefore(sentence, m.index) : undefined;
+    // "… 10 minutes and for TOTP a maximum lifetime of 30 seconds": the "for" phrase names it.
+    const forWhom = /(?:^|[\s,])for\s+((?:[\w-]+\s+){0,2}[\w-]+)\s*$/i.exec(before)?.[1];
+    const owner =
+      forWhom ?? (MODAL.test(` ${before}`) ? subjectBefore(sentence, m.index) : undefined);
     found.push({
-      subject: owner ?? m[2]!.trim(),
+      subject: expandAcronym(owner ?? m[2]!.trim(), sentence),
       parsed: {
         comparator: /^min/i.test(m[1]!) ? '>=' : '<=',
         value: Number(m[3]!.replace(/[,']/g, '')),
@@ -157,6 +166,101 @@ export function findProseThreshold(sentence: string): ProseThreshold | undefined
   return findProseThresholds(sentence)[0];
 }
 
+/** "TOTP", defined earlier as "time-based one-time passwords (TOTPs)": the words it abbreviates. */
+function expandAcronym(subject: string, text: string): string {
+  const acronym = /^[A-Z]{2,6}$/.exec(subject.trim())?.[0];
+  if (!acronym) return subject;
+  const defined = new RegExp(`((?:[\\w-]+\\s+){1,8})\\(${acronym}s?\\)`).exec(text);
+  if (!defined) return subject;
+  const words = defined[1]!.trim().split(/\s+/);
+  const want = acronym.toLowerCase();
+  // Fewest trailing words whose initials (of each hyphenated part) hold the acronym in order,
+  // starting with the first: "time-based one-time passwords" → t(b) o t p.
+  for (let n = 1; n <= words.length; n++) {
+    const taken = words.slice(-n);
+    const initials = taken.flatMap((w) =>
+      w
+        .split('-')
+        .filter(Boolean)
+        .map((p) => p[0]!.toLowerCase()),
+    );
+    if (initials[0] !== want[0]) continue;
+    let k = 0;
+    for (const c of initials) if (c === want[k]) k++;
+    if (k === want.length) return `${taken.join(' ')} (${acronym})`;
+  }
+  return subject;
+}
+
+/** The counted noun after a bare number, as written, without modifiers: "passwords", "levels". */
+function countedUnit(after: string): string | undefined {
+  const m = COUNTED.exec(after);
+  if (!m) return undefined;
+  const words = m[1]!
+    .replace(/\([^)]*\)/g, ' ')
+    .trim()
+    .split(/\s+/)
+    .filter((w, i, all) => i === all.length - 1 || !w.includes('-'));
+  const unit = words.join(' ').toLowerCase();
+  return /^(?:which|that|and|or|is|was|has|its|this|thus|as|us)$/.test(words[0]!.toLowerCase())
+    ? undefined
+    : unit;
+}
+
+const NOMINAL: Record<string, string> = {
+  respond: 'response',
+  complete: 'completion',
+  finish: 'completion',
+  execute: 'execution',
+  process: 'processing',
+  start: 'startup',
+  load: 'load',
+  run: 'run',
+};
+
+/**
+ * The subject of one limit, refined where the clause's subject is not what is measured:
+ * "Calls that take longer than 1s to respond" → "call response time"; "Services that can generate
+ * URLs longer than 2,083 characters" → "URLs"; "passwords of at least 64 characters" → "password length".
+ */
+function subjectOfLimit(
+  sentence: string,
+  index: number,
+  rest: string,
+  unit: string | undefined,
+): string | undefined {
+  const subject = subjectBefore(sentence, index);
+  if (!subject) return undefined;
+  const before = sentence.slice(0, index).replace(/\s*\([^()]{3,}\)/g, '');
+  const took = /\b(?:that|which|who)\s+(?:\w+\s+)?takes?\s*$/i.exec(before);
+  const verb = /^\s*to\s+([a-z]+)/i.exec(rest)?.[1]?.toLowerCase();
+  if (took && verb) return `${singular(subject)} ${NOMINAL[verb] ?? verb} time`;
+  // The relative clause's object is what the limit is about ("that can generate URLs longer than").
+  const object =
+    /(?:^|\s)([A-Za-z][\w-]*)\s+(?:that|which|who)\s+(?:(?:can|could|may|might|will|would|must|should|do|does)\s+)?(?:not\s+)?[a-z]+\s+((?:[\w-]+\s+){0,2}[\w-]+)\s*$/i.exec(
+      before,
+    );
+  // Not "Verify that …" (a complement, not a relative clause), and the object must be a noun phrase.
+  if (
+    object &&
+    !/^(?:verify|ensure|check|confirm|require|validate|sure|means?|states?)$/i.test(object[1]!) &&
+    !/\b(?:of|to|for|with|in|at|by|on|from|a|an|the|than|be|is|are|was|were|has|have)$/i.test(
+      object[2]!,
+    )
+  )
+    return object[2]!.replace(/^(?:the|a|an|all|any)\s+/i, '');
+  if (/\bof\s*$/.test(before) && subject.split(/\s+/).length <= 3) {
+    if (unit === 'characters') return `${singular(subject)} length`;
+    if (unit === 'B' || unit === 'KB' || unit === 'MB' || unit === 'GB')
+      return `${singular(subject)} size`;
+  }
+  return subject;
+}
+
+function singular(phrase: string): string {
+  return phrase.replace(/(\w{3,}?)s$/i, '$1').toLowerCase();
+}
+
 /** "if scope=resource", "at the 99th percentile", "of CPU time": up to the next limit or clause end. */
 function qualifierOf(rest: string): string | undefined {
   const stop = rest.search(
@@ -168,7 +272,11 @@ function qualifierOf(rest: string): string | undefined {
 }
 
 function subjectBefore(sentence: string, index: number): string | undefined {
+  // The sentence the limit sits in, without asides: "(difference between …)", "(TOTPs)".
   let clause = sentence.slice(0, index);
+  const sentenceStart = clause.search(/(?:[.!?]\s+(?=[A-Z])(?!.*[.!?]\s+[A-Z]))/);
+  if (sentenceStart >= 0) clause = clause.slice(sentenceStart + 1).trimStart();
+  clause = clause.replace(/\s*\([^()]{3,}\)/g, '');
   // "(a) <= 1s if scope=resource (b) <= 30s otherwise": enumerated limits share the text before "(a)".
   const enumerated = clause.search(/\(a\)\s/);
   if (enumerated > 0) clause = clause.slice(0, enumerated);

@@ -4,6 +4,7 @@
  */
 import { parseDocument } from 'yaml';
 import type { Diagnostic } from './schema.js';
+import { indexLines } from './model/index-lines.js';
 
 export interface Frontmatter {
   id?: string;
@@ -66,6 +67,7 @@ export function readFrontmatter(
     );
     return { frontmatter: {}, diagnostics };
   }
+  const yamlLines = indexLines(yamlText);
   const lineOf = (key: string): number => {
     const node =
       doc.contents && 'items' in doc.contents
@@ -74,7 +76,7 @@ export function readFrontmatter(
           ).find((p) => p.key?.value === key)
         : undefined;
     const offset = node?.key?.range?.[0] ?? 0;
-    return yamlText.slice(0, offset).split('\n').length;
+    return yamlLines.lineOf(offset);
   };
   const fm: Frontmatter = {};
   const record = data as Record<string, unknown>;

@@ -9,12 +9,12 @@ import { toString } from 'mdast-util-to-string';
 import { explicitLevel } from '../detect-level.js';
 import type { Level } from '../schema.js';
 import {
-  lineStartsOf,
   type Block,
   type DocumentModel,
   type ListItemBlock,
   type ListMode,
 } from './document-model.js';
+import { indexLines, type LineIndex } from './index-lines.js';
 
 const SKIP_SECTION =
   /^(?:resources?(?: and tools)?|(?:[\w-]+ )*tools|tooling|references?|see also|further reading|(?:useful )?links|related(?: \w+)*|updates? and maintenance|maintenance|change ?log|revision history|acknowledg\w*|glossary|table of contents|contents|toc|appendix(?: \w+)?)$/i;
@@ -25,6 +25,8 @@ const BRACE_ANCHOR = /\s*\{#([A-Za-z0-9][\w.:-]*)\}\s*$/;
 export interface ModelOptions {
   lowercaseKeywords?: boolean;
   defaultLevel?: Level;
+  /** The source's line index, when the caller already built it. */
+  lines?: LineIndex;
 }
 
 export function buildDocumentModel(
@@ -35,7 +37,7 @@ export function buildDocumentModel(
   const model: DocumentModel = {
     source,
     blocks: [],
-    lineStarts: lineStartsOf(source),
+    lines: options.lines ?? indexLines(source),
     lowercaseKeywords: options.lowercaseKeywords ?? false,
     ...(options.defaultLevel ? { defaultLevel: options.defaultLevel } : {}),
   };
@@ -146,7 +148,7 @@ export function buildDocumentModel(
         ...base(p, sectionPath().slice(0, -1)),
         node: p,
         text,
-        offset: p.position?.start.offset ?? 0,
+        ...offsetsOf(p),
         label,
       });
       return;
@@ -161,7 +163,7 @@ export function buildDocumentModel(
       ...base(p),
       node: p,
       text,
-      offset: p.position?.start.offset ?? 0,
+      ...offsetsOf(p),
       ...(pin ? { pin } : {}),
       ...(anchor ? { anchor } : {}),
     });
@@ -202,7 +204,7 @@ export function buildDocumentModel(
       node: item,
       para,
       text,
-      offset: para.position?.start.offset ?? 0,
+      ...offsetsOf(para),
       mode: listMode,
       depth,
       ...(conditional ? { conditional } : {}),
@@ -296,6 +298,11 @@ function hasBoldKeyword(p: Paragraph): boolean {
   return p.children.some(
     (c) => c.type === 'strong' && BOLD_KEYWORD.test(clean(toString(c)).replace(/[:,.]$/, '')),
   );
+}
+
+function offsetsOf(node: Node): { offset: number; endOffset: number } {
+  const offset = node.position?.start.offset ?? 0;
+  return { offset, endOffset: node.position?.end.offset ?? offset };
 }
 
 export function clean(text: string): string {

@@ -6,6 +6,7 @@
  */
 import type { Code, ListItem, Paragraph, TableRow } from 'mdast';
 import type { Level } from '../schema.js';
+import type { LineIndex } from './index-lines.js';
 
 export type ListMode = 'do' | 'dont' | 'avoid' | undefined;
 
@@ -35,8 +36,9 @@ export interface ParagraphBlock extends BlockBase {
   type: 'paragraph';
   node: Paragraph;
   text: string;
-  /** Start offset in the source. */
+  /** Start and end offsets in the source. */
   offset: number;
+  endOffset: number;
   /** The paragraph is only a bold label ("**Query Optimization**"). */
   label?: string;
   pin?: string;
@@ -54,6 +56,7 @@ export interface ListItemBlock extends BlockBase {
   para: Paragraph;
   text: string;
   offset: number;
+  endOffset: number;
   mode: ListMode;
   pinnedId?: string;
   anchor?: string;
@@ -96,29 +99,10 @@ export interface DocumentModel {
   title?: string;
   titleLine?: number;
   blocks: Block[];
-  /** Offsets where each line starts, for offset → line:column without slicing the source. */
-  lineStarts: number[];
+  /** Offset → line:column over `source` (binary search over line starts; no slicing). */
+  lines: LineIndex;
   /** Lower-case "must/should/may" count as keywords in prose (frontmatter or a declaration). */
   lowercaseKeywords: boolean;
   /** Level of unmarked imperatives (frontmatter `level:`), MUST by default. */
   defaultLevel?: Level;
-}
-
-/** 1-based line and column of a source offset (binary search over line starts). */
-export function positionAt(model: Pick<DocumentModel, 'lineStarts'>, offset: number) {
-  const starts = model.lineStarts;
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return { line: lo + 1, column: offset - starts[lo]! + 1 };
-}
-
-export function lineStartsOf(source: string): number[] {
-  const starts = [0];
-  for (let i = source.indexOf('\n'); i >= 0; i = source.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
 }

@@ -6,7 +6,6 @@
  * below is a lead-in, not a rule. "YOU MAY use POST … but MUST return the URL" is two rules.
  */
 import type { DocumentModel, ParagraphBlock } from '../model/document-model.js';
-import { positionAt } from '../model/document-model.js';
 import { findProseThresholds } from '../find-prose-threshold.js';
 import { LEGEND as MARKER_LEGEND, markedKeyword } from './marked-rules.js';
 import type { Proposal, Recognized, Recognizer } from './types.js';
@@ -127,12 +126,17 @@ export function splitSentences(text: string): string[] {
     .filter(Boolean);
 }
 
+const blockSources = new WeakMap<object, string>();
+
+/**
+ * Where a sentence of a block starts: its first words searched in the block's own source (sliced
+ * once per block, not per sentence), allowing line breaks and inline markup between them.
+ */
 export function positionOf(
   model: DocumentModel,
   sentence: string,
-  b: { offset: number; line: number; column: number },
+  b: { offset: number; endOffset?: number; line: number; column: number },
 ): { line: number; column: number } {
-  // The sentence's first words, allowing line breaks and inline markup (**, _, `) between them.
   const words = sentence
     .split(/\s+/)
     .slice(0, 4)
@@ -142,10 +146,11 @@ export function positionOf(
     .map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
     .join('[\\s*_`[\\]]+');
   if (!pattern) return { line: b.line, column: b.column };
-  // Searched in place from the block's offset: no slice of the source per sentence.
-  const re = new RegExp(pattern, 'g');
-  re.lastIndex = b.offset;
-  const m = re.exec(model.source);
-  if (!m || m.index - b.offset > 20_000) return { line: b.line, column: b.column };
-  return positionAt(model, m.index);
+  let own = blockSources.get(b);
+  if (own === undefined) {
+    own = model.source.slice(b.offset, b.endOffset ?? b.offset + 20_000);
+    blockSources.set(b, own);
+  }
+  const m = new RegExp(pattern).exec(own);
+  return m ? model.lines.at(b.offset + m.index) : { line: b.line, column: b.column };
 }
