@@ -3,11 +3,11 @@
 // third-party code: for each `<name>.truth.json` of the corpus folders (tuned and held-out), the
 // repository is taken at the recorded `commit` from its `source` (a shallow fetch of that one
 // commit; or, with --git-dir-pattern, from an existing local git directory such as a mirror),
-// exported with `git archive` without the truth file's `trim` list, trimmed by the general rules
-// below and packed as `<name>.tar.gz` beside the truth file (git-ignored). An archive that exists
-// is kept unless --force. What was trimmed is written to `<name>.trimlog` (git-ignored).
+// exported without the truth file's `trim` list and what the general rules below trim, and
+// packed as `<name>.tar.gz` beside the truth file (git-ignored). An archive that exists is kept
+// unless --force. What was trimmed is written to `<name>.trimlog` (git-ignored).
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -81,30 +81,36 @@ function buildArchive(truth: TruthHead, archive: string): string[] {
   try {
     const gitDir = localGitDir(truth) ?? shallowFetch(truth, join(work, 'git'));
     const tree = join(work, 'tree');
-    run('mkdir', ['-p', tree]);
-    const tar = join(work, 'export.tar');
-    // The truth file's own trim list is left out of the export itself (a partial mirror may not
-    // hold those blobs at all); the general rules apply to the exported tree.
-    const excluded = (truth.trim ?? []).map((p) => `:(exclude)${p}`);
-    run('git', [
-      '--git-dir',
-      gitDir,
-      'archive',
-      '--format=tar',
-      '-o',
-      tar,
-      truth.commit,
-      '--',
-      '.',
-      ...excluded,
-    ]);
-    run('tar', ['-xf', tar, '-C', tree]);
-    const trimmed = [...(truth.trim ?? []), ...trim(tree, tree)];
+    mkdirSync(tree);
+    // Through a private index rather than `git archive`: only the kept blobs are read, so a partial
+    // clone or mirror without the trimmed binaries still exports.
+    const git = (argv: string[], input?: string) =>
+      run('git', ['--git-dir', gitDir, '--work-tree', tree, ...argv], input, {
+        GIT_INDEX_FILE: join(work, 'index'),
+      });
+    git(['read-tree', truth.commit]);
+    const all = git(['ls-files', '-z']).split('\0').filter(Boolean);
+    const kept = all.filter((p) => !dropped(p, truth.trim ?? []));
+    git(['checkout-index', '-z', '--stdin'], kept.join('\0'));
+    const trimmed = [...all.filter((p) => dropped(p, truth.trim ?? [])), ...trimLarge(tree, tree)];
     run('tar', ['-czf', archive, '-C', tree, '.']);
     return trimmed;
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** The general trim rules and the truth file's own list (paths or folders). */
+function dropped(path: string, extra: readonly string[]): boolean {
+  const parts = path.split('/');
+  const name = parts[parts.length - 1] ?? '';
+  return (
+    extra.some((t) => path === t || path.startsWith(`${t.replace(/\/$/, '')}/`)) ||
+    parts.slice(0, -1).some((d) => TRIMMED_DIRS.has(d)) ||
+    TRIMMED_NAMES.has(name) ||
+    BINARY.test(name) ||
+    MINIFIED.test(name)
+  );
 }
 
 function localGitDir(truth: TruthHead): string | undefined {
@@ -121,28 +127,28 @@ function shallowFetch(truth: TruthHead, gitDir: string): string {
   return gitDir;
 }
 
-/** Removes what no check reads; returns the removed paths (relative to the tree root). */
-function trim(root: string, dir: string): string[] {
+/** Removes files over MAX_BYTES; returns their paths (relative to the tree root). */
+function trimLarge(root: string, dir: string): string[] {
   const removed: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    const rel = relative(root, path);
-    const drop = entry.isDirectory()
-      ? TRIMMED_DIRS.has(entry.name)
-      : TRIMMED_NAMES.has(entry.name) ||
-        BINARY.test(entry.name) ||
-        MINIFIED.test(entry.name) ||
-        (entry.isFile() && statSync(path).size > MAX_BYTES);
-    if (drop) {
-      rmSync(path, { recursive: true, force: true });
-      removed.push(entry.isDirectory() ? `${rel}/` : rel);
-    } else if (entry.isDirectory()) removed.push(...trim(root, path));
+    if (entry.isDirectory()) removed.push(...trimLarge(root, path));
+    else if (entry.isFile() && statSync(path).size > MAX_BYTES) {
+      rmSync(path);
+      removed.push(relative(root, path));
+    }
   }
   return removed;
 }
 
-function run(cmd: string, argv: string[]): void {
-  const r = spawnSync(cmd, argv, { encoding: 'utf8', maxBuffer: 1 << 26 });
+function run(cmd: string, argv: string[], input?: string, env?: Record<string, string>): string {
+  const r = spawnSync(cmd, argv, {
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+    input,
+    env: env ? { ...process.env, ...env } : undefined,
+  });
   if (r.status !== 0)
     throw new Error(`${cmd} ${argv.join(' ')} failed: ${(r.stderr || r.error?.message) ?? ''}`);
+  return r.stdout;
 }
