@@ -1,10 +1,14 @@
 /**
- * `npm run bench:scan`: a generated 10,000-file repository scanned locally with the performance
- * checks (walk + requiredPaths + read + evaluate), median of several runs. Beside it, repolinter
- * on the same tree when it can run (REPOLINTER_BIN or node_modules/.bin/repolinter), with a
- * ruleset of equivalent file-existence/contents rules; otherwise the reason it could not. And the
- * floor for text matching: one plain `grep -rE` pass with the same patterns, as a ratio.
- * Usage: npm run bench:scan [-- --files 10000 --runs 5]
+ * `npm run bench:scan`: a repository scanned locally with the performance checks (walk +
+ * requiredPaths + read + evaluate), median of several runs, interleaved with its baselines so a
+ * busy machine slows both alike:
+ * - the text checks alone (file-exists / file-contains / file-not-contains) against the floor for
+ *   text matching, one plain `grep -rE` pass with the same patterns (issue goal: <= 1.2x);
+ * - the whole scan (structural ast-grep, JSON/YAML paths, CI) against the same floor;
+ * - repolinter with one equivalent rule per text check (same globs and patterns) when it can run
+ *   (REPOLINTER_BIN or node_modules/.bin/repolinter); otherwise the reason it could not.
+ * The tree is generated (--files, default 10,000) or a real one (--tree <dir>, left untouched).
+ * Usage: npm run bench:scan [-- --files 10000 --runs 5 --tree <dir>]
  */
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +16,16 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { loadGuidelines, scanDirectory } from '../src/cli/commands/scan.js';
-import { summarizeFindings, type Check } from '../src/checks/index.js';
+import { type Check } from '../src/checks/index.js';
+
+/** What the baselines need of a text check (any-of members included). */
+interface TextLeaf {
+  id: string;
+  type: string;
+  files?: string | string[];
+  pattern?: string | string[];
+  flags?: string;
+}
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -20,6 +33,10 @@ const arg = (name: string, fallback: number) => {
 };
 const FILES = arg('files', 10_000);
 const RUNS = arg('runs', 5);
+const TREE = process.argv.includes('--tree')
+  ? process.argv[process.argv.indexOf('--tree') + 1]
+  : undefined;
+const TEXT_TYPES = new Set(['file-exists', 'file-contains', 'file-not-contains']);
 
 const SAMPLES: [string, (i: number) => string][] = [
   ['py', (i) => `import requests\n\ndef f${i}(url):\n    return requests.get(url, timeout=5)\n`],
@@ -70,61 +87,89 @@ function median(xs: number[]): number {
   return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
 }
 
-const root = mkdtempSync(join(tmpdir(), 'steering-bench-scan-'));
+const root = TREE ?? mkdtempSync(join(tmpdir(), 'steering-bench-scan-'));
 try {
-  generate(root, FILES);
-  const guidelines = loadGuidelines(['guidelines/performance.md']);
-  const times: number[] = [];
-  let last;
+  if (!TREE) generate(root, FILES);
+  const [guideline] = loadGuidelines(['guidelines/performance.md']);
+  if (!guideline) throw new Error('guidelines/performance.md did not load');
+  const textChecks = guideline.checks.filter(
+    (c) =>
+      TEXT_TYPES.has(c.type) ||
+      (c.type === 'any-of' && c.checks.every((x) => TEXT_TYPES.has(x.type))),
+  );
+  const text = [{ ...guideline, checks: textChecks }];
+  const grep = grepCommand(root, textChecks);
+  const repolinter = repolinterCommand(root, textChecks);
+  const times = {
+    text: [] as number[],
+    full: [] as number[],
+    grep: [] as number[],
+    repolinter: [] as number[],
+  };
+  let files = 0;
   for (let r = 0; r < RUNS; r++) {
-    const t0 = performance.now();
-    last = scanDirectory(root, guidelines);
-    times.push(performance.now() - t0);
+    times.text.push(timed(() => (files = scanDirectory(root, text).files)));
+    times.grep.push(timed(() => run(grep)));
+    times.full.push(timed(() => scanDirectory(root, [guideline])));
+    if (repolinter) times.repolinter.push(timed(() => run(repolinter)));
   }
-  const findings = last?.guidelines.flatMap((g) => g.findings) ?? [];
-  const s = summarizeFindings(findings);
+  const m = (xs: number[]) => median(xs).toFixed(1);
   console.log(
-    `steering scan: ${last?.files} files, ${last?.loaded} loaded, ${guidelines[0]?.checks.length} checks, ${findings.length} rules`,
+    `tree: ${TREE ?? `generated, ${FILES} files`} (${files} files walked); ${RUNS} runs each, interleaved`,
   );
+  console.log(`steering scan, ${textChecks.length} text checks: median ${m(times.text)} ms`);
+  console.log(`steering scan, all ${guideline.checks.length} checks:  median ${m(times.full)} ms`);
   console.log(
-    `  median ${median(times).toFixed(1)} ms over ${RUNS} runs (min ${Math.min(...times).toFixed(1)}, max ${Math.max(...times).toFixed(1)})`,
+    `grep -rE, the same ${grep.patterns} text patterns in one pass: median ${m(times.grep)} ms`,
   );
-  console.log(`  statuses: ${JSON.stringify(s.counts)}`);
-  const steeringMs = median(times);
-  const grepMs = benchGrep(root, guidelines[0]?.checks ?? []);
-  if (grepMs !== undefined)
+  const ratio = (a: number[], b: number[]) => (median(a) / median(b)).toFixed(2);
+  console.log(
+    `  ratio, text checks to the grep floor: ${ratio(times.text, times.grep)}x (goal <= 1.2x)`,
+  );
+  console.log(`  ratio, whole scan to the grep floor:  ${ratio(times.full, times.grep)}x`);
+  if (repolinter) {
     console.log(
-      `  ratio to the grep floor: ${(steeringMs / grepMs).toFixed(1)}× (steering ${steeringMs.toFixed(1)} ms / grep ${grepMs.toFixed(1)} ms)`,
+      `repolinter lint, ${repolinter.rules} equivalent rules: median ${m(times.repolinter)} ms`,
     );
-  const repolinterMs = benchRepolinter(root);
-  if (repolinterMs !== undefined)
-    console.log(
-      `  ratio to repolinter: ${(steeringMs / repolinterMs).toFixed(2)}× (steering ${steeringMs.toFixed(1)} ms / repolinter ${repolinterMs.toFixed(1)} ms)`,
-    );
+    console.log(`  ratio, text checks to repolinter: ${ratio(times.text, times.repolinter)}x`);
+  }
 } finally {
-  rmSync(root, { recursive: true, force: true });
+  if (!TREE) rmSync(root, { recursive: true, force: true });
+}
+
+function timed(f: () => unknown): number {
+  const t0 = performance.now();
+  f();
+  return performance.now() - t0;
+}
+
+function run(cmd: { bin: string; args: string[] }): void {
+  const res = spawnSync(cmd.bin, cmd.args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (res.error || (res.status !== 0 && res.status !== 1))
+    throw new Error(
+      `${cmd.bin}: ${res.error?.message ?? (res.stderr || res.stdout).split('\n')[0]}`,
+    );
+}
+
+function leaves(checks: readonly Check[]): TextLeaf[] {
+  return checks.flatMap((c): TextLeaf[] =>
+    c.type === 'any-of' ? c.checks.map((x, i) => ({ ...x, id: `${c.id}-${i}` })) : [c],
+  );
+}
+
+function patternsOf(c: TextLeaf): string[] {
+  if (c.type !== 'file-contains' && c.type !== 'file-not-contains') return [];
+  if (c.pattern === undefined) return [];
+  return Array.isArray(c.pattern) ? c.pattern : [c.pattern];
 }
 
 /**
- * The floor for text matching: one plain `grep -rE` pass over the same tree with the text patterns
- * of the shipped checks (JavaScript syntax ERE lacks is rewritten: `(?:` → `(`, lookarounds
- * dropped; patterns grep still rejects are left out and counted).
+ * The floor for text matching: one `grep -rE` over the tree with the text checks' patterns
+ * (JavaScript syntax ERE lacks is rewritten: `(?:` → `(`, lookarounds dropped; patterns grep
+ * still rejects are left out and counted).
  */
-function benchGrep(dir: string, checks: readonly Check[]): number | undefined {
-  const sources = new Set<string>();
-  const add = (c: { type: string; pattern?: string | string[] }) => {
-    if (c.type === 'file-contains' || c.type === 'file-not-contains' || c.type === 'ci-runs')
-      for (const p of c.pattern === undefined
-        ? []
-        : Array.isArray(c.pattern)
-          ? c.pattern
-          : [c.pattern])
-        sources.add(p);
-  };
-  for (const c of checks) {
-    if (c.type === 'any-of') c.checks.forEach(add);
-    else add(c);
-  }
+function grepCommand(dir: string, checks: readonly Check[]) {
+  const sources = new Set(leaves(checks).flatMap(patternsOf));
   const ere = [...sources]
     .map((p) => p.replace(/\(\?<[!=][^()]*(?:\([^()]*\)[^()]*)*\)/g, '').replace(/\(\?:/g, '('))
     .filter((p) => spawnSync('grep', ['-E', '-e', p], { input: '' }).status !== 2);
@@ -135,78 +180,44 @@ function benchGrep(dir: string, checks: readonly Check[]): number | undefined {
     ...ere.flatMap((p) => ['-e', p]),
     dir,
   ];
-  const times: number[] = [];
-  for (let r = 0; r < RUNS; r++) {
-    const t0 = performance.now();
-    const res = spawnSync('grep', args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-    times.push(performance.now() - t0);
-    if (res.error || (res.status !== 0 && res.status !== 1)) {
-      console.log(`grep -rE: could not run: ${res.error?.message ?? res.stderr.split('\n')[0]}`);
-      return undefined;
-    }
-  }
-  console.log(
-    `grep -rE (${ere.length} of ${sources.size} check patterns, one pass): median ${median(times).toFixed(1)} ms over ${RUNS} runs`,
-  );
-  return median(times);
+  return { bin: 'grep', args, patterns: `${ere.length} of ${sources.size}` };
 }
 
-function benchRepolinter(dir: string): number | undefined {
+/** repolinter with one rule per text check: the same globs, the same regular expressions. */
+function repolinterCommand(dir: string, checks: readonly Check[]) {
   const bin = process.env.REPOLINTER_BIN ?? join(process.cwd(), 'node_modules/.bin/repolinter');
   if (!existsSync(bin)) {
     console.log(
-      `repolinter: could not run: not installed (${bin} missing; set REPOLINTER_BIN to a repolinter 0.12 binary to compare)`,
+      `repolinter: could not run: not installed (${bin} missing; set REPOLINTER_BIN to a repolinter 0.12 binary)`,
     );
     return undefined;
   }
-  // Equivalent rules: file existence and content searches over the same globs.
-  const ruleset = {
-    $schema: 'https://raw.githubusercontent.com/todogroup/repolinter/master/rulesets/schema.json',
-    version: 2,
-    axioms: {},
-    rules: {
-      'load-tests': {
+  const rules: Record<string, unknown> = {};
+  for (const c of leaves(checks)) {
+    const globs = c.files === undefined ? [] : Array.isArray(c.files) ? c.files : [c.files];
+    if (c.type === 'file-exists')
+      rules[c.id] = {
         level: 'error',
-        rule: { type: 'file-existence', options: { globsAny: ['**/*.jmx', '**/locustfile*.py'] } },
-      },
-      'pool-size': {
-        level: 'error',
-        rule: { type: 'file-contents', options: { globsAll: ['**/*.py'], content: 'pool_size' } },
-      },
-      'no-select-star': {
-        level: 'error',
-        rule: {
-          type: 'file-not-contents',
-          options: { globsAll: ['**/*.{sql,py,java,ts}'], content: 'SELECT \\* FROM' },
-        },
-      },
-      g1gc: {
-        level: 'error',
-        rule: {
-          type: 'file-contents',
-          options: { globsAll: ['**/Dockerfile*'], content: 'UseG1GC' },
-        },
-      },
-    },
-  };
-  const rulesetPath = join(dir, '..', `repolinter-${process.pid}.json`);
-  writeFileSync(rulesetPath, JSON.stringify(ruleset));
-  const times: number[] = [];
-  for (let r = 0; r < RUNS; r++) {
-    const t0 = performance.now();
-    const res = spawnSync(bin, ['lint', dir, '--rulesetFile', rulesetPath], { encoding: 'utf8' });
-    times.push(performance.now() - t0);
-    if (res.error || (res.status !== 0 && res.status !== 1)) {
-      console.log(
-        `repolinter: could not run: ${res.error?.message ?? `exit ${res.status}: ${(res.stderr || res.stdout).split('\n')[0]}`}`,
-      );
-      rmSync(rulesetPath, { force: true });
-      return undefined;
-    }
+        rule: { type: 'file-existence', options: { globsAny: globs } },
+      };
+    patternsOf(c).forEach((content, i) => {
+      const type = c.type === 'file-contains' ? 'file-contents' : 'file-not-contents';
+      const options = { globsAll: globs, content, flags: c.flags ?? '' };
+      rules[`${c.id}-${i}`] = { level: 'error', rule: { type, options } };
+    });
   }
-  rmSync(rulesetPath, { force: true });
-  console.log(
-    `repolinter lint (4 equivalent rules): median ${median(times).toFixed(1)} ms over ${RUNS} runs`,
-  );
-  return median(times);
+  const rulesetPath = join(tmpdir(), `repolinter-${process.pid}.json`);
+  writeFileSync(rulesetPath, JSON.stringify({ version: 2, axioms: {}, rules }));
+  const cmd = {
+    bin,
+    args: ['lint', dir, '--rulesetFile', rulesetPath],
+    rules: Object.keys(rules).length,
+  };
+  try {
+    run(cmd);
+  } catch (err) {
+    console.log(`repolinter: could not run: ${(err as Error).message}`);
+    return undefined;
+  }
+  return cmd;
 }

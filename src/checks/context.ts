@@ -32,6 +32,13 @@ interface Shared {
   pathSet: Set<string>;
   /** nearbyNamesUnit answers by unit and folder. */
   named: Map<string, boolean>;
+  /**
+   * select() answers by unit and selector: most checks share a handful of globs (all Python files),
+   * matching every path against them once per scan, not once per check, is most of a text scan.
+   */
+  selected: Map<string, string[]>;
+  /** anyContains answers by unit, selector and pattern (applies-when conditions repeat). */
+  contains: Map<string, boolean>;
 }
 
 export class EvalContext {
@@ -54,6 +61,8 @@ export class EvalContext {
       parsed: new Map(),
       pathSet: new Set(snapshot.paths),
       named: new Map(),
+      selected: new Map(),
+      contains: new Map(),
     };
     this.unit ??= this.shared.layout.units[0];
     const layout = this.shared.layout;
@@ -103,11 +112,48 @@ export class EvalContext {
 
   /** Visible production paths (service code, manifests, CI) of this unit. */
   productionPaths(): string[] {
-    return this.visible.filter((p) => PRODUCTION_ROLES.has(this.layout.role(p).role));
+    return this.cached(`production\u0000${this.unit?.path ?? '.'}`, () =>
+      this.visible.filter((p) => PRODUCTION_ROLES.has(this.layout.role(p).role)),
+    );
   }
 
-  /** Paths a selector picks: glob-matched, not excluded, in a production role (or test/tooling). */
-  select(sel: FileSelector): string[] {
+  /**
+   * Paths a selector picks: glob-matched, not excluded, in a production role (or test/tooling).
+   * The answer is shared by every check of the scan with the same selector (read-only).
+   */
+  select(sel: FileSelector): readonly string[] {
+    const key = [
+      this.unit?.path ?? '.',
+      asList(sel.files).join(','),
+      asList(sel.exclude).join(','),
+      sel.includeTests ? 't' : '',
+      sel.onlyFilesContaining ?? '',
+      sel.forUnitByName ? 'u' : '',
+    ].join('\u0000');
+    return this.cached(key, () => this.selectUncached(sel));
+  }
+
+  /** Whether any file a selector picks contains the pattern (comments blanked); cached per scan. */
+  anyContains(files: string | string[], re: RegExp): boolean {
+    const key = `${this.unit?.path ?? '.'}\u0000${asList(files).join(',')}\u0000${re.source}\u0000${re.flags}`;
+    let hit = this.shared.contains.get(key);
+    if (hit === undefined) {
+      hit = this.select({ files }).some((p) => re.test(this.readCode(p) ?? ''));
+      this.shared.contains.set(key, hit);
+    }
+    return hit;
+  }
+
+  private cached(key: string, compute: () => string[]): string[] {
+    let paths = this.shared.selected.get(key);
+    if (!paths) {
+      paths = compute();
+      this.shared.selected.set(key, paths);
+    }
+    return paths;
+  }
+
+  private selectUncached(sel: FileSelector): string[] {
     const match = globMatcher(asList(sel.files));
     const excluded = globMatcher(asList(sel.exclude));
     const filter = sel.onlyFilesContaining ? new RegExp(sel.onlyFilesContaining) : undefined;

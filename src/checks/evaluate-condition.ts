@@ -60,8 +60,7 @@ export function evaluateCondition(cond: Condition, ctx: EvalContext): ConditionO
   }
   if (cond.contains) {
     const re = new RegExp(cond.contains.pattern, cond.contains.flags ?? '');
-    const files = ctx.select({ files: cond.contains.files });
-    if (!files.some((p) => re.test(ctx.readCode(p) ?? ''))) {
+    if (!ctx.anyContains(cond.contains.files, re)) {
       return {
         holds: false,
         reason: `applies when ${asList(cond.contains.files).join(', ')} use ${cond.contains.describe ?? `/${cond.contains.pattern}/`}; none does`,

@@ -44,8 +44,8 @@ export function findMatches(
   limit = 50,
 ): Hit[] {
   const hits: Hit[] = [];
+  // Line starts are computed on the first hit only: most files of a scan match nothing.
   let starts: number[] | undefined;
-  const lines = text.split('\n');
   re.lastIndex = 0;
   for (const m of text.matchAll(re)) {
     if (ignoreIf && ignoreIf.test(m[0])) continue;
@@ -54,7 +54,8 @@ export function findMatches(
     // the evidence is where the matched text itself starts.
     const lead = /^\s*/.exec(m[0])?.[0].length ?? 0;
     const pos = positionOf(starts, m.index + (lead < m[0].length ? lead : 0));
-    const raw = (lines[pos.line - 1] ?? '').trim();
+    const end = text.indexOf('\n', starts[pos.line - 1] as number);
+    const raw = text.slice(starts[pos.line - 1], end < 0 ? undefined : end).trim();
     hits.push({
       path,
       ...pos,

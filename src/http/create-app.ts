@@ -24,6 +24,7 @@ import { fleetRoutes } from './fleet-routes.js';
 import { waiverRoutes } from './waiver-routes.js';
 import { measurementRoutes } from './measurement-routes.js';
 import { v1Routes } from './v1-routes.js';
+import { checksRoutes } from './checks-routes.js';
 import { webRouter } from '../web/index.js';
 import {
   WEBHOOK_PATH,
@@ -105,6 +106,7 @@ export function apiRoutes(
     ...fleetRoutes({ db: deps.db, rescan: deps.compliance?.rescan }),
     ...waiverRoutes({ db: deps.db, maxDays: deps.compliance?.maxWaiverDays }),
     ...adminRoutes({ db: deps.db, ...deps.admin }),
+    ...checksRoutes(deps),
   ];
 }
 

@@ -59,122 +59,40 @@ export type ScanOutcome =
       snapshot: SnapshotStats;
     };
 
+type Repo = NonNullable<Awaited<ReturnType<typeof getRepository>>>;
+type Plan = Awaited<ReturnType<typeof planScanVersions>>;
+interface LoadedVersion {
+  plan: Plan[number];
+  record: GuidelineVersionRecord;
+  checks: Check[];
+}
+
 export async function scanRepository(deps: ScanDeps, job: ScanJobData): Promise<ScanOutcome> {
-  const repo = await getRepository(deps.db, job.repositoryId);
-  if (!repo || repo.deletedAt) return { kind: 'skipped', reason: 'repository not registered' };
-  if (repo.archived) return { kind: 'skipped', reason: 'repository archived' };
-  const plan = await planScanVersions(deps.db, repo.id);
-  if (!plan.length) return { kind: 'skipped', reason: 'no published guideline' };
-  if (!job.force) {
-    const done = new Set(
-      (await listScansOfCommit(deps.db, repo.id, job.sha)).map(
-        (s) => `${s.guideline}@${s.version}`,
-      ),
-    );
-    if (plan.every((p) => done.has(`${p.guideline}@${p.version}`)))
-      return { kind: 'skipped', reason: 'already scanned' };
-  }
+  const screened = await screenScan(deps, job);
+  if ('kind' in screened) return screened;
+  const { repo, plan } = screened;
   const log = deps.logger.child({ repo: repo.fullName, sha: job.sha });
   const startedAt = deps.now?.() ?? new Date();
-
-  const versions: {
-    plan: (typeof plan)[number];
-    record: GuidelineVersionRecord;
-    checks: Check[];
-  }[] = [];
-  for (const p of plan) {
-    const record = await getGuidelineVersion(deps.db, p.guideline, p.version);
-    if (!record)
-      throw new SteeringError('NOT_FOUND', `guideline version ${p.guideline}@${p.version} missing`);
-    // The checks published with this version; versions published without one fall back to the
-    // server's checks directory.
-    const stored = await getVersionChecks(deps.db, p.guideline, p.version);
-    const yaml = stored?.text ?? (await deps.checks(p.guideline));
-    versions.push({
-      plan: p,
-      record,
-      checks: checksForVersion(yaml, record.rules, `${p.guideline}.checks.yaml`),
-    });
-  }
-  const allChecks = versions.flatMap((v) => v.checks);
+  const versions = await loadVersions(deps, plan);
   const port = deps.github.forInstallation(repo.installationId ?? 0);
   const { snapshot, stats } = await snapshotRepository(
     { db: deps.db, port, logger: log },
     repo,
     job.sha,
-    (paths) => {
-      const wanted = requiredPaths(allChecks, paths);
-      // how the service is found in its measurements (kept for uploads and Prometheus)
-      if (paths.includes(SERVICE_CONFIG_PATH)) wanted.push(SERVICE_CONFIG_PATH);
-      if (paths.includes(WAIVERS_FILE)) wanted.push(WAIVERS_FILE);
-      return wanted;
-    },
+    (paths) => wantedPaths(versions, paths),
   );
-  const serviceConfig = snapshot.read(SERVICE_CONFIG_PATH);
-
-  // .steering/waivers.yaml: validated on every commit, in force from the default-branch head.
   const head = await getRepositoryHead(deps.db, repo.id);
-  const waiverText = snapshot.read(WAIVERS_FILE);
-  const waiverFile =
-    waiverText === undefined
-      ? null
-      : readWaiversFile(waiverText, repo.fullName, { now: startedAt, maxDays: deps.maxWaiverDays });
-  if (head === null || head === job.sha) {
-    const sync = await syncFileWaivers(
-      deps.db,
-      repo,
-      waiverFile?.waivers ?? [],
-      `${WAIVERS_FILE}@${job.sha}`,
-      { now: startedAt, maxDays: deps.maxWaiverDays },
-    );
-    if (sync.granted || sync.revoked) log.info(sync, 'waivers file synced');
-  }
-
-  // Waivers in force (the repository's, its topics', the fleet's), patterns expanded per rule.
-  const live = await listWaiversForRepository(deps.db, repo.id);
-  const evaluated: EvaluatedVersion[] = versions.map((v) => {
-    const waivers = v.record.rules.flatMap((rule) => {
-      const w = live.find((x) => matchesRulePattern(x.rule, rule.id));
-      return w
-        ? [
-            {
-              ruleId: rule.id,
-              reason: w.reason,
-              ...(w.expiresAt ? { expiresAt: w.expiresAt } : {}),
-            },
-          ]
-        : [];
-    });
-    return {
-      guideline: v.plan.guideline,
-      version: v.plan.version,
-      tracks: v.plan.tracks,
-      findings: evaluateGuideline(v.record.rules, v.checks, snapshot, { waivers, now: startedAt }),
-    };
+  const onHead = head === null || head === job.sha;
+  const waiverFile = await applyWaiversFile(deps, repo, job.sha, snapshot.read(WAIVERS_FILE), {
+    onHead,
+    now: startedAt,
+    log,
   });
-
-  const scanIds = await deps.db.transaction(async (tx) => {
-    const ids = await saveScanResults(tx, {
-      repositoryId: repo.id,
-      sha: job.sha,
-      trigger: job.trigger,
-      deliveryId: job.deliveryId ?? null,
-      startedAt,
-      results: evaluated.map((e) => ({
-        guideline: e.guideline,
-        version: e.version,
-        tracks: e.tracks,
-        summary: countStatuses(e.findings),
-        findings: e.findings.map(toStored),
-      })),
-    });
-    if (serviceConfig !== undefined) await putServiceConfig(tx, repo.id, serviceConfig, job.sha);
-    // measured thresholds (load-test reports, Prometheus) stay decided across rescans
-    await refreshMeasuredStatus(tx, repo.id, {
-      now: startedAt,
-      ...(deps.staleAfterDays !== undefined ? { staleAfterDays: deps.staleAfterDays } : {}),
-    });
-    return ids;
+  const evaluated = await evaluateVersions(deps.db, repo.id, versions, snapshot, startedAt);
+  const scanIds = await storeScan(deps, repo.id, job, {
+    startedAt,
+    evaluated,
+    serviceConfig: snapshot.read(SERVICE_CONFIG_PATH),
   });
 
   // The scan ids and start time identify this check run (a rescan of the same commit reuses the
@@ -188,7 +106,7 @@ export async function scanRepository(deps: ScanDeps, job: ScanJobData): Promise<
   );
   const checkRunId = await port.createCheckRun(repo.owner, repo.name, input);
   await setScanCheckRun(deps.db, scanIds, checkRunId);
-  if (head === null || head === job.sha)
+  if (onHead)
     for (const v of versions.filter((x) => x.plan.tracks.includes('latest')))
       await refreshPullRequestOutlook(deps.db, port, repo, v.record).catch((err: Error) =>
         log.warn({ err: err.message }, 'could not update the pull request body'),
@@ -204,6 +122,133 @@ export async function scanRepository(deps: ScanDeps, job: ScanJobData): Promise<
     conclusion: input.conclusion ?? 'neutral',
     snapshot: stats,
   };
+}
+
+/** Whether there is anything to scan: a registered, live repository with versions not yet scanned. */
+async function screenScan(
+  deps: ScanDeps,
+  job: ScanJobData,
+): Promise<{ kind: 'skipped'; reason: string } | { repo: Repo; plan: Plan }> {
+  const repo = await getRepository(deps.db, job.repositoryId);
+  if (!repo || repo.deletedAt) return { kind: 'skipped', reason: 'repository not registered' };
+  if (repo.archived) return { kind: 'skipped', reason: 'repository archived' };
+  const plan = await planScanVersions(deps.db, repo.id);
+  if (!plan.length) return { kind: 'skipped', reason: 'no published guideline' };
+  if (!job.force) {
+    const done = new Set(
+      (await listScansOfCommit(deps.db, repo.id, job.sha)).map(
+        (s) => `${s.guideline}@${s.version}`,
+      ),
+    );
+    if (plan.every((p) => done.has(`${p.guideline}@${p.version}`)))
+      return { kind: 'skipped', reason: 'already scanned' };
+  }
+  return { repo, plan };
+}
+
+/** Each planned version with the checks published with it (else the server's checks directory). */
+async function loadVersions(deps: ScanDeps, plan: Plan): Promise<LoadedVersion[]> {
+  const versions: LoadedVersion[] = [];
+  for (const p of plan) {
+    const record = await getGuidelineVersion(deps.db, p.guideline, p.version);
+    if (!record)
+      throw new SteeringError('NOT_FOUND', `guideline version ${p.guideline}@${p.version} missing`);
+    const stored = await getVersionChecks(deps.db, p.guideline, p.version);
+    const yaml = stored?.text ?? (await deps.checks(p.guideline));
+    versions.push({
+      plan: p,
+      record,
+      checks: checksForVersion(yaml, record.rules, `${p.guideline}.checks.yaml`),
+    });
+  }
+  return versions;
+}
+
+/** The blobs the checks read, plus the service config (how measurements find the service) and waivers. */
+function wantedPaths(versions: readonly LoadedVersion[], paths: readonly string[]): string[] {
+  const wanted = requiredPaths(
+    versions.flatMap((v) => v.checks),
+    paths,
+  );
+  if (paths.includes(SERVICE_CONFIG_PATH)) wanted.push(SERVICE_CONFIG_PATH);
+  if (paths.includes(WAIVERS_FILE)) wanted.push(WAIVERS_FILE);
+  return wanted;
+}
+
+/** .steering/waivers.yaml: validated on every commit, in force from the default-branch head. */
+async function applyWaiversFile(
+  deps: ScanDeps,
+  repo: Repo,
+  sha: string,
+  text: string | undefined,
+  at: { onHead: boolean; now: Date; log: Logger },
+) {
+  const limits = { now: at.now, maxDays: deps.maxWaiverDays };
+  const file = text === undefined ? null : readWaiversFile(text, repo.fullName, limits);
+  if (at.onHead) {
+    const source = `${WAIVERS_FILE}@${sha}`;
+    const sync = await syncFileWaivers(deps.db, repo, file?.waivers ?? [], source, limits);
+    if (sync.granted || sync.revoked) at.log.info(sync, 'waivers file synced');
+  }
+  return file;
+}
+
+/** Findings per version, with the waivers in force (repository, topics, fleet) expanded per rule. */
+async function evaluateVersions(
+  db: Db,
+  repositoryId: number,
+  versions: readonly LoadedVersion[],
+  snapshot: Parameters<typeof evaluateGuideline>[2],
+  now: Date,
+): Promise<EvaluatedVersion[]> {
+  const live = await listWaiversForRepository(db, repositoryId);
+  return versions.map((v) => {
+    const waivers = v.record.rules.flatMap((rule) => {
+      const w = live.find((x) => matchesRulePattern(x.rule, rule.id));
+      if (!w) return [];
+      return [
+        { ruleId: rule.id, reason: w.reason, ...(w.expiresAt ? { expiresAt: w.expiresAt } : {}) },
+      ];
+    });
+    return {
+      guideline: v.plan.guideline,
+      version: v.plan.version,
+      tracks: v.plan.tracks,
+      findings: evaluateGuideline(v.record.rules, v.checks, snapshot, { waivers, now }),
+    };
+  });
+}
+
+/** Scans, findings and statuses in one transaction; measured thresholds stay decided. */
+async function storeScan(
+  deps: ScanDeps,
+  repositoryId: number,
+  job: ScanJobData,
+  scan: { startedAt: Date; evaluated: EvaluatedVersion[]; serviceConfig: string | undefined },
+): Promise<number[]> {
+  return deps.db.transaction(async (tx) => {
+    const ids = await saveScanResults(tx, {
+      repositoryId,
+      sha: job.sha,
+      trigger: job.trigger,
+      deliveryId: job.deliveryId ?? null,
+      startedAt: scan.startedAt,
+      results: scan.evaluated.map((e) => ({
+        guideline: e.guideline,
+        version: e.version,
+        tracks: e.tracks,
+        summary: countStatuses(e.findings),
+        findings: e.findings.map(toStored),
+      })),
+    });
+    if (scan.serviceConfig !== undefined)
+      await putServiceConfig(tx, repositoryId, scan.serviceConfig, job.sha);
+    await refreshMeasuredStatus(tx, repositoryId, {
+      now: scan.startedAt,
+      ...(deps.staleAfterDays !== undefined ? { staleAfterDays: deps.staleAfterDays } : {}),
+    });
+    return ids;
+  });
 }
 
 /** An invalid waivers file fails the check run, with each problem annotated at line:column. */
