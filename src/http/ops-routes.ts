@@ -46,7 +46,7 @@ export function mountLiveness(app: Express): void {
 }
 
 /** What helmet would set on a JSON answer, written once: /health runs before helmet. */
-const LIVENESS_HEADERS = {
+export const LIVENESS_HEADERS = {
   'Cache-Control': 'no-store',
   'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
   'Cross-Origin-Resource-Policy': 'same-origin',
