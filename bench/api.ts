@@ -13,7 +13,8 @@
  * Baselines, in a second child process and serving the same bytes: a bare `node:http` server
  * answering `/health` with steering's body and headers, and a bare Express 5 route that checks the
  * bearer token by string comparison and runs the same query as steering's version read
- * (`getGuidelineVersion`) for every request, then sends it as JSON. Ratios: steering's maximum
+ * (`getGuidelineVersion`) for every request, then sends it as JSON; and the same Express route
+ * keeping the bytes after the first query (the framework's floor for a cached read). Ratios: steering's maximum
  * req/s over the baseline's, and p99 at the fixed rate over the baseline's.
  * Then (unless BENCH_SKIP_MEMORY) idle resident memory: the built CLI's `steering serve` (run
  * `npm run build` first) beside a bare Express 5 process with a pg pool, both idle 5 s after
@@ -92,7 +93,7 @@ async function baselineMain(): Promise<void> {
     : await store.openPgliteDatabase({ dataDir: join(process.env.BENCH_DATA_DIR!, 'pglite') });
   const started = performance.now();
   const health = createServer((_req, res) => {
-    res.writeHead(200, { ...LIVENESS_HEADERS, 'content-type': 'application/json; charset=utf-8' });
+    res.writeHead(200, { ...LIVENESS_HEADERS, 'Content-Type': 'application/json; charset=utf-8' });
     const uptimeSeconds = Math.round((performance.now() - started) / 1000);
     res.end(JSON.stringify({ status: 'ok', uptimeSeconds }));
   });
@@ -103,6 +104,18 @@ async function baselineMain(): Promise<void> {
     if (req.get('authorization') !== bearer) return void res.status(401).end();
     const v = await store.getGuidelineVersion(db, req.params.id, req.params.version);
     res.type('application/json').send(JSON.stringify(v));
+  });
+  // The framework's floor for a cached read: the same bytes, kept after the first query.
+  const cached = new Map<string, Buffer>();
+  app.get('/cached/v1/guidelines/:id/versions/:version', async (req, res) => {
+    if (req.get('authorization') !== bearer) return void res.status(401).end();
+    const key = `${req.params.id}@${req.params.version}`;
+    let body = cached.get(key);
+    if (!body) {
+      const v = await store.getGuidelineVersion(db, req.params.id, req.params.version);
+      cached.set(key, (body = Buffer.from(JSON.stringify(v))));
+    }
+    res.type('application/json').send(body);
   });
   const bare = app.listen(0, '127.0.0.1');
   await new Promise((r) => bare.once('listening', r));
