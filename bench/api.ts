@@ -204,6 +204,13 @@ async function compare(ready: Ready, base: BaselineReady) {
       `${base.expressUrl}${path}`,
       auth,
     ],
+    [
+      'GET a version',
+      `${ready.url}${path}`,
+      'bare Express, cached bytes',
+      `${base.expressUrl}/cached${path}`,
+      auth,
+    ],
   ] as const;
   // Warm up (JIT, pool connections, token cache).
   for (const [, url, , baseUrl, headers] of pairs)
