@@ -9,15 +9,26 @@
  * the embedded PGlite with BENCH_DB=pglite. For each endpoint: a fixed-rate run (BENCH_RATE req/s,
  * default 1000) for latency percentiles, then an unthrottled run for maximum throughput.
  * BENCH_DURATION (s, default 10) and BENCH_CONNECTIONS (default 10) fix the rest.
+ *
+ * Baselines, in a second child process and serving the same bytes: a bare `node:http` server
+ * answering `/health` with steering's body and headers, and a bare Express 5 route that checks the
+ * bearer token by string comparison and runs the same query as steering's version read
+ * (`getGuidelineVersion`) for every request, then sends it as JSON; and the same Express route
+ * keeping the bytes after the first query (the framework's floor for a cached read). Ratios: steering's maximum
+ * req/s over the baseline's, and p99 at the fixed rate over the baseline's.
+ * Then (unless BENCH_SKIP_MEMORY) idle resident memory: the built CLI's `steering serve` (run
+ * `npm run build` first) beside a bare Express 5 process with a pg pool, both idle 5 s after
+ * listening (bench/measure-idle-memory.ts).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { measureIdleMemory } from './measure-idle-memory.js';
 
 const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -27,10 +38,13 @@ const USE_PGLITE = process.env.BENCH_DB === 'pglite';
 
 interface Ready {
   url: string;
-  /** A bare node:http server in the same process answering like /health: the floor to compare with. */
-  baselineUrl: string;
   token: string;
   version: string;
+}
+
+interface BaselineReady {
+  healthUrl: string;
+  expressUrl: string;
 }
 
 async function serverMain(): Promise<void> {
@@ -56,27 +70,65 @@ async function serverMain(): Promise<void> {
   const metrics = createMetrics();
   const app = createApp({ db, logger: silentLogger, metrics });
   const server = await startServer(app, { port: 0, host: '127.0.0.1' });
-  const { createServer } = await import('node:http');
-  const bare = createServer((_req, res) => {
-    res.setHeader('content-type', 'application/json; charset=utf-8');
-    res.end('{"status":"ok","uptimeSeconds":0}');
-  });
-  await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
-  const bareAddress = bare.address() as { port: number };
-  process.send!({
-    url: server.url,
-    baselineUrl: `http://127.0.0.1:${bareAddress.port}/health`,
-    token,
-    version: published.version,
-  } satisfies Ready);
+  process.send!({ url: server.url, token, version: published.version } satisfies Ready);
   process.on('message', (m) => {
     if (m !== 'stop') return;
     void (async () => {
-      bare.close();
       await server.close(1000);
       await db.close();
       process.exit(0);
     })();
+  });
+}
+
+/** The floors, in their own process: the same bytes as steering's answers. */
+async function baselineMain(): Promise<void> {
+  const { createServer } = await import('node:http');
+  const { default: express } = await import('express');
+  const store = await import('../src/store/index.js');
+  const { LIVENESS_HEADERS } = await import('../src/http/ops-routes.js');
+  const schema = process.env.BENCH_SCHEMA;
+  const db = schema
+    ? store.openPostgresDatabase({ connectionString: DATABASE_URL, schema, max: 10 })
+    : await store.openPgliteDatabase({ dataDir: join(process.env.BENCH_DATA_DIR!, 'pglite') });
+  const started = performance.now();
+  const health = createServer((_req, res) => {
+    res.writeHead(200, { ...LIVENESS_HEADERS, 'Content-Type': 'application/json; charset=utf-8' });
+    const uptimeSeconds = Math.round((performance.now() - started) / 1000);
+    res.end(JSON.stringify({ status: 'ok', uptimeSeconds }));
+  });
+  await new Promise<void>((resolve) => health.listen(0, '127.0.0.1', resolve));
+  const bearer = `Bearer ${process.env.BENCH_TOKEN!}`;
+  const app = express();
+  app.get('/v1/guidelines/:id/versions/:version', async (req, res) => {
+    if (req.get('authorization') !== bearer) return void res.status(401).end();
+    const v = await store.getGuidelineVersion(db, req.params.id, req.params.version);
+    res.type('application/json').send(JSON.stringify(v));
+  });
+  // The framework's floor for a cached read: the same bytes, kept after the first query.
+  const cached = new Map<string, Buffer>();
+  app.get('/cached/v1/guidelines/:id/versions/:version', async (req, res) => {
+    if (req.get('authorization') !== bearer) return void res.status(401).end();
+    const key = `${req.params.id}@${req.params.version}`;
+    let body = cached.get(key);
+    if (!body) {
+      const v = await store.getGuidelineVersion(db, req.params.id, req.params.version);
+      cached.set(key, (body = Buffer.from(JSON.stringify(v))));
+    }
+    res.type('application/json').send(body);
+  });
+  const bare = app.listen(0, '127.0.0.1');
+  await new Promise((r) => bare.once('listening', r));
+  const port = (s: { address(): unknown }) => (s.address() as { port: number }).port;
+  process.send!({
+    healthUrl: `http://127.0.0.1:${port(health)}/health`,
+    expressUrl: `http://127.0.0.1:${port(bare)}`,
+  } satisfies BaselineReady);
+  process.on('message', (m) => {
+    if (m !== 'stop') return;
+    health.close();
+    bare.close();
+    void db.close().then(() => process.exit(0));
   });
 }
 
@@ -115,6 +167,77 @@ async function run(name: string, url: string, headers: Record<string, string>, r
   };
 }
 
+function forkChild<T>(role: string, env: Record<string, string>): [ChildProcess, Promise<T>] {
+  const child = fork(fileURLToPath(import.meta.url), [role], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, ...env },
+  });
+  const ready = new Promise<T>((resolve, reject) => {
+    child.once('message', (m) => resolve(m as T));
+    child.once('exit', (code) => reject(new Error(`bench ${role} exited with ${code}`)));
+  });
+  return [child, ready];
+}
+
+async function stopChild(child: ChildProcess | undefined) {
+  if (!child || child.exitCode !== null) return;
+  child.send('stop');
+  await new Promise((r) => child.once('exit', r));
+}
+
+/** Both answers must be the same bytes, or the comparison means nothing. */
+async function sameBytes(a: string, b: string, headers: Record<string, string>) {
+  const [x, y] = await Promise.all([a, b].map((u) => fetch(u, { headers }).then((r) => r.text())));
+  const strip = (t: string) => t.replace(/"uptimeSeconds":\d+/, '');
+  return strip(x!) === strip(y!) ? `same ${Buffer.byteLength(x!)} bytes` : 'DIFFERENT BODIES';
+}
+
+async function compare(ready: Ready, base: BaselineReady) {
+  const path = `/v1/guidelines/performance/versions/${ready.version}`;
+  const auth = { authorization: `Bearer ${ready.token}` };
+  const pairs = [
+    ['GET /health', `${ready.url}/health`, 'bare node:http', base.healthUrl, {}],
+    [
+      'GET a version',
+      `${ready.url}${path}`,
+      'bare Express + query',
+      `${base.expressUrl}${path}`,
+      auth,
+    ],
+    [
+      'GET a version',
+      `${ready.url}${path}`,
+      'bare Express, cached bytes',
+      `${base.expressUrl}/cached${path}`,
+      auth,
+    ],
+  ] as const;
+  // Warm up (JIT, pool connections, token cache).
+  for (const [, url, , baseUrl, headers] of pairs)
+    for (const u of [url, baseUrl])
+      await autocannon({ url: u, headers, duration: 2, connections: CONNECTIONS });
+  const rows = [];
+  const ratios = [];
+  for (const [name, url, baseName, baseUrl, headers] of pairs) {
+    const bytes = await sameBytes(url, baseUrl, headers);
+    const b = [
+      await run(`baseline: ${baseName}`, baseUrl, headers, RATE),
+      await run(`baseline: ${baseName}`, baseUrl, headers),
+    ];
+    const st = [
+      await run(`steering ${name}`, url, headers, RATE),
+      await run(`steering ${name}`, url, headers),
+    ];
+    rows.push(...b, ...st);
+    ratios.push(
+      `${name}: ${(st[1]!['req/s'] / b[1]!['req/s']).toFixed(2)}× ${baseName} throughput, ` +
+        `p99 at ${RATE}/s ${(Number(st[0]!['p99 ms']) / Number(b[0]!['p99 ms'])).toFixed(2)}× (${bytes})`,
+    );
+  }
+  console.table(rows);
+  for (const r of ratios) console.log(r);
+}
+
 async function main(): Promise<void> {
   const schema = USE_PGLITE ? undefined : `bench_${randomBytes(5).toString('hex')}`;
   const dataDir = USE_PGLITE ? mkdtempSync(join(tmpdir(), 'steering-bench-')) : undefined;
@@ -123,44 +246,37 @@ async function main(): Promise<void> {
     await admin.connect();
     await admin.query(`CREATE SCHEMA ${schema}`);
   }
+  const env = { BENCH_SCHEMA: schema ?? '', BENCH_DATA_DIR: dataDir ?? '' };
   let child: ChildProcess | undefined;
+  let baseline: ChildProcess | undefined;
   try {
-    child = fork(fileURLToPath(import.meta.url), ['--server'], {
-      execArgv: ['--import', 'tsx'],
-      env: { ...process.env, BENCH_SCHEMA: schema ?? '', BENCH_DATA_DIR: dataDir ?? '' },
+    let ready: Promise<Ready>;
+    [child, ready] = forkChild<Ready>('--server', env);
+    const r = await ready;
+    let baseReady: Promise<BaselineReady>;
+    [baseline, baseReady] = forkChild<BaselineReady>('--baseline', {
+      ...env,
+      BENCH_TOKEN: r.token,
     });
-    const ready = await new Promise<Ready>((resolve, reject) => {
-      child!.once('message', (m) => resolve(m as Ready));
-      child!.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
-    });
-    const versionUrl = `${ready.url}/v1/guidelines/performance/versions/${ready.version}`;
-    const auth = { authorization: `Bearer ${ready.token}` };
+    const base = await baseReady;
     console.log(
-      `steering API benchmark: ${cpus().length} CPUs, node ${process.version}, ${USE_PGLITE ? 'embedded PGlite' : 'PostgreSQL'}, ` +
-        `${DURATION}s per run, ${CONNECTIONS} connections, loopback`,
+      `steering API benchmark: ${cpus().length} CPUs (load average ${loadavg()[0]!.toFixed(1)}), node ${process.version}, ` +
+        `${USE_PGLITE ? 'embedded PGlite' : 'PostgreSQL'}, ${DURATION}s per run, ${CONNECTIONS} connections, loopback`,
     );
-    // Warm up (JIT, pool connections, token cache).
-    await autocannon({ url: versionUrl, headers: auth, duration: 2, connections: CONNECTIONS });
-    const rows = [];
-    for (const [name, url, headers] of [
-      ['baseline: bare node:http', ready.baselineUrl, {}],
-      ['GET /health', `${ready.url}/health`, {}],
-      ['GET /v1/guidelines/{id}/versions/{version}', versionUrl, auth],
-    ] as const) {
-      rows.push(await run(name, url, headers, RATE));
-      rows.push(await run(name, url, headers));
-    }
-    console.table(rows);
+    await compare(r, base);
+    console.log(`load average now ${loadavg()[0]!.toFixed(1)}`);
   } finally {
-    child?.send('stop');
-    await new Promise((r) => child?.once('exit', r) ?? r(undefined));
+    await stopChild(child);
+    await stopChild(baseline);
     if (schema) {
       await admin.query(`DROP SCHEMA ${schema} CASCADE`);
       await admin.end();
     }
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   }
+  if (!process.env.BENCH_SKIP_MEMORY) await measureIdleMemory();
 }
 
 if (process.argv.includes('--server')) await serverMain();
+else if (process.argv.includes('--baseline')) await baselineMain();
 else await main();

@@ -1,37 +1,45 @@
 /**
  * `npm run bench:webhooks`:
- * 1. Webhook intake throughput and latency: autocannon posts a signed `push` delivery (a real
- *    @octokit/webhooks-examples payload, ~7 KB) with a fresh `X-GitHub-Delivery` per request to
- *    `POST /webhooks/github` (verify HMAC on the raw body + INSERT into PostgreSQL + BullMQ add on
- *    Redis + UPDATE enqueued_at), beside a bare Express route that reads the same body and answers
- *    202, in the same run. The server runs in a child process on a fresh PostgreSQL schema
- *    (TEST_DATABASE_URL) and a random Redis prefix (REDIS_URL). BENCH_DURATION (s, default 10),
- *    BENCH_CONNECTIONS (default 10).
- * 2. GitHub requests per scan, counted in the simulator's request log: the first scan of a
- *    repository (BENCH_FILES files, default 2000, plus a real service fixture), a rescan after a
- *    one-file push (a file a check reads, and one no check reads), and a rerequested rescan of the
- *    same commit.
+ * 1. Webhook intake, three servers on the same deliveries, each in its own child process, the
+ *    load generator (autocannon) in this one: a signed `push` (a real @octokit/webhooks-examples
+ *    payload, ~7 KB) with a fresh `X-GitHub-Delivery` per request, into one PostgreSQL table.
+ *    - steering: `POST /webhooks/github` (verify on the raw body, record, enqueue, 202);
+ *    - bare Express + `@octokit/webhooks-methods` `verify` + the same INSERT, 202;
+ *    - Probot 14 (`createNodeMiddleware`) with the same INSERT in an `onAny` handler (Probot
+ *      answers 200 after its handlers resolve, so its answer also means "recorded").
+ *    The guarantee compared: a 2xx means the delivery's row is committed. Rounds alternate the
+ *    servers (BENCH_ROUNDS, default 2); the ratio uses the median of each server's rounds.
+ *    After steering's runs every recorded delivery must be enqueued (`enqueued_at` set, one job).
+ *    BENCH_DURATION (s, default 10), BENCH_CONNECTIONS (default 10).
+ * 2. GitHub requests per scan (bench/count-scan-requests.ts).
  */
-import { readDirectoryFiles } from '../src/cli/read-directory-files.js';
 import { fork, type ChildProcess } from 'node:child_process';
-import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { createHmac, generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { countScanRequests } from './count-scan-requests.js';
 
 const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
-const FILES = Number(process.env.BENCH_FILES ?? 2000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const SECRET = 'bench-webhook-secret';
+const PATH = '/webhooks/github';
+/** The same statement as steering's single-delivery INSERT. */
+const INSERT = `INSERT INTO webhook_deliveries (delivery_id, event, action, repository_id, payload)
+  VALUES ($1, $2, $3, $4, $5::jsonb) ON CONFLICT (delivery_id) DO NOTHING`;
 
-interface Ready {
-  url: string;
-  bareUrl: string;
-}
+const KINDS = {
+  steering: 'steering: POST /webhooks/github (verify + record + enqueue)',
+  express: 'bare Express + webhooks-methods verify + INSERT',
+  probot: 'Probot 14 + the same INSERT',
+} as const;
+type Kind = keyof typeof KINDS;
 
 function pushBody(): string {
   const examples = JSON.parse(
@@ -51,21 +59,17 @@ function pushBody(): string {
   return JSON.stringify(push);
 }
 
-async function serverMain(): Promise<void> {
-  const { default: express } = await import('express');
+const repositoryIdOf = (p: { repository?: { id?: number } }) => p.repository?.id ?? null;
+
+async function serveSteering(schema: string, prefix: string): Promise<() => Promise<void>> {
   const { createApp, startServer } = await import('../src/http/index.js');
   const { silentLogger } = await import('../src/log.js');
   const { createMetrics } = await import('../src/metrics.js');
   const store = await import('../src/store/index.js');
   const { openScanRuntime } = await import('../src/scans/index.js');
-  const db = store.openPostgresDatabase({
-    connectionString: DATABASE_URL,
-    schema: process.env.BENCH_SCHEMA!,
-    max: 10,
-  });
-  await store.runMigrations(db);
+  const db = store.openPostgresDatabase({ connectionString: DATABASE_URL, schema, max: 10 });
   const runtime = openScanRuntime({
-    redis: { url: REDIS_URL, prefix: process.env.BENCH_PREFIX! },
+    redis: { url: REDIS_URL, prefix },
     guidelinesDir: 'guidelines',
     scan: { rescanMaxAgeHours: 24 },
   });
@@ -76,30 +80,113 @@ async function serverMain(): Promise<void> {
     webhooks: { secret: SECRET, enqueue: runtime.enqueueDelivery },
   });
   const server = await startServer(app, { port: 0, host: '127.0.0.1' });
-  const bareApp = express();
-  bareApp.post(
-    '/webhooks/github',
-    express.raw({ type: () => true, limit: '25mb' }),
-    (_req, res) => {
-      res.status(202).json({ status: 'queued' });
+  process.send!({ port: Number(new URL(server.url).port) });
+  return async () => {
+    await server.close(1000);
+    await runtime.queue.obliterate({ force: true }).catch(() => undefined);
+    await runtime.close();
+    await db.close();
+  };
+}
+
+function pool(schema: string): pg.Pool {
+  return new pg.Pool({
+    connectionString: DATABASE_URL,
+    max: 10,
+    options: `-c search_path=${schema}`,
+  });
+}
+
+async function serveExpress(schema: string): Promise<() => Promise<void>> {
+  const { default: express } = await import('express');
+  const { verify } = await import('@octokit/webhooks-methods');
+  const db = pool(schema);
+  const app = express();
+  app.post(PATH, express.raw({ type: () => true, limit: '25mb' }), async (req, res) => {
+    const raw = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
+    if (!(await verify(SECRET, raw, req.get('x-hub-signature-256') ?? '')))
+      return void res.status(401).end();
+    const payload = JSON.parse(raw) as { action?: string; repository?: { id?: number } };
+    await db.query(INSERT, [
+      req.get('x-github-delivery'),
+      req.get('x-github-event'),
+      payload.action ?? null,
+      repositoryIdOf(payload),
+      raw,
+    ]);
+    res.status(202).json({ status: 'recorded' });
+  });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  process.send!({ port: (server.address() as { port: number }).port });
+  return async () => {
+    server.close();
+    await db.end();
+  };
+}
+
+interface ProbotContext {
+  id: string;
+  name: string;
+  payload: unknown;
+}
+interface ProbotModule {
+  Probot: new (options: Record<string, unknown>) => unknown;
+  createNodeMiddleware(
+    appFn: (app: { onAny: (handler: (context: ProbotContext) => Promise<void>) => void }) => void,
+    options: { probot: unknown; webhooksPath: string },
+  ): Promise<(req: IncomingMessage, res: ServerResponse, next: () => void) => Promise<unknown>>;
+}
+
+async function serveProbot(schema: string): Promise<() => Promise<void>> {
+  // Loaded by name so its type declarations (which augment Express's and Node's globals) stay
+  // out of the project's type check.
+  const probotName = 'probot';
+  const { Probot, createNodeMiddleware } = (await import(probotName)) as ProbotModule;
+  const db = pool(schema);
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const probot = new Probot({
+    appId: 1,
+    privateKey: privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(),
+    secret: SECRET,
+    logLevel: 'warn',
+  });
+  const middleware = await createNodeMiddleware(
+    (app) => {
+      app.onAny(async (context) => {
+        const payload = context.payload as { action?: string; repository?: { id?: number } };
+        await db.query(INSERT, [
+          context.id,
+          context.name,
+          payload.action ?? null,
+          repositoryIdOf(payload),
+          JSON.stringify(payload),
+        ]);
+      });
     },
+    { probot, webhooksPath: PATH },
   );
-  const bare = bareApp.listen(0, '127.0.0.1');
-  await new Promise((r) => bare.once('listening', r));
-  process.send!({
-    url: `${server.url}/webhooks/github`,
-    bareUrl: `http://127.0.0.1:${(bare.address() as { port: number }).port}/webhooks/github`,
-  } satisfies Ready);
+  const server = createServer((req, res) => {
+    void middleware(req, res, () => res.writeHead(404).end());
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  process.send!({ port: (server.address() as { port: number }).port });
+  return async () => {
+    server.close();
+    await db.end();
+  };
+}
+
+async function serverMain(kind: Kind): Promise<void> {
+  const schema = process.env.BENCH_SCHEMA!;
+  const stop =
+    kind === 'steering'
+      ? await serveSteering(schema, process.env.BENCH_PREFIX!)
+      : kind === 'express'
+        ? await serveExpress(schema)
+        : await serveProbot(schema);
   process.on('message', (m) => {
-    if (m !== 'stop') return;
-    void (async () => {
-      bare.close();
-      await server.close(1000);
-      await runtime.queue.obliterate({ force: true }).catch(() => undefined);
-      await runtime.close();
-      await db.close();
-      process.exit(0);
-    })();
+    if (m === 'stop') void stop().then(() => process.exit(0));
   });
 }
 
@@ -108,159 +195,125 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-async function run(name: string, url: string, body: string) {
+async function run(kind: Kind, port: number, body: string, duration = DURATION) {
   const times: number[] = [];
-  let non202 = 0;
+  let non2xx = 0;
   const signature = `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
   const result = await autocannon({
-    url,
+    url: `http://127.0.0.1:${port}${PATH}`,
     method: 'POST',
-    duration: DURATION,
+    duration,
     connections: CONNECTIONS,
     requests: [
       {
         method: 'POST',
         body,
-        setupRequest(req) {
-          return {
-            ...req,
-            headers: {
-              'content-type': 'application/json',
-              'x-github-event': 'push',
-              'x-github-delivery': randomUUID(),
-              'x-hub-signature-256': signature,
-            },
-          };
-        },
+        setupRequest: (req) => ({
+          ...req,
+          headers: {
+            'content-type': 'application/json',
+            'x-github-event': 'push',
+            'x-github-delivery': randomUUID(),
+            'x-hub-signature-256': signature,
+          },
+        }),
       },
     ],
     setupClient(client) {
       client.on('response', (status: number, _bytes: number, ms: number) => {
         times.push(ms);
-        if (status !== 202) non202++;
+        if (status < 200 || status > 299) non2xx++;
       });
     },
   });
   times.sort((a, b) => a - b);
   return {
-    route: name,
+    server: KINDS[kind],
     deliveries: result.requests.total,
-    'deliveries/s': Math.round(result.requests.total / DURATION),
+    'deliveries/s': Math.round(result.requests.total / duration),
     'p50 ms': percentile(times, 50).toFixed(2),
-    'p95 ms': percentile(times, 95).toFixed(2),
     'p99 ms': percentile(times, 99).toFixed(2),
-    errors: result.errors + result.timeouts + non202,
+    errors: result.errors + result.timeouts + non2xx,
   };
 }
 
-function fixture(name: string): Record<string, string> {
-  return readDirectoryFiles(
-    fileURLToPath(new URL(`../test/fixtures/repos/${name}/`, import.meta.url)),
-  );
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function startServers(schema: string, prefix: string) {
+  const children: ChildProcess[] = [];
+  const ports = {} as Record<Kind, number>;
+  for (const kind of Object.keys(KINDS) as Kind[]) {
+    const child = fork(fileURLToPath(import.meta.url), ['--server', kind], {
+      execArgv: ['--import', 'tsx'],
+      env: { ...process.env, BENCH_SCHEMA: schema, BENCH_PREFIX: prefix },
+    });
+    children.push(child);
+    ports[kind] = await new Promise<number>((resolve, reject) => {
+      child.once('message', (m) => resolve((m as { port: number }).port));
+      child.once('exit', (code) => reject(new Error(`bench server ${kind} exited with ${code}`)));
+    });
+  }
+  const stop = () =>
+    Promise.all(
+      children.map((c) => {
+        c.send('stop');
+        return new Promise((r) => c.once('exit', r));
+      }),
+    );
+  return { ports, stop };
 }
 
-let duplicated: unknown;
-let secondaryAnswers: unknown;
-
-/** GitHub requests of scans against the simulator (secondary limits on), in this process. */
-async function countScanRequests(schema: string) {
-  const { createGitHubPort, startSimulator } = await import('../src/github/index.js');
-  const { silentLogger } = await import('../src/log.js');
-  const { publishGuideline } = await import('../src/publish/index.js');
-  const store = await import('../src/store/index.js');
-  const { checksFromDirectory, scanRepository } = await import('../src/scans/index.js');
-  const db = store.openPostgresDatabase({ connectionString: DATABASE_URL, schema, max: 4 });
-  const sim = await startSimulator();
-  try {
-    await publishGuideline(db, {
-      source: readFileSync(fileURLToPath(new URL('../guidelines/performance.md', import.meta.url))),
-      path: 'guidelines/performance.md',
-      publisher: 'bench',
-    });
-    const installationId = sim.addInstallation('acme');
-    sim.addToken('ghs_bench', { login: 'steering[bot]', installationId });
-    const files = fixture('python-fastapi');
-    for (let i = 0; i < FILES; i++)
-      files[`pkg${i % 40}/module_${i}.${i % 3 === 0 ? 'md' : 'py'}`] =
-        `# module ${i}\nVALUE = ${i}\n`;
-    const repo = sim.addRepo({ owner: 'acme', name: 'orders', files });
-    await store.upsertRepository(db, {
-      id: repo.id,
-      owner: 'acme',
-      name: 'orders',
-      defaultBranch: 'main',
-      archived: false,
-      fork: false,
-      topics: [],
-      installationId,
-    });
-    const github = createGitHubPort(
-      {
-        github: {
-          apiUrl: sim.url,
-          auth: { kind: 'token', token: 'ghs_bench' },
-          webhookSecret: undefined,
-          previousWebhookSecret: undefined,
-        },
-      },
-      {},
+/** Every delivery steering answered is committed and enqueued (waits for the last batch). */
+async function checkSteeringGuarantee(admin: pg.Client, schema: string, answered: number) {
+  for (let i = 0; i < 100; i++) {
+    const r = await admin.query<{ rows: string; pending: string }>(
+      `SELECT count(*) AS rows, count(*) FILTER (WHERE enqueued_at IS NULL) AS pending
+       FROM ${schema}.webhook_deliveries`,
     );
-    const deps = { db, github, checks: checksFromDirectory('guidelines'), logger: silentLogger };
-    const rows: Record<string, unknown>[] = [];
-    const measure = async (what: string, sha: string, force = false) => {
-      sim.resetRequests();
-      const t0 = performance.now();
-      const out = await scanRepository(deps, {
-        repositoryId: repo.id,
-        sha,
-        trigger: 'manual',
-        force,
-      });
-      const ms = performance.now() - t0;
-      const reqs = sim.requests;
-      rows.push({
-        scan: what,
-        'GitHub requests': reqs.length,
-        tree: reqs.filter((r) => r.path.includes('/git/trees/')).length,
-        blobs: reqs.filter((r) => r.path.includes('/git/blobs/')).length,
-        'check runs': reqs.filter((r) => r.path.includes('/check-runs')).length,
-        'blobs from cache': out.kind === 'scanned' ? out.snapshot.blobsCached : '-',
-        ms: ms.toFixed(0),
-      });
-    };
-    const head = sim.branchHead('acme', 'orders', 'main')!;
-    await measure(`first scan (${Object.keys(files).length} files)`, head);
-    const one = sim.pushCommit({
-      owner: 'acme',
-      repo: 'orders',
-      branch: 'main',
-      files: { 'app/db.py': 'from sqlalchemy import create_engine\nengine = create_engine(URL)\n' },
-    });
-    await measure('rescan after one-file push (file a check reads)', one);
-    const other = sim.pushCommit({
-      owner: 'acme',
-      repo: 'orders',
-      branch: 'main',
-      files: { 'docs/notes.txt': 'nothing a check reads\n' },
-    });
-    await measure('rescan after one-file push (file no check reads)', other);
-    await measure('rerequested rescan of the same commit', other, true);
-    // GitHub applies a write and loses the answer: the check run of one more scan is created,
-    // then answered 502; steering must not create it twice.
-    sim.inject({ kind: 'status', status: 502, method: 'POST', path: '/check-runs', when: 'after' });
-    const lost = sim.pushCommit({
-      owner: 'acme',
-      repo: 'orders',
-      branch: 'main',
-      files: { 'x.txt': 'x\n' },
-    });
-    await measure('rescan whose check-run answer is lost (applied, then 502)', lost);
-    duplicated = sim.duplicatedWrites();
-    secondaryAnswers = { ...sim.secondaryAnswers };
-    return rows;
+    const { rows, pending } = r.rows[0]!;
+    if (Number(pending) === 0 || i === 99)
+      return `${rows} rows for ${answered} answers, ${pending} not enqueued`;
+    await new Promise((res) => setTimeout(res, 100));
+  }
+  return '';
+}
+
+async function intake(schema: string, prefix: string, admin: pg.Client) {
+  const { runMigrations, openPostgresDatabase } = await import('../src/store/index.js');
+  const db = openPostgresDatabase({ connectionString: DATABASE_URL, schema, max: 2 });
+  await runMigrations(db);
+  await db.close();
+  const { ports, stop } = await startServers(schema, prefix);
+  const body = pushBody();
+  try {
+    console.log(
+      `webhook intake: ${cpus().length} CPUs (load average ${loadavg()[0]!.toFixed(1)}), node ${process.version}, ` +
+        `PostgreSQL + Redis on loopback, ${DURATION}s per run, ${CONNECTIONS} connections, ` +
+        `${body.length}-byte push payload, ${ROUNDS} rounds`,
+    );
+    for (const kind of Object.keys(KINDS) as Kind[]) await run(kind, ports[kind], body, 2);
+    const rows = [];
+    const rates: Record<Kind, number[]> = { steering: [], express: [], probot: [] };
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const kind of Object.keys(KINDS) as Kind[]) {
+        await admin.query(`TRUNCATE ${schema}.webhook_deliveries CASCADE`);
+        const row = await run(kind, ports[kind], body);
+        rows.push(row);
+        rates[kind].push(row['deliveries/s']);
+        if (kind === 'steering')
+          console.log(
+            `  steering round ${round + 1}: ${await checkSteeringGuarantee(admin, schema, row.deliveries)}`,
+          );
+      }
+    }
+    console.table(rows);
+    const s = median(rates.steering);
+    console.log(
+      `steering ${s}/s: ${(s / median(rates.probot)).toFixed(2)}× Probot (goal ≥ 2×), ` +
+        `${(s / median(rates.express)).toFixed(2)}× bare Express + INSERT; load average now ${loadavg()[0]!.toFixed(1)}`,
+    );
   } finally {
-    await sim.close();
-    await db.close();
+    await stop();
   }
 }
 
@@ -272,31 +325,9 @@ async function main(): Promise<void> {
   await admin.connect();
   await admin.query(`CREATE SCHEMA ${schema}`);
   await admin.query(`CREATE SCHEMA ${scanSchema}`);
-  let child: ChildProcess | undefined;
   try {
-    child = fork(fileURLToPath(import.meta.url), ['--server'], {
-      execArgv: ['--import', 'tsx'],
-      env: { ...process.env, BENCH_SCHEMA: schema, BENCH_PREFIX: prefix },
-    });
-    const ready = await new Promise<Ready>((resolve, reject) => {
-      child!.once('message', (m) => resolve(m as Ready));
-      child!.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
-    });
-    const body = pushBody();
-    console.log(
-      `steering webhook intake benchmark: ${cpus().length} CPUs, node ${process.version}, PostgreSQL + Redis on loopback, ` +
-        `${DURATION}s per run, ${CONNECTIONS} connections, ${body.length}-byte push payload`,
-    );
-    await run('warm-up', ready.url, body);
-    console.table([
-      await run('baseline: bare Express route (raw body, 202)', ready.bareUrl, body),
-      await run('POST /webhooks/github (verify + record + enqueue)', ready.url, body),
-    ]);
-  } finally {
-    child?.send('stop');
-    await new Promise((r) => child?.once('exit', r) ?? r(undefined));
-  }
-  try {
+    await intake(schema, prefix, admin);
+    if (process.env.BENCH_SKIP_SCANS) return;
     const { runMigrations, openPostgresDatabase } = await import('../src/store/index.js');
     const db = openPostgresDatabase({ connectionString: DATABASE_URL, schema: scanSchema, max: 2 });
     await runMigrations(db);
@@ -304,9 +335,10 @@ async function main(): Promise<void> {
     console.log(
       'GitHub requests per scan (simulator request log; goal for a one-file rescan: ≤ 3)',
     );
-    console.table(await countScanRequests(scanSchema));
+    const scans = await countScanRequests(scanSchema);
+    console.table(scans.rows);
     console.log(
-      `secondary-limit answers ${JSON.stringify(secondaryAnswers)}; duplicated writes ${JSON.stringify(duplicated)}`,
+      `secondary-limit answers ${JSON.stringify(scans.secondaryAnswers)}; duplicated writes ${JSON.stringify(scans.duplicated)}`,
     );
   } finally {
     await admin.query(`DROP SCHEMA ${schema} CASCADE`);
@@ -315,5 +347,6 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv.includes('--server')) await serverMain();
+const kindArg = process.argv[process.argv.indexOf('--server') + 1] as Kind;
+if (process.argv.includes('--server')) await serverMain(kindArg);
 else await main();

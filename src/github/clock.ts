@@ -55,3 +55,13 @@ export function createManualClock(start = Date.now()): Clock & { advance(ms: num
       ),
   };
 }
+
+/**
+ * Sleeps until the clock reads at least `at` and resolves to the ms waited since `from`. A timer
+ * may fire early (ms rounding, a scaled clock's coarse steps): the clock is read again and the
+ * rest slept, so a write slot is never taken before its time, whatever the timer precision.
+ */
+export async function sleepUntil(clock: Clock, at: number, from = clock.now()): Promise<number> {
+  for (let now = clock.now(); now < at; now = clock.now()) await clock.sleep(at - now);
+  return Math.max(0, at - from);
+}

@@ -2,7 +2,7 @@
  * The write limiter for one process without Redis (the embedded default): the same limits and the
  * same reservation rule as the Redis limiter (write-limiter.ts), kept in memory.
  */
-import { realClock, type Clock } from './clock.js';
+import { realClock, sleepUntil, type Clock } from './clock.js';
 import type { WriteLimiter, WriteLimits } from './write-limiter.js';
 
 interface Slots {
@@ -33,9 +33,7 @@ export function createMemoryWriteLimiter(options: WriteLimits & { clock?: Clock 
       // Reservations only grow (t ≥ every earlier slot), so the lists stay sorted.
       s.minute.push(t);
       s.hour.push(t);
-      const wait = Math.max(0, t - now);
-      if (wait > 0) await clock.sleep(wait);
-      return wait;
+      return sleepUntil(clock, t, now);
     },
   };
 }

@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { realClock, type Clock } from './clock.js';
+import { realClock, sleepUntil, type Clock } from './clock.js';
 
 // KEYS: last-slot key, minute zset, hour zset.
 // ARGV: now, interval, perMinute, perHour, member. Returns the reserved slot time.
@@ -90,9 +90,7 @@ export function createWriteLimiter(options: WriteLimiterOptions): WriteLimiter {
           randomUUID(),
         ),
       );
-      const wait = Math.max(0, slot - now);
-      if (wait > 0) await clock.sleep(wait);
-      return wait;
+      return sleepUntil(clock, slot, now);
     },
   };
 }

@@ -1,6 +1,6 @@
 /**
- * Bearer API tokens. Tokens are looked up by sha256 and cached for a few seconds (so a hot read
- * path costs one query, not two); `last_used_at` is written at most once a minute per token.
+ * Bearer API tokens. Tokens are looked up by sha256 and cached for a few seconds, keyed by the
+ * presented secret (so a hot read path costs one query, not two, and a cache hit hashes nothing); `last_used_at` is written at most once a minute per token.
  * No header or an unknown token → 401; a token without the route's scope → 403.
  */
 import type { Request, RequestHandler } from 'express';
@@ -9,7 +9,6 @@ import type { Logger } from '../log.js';
 import {
   findApiToken,
   hasScope,
-  hashToken,
   touchApiToken,
   type ApiTokenRecord,
   type Db,
@@ -41,15 +40,16 @@ export function createAuthenticator(
   const cache = new Map<string, { record: ApiTokenRecord; until: number }>();
   const touched = new Map<number, number>();
 
+  // Keyed by the presented secret itself: a hit costs no sha256 (the secret is in this process's
+  // memory for the request anyway, and an entry lives `cacheMs`).
   async function lookup(secret: string): Promise<ApiTokenRecord | null> {
-    const key = hashToken(secret);
     const now = Date.now();
-    const hit = cache.get(key);
+    const hit = cache.get(secret);
     if (hit && hit.until > now) return hit.record;
     const record = await findApiToken(db, secret);
     if (cache.size >= MAX_CACHED) cache.clear();
-    if (record) cache.set(key, { record, until: now + cacheMs });
-    else cache.delete(key);
+    if (record) cache.set(secret, { record, until: now + cacheMs });
+    else cache.delete(secret);
     return record;
   }
 

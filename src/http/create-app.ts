@@ -1,12 +1,10 @@
 /**
  * The Express 5 app, built from its dependencies and returned without listening (tests use it
- * with supertest; `startServer` listens). Order: request id + pino-http, security headers,
- * metrics, ops routes, /v1 routes, 404, the one problem+json error mapper.
+ * with supertest; `startServer` listens). Order: request id, access log and latency
+ * (`observe-requests.ts`), security headers, ops routes, /v1 routes, 404, the one problem+json error mapper.
  */
-import { randomUUID } from 'node:crypto';
 import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
-import { pinoHttp } from 'pino-http';
 import { SteeringError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { registerPoolMetrics, type Metrics } from '../metrics.js';
@@ -31,6 +29,7 @@ import {
   webhookRouter,
   type WebhookIntakeOptions,
 } from './webhooks/receive-github-webhook.js';
+import { observeRequests } from './observe-requests.js';
 import { guardFailedAuth, type FailedAuthLimits } from './guard-failed-auth.js';
 
 export interface AppDeps {
@@ -71,8 +70,6 @@ export interface ComplianceOptions {
   /** Badges without a token. Default false. */
   publicBadges?: boolean;
 }
-
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 const checkMediaType =
   (types: string[]): RequestHandler =>
@@ -122,42 +119,9 @@ export function createApp(deps: AppDeps): Express {
   app.set('etag', false); // hashing every body costs CPU; immutable records set their own ETag
   mountLiveness(app);
 
-  app.use(
-    pinoHttp({
-      logger: deps.logger.child({ component: 'http' }),
-      genReqId(req, res) {
-        const incoming = req.headers['x-request-id'];
-        const id =
-          typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-        res.setHeader('x-request-id', id);
-        return id;
-      },
-      customLogLevel: (_req, res, err) =>
-        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug',
-      serializers: {
-        req: (req: { id: unknown; method: string; url: string }) => ({
-          id: req.id,
-          method: req.method,
-          url: req.url,
-        }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-    }),
-  );
+  app.use(observeRequests({ logger: deps.logger, metrics: deps.metrics }));
   app.use(helmet());
   registerPoolMetrics(deps.metrics, () => deps.db.stats());
-  app.use((req, res, next) => {
-    const end = deps.metrics.httpRequestDuration.startTimer();
-    res.on('finish', () => {
-      const route = req.route?.path
-        ? String(req.route.path)
-        : res.statusCode === 404
-          ? 'unmatched'
-          : 'middleware';
-      end({ method: req.method, route, status: String(res.statusCode) });
-    });
-    next();
-  });
 
   const routes = apiRoutes(deps);
   let openapi: unknown;

@@ -23,8 +23,8 @@ export interface RouteResult {
   status: number;
   /** Serialised with res.json, unless `json` is given. */
   body?: unknown;
-  /** An already serialised JSON body (immutable records cache their serialisation). */
-  json?: string;
+  /** An already serialised JSON body (immutable records cache their encoded serialisation). */
+  json?: string | Buffer;
   headers?: Record<string, string>;
   /** A body in another media type (CSV lists), sent as is. */
   raw?: { contentType: string; body: string };
@@ -58,6 +58,13 @@ export function defineRoute<P extends AnyObject, Q extends AnyObject>(
   return spec as unknown as RouteSpec;
 }
 
+/** Cached bytes go out as they are: no re-encoding, no ETag hashing (routes set their own). */
+function sendJsonBytes(res: Response, body: Buffer): void {
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', body.length);
+  res.end(body);
+}
+
 export function mountRoute(
   app: Express,
   spec: RouteSpec,
@@ -74,6 +81,7 @@ export function mountRoute(
     res.status(result.status);
     if (result.status === 304) res.end();
     else if (result.raw) res.type(result.raw.contentType).send(result.raw.body);
+    else if (Buffer.isBuffer(result.json)) sendJsonBytes(res, result.json);
     else if (result.json !== undefined) res.type('application/json').send(result.json);
     else res.json(result.body);
   });

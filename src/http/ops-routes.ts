@@ -3,6 +3,7 @@
  * pinged with a timeout, latency in ms, 503 when any is down), /metrics (Prometheus).
  */
 import { performance } from 'node:perf_hooks';
+import type { ServerResponse } from 'node:http';
 import type { Express } from 'express';
 import type { Metrics } from '../metrics.js';
 
@@ -36,17 +37,21 @@ async function probe(check: ReadinessCheck, timeoutMs: number) {
 /**
  * /health, mounted before request logging, security headers and metrics: a liveness probe hits it
  * every few seconds, does no I/O, and would only drown the access log and the latency histogram.
+ * `startServer` answers it before Express is entered (`answerLiveness`); this route serves apps
+ * used without `startServer` (tests with supertest) the same bytes.
  */
 export function mountLiveness(app: Express): void {
-  const started = performance.now();
-  app.get('/health', (_req, res) => {
-    res.set(LIVENESS_HEADERS);
-    res.json({ status: 'ok', uptimeSeconds: Math.round((performance.now() - started) / 1000) });
-  });
+  app.get('/health', (_req, res) => answerLiveness(res));
+}
+
+/** The liveness answer, written on the bare response (no framework work). */
+export function answerLiveness(res: ServerResponse): void {
+  const body = `{"status":"ok","uptimeSeconds":${Math.round(process.uptime())}}`;
+  res.writeHead(200, LIVENESS_HEADERS).end(body);
 }
 
 /** What helmet would set on a JSON answer, written once: /health runs before helmet. */
-const LIVENESS_HEADERS = {
+export const LIVENESS_HEADERS = {
   'Cache-Control': 'no-store',
   'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
   'Cross-Origin-Resource-Policy': 'same-origin',
@@ -54,6 +59,7 @@ const LIVENESS_HEADERS = {
   'Strict-Transport-Security': 'max-age=31536000; includeSubDomains',
   'X-Content-Type-Options': 'nosniff',
   'X-Frame-Options': 'DENY',
+  'Content-Type': 'application/json; charset=utf-8',
 } as const;
 
 export function mountOpsRoutes(

@@ -53,8 +53,7 @@ export function problemBody(err: unknown, req: Request) {
           ? 'a dependency is unavailable; retry later'
           : 'internal error',
     instance: req.originalUrl,
-    requestId:
-      typeof req.id === 'string' ? req.id : req.id === undefined ? undefined : String(req.id),
+    requestId: req.id,
     ...(steering && d.status < 500 && steering.details !== undefined
       ? { details: steering.details }
       : {}),
@@ -67,7 +66,7 @@ export const problemHandler: ErrorRequestHandler = (err, req, res, _next) => {
   const log = req.log;
   if (log) {
     log[d.level](
-      { code: d.code, status: d.status, err: d.status >= 500 ? err : undefined },
+      { reqId: req.id, code: d.code, status: d.status, err: d.status >= 500 ? err : undefined },
       'request failed',
     );
   }

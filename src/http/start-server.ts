@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import type { Express } from 'express';
 import type { Logger } from '../log.js';
+import { answerLiveness } from './ops-routes.js';
 
 export interface RunningServer {
   server: Server;
@@ -22,7 +23,11 @@ export async function startServer(
   app: Express,
   options: { port: number; host: string },
 ): Promise<RunningServer> {
-  const server = createServer(app);
+  // The liveness probe skips Express altogether (it is hit every few seconds and does no I/O).
+  const server = createServer((req, res) => {
+    if (req.url === '/health' && req.method === 'GET') answerLiveness(res);
+    else void app(req, res);
+  });
   server.keepAliveTimeout = 65_000; // longer than common load balancer idle timeouts
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -43,18 +43,18 @@ export function v1Routes(deps: V1Deps): RouteSpec[] {
   }
   // Stored versions never change, so their serialised form is cached (bounded by bytes, oldest
   // evicted; a version larger than the whole budget is served without being kept).
-  const serialised = new Map<string, { json: string; etag: string; bytes: number }>();
+  const serialised = new Map<string, { json: Buffer; etag: string; bytes: number }>();
   let cachedBytes = 0;
   async function serialisedVersion(id: string, version: string) {
     const key = `${id}@${version}`;
     const hit = serialised.get(key);
     if (hit) return hit;
     const v = await requireVersion(id, version);
-    const json = JSON.stringify(v);
+    const json = Buffer.from(JSON.stringify(v));
     const entry = {
       json,
       etag: `"${id}@${version}-${v.sourceSha256.slice(0, 16)}"`,
-      bytes: Buffer.byteLength(json),
+      bytes: json.length,
     };
     if (entry.bytes > VERSION_CACHE_BYTES) return entry;
     while (cachedBytes + entry.bytes > VERSION_CACHE_BYTES) {

@@ -52,6 +52,33 @@ export async function recordDelivery(q: Queryable, d: NewDelivery): Promise<bool
   return r.rowCount === 1;
 }
 
+/**
+ * Records several deliveries in one statement (one transaction, one WAL flush); returns the ids
+ * that were new. A redelivery, or an id repeated within `ds`, is recorded once. One invalid
+ * payload fails the whole statement: the caller retries the rows one by one.
+ */
+export async function recordDeliveries(
+  q: Queryable,
+  ds: readonly NewDelivery[],
+): Promise<Set<string>> {
+  if (!ds.length) return new Set();
+  const r = await q.query<{ delivery_id: string }>(
+    `INSERT INTO webhook_deliveries (delivery_id, event, action, repository_id, payload)
+     SELECT d.id, d.event, d.action, d.repository_id, d.payload::jsonb
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[])
+       AS d(id, event, action, repository_id, payload)
+     ON CONFLICT (delivery_id) DO NOTHING RETURNING delivery_id`,
+    [
+      ds.map((d) => d.id),
+      ds.map((d) => d.event),
+      ds.map((d) => d.action),
+      ds.map((d) => d.repositoryId),
+      ds.map((d) => d.rawPayload),
+    ],
+  );
+  return new Set(r.rows.map((row) => row.delivery_id));
+}
+
 export async function markDeliveriesEnqueued(q: Queryable, ids: readonly string[]): Promise<void> {
   if (!ids.length) return;
   await q.query(

@@ -91,6 +91,7 @@ export {
   listUnenqueuedDeliveries,
   markDeliveriesEnqueued,
   recordDelivery,
+  recordDeliveries,
   type DeliveryRecord,
   type NewDelivery,
 } from './deliveries.js';

@@ -129,6 +129,30 @@ describe('webhook intake', { timeout: 60_000 }, () => {
     );
   });
 
+  it('deliveries arriving together are each answered for their own row (group commit)', async () => {
+    const ids = Array.from({ length: 10 }, () => randomUUID());
+    const twice = ids[0]!;
+    const bad = randomUUID();
+    const poisoned = JSON.parse(pushBody) as { head_commit: { message: string } };
+    poisoned.head_commit.message = 'NUL \u0000 is valid JSON but not jsonb';
+    const answers = await Promise.all([
+      ...ids.map((id) => w.deliver('push', JSON.parse(pushBody), { id })),
+      w.deliver('push', JSON.parse(pushBody), { id: twice }),
+      w.deliver('push', poisoned, { id: bad }),
+    ]);
+    const statuses = answers.slice(0, 11).map((a) => `${a.status} ${a.body.status}`);
+    assert.equal(statuses.filter((s) => s === '202 queued').length, 10, statuses.join(', '));
+    assert.equal(statuses.filter((s) => s === '202 duplicate').length, 1, statuses.join(', '));
+    assert.ok(answers[11]!.status >= 400, `the unstorable payload: ${answers[11]!.status}`);
+    assert.equal(
+      await w.count('webhook_deliveries WHERE delivery_id = ANY($1) AND enqueued_at IS NOT NULL', [
+        ids,
+      ]),
+      10,
+    );
+    assert.equal(await w.count('webhook_deliveries WHERE delivery_id = $1', [bad]), 0);
+  });
+
   it('a redelivery of the same id is a no-op', async () => {
     const id = randomUUID();
     const first = await w.deliver('push', JSON.parse(pushBody), { id });

@@ -8,15 +8,20 @@
  *    well-formed JSON (400), with event and delivery headers (400).
  * 3. Events and actions steering has nothing to do for → 202 `ignored`, not stored.
  * 4. The delivery is recorded (outbox, unique `X-GitHub-Delivery`: a redelivery → 202
- *    `duplicate`), then enqueued; `enqueued_at` is set only when the queue accepted it. When Redis
- *    is unreachable the answer is still 202 `recorded`, and the reconcile job enqueues it later.
+ *    `duplicate`) by group commit (`create-delivery-recorder.ts`): deliveries arriving while the
+ *    previous batch is written share the next INSERT, so under load one transaction and one WAL
+ *    flush serve many, and a lone delivery waits for nothing. Only committed rows are enqueued;
+ *    `enqueued_at` is set (one UPDATE per batch) only for those the queue accepted, then the
+ *    answer is 202 `queued`. When Redis is unreachable the answer is still 202 `recorded`, and
+ *    the reconcile job enqueues it later. A 202 is never sent before the row is committed.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import express, { type RequestHandler, type Router } from 'express';
+import express, { type Request, type RequestHandler, type Router } from 'express';
 import { SteeringError } from '../../errors.js';
 import { decodeUtf8 } from '../decode-utf8.js';
 import { silentLogger, type Logger } from '../../log.js';
-import { markDeliveriesEnqueued, recordDelivery, type Db } from '../../store/index.js';
+import type { Db } from '../../store/index.js';
+import { createDeliveryRecorder } from './create-delivery-recorder.js';
 import { classifyDelivery, repositoryIdOf } from '../../scans/index.js';
 
 export interface WebhookIntakeOptions {
@@ -57,14 +62,11 @@ export type WebhookAnswer =
   | { delivery: string; status: 'queued' | 'recorded' | 'duplicate' }
   | { delivery: string | null; status: 'ignored'; reason: string };
 
-export function webhookRouter(options: WebhookIntakeOptions): Router {
-  const logger = (options.logger ?? silentLogger).child({ component: 'webhooks' });
+/** Steps 0–1: a signature check over the raw bytes, with the previous secret during rotation. */
+function createVerifier(options: WebhookIntakeOptions, logger: Logger) {
   const previous = options.previousSecret;
   const now = options.now ?? (() => new Date());
-  const limit = options.bodyLimit ?? '25mb';
-  const maxBytes = parseByteLimit(limit);
-
-  function verified(raw: Buffer, signature: string): boolean {
+  return (raw: Buffer, signature: string): boolean => {
     if (!raw.length) return false;
     if (signatureMatches(options.secret, raw, signature)) return true;
     if (previous && now() < previous.until && signatureMatches(previous.secret, raw, signature)) {
@@ -72,10 +74,13 @@ export function webhookRouter(options: WebhookIntakeOptions): Router {
       return true;
     }
     return false;
-  }
+  };
+}
 
-  /** Step 0: refuse what cannot be a GitHub delivery before reading its body. */
-  const screen: RequestHandler = (req, _res, next) => {
+/** Step 0: refuse what cannot be a GitHub delivery before reading its body. */
+function screenRequest(limit: string): RequestHandler {
+  const maxBytes = parseByteLimit(limit);
+  return (req, _res, next) => {
     const signature = req.get('x-hub-signature-256');
     if (!signature) throw new SteeringError('UNAUTHENTICATED', 'missing X-Hub-Signature-256');
     if (!SIGNATURE.test(signature))
@@ -91,55 +96,63 @@ export function webhookRouter(options: WebhookIntakeOptions): Router {
       );
     next();
   };
+}
+
+/** Step 2: the media type, headers and body of a verified delivery. */
+function parseDelivery(req: Request, bytes: Buffer) {
+  if (!req.is('application/json'))
+    throw new SteeringError(
+      'UNSUPPORTED_MEDIA_TYPE',
+      `send the payload as application/json (got ${req.get('content-type') ?? 'none'})`,
+    );
+  const event = req.get('x-github-event') ?? '';
+  const delivery = req.get('x-github-delivery') ?? '';
+  if (!EVENT.test(event))
+    throw new SteeringError('INVALID_INPUT', 'missing or invalid X-GitHub-Event');
+  if (!DELIVERY_ID.test(delivery))
+    throw new SteeringError('INVALID_INPUT', 'missing or invalid X-GitHub-Delivery');
+  const raw = decodeUtf8(bytes, 'the payload', 'INVALID_INPUT');
+  let payload: unknown;
+  try {
+    payload = JSON.parse(raw);
+  } catch {
+    throw new SteeringError('INVALID_INPUT', 'the payload is not valid JSON');
+  }
+  if (!payload || typeof payload !== 'object' || Array.isArray(payload))
+    throw new SteeringError('INVALID_INPUT', 'the payload must be a JSON object');
+  return { event, delivery, raw, payload };
+}
+
+export function webhookRouter(options: WebhookIntakeOptions): Router {
+  const logger = (options.logger ?? silentLogger).child({ component: 'webhooks' });
+  const limit = options.bodyLimit ?? '25mb';
+  const verified = createVerifier(options, logger);
+  const recorder = createDeliveryRecorder({ db: options.db, enqueue: options.enqueue, logger });
 
   const router = express.Router();
-  router.post(WEBHOOK_PATH, screen, express.raw({ type: () => true, limit }), async (req, res) => {
-    const signature = req.get('x-hub-signature-256')!;
-    const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    if (!verified(bytes, signature))
-      throw new SteeringError('UNAUTHENTICATED', 'invalid X-Hub-Signature-256');
-    if (!req.is('application/json'))
-      throw new SteeringError(
-        'UNSUPPORTED_MEDIA_TYPE',
-        `send the payload as application/json (got ${req.get('content-type') ?? 'none'})`,
-      );
-    const event = req.get('x-github-event') ?? '';
-    const delivery = req.get('x-github-delivery') ?? '';
-    if (!EVENT.test(event))
-      throw new SteeringError('INVALID_INPUT', 'missing or invalid X-GitHub-Event');
-    if (!DELIVERY_ID.test(delivery))
-      throw new SteeringError('INVALID_INPUT', 'missing or invalid X-GitHub-Delivery');
-    const raw = decodeUtf8(bytes, 'the payload', 'INVALID_INPUT');
-    let payload: unknown;
-    try {
-      payload = JSON.parse(raw);
-    } catch {
-      throw new SteeringError('INVALID_INPUT', 'the payload is not valid JSON');
-    }
-    if (!payload || typeof payload !== 'object' || Array.isArray(payload))
-      throw new SteeringError('INVALID_INPUT', 'the payload must be a JSON object');
-
-    const answer = (status: number, body: WebhookAnswer) => res.status(status).json(body);
-    const intent = classifyDelivery(event, payload);
-    if (intent.kind === 'ignore')
-      return answer(202, { delivery, status: 'ignored', reason: intent.reason });
-    const action = (payload as { action?: unknown }).action;
-    const fresh = await recordDelivery(options.db, {
-      id: delivery,
-      event,
-      action: typeof action === 'string' ? action : null,
-      repositoryId: repositoryIdOf(payload),
-      rawPayload: raw,
-    });
-    if (!fresh) return answer(202, { delivery, status: 'duplicate' });
-    const enqueued = await options.enqueue(delivery);
-    if (enqueued) await markDeliveriesEnqueued(options.db, [delivery]);
-    else
-      logger.warn(
-        { delivery, event },
-        'delivery recorded, queue unreachable: reconcile will enqueue it',
-      );
-    return answer(202, { delivery, status: enqueued ? 'queued' : 'recorded' });
-  });
+  router.post(
+    WEBHOOK_PATH,
+    screenRequest(limit),
+    express.raw({ type: () => true, limit }),
+    async (req, res) => {
+      const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      if (!verified(bytes, req.get('x-hub-signature-256')!))
+        throw new SteeringError('UNAUTHENTICATED', 'invalid X-Hub-Signature-256');
+      const { event, delivery, raw, payload } = parseDelivery(req, bytes);
+      const answer = (body: WebhookAnswer) => res.status(202).json(body);
+      const intent = classifyDelivery(event, payload);
+      if (intent.kind === 'ignore')
+        return answer({ delivery, status: 'ignored', reason: intent.reason });
+      const action = (payload as { action?: unknown }).action;
+      const status = await recorder.record({
+        id: delivery,
+        event,
+        action: typeof action === 'string' ? action : null,
+        repositoryId: repositoryIdOf(payload),
+        rawPayload: raw,
+      });
+      return answer({ delivery, status });
+    },
+  );
   return router;
 }
