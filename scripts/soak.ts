@@ -3,7 +3,7 @@
  * Starts `steering serve` in a child process on a fresh PostgreSQL schema (TEST_DATABASE_URL)
  * with its own Redis prefix (REDIS_URL, default the local one), then autocannon sends `--rate`
  * requests a second (default 1000) for `--minutes` (default 10): a mix of reads (`/health`,
- * `/v1/guidelines` with a token) and signed `ping` webhooks, each with a fresh delivery id. The
+ * `/v1/guidelines` with a token) and signed `repository` webhooks, each with a fresh delivery id. The
  * server's RSS is sampled every 10 s and printed as a curve, with the outbox counts
  * (recorded, enqueued, processed) at the end. A script, not a test: nothing is asserted.
  *
@@ -62,7 +62,19 @@ async function waitForHealth(url: string): Promise<void> {
 }
 
 function webhookRequest(): autocannon.Request {
-  const body = JSON.stringify({ zen: 'Soak.', hook_id: 1 });
+  // A repository rename: recorded in the outbox and processed (a registry update, no GitHub call).
+  const body = JSON.stringify({
+    action: 'renamed',
+    changes: { repository: { name: { from: 'old-name' } } },
+    repository: {
+      id: 424242,
+      name: 'soak-service',
+      full_name: 'soak-org/soak-service',
+      owner: { login: 'soak-org' },
+      default_branch: 'main',
+    },
+    installation: { id: 1 },
+  });
   const signature = `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
   return {
     method: 'POST',
@@ -71,7 +83,7 @@ function webhookRequest(): autocannon.Request {
       ...req,
       headers: {
         'content-type': 'application/json',
-        'x-github-event': 'ping',
+        'x-github-event': 'repository',
         'x-github-delivery': randomUUID(),
         'x-hub-signature-256': signature,
       },
