@@ -113,6 +113,23 @@ const EnvSchema = z.object({
   STEERING_COMPILE_TIMEOUT_MS: int(100).default(20_000),
   /** Compile worker threads of `serve`. Default 1 (compiles never block the API either way). */
   STEERING_COMPILE_THREADS: int(1, 16).default(1),
+
+  /** Limit on one Redis command (readiness, intake, limiter), ms. Default 5000. */
+  REDIS_COMMAND_TIMEOUT_MS: int(100).default(5000),
+  /** Limit on establishing a Redis connection, ms. Default 5000. */
+  REDIS_CONNECT_TIMEOUT_MS: int(100).default(5000),
+  /** Limit on one GitHub request, ms. Default 30000. */
+  GITHUB_REQUEST_TIMEOUT_MS: int(1000).default(30_000),
+  /** Longest one job attempt may run before it is retried with backoff, ms (0: none). Default 900000. */
+  STEERING_JOB_TIMEOUT_MS: int(0).default(900_000),
+  /** Seconds between outbox passes (deliveries recorded but not processed are enqueued). Default 30. */
+  STEERING_OUTBOX_EVERY_SECONDS: int(0).default(30),
+  /** Seconds between GitHub reconciliations (registry, rollout targets, missed webhooks, open PRs). Default 300. */
+  STEERING_RECONCILE_EVERY_SECONDS: int(0).default(300),
+  /** How far back the missed-webhook pass looks at the App's deliveries, hours. Default 24. */
+  STEERING_REDELIVER_WITHIN_HOURS: int(1, 72).default(24),
+  /** Shutdown deadline: busy workers are stopped and their jobs handed back after this, ms. Default 25000. */
+  STEERING_SHUTDOWN_DEADLINE_MS: int(1000).default(25_000),
 });
 
 export type Env = z.input<typeof EnvSchema>;
@@ -129,7 +146,12 @@ export interface Config {
     readonly migrateOnStart: boolean;
   };
   /** `url` unset: the in-process queue driver and write limiter (one process, no Redis). */
-  readonly redis: { readonly url: string | undefined; readonly prefix: string };
+  readonly redis: {
+    readonly url: string | undefined;
+    readonly prefix: string;
+    readonly commandTimeoutMs?: number;
+    readonly connectTimeoutMs?: number;
+  };
   readonly http: { readonly port: number; readonly host: string };
   readonly logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   readonly guidelinesDir: string;
@@ -175,6 +197,15 @@ export interface Config {
     readonly maxNesting: number;
     readonly timeoutMs: number;
     readonly threads: number;
+  };
+  /** Timeouts and periods of the background work (queues, reconcilers, shutdown). */
+  readonly resilience: {
+    readonly githubRequestTimeoutMs: number;
+    readonly jobTimeoutMs: number;
+    readonly outboxEverySeconds: number;
+    readonly reconcileEverySeconds: number;
+    readonly redeliverWithinHours: number;
+    readonly shutdownDeadlineMs: number;
   };
 }
 
@@ -285,7 +316,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       idleInTransactionTimeoutMs: e.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
       migrateOnStart: e.STEERING_MIGRATE_ON_START,
     },
-    redis: { url: e.REDIS_URL, prefix: e.STEERING_QUEUE_PREFIX },
+    redis: {
+      url: e.REDIS_URL,
+      prefix: e.STEERING_QUEUE_PREFIX,
+      commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
+      connectTimeoutMs: e.REDIS_CONNECT_TIMEOUT_MS,
+    },
     http: { port: e.PORT, host: e.HOST },
     logLevel: e.LOG_LEVEL,
     guidelinesDir: e.STEERING_GUIDELINES_DIR,
@@ -331,6 +367,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxNesting: e.STEERING_MAX_NESTING,
       timeoutMs: e.STEERING_COMPILE_TIMEOUT_MS,
       threads: e.STEERING_COMPILE_THREADS,
+    },
+    resilience: {
+      githubRequestTimeoutMs: e.GITHUB_REQUEST_TIMEOUT_MS,
+      jobTimeoutMs: e.STEERING_JOB_TIMEOUT_MS,
+      outboxEverySeconds: e.STEERING_OUTBOX_EVERY_SECONDS,
+      reconcileEverySeconds: e.STEERING_RECONCILE_EVERY_SECONDS,
+      redeliverWithinHours: e.STEERING_REDELIVER_WITHIN_HOURS,
+      shutdownDeadlineMs: e.STEERING_SHUTDOWN_DEADLINE_MS,
     },
   });
 }

@@ -15,7 +15,7 @@ import {
 import { realClock, type Clock } from './clock.js';
 import { createRepositoryPort } from './create-repository-port.js';
 import { toRepositoryInfo } from './map-github.js';
-import type { GitHubPort, RepositoryPort } from './port.js';
+import type { GitHubPort, HookDelivery, RepositoryPort } from './port.js';
 import { translateGitHubError } from './translate-error.js';
 import type { WriteLimiter } from './write-limiter.js';
 
@@ -135,7 +135,47 @@ export function createGitHubPort(
     },
 
     forInstallation: (installationId) => installation(installationId).port,
+
+    ...(auth.kind === 'app'
+      ? {
+          listHookDeliveries: (since: Date) =>
+            listHookDeliveries((appOctokit ??= build(auth, 'app')), since).catch((err) => {
+              throw translate(err, 'list webhook deliveries');
+            }),
+          async redeliverHook(id: number) {
+            appOctokit ??= build(auth, 'app');
+            try {
+              await appOctokit.request('POST /app/hook/deliveries/{delivery_id}/attempts', {
+                delivery_id: id,
+              });
+            } catch (err) {
+              throw translate(err, `redeliver webhook delivery ${id}`);
+            }
+          },
+        }
+      : {}),
   };
+}
+
+/** Pages (GitHub's cursor, followed through `Link`) until an attempt older than `since`. */
+async function listHookDeliveries(octokit: SteeringOctokit, since: Date): Promise<HookDelivery[]> {
+  const out: HookDelivery[] = [];
+  const pages = octokit.paginate.iterator('GET /app/hook/deliveries', { per_page: 100 });
+  for await (const page of pages) {
+    for (const d of page.data) {
+      if (Date.parse(d.delivered_at) < since.getTime()) return out;
+      out.push({
+        id: Number(d.id),
+        guid: d.guid,
+        deliveredAt: d.delivered_at,
+        redelivery: d.redelivery,
+        statusCode: d.status_code,
+        event: d.event,
+        action: d.action,
+      });
+    }
+  }
+  return out;
 }
 
 function accountLogin(account: unknown): string {

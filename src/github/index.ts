@@ -11,6 +11,7 @@ export type {
   Comparison,
   FileToWrite,
   GitHubPort,
+  HookDelivery,
   Installation,
   PullRequestInfo,
   RepositoryInfo,

@@ -175,8 +175,24 @@ export interface RepositoryPort {
   ): Promise<void>;
 }
 
+/** One attempt to deliver a webhook, from the App's delivery log. */
+export interface HookDelivery {
+  id: number;
+  /** `X-GitHub-Delivery`: shared by every attempt of one event. */
+  guid: string;
+  deliveredAt: string;
+  redelivery: boolean;
+  statusCode: number;
+  event: string;
+  action: string | null;
+}
+
 /** The App-level face: installations, their repositories, and a port per installation. */
 export interface GitHubPort {
+  /** App auth only: delivery attempts of the App's webhook since `since`, newest first. */
+  listHookDeliveries?(since: Date): Promise<HookDelivery[]>;
+  /** App auth only: asks GitHub to deliver attempt `id` again. */
+  redeliverHook?(id: number): Promise<void>;
   /** Token mode: one pseudo-installation with id 0. */
   listInstallations(): Promise<Installation[]>;
   listInstallationRepositories(installationId: number): Promise<RepositoryInfo[]>;

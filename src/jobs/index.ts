@@ -33,3 +33,10 @@ export { planDistribution, type PlanRow } from './plan-distribution.js';
 export { openRolloutRuntime, type RolloutRuntime } from './open-rollout-runtime.js';
 export { formatProgress } from './format-progress.js';
 export { deletePrefixKeys } from './delete-prefix-keys.js';
+export {
+  reconcileOpenPullRequests,
+  redeliverFailedWebhooks,
+  unacknowledgedEvents,
+  type OpenPullRequestsResult,
+  type RedeliverResult,
+} from './recover-missed-webhooks.js';

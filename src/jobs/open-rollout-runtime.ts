@@ -13,7 +13,7 @@ import {
 } from '../github/index.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { RepositorySelectors } from '../fleet/index.js';
-import { createQueueDriver, type QueueDriver } from '../queue/index.js';
+import { createQueueDriver, isConnectionError, type QueueDriver } from '../queue/index.js';
 import { createDistributeQueue, type DistributeQueue } from './distribute-queue.js';
 
 export interface RolloutRuntime {
@@ -25,7 +25,7 @@ export interface RolloutRuntime {
 }
 
 export function openRolloutRuntime(
-  config: Pick<Config, 'github' | 'redis' | 'rollout'>,
+  config: Pick<Config, 'github' | 'redis' | 'rollout'> & Partial<Pick<Config, 'resilience'>>,
   options: { logger?: Logger; driver?: QueueDriver } = {},
 ): RolloutRuntime {
   const logger = options.logger ?? silentLogger;
@@ -36,16 +36,26 @@ export function openRolloutRuntime(
   };
   let redis: Redis | undefined;
   if (config.redis.url) {
-    redis = new Redis(config.redis.url, { maxRetriesPerRequest: null });
-    redis.on('error', (err: Error) => logger.warn({ err }, 'redis error'));
+    redis = new Redis(config.redis.url, {
+      maxRetriesPerRequest: null,
+      connectTimeout: config.redis.connectTimeoutMs ?? 5000,
+    });
+    // An outage is logged once by the queue driver's watch; only other errors are worth a line.
+    redis.on('error', (err: Error) => {
+      if (!isConnectionError(err)) logger.warn({ err }, 'redis error (write limiter)');
+    });
   }
   const writeLimiter = redis
     ? createWriteLimiter({ redis, prefix: config.redis.prefix, ...limits })
     : createMemoryWriteLimiter(limits);
-  const driver = options.driver ?? createQueueDriver(config);
+  const driver = options.driver ?? createQueueDriver(config, logger);
   const queue = createDistributeQueue(driver);
   return {
-    github: createGitHubPort(config, { logger, writeLimiter }),
+    github: createGitHubPort(config, {
+      logger,
+      writeLimiter,
+      ...(config.resilience ? { requestTimeoutMs: config.resilience.githubRequestTimeoutMs } : {}),
+    }),
     queue,
     driver,
     selectors: config.rollout,

@@ -1,9 +1,15 @@
 /**
  * The Redis queue driver (BullMQ): the scale-out mode. Any number of `steering worker` processes
  * share the queues under one key prefix; jobs survive a restart of every process.
+ *
+ * Redis down is a state, not an error: queues and workers made while it is unreachable wait and
+ * reconnect on their own; their connection errors are left to one `watchRedis`, which logs the
+ * loss and the recovery once each and runs the `onRecovery` handlers (schedules) when it is back.
  */
 import { Queue, UnrecoverableError, Worker, type JobsOptions } from 'bullmq';
-import { Redis } from 'ioredis';
+import { silentLogger, type Logger } from '../log.js';
+import { limitAttempt } from './limit-attempt.js';
+import { isConnectionError, watchRedis, type RedisWatch } from './watch-redis.js';
 import type {
   JobQueue,
   JobWorker,
@@ -18,6 +24,35 @@ export interface BullmqDriverOptions {
   url: string;
   /** Key prefix of every queue (config.redis.prefix). */
   prefix: string;
+  logger?: Logger;
+  /** Limit on one Redis command of the fail-fast handles and the readiness ping, ms. Default 5000. */
+  commandTimeoutMs?: number;
+  /** Limit on establishing a connection, ms. Default 5000. */
+  connectTimeoutMs?: number;
+  /** Default `WorkerOptions.timeoutMs` of every worker. Default 0 (none). */
+  jobTimeoutMs?: number | undefined;
+}
+
+type Emitter = { on(event: 'error', fn: (err: Error) => void): unknown };
+
+/**
+ * Connection errors of queues and workers go to the watch (one line per outage); anything else
+ * reaches the listeners added later (`queue.on('error', …)`), and a default line when there are none.
+ */
+function quiet<E extends Emitter>(emitter: E, logger: Logger, what: string): E {
+  const on = emitter.on.bind(emitter) as (event: string, fn: (...args: unknown[]) => void) => E;
+  let listeners = 0;
+  on('error', (err) => {
+    if (!isConnectionError(err) && listeners === 0) logger.warn({ err }, `${what} error`);
+  });
+  (emitter as { on: unknown }).on = (event: string, fn: (...args: unknown[]) => void) => {
+    if (event !== 'error') return on(event, fn);
+    listeners++;
+    return on(event, (err) => {
+      if (!isConnectionError(err)) fn(err);
+    });
+  };
+  return emitter;
 }
 
 /** The URL without its password, for logs. */
@@ -48,38 +83,59 @@ function jobOptions(d: QueueDefaults): JobsOptions {
 
 export function createBullmqDriver(options: BullmqDriverOptions): QueueDriver {
   const { url, prefix } = options;
-  const connection = { url, maxRetriesPerRequest: null };
+  const logger = (options.logger ?? silentLogger).child({ component: 'queue' });
+  const connectTimeout = options.connectTimeoutMs ?? 5000;
+  const connection = { url, maxRetriesPerRequest: null, connectTimeout };
   const queues = new Map<string, Queue>();
   const handles: Queue[] = [];
   const workers: Worker[] = [];
-  let pinger: Redis | undefined;
+  const description = `redis (${redactUrl(url)}, prefix ${prefix})`;
+  let watch: RedisWatch | undefined;
+  const watched = () =>
+    (watch ??= watchRedis(url, {
+      logger: options.logger,
+      description: `Redis at ${redactUrl(url)}`,
+      commandTimeoutMs: options.commandTimeoutMs,
+      connectTimeoutMs: connectTimeout,
+    }));
   return {
     kind: 'redis',
-    description: `redis (${redactUrl(url)}, prefix ${prefix})`,
+    description,
     queue<T>(name: string, defaults: QueueDefaults, o: { failFast?: boolean } = {}): JobQueue<T> {
       if (o.failFast) {
         const q = new Queue(name, {
-          connection: { url, maxRetriesPerRequest: 1, enableOfflineQueue: false },
+          connection: {
+            url,
+            maxRetriesPerRequest: 1,
+            enableOfflineQueue: false,
+            connectTimeout,
+            commandTimeout: options.commandTimeoutMs ?? 5000,
+          },
           prefix,
           defaultJobOptions: jobOptions(defaults),
         });
-        handles.push(q);
+        handles.push(quiet(q, logger, `queue ${name} (intake)`));
         return q as unknown as JobQueue<T>;
       }
       let q = queues.get(name);
       if (!q) {
         q = new Queue(name, { connection, prefix, defaultJobOptions: jobOptions(defaults) });
-        queues.set(name, q);
+        queues.set(name, quiet(q, logger, `queue ${name}`));
       }
       return q as unknown as JobQueue<T>;
     },
     worker<T>(queue: JobQueue<T>, processor: Processor<T>, wo: WorkerOptions): JobWorker {
       const backoff = wo.backoff;
+      const limited = limitAttempt(
+        processor,
+        wo.timeoutMs ?? options.jobTimeoutMs ?? 0,
+        queue.name,
+      );
       const w = new Worker(
         queue.name,
         async (job) => {
           try {
-            return await processor(job as unknown as QueuedJob<T>);
+            return await limited(job as unknown as QueuedJob<T>);
           } catch (err) {
             if (
               (err as Error | undefined)?.name === 'UnrecoverableError' &&
@@ -104,23 +160,16 @@ export function createBullmqDriver(options: BullmqDriverOptions): QueueDriver {
             : {}),
         },
       );
-      workers.push(w);
+      workers.push(quiet(w, logger, `worker ${queue.name}`));
+      watched();
       return w;
     },
-    async ping() {
-      pinger ??= new Redis(url, {
-        lazyConnect: true,
-        maxRetriesPerRequest: 1,
-        enableOfflineQueue: false,
-      });
-      pinger.on('error', () => undefined);
-      if (pinger.status === 'wait') await pinger.connect().catch(() => undefined);
-      return pinger.ping();
-    },
+    ping: () => watched().ping(),
+    onRecovery: (fn) => watched().onRecovery(fn),
     async close() {
       for (const w of workers) await w.close();
       for (const q of [...queues.values(), ...handles]) await q.close();
-      pinger?.disconnect();
+      watch?.close();
     },
   };
 }

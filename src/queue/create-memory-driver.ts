@@ -18,6 +18,7 @@ import type {
   QueuedJob,
   WorkerOptions,
 } from './types.js';
+import { limitAttempt } from './limit-attempt.js';
 
 interface Entry<T> {
   id: string;
@@ -215,11 +216,15 @@ class MemoryWorker<T> implements JobWorker {
   private readonly inFlight = new Set<Promise<void>>();
   private closing = false;
 
+  private readonly processor: Processor<T>;
+
   constructor(
     private readonly queue: MemoryQueue<T>,
-    private readonly processor: Processor<T>,
+    processor: Processor<T>,
     readonly options: WorkerOptions,
-  ) {}
+  ) {
+    this.processor = limitAttempt(processor, options.timeoutMs ?? 0, queue.name);
+  }
 
   hasRoom(): boolean {
     return !this.closing && this.inFlight.size < Math.max(1, this.options.concurrency);
@@ -253,7 +258,9 @@ class MemoryWorker<T> implements JobWorker {
   }
 }
 
-export function createMemoryDriver(): QueueDriver {
+export function createMemoryDriver(
+  options: { jobTimeoutMs?: number | undefined } = {},
+): QueueDriver {
   const queues = new Map<string, MemoryQueue<never>>();
   const workers: JobWorker[] = [];
   return {
@@ -267,16 +274,24 @@ export function createMemoryDriver(): QueueDriver {
       }
       return q;
     },
-    worker<T>(queue: JobQueue<T>, processor: Processor<T>, options: WorkerOptions): JobWorker {
+    worker<T>(queue: JobQueue<T>, processor: Processor<T>, wo: WorkerOptions): JobWorker {
       if (!(queue instanceof MemoryQueue))
         throw new Error(`queue ${queue.name} does not belong to the in-process driver`);
-      const w = new MemoryWorker<T>(queue as MemoryQueue<T>, processor, options);
+      const w = new MemoryWorker<T>(queue as MemoryQueue<T>, processor, {
+        ...wo,
+        timeoutMs: wo.timeoutMs ?? options.jobTimeoutMs ?? 0,
+      });
       (queue as MemoryQueue<T>).workers.push(w);
       workers.push(w);
       (queue as MemoryQueue<T>).pump();
       return w;
     },
     ping: async () => 'PONG',
+    onRecovery(fn) {
+      void Promise.resolve()
+        .then(fn)
+        .catch(() => undefined);
+    },
     async close() {
       for (const w of workers) await w.close();
       for (const q of queues.values()) await q.close();

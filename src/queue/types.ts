@@ -76,6 +76,12 @@ export interface WorkerOptions {
   /** BullMQ only: a job whose lock is not renewed this long is stalled and retried. */
   lockDurationMs?: number;
   stalledIntervalMs?: number;
+  /**
+   * Longest one attempt may run, ms (0: no limit). Past it the attempt fails as transient and is
+   * retried with the queue's backoff; the work it had started finishes or fails on its own (every
+   * processor is idempotent).
+   */
+  timeoutMs?: number;
 }
 
 export interface QueueDriver {
@@ -85,8 +91,14 @@ export interface QueueDriver {
   /** The queue of this name (one instance per name). `failFast`: a handle whose adds give up at once while the backend is unreachable. */
   queue<T>(name: string, defaults: QueueDefaults, options?: { failFast?: boolean }): JobQueue<T>;
   worker<T>(queue: JobQueue<T>, processor: Processor<T>, options: WorkerOptions): JobWorker;
-  /** Resolves when the backend answers (readiness). */
+  /** Resolves when the backend answers (readiness); fails fast while it is unreachable. */
   ping(): Promise<unknown>;
+  /**
+   * `fn` runs whenever the backend answers again after an outage (at start too, once it first
+   * answers): where repeatable schedules are registered, since a restarted Redis may be empty.
+   * The in-process driver runs `fn` once, at once.
+   */
+  onRecovery(fn: () => Promise<unknown> | void): void;
   /** Workers first, then queues. */
   close(): Promise<void>;
 }

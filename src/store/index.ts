@@ -146,3 +146,12 @@ export {
   type StatusRow,
 } from './measurements.js';
 export { getVersionChecks, storeVersionChecks, type VersionChecks } from './version-checks.js';
+export {
+  listDeliveryBacklog,
+  listOpenPullRequestTargets,
+  recordedDeliveryIds,
+  type BacklogOptions,
+  type BacklogRow,
+  type OpenPullRequestTarget,
+} from './outbox-backlog.js';
+export { runExclusively } from './run-exclusively.js';

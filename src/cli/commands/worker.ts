@@ -3,15 +3,16 @@
  * reconciliation) without the HTTP API, to scale them out. Any number may run against one
  * PostgreSQL and Redis (the embedded database allows one process: use DATABASE_URL).
  * `--port` serves /health, /ready and /metrics for probes and scrapes. SIGTERM/SIGINT: finish the
- * jobs in hand, then close.
+ * jobs in hand, then close; jobs still running at STEERING_SHUTDOWN_DEADLINE_MS go back to the queue.
  */
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.js';
 import { createLogger } from '../../log.js';
 import { createMetrics, registerQueueMetrics } from '../../metrics.js';
-import { createOpsApp, startServer, type RunningServer } from '../../http/index.js';
+import { createOpsApp, createShutdown, startServer, type RunningServer } from '../../http/index.js';
 import { openDatabase } from '../../store/index.js';
 import { startProcessing } from '../start-processing.js';
+import { untilSignal } from '../until-signal.js';
 
 export function registerWorker(program: Command): void {
   program
@@ -66,14 +67,15 @@ export function registerWorker(program: Command): void {
           );
           logger.info({ url: ops.url }, 'worker health and metrics endpoints listening');
         }
-        await new Promise<void>((resolve) => {
-          process.once('SIGTERM', () => resolve());
-          process.once('SIGINT', () => resolve());
+        // The same bounded shutdown as `serve`: busy workers are forced after the deadline.
+        const shutdown = createShutdown({
+          server: ops ?? { server: undefined as never, url: '', close: async () => undefined },
+          workers: processing.closables,
+          resources: [{ name: 'database', close: () => db.close() }],
+          logger,
+          deadlineMs: config.resilience.shutdownDeadlineMs,
         });
-        await ops?.close();
-        for (const c of processing.closables) await c.close();
-        await db.close();
-        logger.info('workers stopped');
+        await untilSignal((signal) => shutdown(signal));
       },
     );
 }

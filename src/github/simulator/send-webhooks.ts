@@ -9,6 +9,7 @@
  * each twice with the same delivery id, as a redelivery), and `redeliver(id)` sends one again.
  */
 import { createHmac, randomUUID } from 'node:crypto';
+import type { HookDeliveryLog } from './hook-deliveries.js';
 import type { TrafficRecorder } from './record-traffic.js';
 
 export interface WebhookTarget {
@@ -24,6 +25,8 @@ export interface Delivery {
   action: string | undefined;
   /** HTTP status steering answered, or 0 when the delivery failed to connect (or is held). */
   status: number;
+  installationId?: number | null;
+  repositoryId?: number | null;
 }
 
 interface Pending {
@@ -39,7 +42,12 @@ export class WebhookSender {
   private readonly sent = new Map<string, Pending>();
   readonly deliveries: Delivery[] = [];
 
-  constructor(private readonly recorder: () => TrafficRecorder | undefined = () => undefined) {}
+  constructor(
+    private readonly recorder: () => TrafficRecorder | undefined = () => undefined,
+    private readonly log?: HookDeliveryLog,
+  ) {
+    if (log) log.redeliverer = (id) => this.redeliver(id);
+  }
 
   configure(target: WebhookTarget | undefined): void {
     this.target = target;
@@ -54,6 +62,8 @@ export class WebhookSender {
       event,
       action: typeof payload.action === 'string' ? payload.action : undefined,
       status: 0,
+      installationId: idOf(payload.installation),
+      repositoryId: idOf(payload.repository),
     };
     this.recorder()?.record({ kind: 'delivery', event, payload });
     this.deliveries.push(delivery);
@@ -75,7 +85,7 @@ export class WebhookSender {
     const list = options.order === 'reverse' ? [...held].reverse() : held;
     for (const item of list) {
       this.post(item);
-      if (options.duplicate) this.post(item);
+      if (options.duplicate) this.post(item, true);
     }
   }
 
@@ -83,10 +93,23 @@ export class WebhookSender {
   redeliver(id: string): void {
     const item = this.sent.get(id);
     if (!item) throw new Error(`simulator: no delivery ${id}`);
-    this.post(item);
+    this.post(item, true);
   }
 
-  private post({ delivery, body, target }: Pending): void {
+  private post({ delivery, body, target }: Pending, redelivery = false): void {
+    const started = Date.now();
+    const logAttempt = (statusCode: number) =>
+      this.log?.record({
+        guid: delivery.id,
+        deliveredAt: started,
+        redelivery,
+        durationMs: Date.now() - started,
+        statusCode,
+        event: delivery.event,
+        action: delivery.action ?? null,
+        installationId: delivery.installationId ?? null,
+        repositoryId: delivery.repositoryId ?? null,
+      });
     const p = fetch(target.url, {
       method: 'POST',
       headers: {
@@ -102,9 +125,12 @@ export class WebhookSender {
     })
       .then(async (res) => {
         delivery.status = res.status;
+        logAttempt(res.status);
         await res.arrayBuffer();
       })
-      .catch(() => undefined)
+      .catch(() => {
+        if (delivery.status === 0) logAttempt(0);
+      })
       .finally(() => this.pending.delete(p));
     this.pending.add(p);
   }
@@ -113,4 +139,9 @@ export class WebhookSender {
   async flush(): Promise<void> {
     while (this.pending.size) await Promise.all([...this.pending]);
   }
+}
+
+function idOf(v: unknown): number | null {
+  const id = (v as { id?: unknown } | null | undefined)?.id;
+  return typeof id === 'number' ? id : null;
 }

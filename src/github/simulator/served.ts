@@ -8,6 +8,8 @@ export const SERVED_OPERATIONS: readonly (readonly [string, string])[] = [
   ['POST', '/app-manifests/{code}/conversions'],
   ['POST', '/app/installations/{installation_id}/access_tokens'],
   ['GET', '/installation/repositories'],
+  ['GET', '/app/hook/deliveries'],
+  ['POST', '/app/hook/deliveries/{delivery_id}/attempts'],
   ['GET', '/repos/{owner}/{repo}'],
   ['GET', '/repos/{owner}/{repo}/branches/{branch}'],
   ['GET', '/repos/{owner}/{repo}/contents/{path}'],

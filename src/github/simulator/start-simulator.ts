@@ -22,6 +22,7 @@ import { appRoutes } from './routes/apps.js';
 import { appManifestRoutes } from './routes/app-manifests.js';
 import { checkRoutes } from './routes/checks.js';
 import { gitRoutes } from './routes/git.js';
+import { hookDeliveryRoutes } from './routes/hook-deliveries.js';
 import { issueRoutes } from './routes/issues.js';
 import { pullRoutes } from './routes/pulls.js';
 import { repoRoutes } from './routes/repos.js';
@@ -40,6 +41,7 @@ const ROUTES: Route[] = [
   ...pullRoutes,
   ...issueRoutes,
   ...appManifestRoutes,
+  ...hookDeliveryRoutes,
 ];
 
 export interface SimulatorOptions {
@@ -74,7 +76,7 @@ export async function startSimulator(options: SimulatorOptions = {}) {
   const sockets = new Set<Socket>();
   let baseUrl = '';
   const recorder = () => options.recorder ?? processRecorder();
-  const webhooks = new WebhookSender(recorder);
+  const webhooks = new WebhookSender(recorder, state.hookDeliveries);
   const behaviour: SimBehaviour = { ...GITHUB_BEHAVIOUR, ...options.behaviour };
   const events: EventContext = {
     webhooks,

@@ -3,6 +3,7 @@
  * pull requests, comments and check runs) and the tokens it has issued. Plain data, mutated by
  * the route handlers and by the test helpers in `seed.ts`.
  */
+import { HookDeliveryLog } from './hook-deliveries.js';
 import type { ObjectStore } from './git-objects.js';
 
 export interface SimInstallation {
@@ -149,6 +150,8 @@ export interface SimApp {
 
 export interface SimState {
   app: SimApp | undefined;
+  /** The App webhook's delivery attempts (`GET /app/hook/deliveries`). */
+  hookDeliveries: HookDeliveryLog;
   installations: Map<number, SimInstallation>;
   /** Keyed by lower-case `owner/name`. */
   repos: Map<string, SimRepo>;
@@ -161,6 +164,7 @@ export interface SimState {
 export function createState(): SimState {
   return {
     app: undefined,
+    hookDeliveries: new HookDeliveryLog(),
     installations: new Map(),
     repos: new Map(),
     tokens: new Map(),

@@ -1,0 +1,81 @@
+/**
+ * Fault scenarios around Redis (issue problems 2 and 3), against a redis-server of this test's own:
+ * - Redis down at start: the workers start anyway (before: start-up waited for ever on
+ *   registering the reconcile schedule); a delivery recorded during the outage is processed once
+ *   Redis answers, with no restart (before: it waited for the next process start).
+ * - Redis restarted empty: a delivery the lost Redis held (recorded and enqueued, unprocessed) is
+ *   enqueued again and processed (before: only never-enqueued rows were reconciled).
+ */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { startProcessing, type Processing } from '../../src/cli/start-processing.js';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/log.js';
+import { getDelivery, markDeliveriesEnqueued, recordDelivery } from '../../src/store/index.js';
+import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { waitUntil } from '../support/wait-until.js';
+import { freePort, ownRedis, type OwnRedis } from './redis-server.js';
+
+async function recordPing(t: TestDatabase): Promise<string> {
+  const id = randomUUID();
+  await recordDelivery(t.db, {
+    id,
+    event: 'ping',
+    action: null,
+    repositoryId: null,
+    rawPayload: JSON.stringify({ zen: 'Keep it logically awesome.' }),
+  });
+  return id;
+}
+
+const processed = (t: TestDatabase, id: string) => async () =>
+  (await getDelivery(t.db, id))?.processedAt ?? null;
+
+describe('faults: Redis', () => {
+  let t: TestDatabase;
+  let redis: OwnRedis;
+  let processing: Processing | undefined;
+
+  before(async () => {
+    t = await createTestDatabase();
+    redis = ownRedis(await freePort());
+  });
+  after(async () => {
+    for (const c of processing?.closables ?? []) await c.close(true);
+    await redis.stop();
+    await t.drop();
+  });
+
+  it('starts with Redis down, and processes what was recorded meanwhile once Redis answers', async () => {
+    const config = loadConfig({
+      REDIS_URL: redis.url,
+      STEERING_QUEUE_PREFIX: `faults-${randomUUID().slice(0, 8)}`,
+      STEERING_OUTBOX_EVERY_SECONDS: '1',
+      STEERING_RECONCILE_EVERY_SECONDS: '0',
+      LOG_LEVEL: 'silent',
+    });
+    const logger = createLogger({ level: 'silent' });
+    processing = await startProcessing(config, t.db, logger, { firstSyncWaitMs: 0 });
+    console.log('  started the workers while Redis was down');
+    const during = await recordPing(t);
+    // The outbox grace for never-enqueued rows is 5 s: the row waits at least that long anyway.
+    await redis.start();
+    console.log('  Redis started (empty)');
+    assert.ok(await waitUntil('the delivery recorded during the outage', processed(t, during)));
+  });
+
+  it('re-enqueues a delivery a restarted, empty Redis lost', async () => {
+    const lost = await recordPing(t);
+    // As if the intake had enqueued it into a Redis that then restarted empty.
+    await markDeliveriesEnqueued(t.db, [lost]);
+    await t.db.query(
+      `UPDATE webhook_deliveries SET received_at = now() - interval '2 minutes' WHERE delivery_id = $1`,
+      [lost],
+    );
+    await redis.stop();
+    await redis.start();
+    console.log('  Redis restarted empty');
+    assert.ok(await waitUntil('the delivery Redis lost', processed(t, lost)));
+  });
+});
