@@ -1,6 +1,6 @@
-// A node:test reporter that prints, after the run, how long each test file took: the sum of its
-// top-level tests' durations and the wall-clock span from its first to its last reported event
-// (which includes loading the file). Slowest first. Used by `node scripts/run-tests.mjs --durations`.
+// A node:test reporter that prints, after the run, how long each test file's tests took (the sum of
+// its top-level tests' durations; loading the file is not counted), slowest first.
+// Used by `node scripts/run-tests.mjs --durations`.
 import { relative } from 'node:path';
 
 export default async function* reportDurations(source) {
@@ -8,9 +8,7 @@ export default async function* reportDurations(source) {
   for await (const event of source) {
     const file = event.data?.file;
     if (!file) continue;
-    const now = performance.now();
-    const f = files.get(file) ?? { first: now, last: now, tests: 0, ms: 0, failed: 0 };
-    f.last = now;
+    const f = files.get(file) ?? { tests: 0, ms: 0, failed: 0 };
     if ((event.type === 'test:pass' || event.type === 'test:fail') && event.data.nesting === 0) {
       f.tests += 1;
       f.ms += event.data.details?.duration_ms ?? 0;
@@ -20,11 +18,10 @@ export default async function* reportDurations(source) {
   }
   const rows = [...files].sort((a, b) => b[1].ms - a[1].ms);
   const total = rows.reduce((s, [, f]) => s + f.ms, 0);
-  yield `\nper-file durations (sum of top-level tests; span from first to last event), slowest first\n`;
+  yield `\nper-file durations (sum of each file's top-level tests), slowest first\n`;
   for (const [file, f] of rows) {
     const secs = (f.ms / 1000).toFixed(1).padStart(7);
-    const span = ((f.last - f.first) / 1000).toFixed(1).padStart(7);
-    yield `${secs} s ${span} s  ${String(f.tests).padStart(3)} tests${f.failed ? ` (${f.failed} failed)` : ''}  ${relative(process.cwd(), file)}\n`;
+    yield `${secs} s  ${String(f.tests).padStart(3)} tests${f.failed ? ` (${f.failed} failed)` : ''}  ${relative(process.cwd(), file)}\n`;
   }
   yield `${(total / 1000).toFixed(1).padStart(7)} s in ${rows.length} files\n`;
 }
