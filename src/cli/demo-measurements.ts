@@ -34,15 +34,32 @@ interface RuleRow {
   message: string | null;
 }
 
+type Rules = () => Promise<Map<string, RuleRow>>;
+
 export async function showMeasurements(ctx: DemoMeasurementContext): Promise<void> {
-  const { api, out } = ctx;
-  const rules = async (): Promise<Map<string, RuleRow>> => {
-    const c = await api('/v1/repositories/acme/payments/compliance');
+  const rules: Rules = async () => {
+    const c = await ctx.api('/v1/repositories/acme/payments/compliance');
     const latest = (c.guidelines as Json[]).find((g) => g.track === 'latest') ?? c.guidelines[0];
     return new Map((latest.rules as RuleRow[]).map((r) => [r.ruleId, r]));
   };
+  const { afterUpload, measuredIds } = await uploadLocustReport(ctx, rules);
+  if (spawnSync('prometheus', ['--version']).error) {
+    ctx.out(
+      `${ctx.step + 1}. No \`prometheus\` on PATH: skipped the live-metrics evaluation (apt-get install prometheus to see it).`,
+    );
+  } else {
+    await evaluateLiveMetrics(ctx, rules, afterUpload, measuredIds);
+  }
+  await showDecided(ctx, await rules(), measuredIds);
+}
+
+/** The CI's Locust upload: which threshold rules it measured, and what each was before. */
+async function uploadLocustReport(
+  ctx: DemoMeasurementContext,
+  rules: Rules,
+): Promise<{ afterUpload: Map<string, RuleRow>; measuredIds: Set<string> }> {
   const before = await rules();
-  const upload = await api('/v1/repositories/acme/payments/measurements', {
+  const upload = await ctx.api('/v1/repositories/acme/payments/measurements', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
@@ -58,48 +75,58 @@ export async function showMeasurements(ctx: DemoMeasurementContext): Promise<voi
   });
   const afterUpload = await rules();
   const measuredIds = new Set<string>((upload.measured as Json[]).map((m) => m.ruleId as string));
-  out(
+  ctx.out(
     `${ctx.step}. acme/payments' CI ran Locust and uploaded payments_stats.csv (\`steering report\`): ${upload.measured.length} threshold rules measured:`,
   );
   for (const m of upload.measured as Json[]) {
     const was = before.get(m.ruleId)?.status ?? 'unchecked';
     const now = afterUpload.get(m.ruleId)?.status ?? m.status;
-    out(`     ${was} → ${now === 'fail' ? 'FAIL' : now}  ${m.ruleId}: ${m.message}`);
+    ctx.out(`     ${was} → ${now === 'fail' ? 'FAIL' : now}  ${m.ruleId}: ${m.message}`);
   }
+  return { afterUpload, measuredIds };
+}
 
-  if (spawnSync('prometheus', ['--version']).error) {
-    out(
-      `${ctx.step + 1}. No \`prometheus\` on PATH: skipped the live-metrics evaluation (apt-get install prometheus to see it).`,
+/** A real Prometheus scrapes the stand-in service; steering evaluates the rules with PromQL. */
+async function evaluateLiveMetrics(
+  ctx: DemoMeasurementContext,
+  rules: Rules,
+  afterUpload: Map<string, RuleRow>,
+  measuredIds: Set<string>,
+): Promise<void> {
+  const repo = (await findRepositoryByName(ctx.db, 'acme', 'payments'))!;
+  const result = await withPrometheus(async (url) =>
+    evaluatePrometheus(
+      {
+        db: ctx.db,
+        client: createPrometheusClient({ url, minIntervalMs: 10 }),
+        logger: ctx.logger,
+      },
+      repo.id,
+    ),
+  );
+  const after = await rules();
+  ctx.out(
+    `${ctx.step + 1}. A real Prometheus on loopback scraped a stand-in of the running payments service; steering evaluated the threshold rules with PromQL: ${result.measured.length} measured:`,
+  );
+  for (const m of result.measured) {
+    measuredIds.add(m.ruleId);
+    const row = after.get(m.ruleId);
+    const was = afterUpload.get(m.ruleId)?.status ?? 'unchecked';
+    ctx.out(
+      `     ${was} → ${row?.status === 'fail' ? 'FAIL' : row?.status}  ${m.ruleId}: ${row?.message}`,
     );
-  } else {
-    const repo = (await findRepositoryByName(ctx.db, 'acme', 'payments'))!;
-    const result = await withPrometheus(async (url) =>
-      evaluatePrometheus(
-        {
-          db: ctx.db,
-          client: createPrometheusClient({ url, minIntervalMs: 10 }),
-          logger: ctx.logger,
-        },
-        repo.id,
-      ),
-    );
-    const after = await rules();
-    out(
-      `${ctx.step + 1}. A real Prometheus on loopback scraped a stand-in of the running payments service; steering evaluated the threshold rules with PromQL: ${result.measured.length} measured:`,
-    );
-    for (const m of result.measured) {
-      measuredIds.add(m.ruleId);
-      const row = after.get(m.ruleId);
-      const was = afterUpload.get(m.ruleId)?.status ?? 'unchecked';
-      out(
-        `     ${was} → ${row?.status === 'fail' ? 'FAIL' : row?.status}  ${m.ruleId}: ${row?.message}`,
-      );
-    }
   }
-  const final = await rules();
-  const c = await api('/v1/repositories/acme/payments/compliance');
+}
+
+/** How many of the guideline's threshold rules measurements decided, and which they did not. */
+async function showDecided(
+  ctx: DemoMeasurementContext,
+  final: Map<string, RuleRow>,
+  measuredIds: Set<string>,
+): Promise<void> {
+  const c = await ctx.api('/v1/repositories/acme/payments/compliance');
   const latest = (c.guidelines as Json[]).find((g) => g.track === 'latest') ?? c.guidelines[0];
-  const version = await api(`/v1/guidelines/${latest.guideline}/versions/${latest.version}`);
+  const version = await ctx.api(`/v1/guidelines/${latest.guideline}/versions/${latest.version}`);
   const thresholdIds = new Set(
     (version.rules as Json[]).filter((r) => r.threshold).map((r) => r.id as string),
   );
@@ -107,7 +134,7 @@ export async function showMeasurements(ctx: DemoMeasurementContext): Promise<voi
   const decided = thresholds.filter(
     (r) => measuredIds.has(r.ruleId) && ['pass', 'fail', 'stale'].includes(r.status),
   );
-  out(
+  ctx.out(
     `   acme/payments: ${decided.length} of ${thresholds.length} threshold rules decided by measurements (${decided.filter((r) => r.status === 'pass').length} pass, ${decided.filter((r) => r.status === 'fail').length} fail); not decided by a measurement: ${
       thresholds
         .filter((r) => !decided.includes(r))

@@ -5,7 +5,7 @@
  * kube-state-metrics CPU, memory and network series, JVM GC time and a HikariCP pool. Memory sits
  * at 75% of its limit and bulk queries at ~1.2 s, so two rules fail.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
@@ -19,19 +19,22 @@ export interface DemoMetricsService {
 
 export async function startDemoMetricsService(): Promise<DemoMetricsService> {
   const registry = new Registry();
-  const h = (name: string, label: string) =>
-    new Histogram({
-      name,
-      help: name,
-      labelNames: [label],
-      buckets: BUCKETS,
-      registers: [registry],
-    });
-  const requests = h('http_server_requests_seconds', 'status');
-  const queries = h('db_query_duration_seconds', 'operation');
-  const calls = h('http_client_requests_seconds', 'peer');
+  registerResourceMetrics(registry);
+  const traffic = simulateTraffic(registry);
+  const server: Server = createServer((req, res) => serveMetrics(registry, req.url, res));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    target: `127.0.0.1:${(server.address() as AddressInfo).port}`,
+    async close() {
+      clearInterval(traffic);
+      await new Promise((r) => server.close(r));
+    },
+  };
+}
+
+/** Resource use: counters growing with wall time at a fixed rate per second, and fixed gauges. */
+function registerResourceMetrics(registry: Registry): void {
   const started = Date.now();
-  // counters that grow with wall time at a fixed rate per second
   const perSecond = (name: string, labels: Record<string, string>, rate: number) => {
     let done = 0;
     new Counter({
@@ -66,10 +69,24 @@ export async function startDemoMetricsService(): Promise<DemoMetricsService> {
   gauge('container_memory_working_set_bytes', { container: 'app' }, 1.5e9);
   gauge('hikaricp_connections_active', {}, 7);
   gauge('hikaricp_connections_max', {}, 10);
+}
 
+/** Latency histograms fed 500 observations a second (steady, slightly jittered); the timer. */
+function simulateTraffic(registry: Registry): NodeJS.Timeout {
+  const h = (name: string, label: string) =>
+    new Histogram({
+      name,
+      help: name,
+      labelNames: [label],
+      buckets: BUCKETS,
+      registers: [registry],
+    });
+  const requests = h('http_server_requests_seconds', 'status');
+  const queries = h('db_query_duration_seconds', 'operation');
+  const calls = h('http_client_requests_seconds', 'peer');
   let n = 0;
   const jitter = () => 0.8 + ((n * 7919) % 400) / 1000;
-  const traffic = setInterval(() => {
+  return setInterval(() => {
     for (let i = 0; i < 50; i++, n++) {
       requests.observe({ status: n % 2500 === 0 ? '500' : '200' }, 0.04 * jitter());
       queries.observe({ operation: 'select' }, 0.004 * jitter());
@@ -80,29 +97,22 @@ export async function startDemoMetricsService(): Promise<DemoMetricsService> {
       if (i % 5 === 0) calls.observe({ peer: 'external' }, 0.9 * jitter());
     }
   }, 100);
-  const server: Server = createServer((req, res) => {
-    if (req.url !== '/metrics') {
-      res.statusCode = 404;
-      res.end();
-      return;
-    }
-    registry.metrics().then(
-      (text) => {
-        res.setHeader('content-type', registry.contentType);
-        res.end(text);
-      },
-      (err: Error) => {
-        res.statusCode = 500;
-        res.end(err.message);
-      },
-    );
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    target: `127.0.0.1:${(server.address() as AddressInfo).port}`,
-    async close() {
-      clearInterval(traffic);
-      await new Promise((r) => server.close(r));
+}
+
+function serveMetrics(registry: Registry, url: string | undefined, res: ServerResponse): void {
+  if (url !== '/metrics') {
+    res.statusCode = 404;
+    res.end();
+    return;
+  }
+  registry.metrics().then(
+    (text) => {
+      res.setHeader('content-type', registry.contentType);
+      res.end(text);
     },
-  };
+    (err: Error) => {
+      res.statusCode = 500;
+      res.end(err.message);
+    },
+  );
 }

@@ -21,12 +21,13 @@ export function lintChecksFiles(
     const doc = g.document;
     if (!doc) continue;
     const names = [basename(g.path).replace(/\.(md|markdown)$/i, ''), doc.id];
-    const checksPath = names
-      .map((n) => join(dirname(g.path), `${n}.checks.yaml`))
-      .find((p) => existsSync(p));
-    if (!checksPath) continue;
+    const name = names.find((n) => existsSync(join(dirname(g.file), `${n}.checks.yaml`)));
+    if (name === undefined) continue;
+    // Read beside the document; shown as the document's path is.
+    const checksPath = join(dirname(g.path), `${name}.checks.yaml`);
     files++;
-    const r = loadChecks(readFileSync(checksPath, 'utf8'), doc.rules, checksPath);
+    const source = readFileSync(join(dirname(g.file), `${name}.checks.yaml`), 'utf8');
+    const r = loadChecks(source, doc.rules, checksPath);
     for (const d of r.diagnostics) {
       if (d.severity === 'error') errors++;
       else warnings++;

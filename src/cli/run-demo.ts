@@ -24,6 +24,17 @@ import { createApiToken, openPgliteDatabase, runMigrations, type Db } from '../s
 import { enqueueScan } from '../scans/index.js';
 import { readDirectoryFiles } from './read-directory-files.js';
 import { showMeasurements } from './demo-measurements.js';
+import {
+  DEMO_REPOS,
+  mergeAndShowCompliance,
+  publishFirstVersion,
+  publishTightened,
+  rescanAndShowOutlook,
+  showFleetSummary,
+  waiveOneFailure,
+  type DemoContext,
+  type Json,
+} from './demo-steps.js';
 import { startProcessing, type Processing } from './start-processing.js';
 
 export interface DemoOptions {
@@ -34,24 +45,6 @@ export interface DemoOptions {
   keep: boolean;
   out: (line: string) => void;
   logger?: Logger;
-}
-
-const REPOS: Array<{ name: string; fixture: string; topics: string[] }> = [
-  { name: 'payments', fixture: 'python-fastapi', topics: ['steering-canary'] },
-  { name: 'orders', fixture: 'node-express', topics: [] },
-  { name: 'inventory', fixture: 'java-spring', topics: [] },
-  { name: 'gateway', fixture: 'java-micronaut', topics: [] },
-];
-
-/** Polls until `fn` has an answer; gives up only after minutes (a busy machine is slow, not stuck). */
-async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 600_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`demo: timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 /** The demo's queues live under a prefix of their own; nothing of it stays in Redis. */
@@ -91,257 +84,176 @@ export async function runDemo(config: Config, options: DemoOptions): Promise<voi
   const { out } = options;
   const redisUrl = config.redis.url;
   if (redisUrl) await requireRedis(redisUrl);
-  const logger = options.logger ?? silentLogger;
-  const secret = randomBytes(16).toString('hex');
   const cleanup: Array<() => Promise<unknown>> = [];
   try {
-    const sim: Simulator = await startSimulator({ port: 0 });
-    cleanup.push(() => sim.close());
-    sim.addInstallation('acme', { id: 1 });
-    for (const r of REPOS) {
-      sim.addRepo({
-        owner: 'acme',
-        name: r.name,
-        installationId: 1,
-        topics: r.topics,
-        files: readDirectoryFiles(join(options.fixtures, r.fixture)),
-      });
-    }
-    sim.addToken('ghs_demo', { login: 'steering[bot]', installationId: 1 });
-    out(
-      `1. Simulated GitHub at ${sim.url}: organisation acme with ${REPOS.map((r) => `${r.name} (${r.fixture}${r.topics.length ? `, ${r.topics.join(', ')}` : ''})`).join(', ')}.`,
-    );
-
-    const demoConfig: Config = {
-      ...config,
-      github: {
-        ...config.github,
-        apiUrl: sim.url,
-        auth: { kind: 'token', token: 'ghs_demo' },
-        webhookSecret: secret,
-        previousWebhookSecret: undefined,
-      },
-      redis: { ...config.redis, prefix: `steering-demo-${process.pid}-${Date.now()}` },
-      rollout: { ...config.rollout, writeIntervalMs: 0 },
-    };
-    if (redisUrl) cleanup.push(() => deleteKeys(redisUrl, demoConfig.redis.prefix));
-    const db: Db = await openPgliteDatabase({ dataDir: 'memory://' });
-    cleanup.unshift(() => db.close());
-    await runMigrations(db);
-    const processing: Processing = await startProcessing(demoConfig, db, logger, {
-      reconcileEverySeconds: 0,
-    });
-    cleanup.unshift(async () => {
-      for (const c of processing.closables) await c.close();
-    });
-    const hook = createRolloutHook({
-      db,
-      queue: processing.rollouts.queue,
-      selectors: demoConfig.rollout,
-      autoFlush: true,
-      logger,
-    });
-    const app = createApp({
-      db,
-      logger,
-      metrics: createMetrics({ processMetrics: false }),
-      onPublished: hook.onPublished,
-      webhooks: { secret, previousSecret: undefined, enqueue: processing.scans.enqueueDelivery },
-      compliance: {
-        rescan: (repositoryId, sha) =>
-          enqueueScan(
-            db,
-            processing.scans.queue,
-            { repositoryId, sha, trigger: 'manual', force: true },
-            randomBytes(4).toString('hex'),
-          ),
-      },
-    });
-    const server: RunningServer = await startServer(app, { port: options.port, host: '127.0.0.1' });
-    cleanup.unshift(() => server.close());
-    sim.setWebhook({ url: `${server.url}/webhooks/github`, secret });
-    const { token } = await createApiToken(db, { name: 'demo', scopes: ['admin'] });
-    const api = async (path: string, init: RequestInit = {}) => {
-      const res = await fetch(`${server.url}${path}`, {
-        ...init,
-        headers: { authorization: `Bearer ${token}`, ...init.headers },
-      });
-      const body = (await res.json()) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-      if (!res.ok)
-        throw new Error(
-          `demo: ${init.method ?? 'GET'} ${path} answered ${res.status}: ${body.detail ?? JSON.stringify(body)}`,
-        );
-      return body;
-    };
-    out(
-      `2. steering is serving at ${server.url} (in-memory database, ${redisUrl ? `Redis ${redisUrl}` : 'in-process queues'}); workers running.`,
-    );
-    const synced = await syncRepositories(processing.rollouts.github, db, demoConfig.rollout);
-    out(
-      `   Registry synced from the App installation: ${synced.eligible} repositories will receive guidelines.`,
-    );
-
+    const sim = await startDemoGitHub(options.fixtures, out, cleanup);
+    const steering = await startSteering(config, sim, options, cleanup);
+    const ctx: DemoContext = { api: steering.api, sim, out };
     const source = readFileSync(options.guideline);
-    const v1 = await api('/v1/guidelines/performance/versions', {
-      method: 'POST',
-      headers: { 'content-type': 'text/markdown' },
-      body: source,
-    });
-    out(`3. Published ${options.guideline}: version ${v1.version} with ${v1.ruleCount} rules.`);
-    const rollout = await until('the first rollout to finish', async () => {
-      const list = (await api('/v1/rollouts')).rollouts as Array<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
-      const r = list[0];
-      return r && r.state === 'completed' ? await api(`/v1/rollouts/${r.id}`) : undefined;
-    });
-    out(
-      `   Rollout ${rollout.id}: canary wave first, then the rest; ${rollout.counts.opened} pull requests opened:`,
-    );
-    for (const r of REPOS) {
-      const pr = sim.listPulls('acme', r.name)[0];
-      out(`     acme/${r.name} #${pr?.number}: ${pr?.title}`);
-    }
-
-    for (const name of ['payments', 'orders']) {
-      const pr = sim.listPulls('acme', name).find((p) => p.state === 'open')!;
-      sim.mergePull('acme', name, pr.number, 'service-owner');
-    }
-    await sim.flushWebhooks();
-    out(
-      '4. A service owner merged the pull requests of payments and orders; GitHub sent the webhooks.',
-    );
-    for (const name of ['payments', 'orders']) {
-      const c = await until(`the scan of acme/${name}`, async () => {
-        const body = await api(`/v1/repositories/acme/${name}/compliance`).catch(() => undefined);
-        return body?.guidelines?.some((g: { track: string }) => g.track === 'adopted')
-          ? body
-          : undefined;
-      });
-      const adopted = c.guidelines.find((g: { track: string }) => g.track === 'adopted');
-      const counts = Object.entries(adopted.counts as Record<string, number>)
-        .filter(([, n]) => n > 0)
-        .map(([s, n]) => `${n} ${s}`)
-        .join(', ');
-      out(
-        `   acme/${name} adopted ${adopted.version}: ${adopted.compliant ? 'compliant' : 'NOT compliant'} (${counts})`,
-      );
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      for (const rule of adopted.rules as Array<Record<string, any>>) {
-        if (rule.status !== 'fail' && rule.status !== 'pass') continue;
-        const where = rule.evidence[0]
-          ? ` at ${rule.evidence[0].path}:${rule.evidence[0].line}`
-          : '';
-        out(
-          `     ${rule.status === 'pass' ? 'pass' : 'FAIL'} ${rule.level.padEnd(6)} ${rule.ruleId}${where}`,
-        );
-        // A failure says, for the service owner, what is expected and what to add.
-        if (rule.status === 'fail' && rule.message) out(`          ${rule.message}`);
-      }
-    }
-
+    const v1 = await publishFirstVersion(ctx, options.guideline, source);
+    await mergeAndShowCompliance(ctx);
     await showMeasurements({
-      api,
+      api: steering.api,
       out,
-      db,
-      logger,
+      db: steering.db,
+      logger: steering.logger,
       reportDir: join(options.fixtures, '..', 'reports', 'locust-payments'),
       step: 5,
     });
-
-    const tightened = source
-      .toString('utf8')
-      .replace('Health checks: < 50ms', 'Health checks: < 40ms');
-    const v2 = await api('/v1/guidelines/performance/versions', {
-      method: 'POST',
-      headers: { 'content-type': 'text/markdown' },
-      body: tightened,
-    });
-    out(
-      `7. Published a tightened health-check target: ${v1.version} → ${v2.version} (${v2.bump}): ${v2.summary}`,
-    );
-    const second = await until('the second rollout to finish', async () => {
-      const list = (await api('/v1/rollouts')).rollouts as Array<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
-      const r = list.find((x) => x.version === v2.version);
-      return r && r.state === 'completed' ? await api(`/v1/rollouts/${r.id}`) : undefined;
-    });
-    const states = Object.entries(second.counts as Record<string, number>)
-      .filter(([, n]) => n > 0)
-      .map(([s, n]) => `${n} ${s}`)
-      .join(', ');
-    out(
-      `   Rollout ${second.id}: ${states} — open pull requests were updated in place, merged repositories got a new one; never two at once.`,
-    );
-    out(`   GitHub requests made by steering: ${sim.requests.length} (the simulator's log).`);
-
     // Fleet compliance: rescan against the new version (the open pull request then says what it
     // means for the repository), a waiver, and the fleet summary.
-    await api('/v1/repositories/acme/payments/scans', { method: 'POST' });
-    await until('the rescan of acme/payments against the new version', async () => {
-      const c = await api('/v1/repositories/acme/payments/compliance');
-      return c.guidelines.some(
-        (g: { track: string; version: string }) => g.track === 'latest' && g.version === v2.version,
-      )
-        ? c
-        : undefined;
-    });
-    const openPr = await until('the pull request body to be updated', async () => {
-      const pr = sim.listPulls('acme', 'payments').find((p) => p.state === 'open');
-      return pr && /With \d+\.\d+\.\d+ this repository would/.test(pr.body ?? '') ? pr : undefined;
-    });
-    const said = (openPr.body ?? '')
-      .split('\n')
-      .filter((l) => /^(With |\*\*Due|\*\*Overdue)/.test(l));
-    out(`8. Rescanned acme/payments; its open pull request #${openPr.number} now says:`);
-    for (const line of said) out(`     ${line}`);
-    const failing = (
-      await api(`/v1/repositories?guideline=performance&status=noncompliant&limit=1`)
-    ).repositories[0];
-    if (failing) {
-      const c = await api(`/v1/repositories/${failing.repository}/compliance`);
-      const rule = c.guidelines
-        .flatMap((g: { rules: { ruleId: string; status: string; level: string }[] }) => g.rules)
-        .find((r: { status: string; level: string }) => r.status === 'fail' && r.level === 'MUST');
-      if (rule) {
-        const w = await api('/v1/waivers', {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({
-            repository: failing.repository,
-            rule: rule.ruleId,
-            owner: 'team-platform',
-            reason: 'demo: fix scheduled for next sprint',
-            expires: '30d',
-          }),
-        });
-        out(
-          `9. Waived ${rule.ruleId} for ${failing.repository} until ${String(w.expiresAt).slice(0, 10)} (audited; it shows as exempt at once and lapses at expiry).`,
-        );
-      }
-    }
-    const fleet = await api('/v1/compliance');
-    out('10. Fleet summary:');
-    for (const g of fleet.guidelines) {
-      out(
-        `   ${g.title} ${g.latestVersion}: ${g.repositories.compliantMust}/${g.repositories.scanned} repositories compliant on MUST rules (${Math.round(g.repositories.shareCompliantMust * 100)}%), ${g.repositories.compliantAll} on all rules; ${g.overdue.repositories} overdue; coverage ${Math.round(g.coverage.share * 100)}% of ${g.coverage.rules} rules; on latest ${g.drift.onLatest}, behind ${g.drift.behind}, not adopted ${g.drift.notAdopted}.`,
-      );
-      for (const r of g.topFailingRules.slice(0, 3))
-        out(
-          `     failing in ${r.failing}: ${r.ruleId} (${r.level}${r.overdue ? `, ${r.overdue} overdue` : ''})`,
-        );
-    }
-
-    if (options.keep) {
-      out(`\nDashboard: ${server.url}/ (log in with the API token below)`);
-      out(
-        `\nsteering keeps serving at ${server.url} — try:\n  curl -H "Authorization: Bearer ${token}" ${server.url}/v1/repositories/acme/payments/compliance\nCtrl-C stops it.`,
-      );
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', () => resolve());
-        process.once('SIGTERM', () => resolve());
-      });
-    } else {
-      out('\nDone. `steering demo --keep` leaves the API running to explore.');
-    }
+    const v2 = await publishTightened(ctx, source, v1);
+    await rescanAndShowOutlook(ctx, v2);
+    await waiveOneFailure(ctx);
+    await showFleetSummary(ctx);
+    if (options.keep) await keepServing(out, steering.url, steering.token);
+    else out('\nDone. `steering demo --keep` leaves the API running to explore.');
   } finally {
     for (const close of cleanup) await close().catch(() => undefined);
   }
+}
+
+/** Step 1: a simulated GitHub with the acme organisation's repositories. */
+async function startDemoGitHub(
+  fixtures: string,
+  out: (line: string) => void,
+  cleanup: Array<() => Promise<unknown>>,
+): Promise<Simulator> {
+  const sim = await startSimulator({ port: 0 });
+  cleanup.push(() => sim.close());
+  sim.addInstallation('acme', { id: 1 });
+  for (const r of DEMO_REPOS) {
+    sim.addRepo({
+      owner: 'acme',
+      name: r.name,
+      installationId: 1,
+      topics: r.topics,
+      files: readDirectoryFiles(join(fixtures, r.fixture)),
+    });
+  }
+  sim.addToken('ghs_demo', { login: 'steering[bot]', installationId: 1 });
+  out(
+    `1. Simulated GitHub at ${sim.url}: organisation acme with ${DEMO_REPOS.map((r) => `${r.name} (${r.fixture}${r.topics.length ? `, ${r.topics.join(', ')}` : ''})`).join(', ')}.`,
+  );
+  return sim;
+}
+
+interface RunningSteering {
+  url: string;
+  token: string;
+  db: Db;
+  logger: Logger;
+  api: DemoContext['api'];
+}
+
+/** The demo's configuration: GitHub is the simulator, queues under a prefix of their own. */
+function demoConfigFor(config: Config, sim: Simulator, secret: string): Config {
+  return {
+    ...config,
+    github: {
+      ...config.github,
+      apiUrl: sim.url,
+      auth: { kind: 'token', token: 'ghs_demo' },
+      webhookSecret: secret,
+      previousWebhookSecret: undefined,
+    },
+    redis: { ...config.redis, prefix: `steering-demo-${process.pid}-${Date.now()}` },
+    rollout: { ...config.rollout, writeIntervalMs: 0 },
+  };
+}
+
+/** Step 2: steering on an in-memory database with its workers, serving; the registry synced. */
+async function startSteering(
+  config: Config,
+  sim: Simulator,
+  options: DemoOptions,
+  cleanup: Array<() => Promise<unknown>>,
+): Promise<RunningSteering> {
+  const logger = options.logger ?? silentLogger;
+  const secret = randomBytes(16).toString('hex');
+  const demoConfig = demoConfigFor(config, sim, secret);
+  const redisUrl = config.redis.url;
+  if (redisUrl) cleanup.push(() => deleteKeys(redisUrl, demoConfig.redis.prefix));
+  const db: Db = await openPgliteDatabase({ dataDir: 'memory://' });
+  cleanup.unshift(() => db.close());
+  await runMigrations(db);
+  const processing: Processing = await startProcessing(demoConfig, db, logger, {
+    reconcileEverySeconds: 0,
+  });
+  cleanup.unshift(async () => {
+    for (const c of processing.closables) await c.close();
+  });
+  const app = createDemoApp(demoConfig, db, processing, logger, secret);
+  const server: RunningServer = await startServer(app, { port: options.port, host: '127.0.0.1' });
+  cleanup.unshift(() => server.close());
+  sim.setWebhook({ url: `${server.url}/webhooks/github`, secret });
+  const { token } = await createApiToken(db, { name: 'demo', scopes: ['admin'] });
+  options.out(
+    `2. steering is serving at ${server.url} (in-memory database, ${redisUrl ? `Redis ${redisUrl}` : 'in-process queues'}); workers running.`,
+  );
+  const synced = await syncRepositories(processing.rollouts.github, db, demoConfig.rollout);
+  options.out(
+    `   Registry synced from the App installation: ${synced.eligible} repositories will receive guidelines.`,
+  );
+  return { url: server.url, token, db, logger, api: createApiClient(server.url, token) };
+}
+
+function createDemoApp(
+  demoConfig: Config,
+  db: Db,
+  processing: Processing,
+  logger: Logger,
+  secret: string,
+) {
+  const hook = createRolloutHook({
+    db,
+    queue: processing.rollouts.queue,
+    selectors: demoConfig.rollout,
+    autoFlush: true,
+    logger,
+  });
+  return createApp({
+    db,
+    logger,
+    metrics: createMetrics({ processMetrics: false }),
+    onPublished: hook.onPublished,
+    webhooks: { secret, previousSecret: undefined, enqueue: processing.scans.enqueueDelivery },
+    compliance: {
+      rescan: (repositoryId, sha) =>
+        enqueueScan(
+          db,
+          processing.scans.queue,
+          { repositoryId, sha, trigger: 'manual', force: true },
+          randomBytes(4).toString('hex'),
+        ),
+    },
+  });
+}
+
+/** steering's API with the demo's admin token; an error answer throws with its detail. */
+function createApiClient(url: string, token: string): DemoContext['api'] {
+  return async (path, init = {}) => {
+    const res = await fetch(`${url}${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${token}`, ...init.headers },
+    });
+    const body = (await res.json()) as Json;
+    if (!res.ok)
+      throw new Error(
+        `demo: ${init.method ?? 'GET'} ${path} answered ${res.status}: ${body.detail ?? JSON.stringify(body)}`,
+      );
+    return body;
+  };
+}
+
+/** `--keep`: say how to explore, then serve until SIGINT/SIGTERM. */
+async function keepServing(out: (line: string) => void, url: string, token: string): Promise<void> {
+  out(`\nDashboard: ${url}/ (log in with the API token below)`);
+  out(
+    `\nsteering keeps serving at ${url} — try:\n  curl -H "Authorization: Bearer ${token}" ${url}/v1/repositories/acme/payments/compliance\nCtrl-C stops it.`,
+  );
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
 }

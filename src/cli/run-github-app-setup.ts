@@ -46,78 +46,99 @@ function page(title: string, body: string): string {
   return `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body>${body}</body></html>`;
 }
 
-export async function runGitHubAppSetup(
-  options: GitHubAppSetupOptions,
-): Promise<GitHubAppSetupResult> {
-  const state = randomBytes(16).toString('hex');
-  const base = JSON.parse(readFileSync(options.manifestPath, 'utf8')) as Record<string, unknown>;
+type Send = (status: number, html: string) => void;
+
+/** GitHub's "new App" page, in the organisation when one is given; `state` comes back with the code. */
+function newAppUrl(options: GitHubAppSetupOptions, state: string): string {
   const github = options.githubUrl.replace(/\/+$/, '');
-  const action = options.org
+  return options.org
     ? `${github}/organizations/${encodeURIComponent(options.org)}/settings/apps/new?state=${state}`
     : `${github}/settings/apps/new?state=${state}`;
+}
 
-  let server: Server | undefined;
-  const done = new Promise<GitHubAppSetupResult>((resolve, reject) => {
-    server = createServer((req, res) => {
-      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-      const send = (status: number, html: string) => {
-        res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' });
-        res.end(html);
-      };
-      if (req.method === 'GET' && url.pathname === '/') {
-        const manifest = {
-          ...base,
-          name: options.name ?? (base.name as string | undefined) ?? 'steering',
-          redirect_url: `${origin}/callback`,
-          hook_attributes: options.webhookUrl
-            ? { url: options.webhookUrl, active: true }
-            : { url: 'https://example.invalid/webhooks/github', active: false },
-        };
-        send(
-          200,
-          page(
-            'Create the steering GitHub App',
-            `<p>Creating the GitHub App for steering${options.org ? ` in ${escapeHtml(options.org)}` : ''}…</p>
+/** The page that posts the manifest to GitHub at once (the browser follows on to GitHub). */
+function manifestFormPage(
+  options: GitHubAppSetupOptions,
+  base: Record<string, unknown>,
+  action: string,
+  origin: string,
+): string {
+  const manifest = {
+    ...base,
+    name: options.name ?? (base.name as string | undefined) ?? 'steering',
+    redirect_url: `${origin}/callback`,
+    hook_attributes: options.webhookUrl
+      ? { url: options.webhookUrl, active: true }
+      : { url: 'https://example.invalid/webhooks/github', active: false },
+  };
+  return page(
+    'Create the steering GitHub App',
+    `<p>Creating the GitHub App for steering${options.org ? ` in ${escapeHtml(options.org)}` : ''}…</p>
 <form id="create" method="post" action="${escapeHtml(action)}">
 <input type="hidden" name="manifest" value="${escapeHtml(JSON.stringify(manifest))}">
 <button type="submit">Create the GitHub App</button>
 </form>
 <script>document.getElementById('create').submit()</script>`,
-          ),
-        );
-        return;
-      }
-      if (req.method === 'GET' && url.pathname === '/callback') {
-        const code = url.searchParams.get('code');
-        if (url.searchParams.get('state') !== state || !code) {
-          send(
-            400,
-            page(
-              'steering',
-              '<p>This link does not belong to this setup (state mismatch). Start again from the page steering printed.</p>',
-            ),
-          );
-          return;
-        }
-        exchange(options, code).then(
-          (result) => {
-            send(
-              200,
-              page(
-                'steering',
-                `<p>The GitHub App ${escapeHtml(result.slug)} is created; steering's settings are written. Install it: <a href="${escapeHtml(result.htmlUrl)}/installations/new">${escapeHtml(result.htmlUrl)}</a>. You can close this page.</p>`,
-              ),
-            );
-            resolve(result);
-          },
-          (err: Error) => {
-            send(502, page('steering', `<p>${escapeHtml(err.message)}</p>`));
-            reject(err);
-          },
-        );
-        return;
-      }
-      send(404, page('steering', '<p>Not found</p>'));
+  );
+}
+
+/** GitHub's redirect back: checks the state, exchanges the code, settles the setup. */
+function handleCallback(
+  options: GitHubAppSetupOptions,
+  url: URL,
+  state: string,
+  send: Send,
+  settle: { resolve: (r: GitHubAppSetupResult) => void; reject: (err: Error) => void },
+): void {
+  const code = url.searchParams.get('code');
+  if (url.searchParams.get('state') !== state || !code) {
+    send(
+      400,
+      page(
+        'steering',
+        '<p>This link does not belong to this setup (state mismatch). Start again from the page steering printed.</p>',
+      ),
+    );
+    return;
+  }
+  exchange(options, code).then(
+    (result) => {
+      send(
+        200,
+        page(
+          'steering',
+          `<p>The GitHub App ${escapeHtml(result.slug)} is created; steering's settings are written. Install it: <a href="${escapeHtml(result.htmlUrl)}/installations/new">${escapeHtml(result.htmlUrl)}</a>. You can close this page.</p>`,
+        ),
+      );
+      settle.resolve(result);
+    },
+    (err: Error) => {
+      send(502, page('steering', `<p>${escapeHtml(err.message)}</p>`));
+      settle.reject(err);
+    },
+  );
+}
+
+export async function runGitHubAppSetup(
+  options: GitHubAppSetupOptions,
+): Promise<GitHubAppSetupResult> {
+  const state = randomBytes(16).toString('hex');
+  const base = JSON.parse(readFileSync(options.manifestPath, 'utf8')) as Record<string, unknown>;
+  const action = newAppUrl(options, state);
+
+  let server: Server | undefined;
+  const done = new Promise<GitHubAppSetupResult>((resolve, reject) => {
+    server = createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const send: Send = (status, html) => {
+        res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' });
+        res.end(html);
+      };
+      if (req.method === 'GET' && url.pathname === '/')
+        send(200, manifestFormPage(options, base, action, origin));
+      else if (req.method === 'GET' && url.pathname === '/callback')
+        handleCallback(options, url, state, send, { resolve, reject });
+      else send(404, page('steering', '<p>Not found</p>'));
     });
   });
   let origin = '';

@@ -1,12 +1,14 @@
 // `steering serve` on a machine with no services: no DATABASE_URL (the embedded database), no
 // REDIS_URL (in-process queues), PostgreSQL's default port pointed at a closed one, no GitHub. The
-// CLI in another process talks to it through its API (the server owns the embedded database).
+// CLI beside it (in this process; `token` spawned) talks to it through its API (the server owns the
+// embedded database).
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { cli as runCli } from '../support/run-cli.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'steering-zero-'));
 const env: Record<string, string | undefined> = {
@@ -46,8 +48,14 @@ function logged(re: RegExp): Promise<void> {
   });
 }
 
-const cli = (...args: string[]) =>
+/** `token` writes to the process's own streams: it runs as a process of its own. */
+const spawnCli = (...args: string[]) =>
   spawnSync(process.execPath, ['bin/steering.js', ...args], { env, encoding: 'utf8' });
+/** Every other command runs in-process (runCli), beside the spawned server. */
+const cli = async (...args: string[]) => {
+  const r = await runCli(args, { env });
+  return { status: r.code, stdout: r.stdout, stderr: r.stderr };
+};
 
 before(async () => {
   server = spawn(process.execPath, ['bin/steering.js', 'serve'], {
@@ -87,7 +95,7 @@ describe('zero services: serve, and the CLI beside it', () => {
   });
 
   it('token create | list | revoke go through the API; expiry; publish implies read', async () => {
-    const created = cli(
+    const created = spawnCli(
       'token',
       'create',
       '--name',
@@ -102,7 +110,7 @@ describe('zero services: serve, and the CLI beside it', () => {
     const token = created.stdout.trim();
     assert.match(token, /^stg_/);
 
-    const listed = cli('token', 'list');
+    const listed = spawnCli('token', 'list');
     assert.equal(listed.status, 0, listed.stderr);
     assert.match(listed.stdout, /^ci\s+stg_.*publish.*live until 20\d\d-/m);
     assert.match(listed.stdout, /^local-cli@\S+\s+.*admin/m);
@@ -112,7 +120,7 @@ describe('zero services: serve, and the CLI beside it', () => {
     });
     assert.equal(read.status, 200, 'a publish token can read');
 
-    const revoked = cli('token', 'revoke', 'ci');
+    const revoked = spawnCli('token', 'revoke', 'ci');
     assert.equal(revoked.status, 0, revoked.stderr);
     // The server trusts a looked-up token for a few seconds; ask until it answers 401.
     for (;;) {
@@ -126,33 +134,33 @@ describe('zero services: serve, and the CLI beside it', () => {
   });
 
   it('publish goes through the server; without GitHub no empty rollout is stored', async () => {
-    const pub = cli('publish', 'guidelines/performance.md');
+    const pub = await cli('publish', 'guidelines/performance.md');
     assert.equal(pub.status, 0, pub.stderr);
     assert.match(pub.stderr, /published through the server at http:\/\/127\.0\.0\.1:/);
     assert.match(pub.stdout, /performance: stored 1\.0\.0/);
-    const list = cli('rollout', 'list');
+    const list = await cli('rollout', 'list');
     assert.equal(list.status, 0, list.stderr);
     assert.equal(list.stdout.trim(), '', 'no rollout without any target repository');
     await logged(/no repository would receive this version: no rollout/);
   });
 
-  it('rollout promote and reconcile go through the server (it holds the in-process queue)', () => {
-    const reconcile = cli('rollout', 'reconcile');
+  it('rollout promote and reconcile go through the server (it holds the in-process queue)', async () => {
+    const reconcile = await cli('rollout', 'reconcile');
     assert.equal(reconcile.status, 0, reconcile.stderr);
     assert.match(reconcile.stdout, /^0 queued target\(s\) ensured in the queue/);
-    const promote = cli('rollout', 'promote', '99');
+    const promote = await cli('rollout', 'promote', '99');
     assert.equal(promote.status, 1);
     assert.match(promote.stderr, /http:\/\/127\.0\.0\.1:\d+: no rollout 99/);
   });
 
-  it('repos list goes through the server', () => {
-    const list = cli('repos', 'list', '--json');
+  it('repos list goes through the server', async () => {
+    const list = await cli('repos', 'list', '--json');
     assert.equal(list.status, 0, list.stderr);
     assert.deepEqual(JSON.parse(list.stdout), [], 'no repository without GitHub');
   });
 
-  it('repos sync names the variables to set', () => {
-    const sync = cli('repos', 'sync');
+  it('repos sync names the variables to set', async () => {
+    const sync = await cli('repos', 'sync');
     assert.equal(sync.status, 1);
     assert.match(sync.stderr, /GitHub is not configured.*GITHUB_APP_ID.*GITHUB_TOKEN/);
   });
@@ -162,7 +170,7 @@ describe('zero services: serve, and the CLI beside it', () => {
     server.kill('SIGTERM');
     assert.equal(await exited, 0, log);
     assert.equal(existsSync(join(dataDir, 'server.json')), false);
-    const listed = cli('token', 'list');
+    const listed = spawnCli('token', 'list');
     assert.equal(listed.status, 0, listed.stderr);
     assert.match(listed.stdout, /^local-cli@\S+\s+.*revoked/m);
   });

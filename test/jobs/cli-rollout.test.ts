@@ -1,6 +1,7 @@
 // End to end through the `steering` CLI (embedded database, the simulator, a private Redis
 // prefix): repos sync, publish --dry-run --plan, publish (creates and enqueues the rollout),
-// worker (runs it), rollout status.
+// worker (runs it, as a process of its own: it stops on SIGTERM), rollout status. The other
+// commands run in-process (runCli).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -11,9 +12,10 @@ import { describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import { startSimulator } from '../../src/github/index.js';
 import { deletePrefixKeys } from '../../src/jobs/index.js';
+import { cli } from '../support/run-cli.js';
 import { REDIS_URL } from './harness.js';
 
-function run(args: string[], env: Record<string, string>, opts: { until?: RegExp } = {}) {
+function spawnCli(args: string[], env: Record<string, string>, opts: { until?: RegExp } = {}) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
     const child = spawn(process.execPath, ['bin/steering.js', ...args], {
       env: { ...process.env, ...env },
@@ -64,12 +66,13 @@ describe('steering repos / publish / worker / rollout (CLI)', () => {
         STEERING_WRITE_INTERVAL_MS: '0',
         LOG_LEVEL: 'info',
       };
-      const sync = await run(['repos', 'sync'], env);
+      const run = (args: string[]) => cli(args, { env: { ...process.env, ...env } });
+      const sync = await run(['repos', 'sync']);
       assert.equal(sync.code, 0, sync.stderr);
       assert.match(sync.stdout, /4 repositories in 1 installation\(s\): 3 eligible/);
       assert.match(sync.stdout, /skipped acme\/attic: archived/);
 
-      const plan = await run(['publish', '--dry-run', '--plan', 'guidelines/performance.md'], env);
+      const plan = await run(['publish', '--dry-run', '--plan', 'guidelines/performance.md']);
       assert.equal(plan.code, 0, plan.stderr);
       assert.match(
         plan.stdout,
@@ -78,16 +81,16 @@ describe('steering repos / publish / worker / rollout (CLI)', () => {
       assert.match(plan.stdout, /acme\/api \(canary\)/);
       assert.equal(sim.count({ write: true }), 0, 'a dry run writes nothing to GitHub');
 
-      const pub = await run(['publish', 'guidelines/performance.md'], env);
+      const pub = await run(['publish', 'guidelines/performance.md']);
       assert.equal(pub.code, 0, pub.stderr);
       assert.match(pub.stdout, /rollout 1: 3 repositories, 1 enqueued/);
 
       // The worker runs until the last target finished (then it is stopped with SIGTERM).
-      const worker = await run(['worker', '--reconcile-every', '0'], env, {
+      const worker = await spawnCli(['worker', '--reconcile-every', '0'], env, {
         until: /"state":"opened"[\s\S]*"state":"opened"[\s\S]*"state":"opened"/,
       });
       assert.match(worker.stdout, /workers stopped/);
-      const status = await run(['rollout', 'status', '1'], env);
+      const status = await run(['rollout', 'status', '1']);
       assert.equal(status.code, 0, status.stderr);
       assert.match(status.stdout, /completed .* 3\/3 \(opened 3\)/);
       assert.match(status.stdout, /acme\/api\s+0\s+opened\s+#1/);

@@ -3,7 +3,6 @@
 // anything is sent.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile, copyFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,24 +13,13 @@ import { publishGuideline } from '../../src/publish/index.js';
 import { createApiToken, upsertRepository } from '../../src/store/index.js';
 import { readFileSync } from 'node:fs';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { cli as runCli } from '../support/run-cli.js';
+
+/** `steering <args>` in-process, run from `cwd`. */
+const cli = (args: string[], cwd: string) => runCli(args, { cwd });
 
 const root = join(import.meta.dirname, '..', '..');
 const demo = join(root, 'test', 'fixtures', 'reports', 'locust-payments');
-
-function cli(
-  args: string[],
-  cwd: string,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'bin', 'steering.js'), ...args], { cwd });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
 
 describe('steering report', { timeout: 60_000 }, () => {
   let t: TestDatabase;

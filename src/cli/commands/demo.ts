@@ -1,10 +1,11 @@
 /** `steering demo`: publish → pull requests → merge → scan → compliance, against a GitHub simulator. */
 import type { Command } from 'commander';
+import { logDestination, type CliIo } from '../cli-io.js';
 import { loadConfig } from '../../config.js';
 import { createLogger } from '../../log.js';
 import { runDemo } from '../run-demo.js';
 
-export function registerDemo(program: Command): void {
+export function registerDemo(program: Command, io: CliIo): void {
   program
     .command('demo')
     .description(
@@ -19,15 +20,17 @@ export function registerDemo(program: Command): void {
     )
     .option('--keep', 'keep serving after the walk-through, until Ctrl-C')
     .action(async (opts: { guideline: string; port: number; keep?: boolean }) => {
-      const config = loadConfig();
+      const config = loadConfig(io.env);
       await runDemo(config, {
         guideline: opts.guideline,
         fixtures: 'test/fixtures/repos',
         port: opts.port,
         keep: Boolean(opts.keep),
-        out: (line) => process.stdout.write(`${line}\n`),
-        logger: createLogger({ level: 'error', destination: process.stderr }),
+        out: (line) => io.stdout.write(`${line}\n`),
+        logger: createLogger({ level: 'error', destination: logDestination(io.stderr) }),
       });
+      // The walk-through leaves handles of the embedded database open: end here. (So `demo` runs
+      // as a process of its own, never in-process.)
       process.exit(0);
     });
 }

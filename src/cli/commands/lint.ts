@@ -5,11 +5,12 @@
  * usage error.
  */
 import { InvalidArgumentError, type Command } from 'commander';
+import type { CliIo } from '../cli-io.js';
 import { CliExit } from '../run-cli.js';
 import { loadGuidelines, reportDiagnostics, type LoadedGuideline } from '../load-guidelines.js';
 import { lintChecksFiles } from '../lint-checks-files.js';
 
-export function registerLint(program: Command): void {
+export function registerLint(program: Command, io: CliIo): void {
   program
     .command('lint')
     .description('validate guideline documents; exit 0 clean, 1 problems found, 2 usage error')
@@ -20,15 +21,18 @@ export function registerLint(program: Command): void {
       'print every candidate the recognizers saw and its decision (rule, merged, not a rule) and why',
     )
     .action((path: string, opts: { maxWarnings?: number; explain?: boolean }) => {
-      const loaded = loadGuidelines(path, opts.explain ? { explain: true } : {});
-      if (opts.explain) for (const g of loaded) process.stdout.write(formatExplanation(g));
-      const write = (s: string) => process.stdout.write(s);
+      const loaded = loadGuidelines(path, {
+        cwd: io.cwd,
+        ...(opts.explain ? { explain: true } : {}),
+      });
+      if (opts.explain) for (const g of loaded) io.stdout.write(formatExplanation(g));
+      const write = (s: string) => io.stdout.write(s);
       const docs = reportDiagnostics(loaded, write);
       const checks = lintChecksFiles(loaded, write);
       const errors = docs.errors + checks.errors;
       const warnings = docs.warnings + checks.warnings;
       const rules = loaded.reduce((n, g) => n + (g.document?.rules.length ?? 0), 0);
-      process.stdout.write(
+      io.stdout.write(
         `${loaded.length} document(s), ${rules} rules, ${checks.files} checks file(s): ${errors} error(s), ${warnings} warning(s)\n`,
       );
       if (errors > 0 || (opts.maxWarnings !== undefined && warnings > opts.maxWarnings))

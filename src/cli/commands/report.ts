@@ -19,6 +19,7 @@ import {
   type ReportFigures,
   type ReportFormat,
 } from '../../measurements/index.js';
+import { resolvePath, type CliIo } from '../cli-io.js';
 import { CliExit } from '../run-cli.js';
 
 interface ReportOptions {
@@ -32,7 +33,7 @@ interface ReportOptions {
   dryRun?: boolean;
 }
 
-export function registerReport(program: Command): void {
+export function registerReport(program: Command, io: CliIo): void {
   program
     .command('report')
     .description(
@@ -55,67 +56,97 @@ export function registerReport(program: Command): void {
       if (!repo) throw new SteeringError('USAGE', `--repo: owner/name, got "${opts.repo}"`);
       if (opts.format && !(REPORT_FORMATS as readonly string[]).includes(opts.format))
         throw new SteeringError('USAGE', `--format: one of ${REPORT_FORMATS.join(', ')}`);
-      const reports: { name: string; content: string; format: ReportFormat }[] = [];
-      for (const file of files) {
-        if (!existsSync(file)) throw new SteeringError('USAGE', `${file}: no such file`);
-        const content = readFileSync(file, 'utf8');
-        const name = basename(file);
-        try {
-          const format = opts.format ?? detectFormat(name, content);
-          const figures =
-            format === 'jmeter-jtl'
-              ? await parseReportStream(name, createReadStream(file))
-              : await parseReport({ name, content, format });
-          process.stdout.write(describeFigures(figures));
-          reports.push({ name, content, format });
-        } catch (err) {
-          if (err instanceof ReportFormatError) {
-            process.stderr.write(`${err.message.replace(name, file)}\n`);
-            throw new CliExit(1);
-          }
-          throw err;
-        }
-      }
+      const reports = await readReports(io, files, opts.format);
       if (opts.dryRun) return;
       if (!opts.token)
         throw new SteeringError('USAGE', '--token: an API token with the report scope');
-      const serviceConfig = existsSync(opts.serviceConfig)
-        ? readFileSync(opts.serviceConfig, 'utf8')
-        : undefined;
-      const res = await fetch(
-        `${opts.url.replace(/\/$/, '')}/v1/repositories/${repo[1]}/${repo[2]}/measurements`,
-        {
-          method: 'POST',
-          headers: { authorization: `Bearer ${opts.token}`, 'content-type': 'application/json' },
-          body: JSON.stringify({
-            reports,
-            ...(opts.sha ? { sha: opts.sha } : {}),
-            ...(opts.context ? { context: opts.context } : {}),
-            ...(serviceConfig !== undefined ? { serviceConfig } : {}),
-          }),
-        },
-      ).catch((err: Error) => {
-        throw new SteeringError('INVALID_INPUT', `cannot reach ${opts.url}: ${err.message}`);
-      });
-      const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
-      if (!res.ok) {
-        process.stderr.write(
-          `steering: upload refused (${res.status}): ${String(body.detail ?? JSON.stringify(body))}\n`,
-        );
+      const body = await uploadReports(io, `${repo[1]}/${repo[2]}`, reports, opts);
+      printUpload(io, reports.length, opts.repo, body);
+    });
+}
+
+interface ReadReport {
+  name: string;
+  content: string;
+  format: ReportFormat;
+}
+
+/** Parses every report before anything is sent, printing each one's figures; exit 1 on a bad one. */
+async function readReports(
+  io: CliIo,
+  files: readonly string[],
+  forced: ReportFormat | undefined,
+): Promise<ReadReport[]> {
+  const reports: ReadReport[] = [];
+  for (const file of files) {
+    const path = resolvePath(io, file);
+    if (!existsSync(path)) throw new SteeringError('USAGE', `${file}: no such file`);
+    const content = readFileSync(path, 'utf8');
+    const name = basename(file);
+    try {
+      const format = forced ?? detectFormat(name, content);
+      const figures =
+        format === 'jmeter-jtl'
+          ? await parseReportStream(name, createReadStream(path))
+          : await parseReport({ name, content, format });
+      io.stdout.write(describeFigures(figures));
+      reports.push({ name, content, format });
+    } catch (err) {
+      if (err instanceof ReportFormatError) {
+        io.stderr.write(`${err.message.replace(name, file)}\n`);
         throw new CliExit(1);
       }
-      const measured = body.measured as { ruleId: string; status: string; message: string }[];
-      const problems = body.problems as { ruleId: string; problem: string; message: string }[];
-      process.stdout.write(
-        `uploaded ${reports.length} report(s) for ${opts.repo} (upload ${String(body.uploadId)})\n`,
-      );
-      for (const m of measured)
-        process.stdout.write(
-          `  ${m.status === 'fail' ? 'FAIL' : m.status.padEnd(4)} ${m.ruleId}: ${m.message}\n`,
-        );
-      for (const p of problems) process.stdout.write(`  ${p.problem} ${p.ruleId}: ${p.message}\n`);
-      if (measured.some((m) => m.status === 'fail')) throw new CliExit(1);
-    });
+      throw err;
+    }
+  }
+  return reports;
+}
+
+/** POSTs the reports (with the service config when there is one); exit 1 when refused. */
+async function uploadReports(
+  io: CliIo,
+  repository: string,
+  reports: readonly ReadReport[],
+  opts: ReportOptions,
+): Promise<Record<string, unknown>> {
+  const configPath = resolvePath(io, opts.serviceConfig);
+  const serviceConfig = existsSync(configPath) ? readFileSync(configPath, 'utf8') : undefined;
+  const res = await fetch(
+    `${opts.url.replace(/\/$/, '')}/v1/repositories/${repository}/measurements`,
+    {
+      method: 'POST',
+      headers: { authorization: `Bearer ${opts.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        reports,
+        ...(opts.sha ? { sha: opts.sha } : {}),
+        ...(opts.context ? { context: opts.context } : {}),
+        ...(serviceConfig !== undefined ? { serviceConfig } : {}),
+      }),
+    },
+  ).catch((err: Error) => {
+    throw new SteeringError('INVALID_INPUT', `cannot reach ${opts.url}: ${err.message}`);
+  });
+  const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
+  if (!res.ok) {
+    io.stderr.write(
+      `steering: upload refused (${res.status}): ${String(body.detail ?? JSON.stringify(body))}\n`,
+    );
+    throw new CliExit(1);
+  }
+  return body;
+}
+
+/** Each measured rule and each problem; exit 1 when a measured rule fails. */
+function printUpload(io: CliIo, count: number, repo: string, body: Record<string, unknown>): void {
+  const measured = body.measured as { ruleId: string; status: string; message: string }[];
+  const problems = body.problems as { ruleId: string; problem: string; message: string }[];
+  io.stdout.write(`uploaded ${count} report(s) for ${repo} (upload ${String(body.uploadId)})\n`);
+  for (const m of measured)
+    io.stdout.write(
+      `  ${m.status === 'fail' ? 'FAIL' : m.status.padEnd(4)} ${m.ruleId}: ${m.message}\n`,
+    );
+  for (const p of problems) io.stdout.write(`  ${p.problem} ${p.ruleId}: ${p.message}\n`);
+  if (measured.some((m) => m.status === 'fail')) throw new CliExit(1);
 }
 
 function describeFigures(f: ReportFigures): string {

@@ -16,6 +16,7 @@ import {
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
+import type { CliIo } from '../cli-io.js';
 import { compileGuideline, formatDiagnostic, type Rule } from '../../guidelines/index.js';
 import {
   createSnapshot,
@@ -164,9 +165,13 @@ export function scanDirectory(
 }
 
 /** Guidelines to scan: the ones named, else every `<dir>/*.md` with a sibling .checks.yaml. */
-function discoverGuidelines(named: readonly string[] | undefined, guidelinesDir: string): string[] {
-  if (named && named.length > 0) return named.map((p) => resolve(p));
-  const dir = resolve(guidelinesDir);
+function discoverGuidelines(
+  named: readonly string[] | undefined,
+  guidelinesDir: string,
+  cwd: string,
+): string[] {
+  if (named && named.length > 0) return named.map((p) => resolve(cwd, p));
+  const dir = resolve(cwd, guidelinesDir);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new SteeringError(
       'USAGE',
@@ -194,7 +199,7 @@ interface ScanOptions {
   explain?: boolean;
 }
 
-export function registerScan(program: Command): void {
+export function registerScan(program: Command, io: CliIo): void {
   program
     .command('scan')
     .description(
@@ -221,21 +226,23 @@ export function registerScan(program: Command): void {
       if (!['text', 'json', 'sarif'].includes(opts.format)) {
         throw new SteeringError('USAGE', `unknown --format ${opts.format} (text, json or sarif)`);
       }
-      const root = resolve(dir);
+      const root = resolve(io.cwd, dir);
       if (!existsSync(root) || !statSync(root).isDirectory())
         throw new SteeringError('USAGE', `${dir} is not a directory`);
-      const guidelines = loadGuidelines(discoverGuidelines(opts.guideline, opts.guidelinesDir));
-      const reports = opts.reports ? readReports(opts.reports) : [];
+      const guidelines = loadGuidelines(
+        discoverGuidelines(opts.guideline, opts.guidelinesDir, io.cwd),
+      );
+      const reports = opts.reports ? readReports(opts.reports, io.cwd) : [];
       const result = scanDirectory(root, guidelines, reports);
-      process.stdout.write(`${render(result, opts.format, opts)}\n`);
+      io.stdout.write(`${render(result, opts.format, io.cwd, opts)}\n`);
       const must = summarizeFindings(result.guidelines.flatMap((g) => g.findings)).mustFailures;
       if (must > 0) throw new CliExit(1);
     });
 }
 
-function readReports(file: string): Report[] {
+function readReports(file: string, cwd: string): Report[] {
   try {
-    const data = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    const data = JSON.parse(readFileSync(resolve(cwd, file), 'utf8')) as unknown;
     if (!Array.isArray(data)) throw new Error('expected a JSON array');
     return data as Report[];
   } catch (err) {
@@ -243,8 +250,8 @@ function readReports(file: string): Report[] {
   }
 }
 
-function render(result: ScanResult, format: string, opts: TextOptions = {}): string {
-  const rel = (p: string) => relative(process.cwd(), p).split(sep).join('/') || '.';
+function render(result: ScanResult, format: string, cwd: string, opts: TextOptions = {}): string {
+  const rel = (p: string) => relative(cwd, p).split(sep).join('/') || '.';
   if (format === 'sarif') {
     const sarif = toSarif({
       toolVersion: '0.1.0',

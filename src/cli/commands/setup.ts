@@ -1,9 +1,10 @@
 /** `steering setup github-app [--org <org>]`: create steering's GitHub App from its manifest. */
 import type { Command } from 'commander';
+import { resolvePath, type CliIo } from '../cli-io.js';
 import { loadConfig } from '../../config.js';
 import { runGitHubAppSetup } from '../run-github-app-setup.js';
 
-export function registerSetup(program: Command): void {
+export function registerSetup(program: Command, io: CliIo): void {
   const setup = program.command('setup').description('one-time setup steps');
   setup
     .command('github-app')
@@ -32,7 +33,7 @@ export function registerSetup(program: Command): void {
         githubUrl: string;
         port: number;
       }) => {
-        const config = loadConfig();
+        const config = loadConfig(io.env);
         const result = await runGitHubAppSetup({
           githubUrl: opts.githubUrl,
           apiUrl: config.github.apiUrl,
@@ -41,13 +42,13 @@ export function registerSetup(program: Command): void {
           name: opts.name,
           port: opts.port,
           dataDir: config.database.dataDir,
-          manifestPath: 'webhooks/app-manifest.json',
+          manifestPath: resolvePath(io, 'webhooks/app-manifest.json'),
           onListening: (url) =>
-            process.stderr.write(
+            io.stderr.write(
               `open ${url}/ in a browser signed in to GitHub, and create the App there\n`,
             ),
         });
-        process.stdout.write(
+        io.stdout.write(
           `created GitHub App ${result.slug} (id ${result.appId}); wrote its id, private key${result.webhookSecret ? ' and webhook secret' : ''} to ${result.file} (mode 0600)\n` +
             `install it on your organisation: ${result.htmlUrl}/installations/new\n` +
             `steering reads the file when GITHUB_APP_ID and GITHUB_TOKEN are unset; restart \`steering serve\`\n`,

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { Webhooks } from '@octokit/webhooks';
 import type { Command } from 'commander';
+import { resolvePath, type CliIo } from '../cli-io.js';
 import { loadConfig } from '../../config.js';
 import { SteeringError } from '../../errors.js';
 import { CliExit } from '../run-cli.js';
@@ -21,10 +22,11 @@ interface ReplayOptions {
 export async function replayDelivery(
   file: string,
   opts: ReplayOptions,
+  io: Pick<CliIo, 'env' | 'cwd'>,
 ): Promise<{ status: number; body: string; delivery: string }> {
   let sample: { event?: unknown; payload?: unknown };
   try {
-    sample = JSON.parse(await readFile(file, 'utf8')) as typeof sample;
+    sample = JSON.parse(await readFile(resolvePath(io, file), 'utf8')) as typeof sample;
   } catch (err) {
     throw new SteeringError('USAGE', `cannot read ${file}: ${(err as Error).message}`);
   }
@@ -34,7 +36,7 @@ export async function replayDelivery(
   let secret = opts.secret;
   let url = opts.url;
   if (!secret || !url) {
-    const config = loadConfig();
+    const config = loadConfig(io.env);
     secret ??= config.github.webhookSecret;
     url ??= `http://${config.http.host}:${config.http.port}/webhooks/github`;
   }
@@ -56,7 +58,7 @@ export async function replayDelivery(
   return { status: res.status, body: await res.text(), delivery };
 }
 
-export function registerWebhooks(program: Command): void {
+export function registerWebhooks(program: Command, io: CliIo): void {
   const webhooks = program.command('webhooks').description('GitHub webhook tools');
   webhooks
     .command('replay <file>')
@@ -66,8 +68,8 @@ export function registerWebhooks(program: Command): void {
     .option('--delivery <id>', 'X-GitHub-Delivery (default: a fresh UUID)')
     .option('--event <name>', "X-GitHub-Event (default: the file's event)")
     .action(async (file: string, opts: ReplayOptions) => {
-      const r = await replayDelivery(file, opts);
-      process.stdout.write(`${r.status} delivery ${r.delivery}\n${r.body}\n`);
+      const r = await replayDelivery(file, opts, io);
+      io.stdout.write(`${r.status} delivery ${r.delivery}\n${r.body}\n`);
       if (r.status < 200 || r.status >= 300) throw new CliExit(1);
     });
 }

@@ -6,6 +6,7 @@
  * jobs in hand, then close; jobs still running at STEERING_SHUTDOWN_DEADLINE_MS go back to the queue.
  */
 import type { Command } from 'commander';
+import type { CliIo } from '../cli-io.js';
 import { loadConfig } from '../../config.js';
 import { createLogger } from '../../log.js';
 import { createMetrics, registerQueueMetrics } from '../../metrics.js';
@@ -14,7 +15,7 @@ import { openDatabase } from '../../store/index.js';
 import { startProcessing } from '../start-processing.js';
 import { untilSignal } from '../until-signal.js';
 
-export function registerWorker(program: Command): void {
+export function registerWorker(program: Command, io: CliIo): void {
   program
     .command('worker')
     .description(
@@ -40,7 +41,7 @@ export function registerWorker(program: Command): void {
         port?: number;
         host?: string;
       }) => {
-        const config = loadConfig();
+        const config = loadConfig(io.env);
         const logger = createLogger({ level: config.logLevel });
         const db = await openDatabase(config, { logger: logger.child({ component: 'store' }) });
         const processing = await startProcessing(config, db, logger, {
