@@ -324,7 +324,9 @@ export function describeConfigVariables(): ConfigVariable[] {
             ? value.length
               ? value.join(',')
               : 'empty'
-            : String(value),
+            : typeof value === 'string'
+              ? value
+              : JSON.stringify(value),
       description: schema.description ?? '',
     };
   });
