@@ -87,13 +87,13 @@ export function readWaiversFile(
       }
     if (!ok) continue;
     if (!isRulePattern(fields.rule!)) {
-      at(item.get('rule', true) as Node, `rule: "${fields.rule}" is not a rule id or pattern`);
+      at(item.get('rule', true), `rule: "${fields.rule}" is not a rule id or pattern`);
       continue;
     }
     const expires = fields.expires!;
     const expiresAt = /^\d{4}-\d{2}-\d{2}$/.test(expires) ? `${expires}T23:59:59Z` : expires;
     if (Number.isNaN(Date.parse(expiresAt))) {
-      at(item.get('expires', true) as Node, `expires: "${expires}" is not a date (YYYY-MM-DD)`);
+      at(item.get('expires', true), `expires: "${expires}" is not a date (YYYY-MM-DD)`);
       continue;
     }
     const grant: WaiverGrant = {
@@ -106,7 +106,7 @@ export function readWaiversFile(
     try {
       resolveWaiverExpiry(grant, { ...options, where: 'expires' });
     } catch (err) {
-      at(item.get('expires', true) as Node, (err as Error).message);
+      at(item.get('expires', true), (err as Error).message);
       continue;
     }
     waivers.push({ ...grant, line });

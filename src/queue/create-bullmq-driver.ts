@@ -10,7 +10,6 @@ import type {
   Processor,
   QueueDefaults,
   QueueDriver,
-  QueuedJob,
   WorkerOptions,
 } from './types.js';
 
@@ -64,14 +63,14 @@ export function createBullmqDriver(options: BullmqDriverOptions): QueueDriver {
           defaultJobOptions: jobOptions(defaults),
         });
         handles.push(q);
-        return q as unknown as JobQueue<T>;
+        return q;
       }
       let q = queues.get(name);
       if (!q) {
         q = new Queue(name, { connection, prefix, defaultJobOptions: jobOptions(defaults) });
         queues.set(name, q);
       }
-      return q as unknown as JobQueue<T>;
+      return q;
     },
     worker<T>(queue: JobQueue<T>, processor: Processor<T>, wo: WorkerOptions): JobWorker {
       const backoff = wo.backoff;
@@ -79,7 +78,7 @@ export function createBullmqDriver(options: BullmqDriverOptions): QueueDriver {
         queue.name,
         async (job) => {
           try {
-            return await processor(job as unknown as QueuedJob<T>);
+            return await processor(job);
           } catch (err) {
             if (
               (err as Error | undefined)?.name === 'UnrecoverableError' &&
