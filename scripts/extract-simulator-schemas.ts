@@ -143,7 +143,7 @@ for (const key of SERVED_WEBHOOKS) {
 
 // Make every base valid against its own schema (GitHub's examples lag behind the schemas).
 const components = { rest: restSchemas, webhooks: hookSchemas };
-const resolve = (ref: string) => at({ components } as Json, ref);
+const resolve = (ref: string) => at({ components }, ref);
 for (const [key, ex] of Object.entries(restExamples)) {
   const { status, value } = ex as { status: string; value: unknown };
   const schema = ((operations[key] as Json).responses as Json)[status] as Json;

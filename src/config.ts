@@ -19,117 +19,229 @@ const csv = z.string().transform((v) =>
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
   z.coerce.number().int().min(min).max(max);
 
+// Each variable is declared once, here: its type, its default and its description. The README's
+// configuration table is generated from these entries (`UPDATE=1 npm run test:only config-docs`
+// rewrites it; the test fails while the table and the schema differ), so neither a default nor a
+// meaning is written a second time.
 const EnvSchema = z.object({
-  /** PostgreSQL connection string. Unset: an embedded PostgreSQL (PGlite) in STEERING_DATA_DIR. */
-  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
-  /** Where the embedded database keeps its files. Default `.data/pglite`. */
-  STEERING_DATA_DIR: z.string().min(1).default('.data'),
-  /** Per-statement timeout for PostgreSQL, in ms. Default 5000. */
-  DB_STATEMENT_TIMEOUT_MS: int(100).default(5000),
-  /** Maximum connections in the pg pool. Default 10. */
-  DB_POOL_MAX: int(1, 200).default(10),
-  /** Client-side limit on one query's round trip (a frozen connection cannot hang a request), ms. Default 10000. */
-  DB_QUERY_TIMEOUT_MS: int(100).default(10_000),
-  /** How long to wait for a new connection, ms. Default 5000. */
-  DB_CONNECT_TIMEOUT_MS: int(100).default(5000),
-  /** The server ends a session idle inside a transaction for this long, ms. Default 30000. */
-  DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: int(100).default(30_000),
-  /** Run pending migrations when `steering serve` starts. Default false. */
-  STEERING_MIGRATE_ON_START: bool.default(false),
-  /** Redis for BullMQ queues and the shared GitHub write limiter. Unset: in-process queues (one process). */
-  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
-  /** Prefix of every BullMQ queue and Redis key steering writes. Default `steering`. */
+  DATABASE_URL: z
+    .url({ protocol: /^postgres(ql)?$/ })
+    .optional()
+    .describe(
+      'PostgreSQL, e.g. `postgres://user@host:5432/steering`. **Unset: an embedded PostgreSQL (PGlite)** in `$STEERING_DATA_DIR/pglite`, migrated automatically; one process at a time may open it (a second gets a clear error)',
+    ),
+  STEERING_DATA_DIR: z
+    .string()
+    .min(1)
+    .default('.data')
+    .describe('where the embedded database lives'),
+  DB_STATEMENT_TIMEOUT_MS: int(100).default(5000).describe('PostgreSQL per-statement timeout, ms'),
+  DB_POOL_MAX: int(1, 200).default(10).describe('most connections in the PostgreSQL pool'),
+  DB_QUERY_TIMEOUT_MS: int(100)
+    .default(10_000)
+    .describe(
+      'client-side limit on one query\'s round trip, ms: a query that gets no answer (a frozen server or network) fails as "database unavailable" (503) and its connection is dropped. TCP keepalive is on',
+    ),
+  DB_CONNECT_TIMEOUT_MS: int(100)
+    .default(5000)
+    .describe('how long to wait for a new connection, ms'),
+  DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: int(100)
+    .default(30_000)
+    .describe('the server ends a session idle inside a transaction for this long, ms'),
+  STEERING_MIGRATE_ON_START: bool
+    .default(false)
+    .describe(
+      'with `DATABASE_URL`: apply migrations when `serve` starts (or run `steering migrate`, or `serve --migrate`); otherwise `serve` refuses an outdated schema and names the pending files',
+    ),
+  REDIS_URL: z
+    .url({ protocol: /^rediss?$/ })
+    .optional()
+    .describe(
+      'queues (BullMQ) and the GitHub write limiter shared by every worker. **Unset: in-process queues and limiter**, one process runs every job',
+    ),
   STEERING_QUEUE_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_:-]+$/)
-    .default('steering'),
-  /** HTTP port. Default 3000. */
-  PORT: int(0, 65535).default(3000),
-  /** HTTP bind address. Default 127.0.0.1 (set 0.0.0.0 in a container). */
-  HOST: z.string().min(1).default('127.0.0.1'),
-  /** pino level. Default info. */
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** Directory of guideline documents (`*.md`, `*.checks.yaml`). Default `guidelines`. */
-  STEERING_GUIDELINES_DIR: z.string().min(1).default('guidelines'),
+    .default('steering')
+    .describe('prefix of every BullMQ queue and Redis key steering writes'),
+  PORT: int(0, 65535).default(3000).describe('HTTP port'),
+  HOST: z
+    .string()
+    .min(1)
+    .default('127.0.0.1')
+    .describe('HTTP bind address (`HOST=0.0.0.0` in a container)'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info')
+    .describe('pino level; tokens, secrets and payload bodies are never logged'),
+  STEERING_GUIDELINES_DIR: z
+    .string()
+    .min(1)
+    .default('guidelines')
+    .describe(
+      'default directory of guideline documents (`*.md`, `*.checks.yaml`) for `publish` and `scan`',
+    ),
 
-  /** GitHub REST base URL; set it for GitHub Enterprise Server (`https://ghe.example.com/api/v3`). */
-  GITHUB_API_URL: z.url().default('https://api.github.com'),
-  /** GitHub App id (with GITHUB_PRIVATE_KEY or GITHUB_PRIVATE_KEY_PATH). */
-  GITHUB_APP_ID: z.string().regex(/^\d+$/, 'must be the numeric App id').optional(),
-  GITHUB_PRIVATE_KEY: z.string().min(1).optional(),
-  GITHUB_PRIVATE_KEY_PATH: z.string().min(1).optional(),
-  /** A personal or installation token, instead of App auth. */
-  GITHUB_TOKEN: z.string().min(1).optional(),
-  /** Secret GitHub signs webhook deliveries with. */
-  GITHUB_WEBHOOK_SECRET: z.string().min(1).optional(),
-  /** The previous secret, accepted until GITHUB_WEBHOOK_SECRET_PREVIOUS_UNTIL (rotation window). */
-  GITHUB_WEBHOOK_SECRET_PREVIOUS: z.string().min(1).optional(),
-  GITHUB_WEBHOOK_SECRET_PREVIOUS_UNTIL: z.iso.datetime({ offset: true }).optional(),
+  GITHUB_API_URL: z
+    .url()
+    .default('https://api.github.com')
+    .describe('GitHub REST base URL; GitHub Enterprise Server: `https://ghe.example.com/api/v3`'),
+  GITHUB_APP_ID: z
+    .string()
+    .regex(/^\d+$/, 'must be the numeric App id')
+    .optional()
+    .describe(
+      'GitHub App id, for App auth (installation tokens) with `GITHUB_PRIVATE_KEY` or `GITHUB_PRIVATE_KEY_PATH`',
+    ),
+  GITHUB_PRIVATE_KEY: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("the GitHub App's private key (PEM; `\\n` stands for a line break)"),
+  GITHUB_PRIVATE_KEY_PATH: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("a file holding the GitHub App's private key, instead of `GITHUB_PRIVATE_KEY`"),
+  GITHUB_TOKEN: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('a personal or installation token, instead of App auth'),
+  GITHUB_WEBHOOK_SECRET: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('the secret GitHub signs webhook deliveries with'),
+  GITHUB_WEBHOOK_SECRET_PREVIOUS: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'the previous webhook secret, accepted until `GITHUB_WEBHOOK_SECRET_PREVIOUS_UNTIL` (a rotation)',
+    ),
+  GITHUB_WEBHOOK_SECRET_PREVIOUS_UNTIL: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .describe('ISO time the previous webhook secret stops working'),
 
-  /** Content-creating GitHub requests per installation: per minute (default 80) and hour (default 500). */
-  STEERING_WRITES_PER_MINUTE: int(1).default(80),
-  STEERING_WRITES_PER_HOUR: int(1).default(500),
-  /** Minimum gap between content-creating requests to one installation, ms. Default 1000. */
-  STEERING_WRITE_INTERVAL_MS: int(0).default(1000),
-  /** Organisations whose repositories receive guidelines (empty: all installed). */
-  STEERING_ORGS: csv.default([]),
-  /** Only repositories with one of these topics (empty: no topic filter). */
-  STEERING_TOPICS_INCLUDE: csv.default([]),
-  /** Skip repositories with any of these topics (`steering-opt-out` is always skipped). */
-  STEERING_TOPICS_EXCLUDE: csv.default([]),
-  /** Canary repositories (`owner/name`), besides those with the topic `steering-canary`. */
-  STEERING_CANARY_REPOS: csv.default([]),
-  /** Label of steering's pull requests. Default `steering`; empty: none (one write less a PR). */
-  STEERING_PR_LABEL: z.string().trim().max(50).default('steering'),
-  /** A running steering server the CLI's admin commands talk to (with STEERING_TOKEN). */
-  STEERING_URL: z.url({ protocol: /^https?$/ }).optional(),
-  STEERING_TOKEN: z.string().min(1).optional(),
-  /** Rescan a repository whose last scan is older than this many hours. Default 24. */
-  STEERING_RESCAN_MAX_AGE_HOURS: int(1).default(24),
-  /** Longest waiver (API, CLI or .steering/waivers.yaml), in days. Default 180. */
-  STEERING_WAIVER_MAX_DAYS: int(1, 3650).default(180),
-  /** Dashboard and compliance reads without a token (read-only). Default false. */
-  STEERING_PUBLIC_DASHBOARD: bool.default(false),
-  /** `GET /badge/{owner}/{repo}.svg` without a token. Default false. */
-  STEERING_PUBLIC_BADGES: bool.default(false),
-  /** A measured figure older than this many days is `stale`. Default 14. */
-  STEERING_MEASUREMENT_STALE_DAYS: int(1).default(14),
-  /** Prometheus the threshold rules are evaluated against (unset: no live evaluation). */
-  STEERING_PROMETHEUS_URL: z.url({ protocol: /^https?$/ }).optional(),
-  /** Minutes between evaluations (a BullMQ repeatable job). Default 15. */
-  STEERING_PROMETHEUS_EVERY_MINUTES: int(1).default(15),
-  /** Timeout of one PromQL query, ms. Default 10000. */
-  STEERING_PROMETHEUS_TIMEOUT_MS: int(100).default(10_000),
-  /** Minimum gap between two queries to one Prometheus, ms. Default 200. */
-  STEERING_PROMETHEUS_MIN_INTERVAL_MS: int(0).default(200),
+  STEERING_WRITES_PER_MINUTE: int(1)
+    .default(80)
+    .describe('content-creating GitHub requests per installation and minute'),
+  STEERING_WRITES_PER_HOUR: int(1)
+    .default(500)
+    .describe('content-creating GitHub requests per installation and hour'),
+  STEERING_WRITE_INTERVAL_MS: int(0)
+    .default(1000)
+    .describe('least gap between content-creating requests to one installation, ms'),
+  STEERING_ORGS: csv
+    .default([])
+    .describe(
+      'organisations whose repositories receive guidelines (comma list; empty: all installed)',
+    ),
+  STEERING_TOPICS_INCLUDE: csv
+    .default([])
+    .describe('only repositories with one of these topics (comma list; empty: no topic filter)'),
+  STEERING_TOPICS_EXCLUDE: csv
+    .default([])
+    .describe(
+      'skip repositories with any of these topics (comma list); the topic `steering-opt-out` always opts out',
+    ),
+  STEERING_CANARY_REPOS: csv
+    .default([])
+    .describe(
+      'canary repositories (`owner/name`, comma list), besides those with the topic `steering-canary`',
+    ),
+  STEERING_PR_LABEL: z
+    .string()
+    .trim()
+    .max(50)
+    .default('steering')
+    .describe(
+      "label of steering's pull requests; empty (`STEERING_PR_LABEL=`): no label, and a new PR costs 4 GitHub writes instead of 5",
+    ),
+  STEERING_URL: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .describe(
+      "a running server the CLI's admin commands use, with `STEERING_TOKEN` (unset: the local `server.json`, else the database)",
+    ),
+  STEERING_TOKEN: z.string().min(1).optional().describe('the API token sent to `STEERING_URL`'),
+  STEERING_RESCAN_MAX_AGE_HOURS: int(1)
+    .default(24)
+    .describe('rescan a repository whose last scan is older than this many hours'),
+  STEERING_WAIVER_MAX_DAYS: int(1, 3650)
+    .default(180)
+    .describe('longest waiver, in days, the API, the CLI or `.steering/waivers.yaml` may grant'),
+  STEERING_PUBLIC_DASHBOARD: bool
+    .default(false)
+    .describe('the dashboard and compliance reads without a token (read-only)'),
+  STEERING_PUBLIC_BADGES: bool
+    .default(false)
+    .describe('`GET /badge/{owner}/{repo}.svg` without a token'),
+  STEERING_MEASUREMENT_STALE_DAYS: int(1)
+    .default(14)
+    .describe('a measured figure older than this many days is `stale`'),
+  STEERING_PROMETHEUS_URL: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .describe('Prometheus the threshold rules are evaluated against (unset: reports only)'),
+  STEERING_PROMETHEUS_EVERY_MINUTES: int(1)
+    .default(15)
+    .describe('minutes between evaluations against Prometheus (a repeatable job)'),
+  STEERING_PROMETHEUS_TIMEOUT_MS: int(100)
+    .default(10_000)
+    .describe('timeout of one PromQL query, ms'),
+  STEERING_PROMETHEUS_MIN_INTERVAL_MS: int(0)
+    .default(200)
+    .describe('least gap between two queries to one Prometheus, ms'),
 
-  /** Largest guideline document a publish accepts, in bytes. Default 1048576 (1 MiB). */
-  STEERING_MAX_DOCUMENT_BYTES: int(1024).default(1024 * 1024),
-  /** Most rules one document may compile to. Default 2000. */
-  STEERING_MAX_RULES: int(1).default(2000),
-  /** Deepest nesting of lists and quotes a document may have. Default 32. */
-  STEERING_MAX_NESTING: int(2, 1000).default(32),
-  /** Longest a compile may take before the publish is refused, ms. Default 20000. */
-  STEERING_COMPILE_TIMEOUT_MS: int(100).default(20_000),
-  /** Compile worker threads of `serve`. Default 1 (compiles never block the API either way). */
-  STEERING_COMPILE_THREADS: int(1, 16).default(1),
+  STEERING_MAX_DOCUMENT_BYTES: int(1024)
+    .default(1024 * 1024)
+    .describe('largest guideline document a publish accepts, bytes (413 over it)'),
+  STEERING_MAX_RULES: int(1)
+    .default(2000)
+    .describe('most rules one published document may compile to (422 over it)'),
+  STEERING_MAX_NESTING: int(2, 1000)
+    .default(32)
+    .describe(
+      'deepest nesting of lists and quotes a published document may have (422, checked before parsing)',
+    ),
+  STEERING_COMPILE_TIMEOUT_MS: int(100)
+    .default(20_000)
+    .describe(
+      "longest a publish's compile may take, ms; it runs in a worker thread (the API keeps answering), and one running longer is stopped and refused (422)",
+    ),
+  STEERING_COMPILE_THREADS: int(1, 16)
+    .default(1)
+    .describe('compile worker threads of `serve` (compiles never block the API either way)'),
 
-  /** Limit on one Redis command (readiness, intake, limiter), ms. Default 5000. */
-  REDIS_COMMAND_TIMEOUT_MS: int(100).default(5000),
-  /** Limit on establishing a Redis connection, ms. Default 5000. */
-  REDIS_CONNECT_TIMEOUT_MS: int(100).default(5000),
-  /** Limit on one GitHub request, ms. Default 30000. */
-  GITHUB_REQUEST_TIMEOUT_MS: int(1000).default(30_000),
-  /** Longest one job attempt may run before it is retried with backoff, ms (0: none). Default 900000. */
-  STEERING_JOB_TIMEOUT_MS: int(0).default(900_000),
-  /** Seconds between outbox passes (deliveries recorded but not processed are enqueued). Default 30. */
-  STEERING_OUTBOX_EVERY_SECONDS: int(0).default(30),
-  /** Seconds between GitHub reconciliations (registry, rollout targets, missed webhooks, open PRs). Default 300. */
-  STEERING_RECONCILE_EVERY_SECONDS: int(0).default(300),
-  /** How far back the missed-webhook pass looks at the App's deliveries, hours. Default 24. */
-  STEERING_REDELIVER_WITHIN_HOURS: int(1, 72).default(24),
-  /** Shutdown deadline: busy workers are stopped and their jobs handed back after this, ms. Default 25000. */
-  STEERING_SHUTDOWN_DEADLINE_MS: int(1000).default(25_000),
+  REDIS_COMMAND_TIMEOUT_MS: int(100)
+    .default(5000)
+    .describe('limit on one Redis command (readiness, webhook intake, limiter), ms'),
+  REDIS_CONNECT_TIMEOUT_MS: int(100)
+    .default(5000)
+    .describe('limit on establishing a Redis connection, ms'),
+  GITHUB_REQUEST_TIMEOUT_MS: int(1000).default(30_000).describe('limit on one GitHub request, ms'),
+  STEERING_JOB_TIMEOUT_MS: int(0)
+    .default(900_000)
+    .describe(
+      'longest one job attempt may run before it is retried with backoff, ms (0: no limit)',
+    ),
+  STEERING_OUTBOX_EVERY_SECONDS: int(0)
+    .default(30)
+    .describe('seconds between outbox passes (deliveries recorded but not processed are enqueued)'),
+  STEERING_RECONCILE_EVERY_SECONDS: int(0)
+    .default(300)
+    .describe(
+      'seconds between GitHub reconciliations (registry, rollout targets, missed webhooks, open PRs)',
+    ),
+  STEERING_REDELIVER_WITHIN_HOURS: int(1, 72)
+    .default(24)
+    .describe("how far back the missed-webhook pass reads the App's delivery log, hours"),
+  STEERING_SHUTDOWN_DEADLINE_MS: int(1000)
+    .default(25_000)
+    .describe('after SIGTERM, busy workers are stopped and their jobs handed back after this, ms'),
 });
 
 export type Env = z.input<typeof EnvSchema>;
@@ -231,27 +343,90 @@ export const GITHUB_APP_FILE = 'github-app.json';
 /** Variables whose empty value is a setting of its own, not "unset". */
 const KEEP_EMPTY = new Set(['STEERING_PR_LABEL']);
 
-/** Parse the environment. Throws ConfigError naming every bad variable and what to do. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  // Empty strings mean "unset" (a blank line in a .env file), except where empty means "none".
+/** One configuration variable as documented: its name, its default as written in the docs, its meaning. */
+export interface ConfigVariable {
+  readonly name: string;
+  /** `unset` for an optional variable, `empty` for an empty list, else the value. */
+  readonly default: string;
+  readonly description: string;
+}
+
+/** Every variable `loadConfig` reads, in declaration order, with its default taken from the schema. */
+export function describeConfigVariables(): ConfigVariable[] {
+  const defaults: Record<string, unknown> = EnvSchema.parse({});
+  return Object.entries(EnvSchema.shape).map(([name, schema]) => {
+    const value = defaults[name];
+    return {
+      name,
+      default:
+        value === undefined
+          ? 'unset'
+          : Array.isArray(value)
+            ? value.length
+              ? value.join(',')
+              : 'empty'
+            : typeof value === 'string'
+              ? value
+              : JSON.stringify(value),
+      description: schema.description ?? '',
+    };
+  });
+}
+
+type ParsedEnv = z.infer<typeof EnvSchema>;
+
+/** Empty strings mean "unset" (a blank line in a .env file), except where empty means "none". */
+function parseEnv(env: Record<string, string | undefined>): ParsedEnv {
   const cleaned = Object.fromEntries(
     Object.entries(env).filter(([k, v]) => v !== undefined && (v !== '' || KEEP_EMPTY.has(k))),
   );
   const parsed = EnvSchema.safeParse(cleaned);
+  if (parsed.success) return parsed.data;
   const problems: string[] = [];
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const name = issue.path.join('.');
-      const shown =
-        name in cleaned && !/KEY|TOKEN|SECRET/.test(name)
-          ? ` (got ${JSON.stringify(cleaned[name])})`
-          : '';
-      problems.push(`${name}: ${issue.message}${shown}`);
-    }
-    throw new ConfigError(problems);
+  for (const issue of parsed.error.issues) {
+    const name = issue.path.join('.');
+    const shown =
+      name in cleaned && !/KEY|TOKEN|SECRET/.test(name)
+        ? ` (got ${JSON.stringify(cleaned[name])})`
+        : '';
+    problems.push(`${name}: ${issue.message}${shown}`);
   }
-  const e = parsed.data;
+  throw new ConfigError(problems);
+}
 
+interface AppFile {
+  appId: string;
+  privateKey: string;
+  webhookSecret: string | null;
+}
+
+/** `steering setup github-app` leaves the App it created in the data dir; the variables win over it. */
+function readAppFile(e: ParsedEnv, problems: string[]): AppFile | undefined {
+  const appFile = join(e.STEERING_DATA_DIR, GITHUB_APP_FILE);
+  if (e.GITHUB_APP_ID || e.GITHUB_TOKEN || !existsSync(appFile)) return undefined;
+  try {
+    const f = JSON.parse(readFileSync(appFile, 'utf8')) as Record<string, unknown>;
+    if (typeof f.appId !== 'string' || typeof f.privateKey !== 'string')
+      throw new Error('appId and privateKey are required');
+    return {
+      appId: f.appId,
+      privateKey: f.privateKey,
+      webhookSecret: typeof f.webhookSecret === 'string' ? f.webhookSecret : null,
+    };
+  } catch (err) {
+    problems.push(
+      `${appFile}: ${(err as Error).message} (run \`steering setup github-app\` again, or delete it)`,
+    );
+    return undefined;
+  }
+}
+
+/** The GitHub credentials (variables, then the App file), or a ConfigError naming what is missing. */
+function resolveGitHubAuth(e: ParsedEnv): {
+  auth: Config['github']['auth'];
+  fromFile: AppFile | undefined;
+} {
+  const problems: string[] = [];
   let privateKey = e.GITHUB_PRIVATE_KEY?.replace(/\\n/g, '\n');
   if (!privateKey && e.GITHUB_PRIVATE_KEY_PATH) {
     try {
@@ -275,27 +450,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       'GITHUB_WEBHOOK_SECRET_PREVIOUS_UNTIL: required with GITHUB_WEBHOOK_SECRET_PREVIOUS (ISO time the old secret stops working)',
     );
   }
-  // `steering setup github-app` leaves the App it created here; the variables win over it.
-  const appFile = join(e.STEERING_DATA_DIR, GITHUB_APP_FILE);
-  let fromFile: { appId: string; privateKey: string; webhookSecret: string | null } | undefined;
-  if (!e.GITHUB_APP_ID && !e.GITHUB_TOKEN && existsSync(appFile)) {
-    try {
-      const f = JSON.parse(readFileSync(appFile, 'utf8')) as Record<string, unknown>;
-      if (typeof f.appId !== 'string' || typeof f.privateKey !== 'string')
-        throw new Error('appId and privateKey are required');
-      fromFile = {
-        appId: f.appId,
-        privateKey: f.privateKey,
-        webhookSecret: typeof f.webhookSecret === 'string' ? f.webhookSecret : null,
-      };
-    } catch (err) {
-      problems.push(
-        `${appFile}: ${(err as Error).message} (run \`steering setup github-app\` again, or delete it)`,
-      );
-    }
-  }
+  const fromFile = readAppFile(e, problems);
   if (problems.length) throw new ConfigError(problems);
-
   const auth: Config['github']['auth'] =
     e.GITHUB_APP_ID && privateKey
       ? { kind: 'app', appId: e.GITHUB_APP_ID, privateKey }
@@ -304,6 +460,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         : fromFile
           ? { kind: 'app', appId: fromFile.appId, privateKey: fromFile.privateKey }
           : { kind: 'none' };
+  return { auth, fromFile };
+}
+
+/** Parse the environment. Throws ConfigError naming every bad variable and what to do. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const e = parseEnv(env);
+  const { auth, fromFile } = resolveGitHubAuth(e);
 
   return deepFreeze({
     database: {

@@ -54,7 +54,7 @@ export function diffChecks(
 
 /** A check without the words a service owner reads: what decides its outcome. */
 function matching(c: Check): Record<string, unknown> {
-  const { description: _d, remedy: _r, ...rest } = c as Check & { remedy?: string };
+  const { description: _d, remedy: _r, ...rest } = c;
   return rest;
 }
 

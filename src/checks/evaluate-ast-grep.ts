@@ -67,7 +67,7 @@ export function astGrepMatches(
   if (!lang) return [];
   const lines = text.split('\n');
   const root = parse(lang as Lang, text).root();
-  return root.findAll({ rule } as NapiConfig).map((n: SgNode) => {
+  return root.findAll({ rule }).map((n: SgNode) => {
     const start = n.range().start;
     const line = lines[start.line] ?? '';
     return {
@@ -86,7 +86,7 @@ export function validateAstGrepRule(rule: Record<string, unknown>, language: str
   if (!lang) throw new Error(`unknown language "${language}"`);
   parse(lang as Lang, '')
     .root()
-    .findAll({ rule } as NapiConfig);
+    .findAll({ rule });
 }
 
 export function evaluateAstGrep(check: AstGrep, ctx: EvalContext): Outcome {

@@ -162,7 +162,7 @@ function decide(expr: string, lookup: ValuesLookup | undefined): Decision | unde
 function truthy(v: unknown): boolean | undefined {
   if (v === undefined || v === null || v === false || v === 0 || v === '') return false;
   if (Array.isArray(v)) return v.length > 0;
-  if (typeof v === 'object') return Object.keys(v as object).length > 0;
+  if (typeof v === 'object') return Object.keys(v).length > 0;
   return true;
 }
 

@@ -90,7 +90,7 @@ function fromRequirements(text: string): string[] {
 function fromToml(text: string): string[] {
   let doc: Record<string, unknown>;
   try {
-    doc = parseToml(text) as Record<string, unknown>;
+    doc = parseToml(text);
   } catch {
     return fromQuoted(text);
   }

@@ -35,7 +35,7 @@ export function parseStructured(path: string, text: string): ParsedFile {
       });
     }
     if (doc.errors.length > 0 || !doc.contents) continue;
-    out.documents.push(toTree(doc.contents as Node, lc));
+    out.documents.push(toTree(doc.contents, lc));
   }
   return out;
 }

@@ -16,7 +16,7 @@ export function decodeCursor(cursor: string, length: number): (string | number)[
       key.length === length &&
       key.every((k) => typeof k === 'string' || typeof k === 'number')
     )
-      return key as (string | number)[];
+      return key;
   } catch {
     // fall through to the error below
   }

@@ -31,6 +31,97 @@ const STATUS_STATE: Record<CheckConclusion, 'success' | 'failure' | 'error'> = {
   timed_out: 'error',
 };
 
+type Body = Record<string, unknown>;
+
+/** How many annotations a request body carries (GitHub takes at most 50 a request). */
+const annotationsIn = (body: Body | undefined): number =>
+  ((body?.output as { annotations?: unknown[] } | undefined)?.annotations ?? []).length;
+
+const patchRun = (octokit: SteeringOctokit, owner: string, repo: string, id: number, body: Body) =>
+  octokit.request('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', {
+    owner,
+    repo,
+    check_run_id: id,
+    ...body,
+    ...NO_RETRY,
+  } as never);
+
+async function annotationsOf(
+  octokit: SteeringOctokit,
+  owner: string,
+  repo: string,
+  id: number,
+): Promise<number> {
+  const { data } = await octokit.request('GET /repos/{owner}/{repo}/check-runs/{check_run_id}', {
+    owner,
+    repo,
+    check_run_id: id,
+  });
+  return (data as unknown as RunBody).output.annotations_count;
+}
+
+/** The run a create request made, if it was applied: by external id when given, else by content. */
+async function findCreatedRun(
+  octokit: SteeringOctokit,
+  owner: string,
+  repo: string,
+  input: CheckRunInput,
+): Promise<number | null> {
+  const { data } = await octokit.request('GET /repos/{owner}/{repo}/commits/{ref}/check-runs', {
+    owner,
+    repo,
+    ref: input.headSha,
+    check_name: input.name,
+    filter: 'all',
+    per_page: 100,
+  });
+  const runs = (data as unknown as { check_runs: RunBody[] }).check_runs;
+  const same = runs.find((r) =>
+    input.externalId !== undefined
+      ? r.external_id === input.externalId
+      : r.output.title === (input.output?.title ?? null) &&
+        r.output.summary === (input.output?.summary ?? null),
+  );
+  return same ? same.id : null;
+}
+
+async function postCheckRun(
+  octokit: SteeringOctokit,
+  owner: string,
+  repo: string,
+  body: Body | undefined,
+): Promise<number> {
+  const { data } = await octokit.request('POST /repos/{owner}/{repo}/check-runs', {
+    owner,
+    repo,
+    ...body,
+    ...NO_RETRY,
+  } as never);
+  return (data as { id: number }).id;
+}
+
+/** The commit status standing in for a check run; answers 0 (no run to update). */
+async function setStatus(
+  octokit: SteeringOctokit,
+  owner: string,
+  repo: string,
+  input: CheckRunInput,
+): Promise<number> {
+  const conclusion = input.conclusion;
+  const state = conclusion ? STATUS_STATE[conclusion] : 'pending';
+  const title = input.output?.title ?? conclusion ?? input.status ?? 'queued';
+  await octokit.request('POST /repos/{owner}/{repo}/statuses/{sha}', {
+    owner,
+    repo,
+    sha: input.headSha,
+    state,
+    context: input.name,
+    description: title.length > 140 ? `${title.slice(0, 139)}…` : title,
+    ...(input.detailsUrl ? { target_url: input.detailsUrl } : {}),
+  });
+  return 0;
+}
+
 export function createCheckRunWriter(
   octokit: SteeringOctokit,
   policy: RetryPolicy,
@@ -38,106 +129,32 @@ export function createCheckRunWriter(
 ) {
   let checksForbidden = false;
 
-  const patch = (owner: string, repo: string, id: number, body: Record<string, unknown>) =>
-    octokit.request('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', {
-      owner,
-      repo,
-      check_run_id: id,
-      ...body,
-      ...NO_RETRY,
-    } as never);
-
-  const annotationsOf = async (owner: string, repo: string, id: number): Promise<number> => {
-    const { data } = await octokit.request('GET /repos/{owner}/{repo}/check-runs/{check_run_id}', {
-      owner,
-      repo,
-      check_run_id: id,
-    });
-    return (data as unknown as RunBody).output.annotations_count;
-  };
-
   /** Sends each body once; a batch of annotations counts as sent when the run holds them. */
-  async function sendBodies(
-    owner: string,
-    repo: string,
-    id: number,
-    bodies: Record<string, unknown>[],
-    had: number,
-  ) {
+  async function sendBodies(owner: string, repo: string, id: number, bodies: Body[], had: number) {
     let expected = had;
     for (const body of bodies) {
-      const batch = ((body.output as { annotations?: unknown[] } | undefined)?.annotations ?? [])
-        .length;
+      const batch = annotationsIn(body);
       expected += batch;
       const target = expected;
       await lookBeforeRetry(
         policy,
-        async () => void (await patch(owner, repo, id, body)),
+        async () => void (await patchRun(octokit, owner, repo, id, body)),
         async () =>
-          batch > 0 && (await annotationsOf(owner, repo, id)) >= target ? undefined : null,
+          batch > 0 && (await annotationsOf(octokit, owner, repo, id)) >= target ? undefined : null,
       );
     }
   }
 
-  async function setStatus(owner: string, repo: string, input: CheckRunInput): Promise<number> {
-    const conclusion = input.conclusion;
-    const state = conclusion ? STATUS_STATE[conclusion] : 'pending';
-    const title = input.output?.title ?? conclusion ?? input.status ?? 'queued';
-    await octokit.request('POST /repos/{owner}/{repo}/statuses/{sha}', {
-      owner,
-      repo,
-      sha: input.headSha,
-      state,
-      context: input.name,
-      description: title.length > 140 ? `${title.slice(0, 139)}…` : title,
-      ...(input.detailsUrl ? { target_url: input.detailsUrl } : {}),
-    });
-    return 0;
-  }
-
   return {
     async create(owner: string, repo: string, input: CheckRunInput): Promise<number> {
-      if (checksForbidden) return setStatus(owner, repo, input);
+      if (checksForbidden) return setStatus(octokit, owner, repo, input);
       const [first, ...more] = checkRunBodies(input);
-      const firstBatch = (
-        (first?.output as { annotations?: unknown[] } | undefined)?.annotations ?? []
-      ).length;
-      const look = async (): Promise<number | null> => {
-        const { data } = await octokit.request(
-          'GET /repos/{owner}/{repo}/commits/{ref}/check-runs',
-          {
-            owner,
-            repo,
-            ref: input.headSha,
-            check_name: input.name,
-            filter: 'all',
-            per_page: 100,
-          },
-        );
-        const runs = (data as unknown as { check_runs: RunBody[] }).check_runs;
-        // The run this request created: by external id when given, else by its content.
-        const same = runs.find((r) =>
-          input.externalId !== undefined
-            ? r.external_id === input.externalId
-            : r.output.title === (input.output?.title ?? null) &&
-              r.output.summary === (input.output?.summary ?? null),
-        );
-        return same ? same.id : null;
-      };
       let id: number;
       try {
         id = await lookBeforeRetry(
           policy,
-          async () => {
-            const { data } = await octokit.request('POST /repos/{owner}/{repo}/check-runs', {
-              owner,
-              repo,
-              ...first,
-              ...NO_RETRY,
-            } as never);
-            return (data as { id: number }).id;
-          },
-          look,
+          () => postCheckRun(octokit, owner, repo, first),
+          () => findCreatedRun(octokit, owner, repo, input),
         );
       } catch (err) {
         if (!isHttpError(err) || err.status !== 403 || isRateLimited(err)) throw err;
@@ -146,9 +163,9 @@ export function createCheckRunWriter(
           { owner, repo, reason: err.message },
           'these credentials cannot write check runs (a GitHub App installation with checks: write can); setting commit statuses instead',
         );
-        return setStatus(owner, repo, input);
+        return setStatus(octokit, owner, repo, input);
       }
-      await sendBodies(owner, repo, id, more, firstBatch);
+      await sendBodies(owner, repo, id, more, annotationsIn(first));
       return id;
     },
 
@@ -160,10 +177,8 @@ export function createCheckRunWriter(
     ): Promise<void> {
       if (id === 0) return;
       const bodies = checkRunBodies(input);
-      const had = bodies.some(
-        (b) => (b.output as { annotations?: unknown[] } | undefined)?.annotations?.length,
-      )
-        ? await annotationsOf(owner, repo, id)
+      const had = bodies.some((b) => annotationsIn(b) > 0)
+        ? await annotationsOf(octokit, owner, repo, id)
         : 0;
       await sendBodies(owner, repo, id, bodies, had);
     },

@@ -9,7 +9,7 @@ export interface Installation {
   id: number;
   /** The organisation or user the App is installed on. */
   account: string;
-  accountType: 'Organization' | 'User' | 'Bot' | string;
+  accountType: 'Organization' | 'User' | 'Bot' | (string & {});
 }
 
 export interface RepositoryInfo {

@@ -4,7 +4,6 @@
  * pinned ids, no rules) make `ok` false and `document` null; warnings (an unreadable threshold,
  * double-encoded characters) leave the document usable.
  */
-import type { Yaml } from 'mdast';
 import { buildDocumentModel } from './model/build-document-model.js';
 import { indexLines } from './model/index-lines.js';
 import { RECOGNIZERS, type Candidate } from './recognizers/index.js';
@@ -74,7 +73,7 @@ export function compileGuideline(
     });
 
   const tree = parseMarkdown(text);
-  const yamlNode = tree.children[0]?.type === 'yaml' ? (tree.children[0] as Yaml) : undefined;
+  const yamlNode = tree.children[0]?.type === 'yaml' ? tree.children[0] : undefined;
   const { frontmatter, diagnostics: fmDiagnostics } = yamlNode
     ? readFrontmatter(yamlNode.value, yamlNode.position?.start.line ?? 1)
     : { frontmatter: {}, diagnostics: [] };

@@ -121,7 +121,7 @@ export function findProseThresholds(sentence: string): ProseThreshold[] {
   // "a minimum password length of 15 characters", "a maximum lifetime of 30 seconds".
   NAMED.lastIndex = 0;
   for (let m = NAMED.exec(sentence); m; m = NAMED.exec(sentence)) {
-    if (found.some((f) => Math.abs(f.index - m!.index) < m![0].length)) continue;
+    if (found.some((f) => Math.abs(f.index - m.index) < m[0].length)) continue;
     const unit = m[4] ? normalizeUnit(m[4]) : undefined;
     if (!unit) continue;
     // "TOTPs must have a maximum lifetime of 30 seconds": the clause's subject, else the named noun.

@@ -98,9 +98,9 @@ export function assignRuleIds(
     if (c.pinnedId) ids[i] = qualifyPinnedId(c.guideline, c.pinnedId);
     else if (c.authorId) ids[i] = authorIdOf(c.guideline, c.authorId);
     else return;
-    const first = owner.get(ids[i]!);
+    const first = owner.get(ids[i]);
     if (first !== undefined) duplicates.push([first, i]);
-    else owner.set(ids[i]!, i);
+    else owner.set(ids[i], i);
   });
   candidates.forEach((c, i) => {
     if (authored(c)) return;

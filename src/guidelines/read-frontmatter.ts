@@ -164,8 +164,7 @@ export function readFrontmatter(
 }
 
 function readAppliesTo(value: unknown): Record<string, string[]> | undefined {
-  if (Array.isArray(value) && value.every((v) => typeof v === 'string'))
-    return { topics: value as string[] };
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return { topics: value };
   if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
   const out: Record<string, string[]> = {};
   for (const [k, v] of Object.entries(value)) {

@@ -55,7 +55,7 @@ export interface RouteSpec<P extends AnyObject = AnyObject, Q extends AnyObject 
 export function defineRoute<P extends AnyObject, Q extends AnyObject>(
   spec: RouteSpec<P, Q>,
 ): RouteSpec {
-  return spec as unknown as RouteSpec;
+  return spec;
 }
 
 /** Cached bytes go out as they are: no re-encoding, no ETag hashing (routes set their own). */

@@ -17,7 +17,7 @@ function fromHttpError(err: unknown): SteeringError | null {
   return new SteeringError('INVALID_INPUT', message);
 }
 
-export function toSteeringError(err: unknown): SteeringError | unknown {
+export function toSteeringError(err: unknown): unknown {
   if (isSteeringError(err)) return err;
   if (err instanceof z.ZodError) {
     return new SteeringError(

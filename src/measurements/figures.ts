@@ -10,7 +10,12 @@ export function readNumber(
 ): number | undefined {
   if (value === undefined || value === null || value === '' || value === '-' || value === 'N/A')
     return undefined;
-  const n = typeof value === 'number' ? value : Number(String(value).replace(/[\s,]/g, ''));
+  const n =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string'
+        ? Number(value.replace(/[\s,]/g, ''))
+        : NaN;
   if (!Number.isFinite(n)) {
     throw new ReportFormatError(source, `expected a number, got ${JSON.stringify(value)}`, {
       field,

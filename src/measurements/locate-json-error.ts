@@ -3,87 +3,97 @@
  * column of the first offending character (JSON.parse's message rarely says where). Only called
  * after JSON.parse failed, so speed does not matter.
  */
-export function locateJsonError(text: string): { line: number; column: number } {
-  let i = 0;
-  const ws = () => {
-    while (i < text.length && ' \t\r\n'.includes(text[i]!)) i++;
-  };
-  const fail = (): never => {
-    throw i;
-  };
-  const literal = (word: string) => {
-    if (text.startsWith(word, i)) i += word.length;
-    else fail();
-  };
-  const string = () => {
-    if (text[i] !== '"') fail();
-    i++;
-    while (i < text.length && text[i] !== '"') {
-      if (text[i] === '\\') i++;
-      else if (text.charCodeAt(i) < 0x20) fail();
-      i++;
-    }
-    if (i >= text.length) fail();
-    i++;
-  };
-  const number = () => {
-    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 64));
-    if (!m) fail();
-    i += m![0].length;
-  };
-  const value = (): void => {
-    ws();
-    const c = text[i];
-    if (c === '{') {
-      i++;
-      ws();
-      if (text[i] === '}') {
-        i++;
-        return;
-      }
-      for (;;) {
-        ws();
-        string();
-        ws();
-        if (text[i] !== ':') fail();
-        i++;
-        value();
-        ws();
-        if (text[i] === ',') i++;
-        else if (text[i] === '}') {
-          i++;
-          return;
-        } else fail();
-      }
-    } else if (c === '[') {
-      i++;
-      ws();
-      if (text[i] === ']') {
-        i++;
-        return;
-      }
-      for (;;) {
-        value();
-        ws();
-        if (text[i] === ',') i++;
-        else if (text[i] === ']') {
-          i++;
-          return;
-        } else fail();
-      }
-    } else if (c === '"') string();
-    else if (c === 't') literal('true');
-    else if (c === 'f') literal('false');
-    else if (c === 'n') literal('null');
-    else number();
-  };
-  try {
-    value();
-    ws();
-    if (i < text.length) fail();
-  } catch (at) {
-    if (typeof at !== 'number') throw at;
+
+/** Thrown inside the scanner at the first offending character; never leaves this module. */
+class NotJson extends Error {}
+
+class JsonScanner {
+  i = 0;
+  constructor(private readonly text: string) {}
+
+  private fail(): never {
+    throw new NotJson();
   }
-  const before = text.slice(0, i).split('\n');
+
+  private ws(): void {
+    while (this.i < this.text.length && ' \t\r\n'.includes(this.text[this.i]!)) this.i++;
+  }
+
+  /** Consumes `c` if it is next; otherwise nothing. */
+  private eat(c: string): boolean {
+    if (this.text[this.i] !== c) return false;
+    this.i++;
+    return true;
+  }
+
+  private literal(word: string): void {
+    if (this.text.startsWith(word, this.i)) this.i += word.length;
+    else this.fail();
+  }
+
+  private string(): void {
+    const { text } = this;
+    if (!this.eat('"')) this.fail();
+    while (this.i < text.length && text[this.i] !== '"') {
+      if (text[this.i] === '\\') this.i++;
+      else if (text.charCodeAt(this.i) < 0x20) this.fail();
+      this.i++;
+    }
+    if (this.i >= text.length) this.fail();
+    this.i++;
+  }
+
+  private number(): void {
+    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(this.text.slice(this.i, this.i + 64));
+    if (!m) this.fail();
+    this.i += m[0].length;
+  }
+
+  /** `{` or `[` already consumed: members (an object's `"key": value`) up to the closing bracket. */
+  private members(close: '}' | ']'): void {
+    this.ws();
+    if (this.eat(close)) return;
+    for (;;) {
+      if (close === '}') {
+        this.ws();
+        this.string();
+        this.ws();
+        if (!this.eat(':')) this.fail();
+      }
+      this.value();
+      this.ws();
+      if (this.eat(',')) continue;
+      if (this.eat(close)) return;
+      this.fail();
+    }
+  }
+
+  value(): void {
+    this.ws();
+    const c = this.text[this.i];
+    if (this.eat('{')) this.members('}');
+    else if (this.eat('[')) this.members(']');
+    else if (c === '"') this.string();
+    else if (c === 't') this.literal('true');
+    else if (c === 'f') this.literal('false');
+    else if (c === 'n') this.literal('null');
+    else this.number();
+  }
+
+  document(): void {
+    this.value();
+    this.ws();
+    if (this.i < this.text.length) this.fail();
+  }
+}
+
+export function locateJsonError(text: string): { line: number; column: number } {
+  const scanner = new JsonScanner(text);
+  try {
+    scanner.document();
+  } catch (err) {
+    if (!(err instanceof NotJson)) throw err;
+  }
+  const before = text.slice(0, scanner.i).split('\n');
   return { line: before.length, column: before[before.length - 1]!.length + 1 };
 }

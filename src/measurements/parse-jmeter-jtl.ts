@@ -24,43 +24,47 @@ export function looksLikeJtl(head: string): boolean {
   return REQUIRED.every((c) => first.split(',').includes(c));
 }
 
-export async function parseJmeterJtl(
-  source: string,
-  input: Readable | string | Buffer,
-): Promise<ReportFigures> {
-  const stream =
-    typeof input === 'string' || Buffer.isBuffer(input) ? Readable.from([input]) : input;
-  const labels = new Map<string, LabelStats>();
-  const overall: LabelStats = { sketch: new QuantileSketch(), failures: 0 };
-  let cols: {
-    ts: number;
-    elapsed: number;
-    label: number;
-    success: number;
-    threads: number;
-  } | null = null;
-  let first = Infinity;
-  let last = -Infinity;
-  let load = 0;
-  let lastThreads: string | undefined;
-  // Each record is folded into the figures inside csv-parse's synchronous on_record hook and
-  // dropped (null), so no record object travels down the stream: cheaper than iterating them.
-  const take = (record: string[], lines: number): null => {
+interface Columns {
+  ts: number;
+  elapsed: number;
+  label: number;
+  success: number;
+  threads: number;
+}
+
+function readHeader(source: string, record: string[]): Columns {
+  const missing = REQUIRED.filter((c) => !record.includes(c));
+  if (missing.length)
+    throw new ReportFormatError(
+      source,
+      `not a JMeter CSV JTL: header lacks ${missing.join(', ')} (save results as CSV with a header line)`,
+      { line: 1 },
+    );
+  return {
+    ts: record.indexOf('timeStamp'),
+    elapsed: record.indexOf('elapsed'),
+    label: record.indexOf('label'),
+    success: record.indexOf('success'),
+    threads: record.indexOf('allThreads'),
+  };
+}
+
+/** The running figures of one JTL: a sketch per label, the time span and the most threads seen. */
+class JtlFigures {
+  cols: Columns | null = null;
+  readonly labels = new Map<string, LabelStats>();
+  first = Infinity;
+  last = -Infinity;
+  load = 0;
+  private lastThreads: string | undefined;
+
+  constructor(private readonly source: string) {}
+
+  /** Folds one record in (the first is the header); null, so csv-parse passes nothing on. */
+  take(record: string[], line: number): null {
+    const cols = this.cols;
     if (!cols) {
-      const missing = REQUIRED.filter((c) => !record.includes(c));
-      if (missing.length)
-        throw new ReportFormatError(
-          source,
-          `not a JMeter CSV JTL: header lacks ${missing.join(', ')} (save results as CSV with a header line)`,
-          { line: 1 },
-        );
-      cols = {
-        ts: record.indexOf('timeStamp'),
-        elapsed: record.indexOf('elapsed'),
-        label: record.indexOf('label'),
-        success: record.indexOf('success'),
-        threads: record.indexOf('allThreads'),
-      };
+      this.cols = readHeader(this.source, record);
       return null;
     }
     const elapsed = Number(record[cols.elapsed]);
@@ -68,31 +72,60 @@ export async function parseJmeterJtl(
     if (!Number.isFinite(elapsed) || !Number.isFinite(ts) || record[cols.elapsed] === '') {
       const field = Number.isFinite(ts) ? 'elapsed' : 'timeStamp';
       throw new ReportFormatError(
-        source,
+        this.source,
         `expected a number, got ${JSON.stringify(record[field === 'elapsed' ? cols.elapsed : cols.ts] ?? '')}`,
-        { line: lines, field },
+        { line, field },
       );
     }
     const label = record[cols.label] ?? '';
-    let s = labels.get(label);
-    if (!s) labels.set(label, (s = { sketch: new QuantileSketch(), failures: 0 }));
+    let s = this.labels.get(label);
+    if (!s) this.labels.set(label, (s = { sketch: new QuantileSketch(), failures: 0 }));
     s.sketch.add(elapsed);
     if (record[cols.success] !== 'true') s.failures++;
-    if (ts < first) first = ts;
-    if (ts + elapsed > last) last = ts + elapsed;
+    if (ts < this.first) this.first = ts;
+    if (ts + elapsed > this.last) this.last = ts + elapsed;
     // allThreads changes rarely: parse it only when its text does
-    if (cols.threads >= 0 && record[cols.threads] !== lastThreads) {
-      lastThreads = record[cols.threads];
-      const t = Number(lastThreads);
-      if (t > load) load = t;
+    if (cols.threads >= 0 && record[cols.threads] !== this.lastThreads) {
+      this.lastThreads = record[cols.threads];
+      const t = Number(this.lastThreads);
+      if (t > this.load) this.load = t;
     }
     return null;
-  };
+  }
+
+  result(): ReportFigures {
+    if (!this.cols) throw new ReportFormatError(this.source, 'empty file', { line: 1 });
+    const overall: LabelStats = { sketch: new QuantileSketch(), failures: 0 };
+    for (const s of this.labels.values()) {
+      overall.sketch.merge(s.sketch);
+      overall.failures += s.failures;
+    }
+    const seconds = this.last > this.first ? (this.last - this.first) / 1000 : undefined;
+    return {
+      format: 'jmeter-jtl',
+      source: this.source,
+      ...(seconds !== undefined ? { durationSeconds: seconds } : {}),
+      ...(this.load > 0 ? { load: this.load } : {}),
+      overall: figures('Aggregated', overall, seconds),
+      endpoints: [...this.labels].map(([label, s]) => figures(label, s, seconds)),
+    };
+  }
+}
+
+export async function parseJmeterJtl(
+  source: string,
+  input: Readable | string | Buffer,
+): Promise<ReportFigures> {
+  const stream =
+    typeof input === 'string' || Buffer.isBuffer(input) ? Readable.from([input]) : input;
+  const jtl = new JtlFigures(source);
+  // Each record is folded into the figures inside csv-parse's synchronous on_record hook and
+  // dropped (null), so no record object travels down the stream: cheaper than iterating them.
   const parser = parse({
     bom: true,
     relax_quotes: true,
     skip_empty_lines: true,
-    on_record: (record: string[], context: { lines: number }) => take(record, context.lines),
+    on_record: (record: string[], context: { lines: number }) => jtl.take(record, context.lines),
   });
   try {
     await pipeline(stream, parser, new Writable({ objectMode: true, write: (_c, _e, cb) => cb() }));
@@ -103,20 +136,7 @@ export async function parseJmeterJtl(
     const e = err as { lines?: number; message: string };
     throw new ReportFormatError(source, e.message, e.lines ? { line: e.lines } : {});
   }
-  if (!cols) throw new ReportFormatError(source, 'empty file', { line: 1 });
-  for (const s of labels.values()) {
-    overall.sketch.merge(s.sketch);
-    overall.failures += s.failures;
-  }
-  const seconds = last > first ? (last - first) / 1000 : undefined;
-  return {
-    format: 'jmeter-jtl',
-    source,
-    ...(seconds !== undefined ? { durationSeconds: seconds } : {}),
-    ...(load > 0 ? { load } : {}),
-    overall: figures('Aggregated', overall, seconds),
-    endpoints: [...labels].map(([label, s]) => figures(label, s, seconds)),
-  };
+  return jtl.result();
 }
 
 function figures(name: string, s: LabelStats, seconds: number | undefined): EndpointFigures {

@@ -53,7 +53,10 @@ export interface UploadResult {
   problems: MappingProblem[];
 }
 
-export async function uploadMeasurements(db: Db, input: UploadInput): Promise<UploadResult> {
+type ParsedReport = { input: UploadInput['reports'][number]; figures: ReportFigures };
+
+/** The repository the upload is for, when the token may upload for it and it sends reports. */
+async function admitUpload(db: Db, input: UploadInput) {
   const repo = await findRepositoryByName(db, input.owner, input.repo);
   if (!repo)
     throw new SteeringError('NOT_FOUND', `repository ${input.owner}/${input.repo} not found`);
@@ -65,29 +68,33 @@ export async function uploadMeasurements(db: Db, input: UploadInput): Promise<Up
     );
   if (!input.reports.length)
     throw new SteeringError('INVALID_INPUT', 'reports: send at least one report file');
-  const now = input.now ?? new Date();
+  return { repo, fullName };
+}
 
-  const config = await readConfig(db, repo.id, input.serviceConfig);
-  const parsed: { input: UploadInput['reports'][number]; figures: ReportFigures }[] = [];
-  for (const r of input.reports) {
+/** Every report parsed, or the first malformed one as a 422 problem. */
+async function parseReports(reports: UploadInput['reports']): Promise<ParsedReport[]> {
+  const parsed: ParsedReport[] = [];
+  for (const r of reports) {
     try {
       parsed.push({ input: r, figures: await parseReport(r) });
     } catch (err) {
       throw asProblem(err);
     }
   }
+  return parsed;
+}
 
-  const rules = await loadThresholdRules(db, repo.id);
-  const context = [input.context, input.sha ? `commit ${input.sha.slice(0, 12)}` : undefined]
-    .filter(Boolean)
-    .join(', ');
+/** One figure per rule (the worst when reports disagree) and the problems no report settled. */
+function measureRules(
+  rules: Rule[],
+  parsed: readonly ParsedReport[],
+  config: ServiceConfig,
+  meta: { measuredAt: string; context?: string },
+): { worst: Map<string, Measurement>; open: MappingProblem[] } {
   const problems: MappingProblem[] = [];
   const worst = new Map<string, Measurement>();
   for (const p of parsed) {
-    const mapped = mapReportToRules(rules, p.figures, config, {
-      measuredAt: now.toISOString(),
-      ...(context ? { context } : {}),
-    });
+    const mapped = mapReportToRules(rules, p.figures, config, meta);
     problems.push(...mapped.problems);
     for (const m of mapped.measurements) {
       const prev = worst.get(m.ruleId);
@@ -95,8 +102,24 @@ export async function uploadMeasurements(db: Db, input: UploadInput): Promise<Up
     }
   }
   // a rule one report measured is not a problem because another report could not
-  const measuredIds = new Set(worst.keys());
-  const open = dedupe(problems.filter((p) => !measuredIds.has(p.ruleId)));
+  return { worst, open: dedupe(problems.filter((p) => !worst.has(p.ruleId))) };
+}
+
+export async function uploadMeasurements(db: Db, input: UploadInput): Promise<UploadResult> {
+  const { repo, fullName } = await admitUpload(db, input);
+  const now = input.now ?? new Date();
+  const stale = input.staleAfterDays !== undefined ? { staleAfterDays: input.staleAfterDays } : {};
+
+  const config = await readConfig(db, repo.id, input.serviceConfig);
+  const parsed = await parseReports(input.reports);
+  const rules = await loadThresholdRules(db, repo.id);
+  const context = [input.context, input.sha ? `commit ${input.sha.slice(0, 12)}` : undefined]
+    .filter(Boolean)
+    .join(', ');
+  const { worst, open } = measureRules(rules, parsed, config, {
+    measuredAt: now.toISOString(),
+    ...(context ? { context } : {}),
+  });
 
   const uploadId = await db.transaction(async (tx) => {
     const id = await insertMeasurementUpload(tx, {
@@ -115,10 +138,7 @@ export async function uploadMeasurements(db: Db, input: UploadInput): Promise<Up
     });
     if (input.serviceConfig !== undefined)
       await putServiceConfig(tx, repo.id, input.serviceConfig, input.sha ?? null);
-    await refreshMeasuredStatus(tx, repo.id, {
-      now,
-      ...(input.staleAfterDays !== undefined ? { staleAfterDays: input.staleAfterDays } : {}),
-    });
+    await refreshMeasuredStatus(tx, repo.id, { now, ...stale });
     return id;
   });
 
@@ -133,10 +153,7 @@ export async function uploadMeasurements(db: Db, input: UploadInput): Promise<Up
       endpoints: p.figures.endpoints.length,
     })),
     measured: [...worst.values()].map((m) => {
-      const d = decideMeasuredRule(ruleById.get(m.ruleId)!, m, {
-        now,
-        ...(input.staleAfterDays !== undefined ? { staleAfterDays: input.staleAfterDays } : {}),
-      });
+      const d = decideMeasuredRule(ruleById.get(m.ruleId)!, m, { now, ...stale });
       return {
         ruleId: m.ruleId,
         value: m.value,

@@ -38,12 +38,20 @@ export const raw = (text: string) => new Html(text);
 /** Percent with one decimal: 0.8123 → "81.2%". */
 export const percent = (share: number) => `${(Math.round(share * 1000) / 10).toFixed(1)}%`;
 
+/** A table column: its name, and whether it holds numbers (right-aligned). */
+export type Column = string | { readonly name: string; readonly numeric: true };
+export const numeric = (name: string): Column => ({ name, numeric: true });
+
 /** A table with a header row of column names (`scope="col"`) and the given body rows. */
-export function dataTable(columns: readonly string[], rows: readonly Html[]): Html {
+export function dataTable(columns: readonly Column[], rows: readonly Html[]): Html {
   return html`<table>
     <thead>
       <tr>
-        ${columns.map((c) => html`<th scope="col">${c}</th>`)}
+        ${columns.map((c) =>
+          typeof c === 'string'
+            ? html`<th scope="col">${c}</th>`
+            : html`<th scope="col" class="num">${c.name}</th>`,
+        )}
       </tr>
     </thead>
     <tbody>

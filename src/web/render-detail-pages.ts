@@ -10,7 +10,7 @@ import type {
   WaiverRecord,
 } from '../compliance/index.js';
 import type { Rule } from '../guidelines/index.js';
-import { dataTable, html, type Html } from './html.js';
+import { dataTable, html, numeric, type Html } from './html.js';
 import { day, repoLink, ruleLink, statusBadge } from './page-parts.js';
 
 export function rulePage(o: {
@@ -69,6 +69,71 @@ export function rulePage(o: {
     <p class="muted">${o.exempt.length} repositories are exempt through a waiver.</p>`;
 }
 
+function upgradeSection(c: RepositoryState['changes'][number]): Html {
+  return html`<h2>${c.guideline}: adopted ${c.adopted ?? 'nothing yet'}, latest ${c.latest}</h2>
+    ${
+      c.wouldFail.length
+        ? html`<p>
+              With ${c.latest} this repository would fail ${c.wouldFail.length}
+              rule${c.wouldFail.length === 1 ? '' : 's'}:
+            </p>
+            <ul>
+              ${c.wouldFail.map((r) => html`<li>${ruleLink(r.ruleId)}: ${r.label}${r.measured ? ` (${r.measured})` : ''}${r.dueAt ? `, due ${day(r.dueAt)}` : ''}</li>`)}
+            </ul>`
+        : html`<p>Moving to ${c.latest} adds no failing rule.</p>`
+    }`;
+}
+
+function trackSection(t: RepositoryState['tracks'][number]): Html {
+  return html`<h2>
+      Rules of ${t.guideline} ${t.version}
+      (${t.compliant ? 'compliant' : 'not compliant'}${t.overdue ? `, ${t.overdue} overdue` : ''})
+    </h2>
+    ${dataTable(
+      ['rule', 'level', 'status', 'since', 'due', 'evidence / waiver'],
+      t.rules.map(
+        (r) =>
+          html`<tr>
+            <td>${ruleLink(r.ruleId)}</td>
+            <td>${r.level}</td>
+            <td>${statusBadge(r.status, r.deadline)}</td>
+            <td>${day(r.since)}</td>
+            <td>${day(r.dueAt)}</td>
+            <td>
+              ${r.waiver ? html`waived until ${day(r.waiver.expiresAt)}: ${r.waiver.reason}` : (r.message ?? '')}${
+                r.evidence.length
+                  ? html`<br /><code
+                        >${r.evidence
+                          .slice(0, 3)
+                          .map((e) => `${e.path}:${e.line}`)
+                          .join(', ')}</code
+                      >`
+                  : ''
+              }
+            </td>
+          </tr>`,
+      ),
+    )}`;
+}
+
+function scanHistory(scans: readonly ScanRow[]): Html {
+  if (!scans.length) return html`<p>Not scanned yet.</p>`;
+  return dataTable(
+    ['scan', 'commit', 'version', numeric('fail'), numeric('pass'), 'finished'],
+    scans.map(
+      (s) =>
+        html`<tr>
+          <td>${s.id}</td>
+          <td><code>${s.sha.slice(0, 7)}</code></td>
+          <td>${s.guideline} ${s.version}</td>
+          <td class="num">${s.summary?.fail ?? 0}</td>
+          <td class="num">${s.summary?.pass ?? 0}</td>
+          <td>${s.finishedAt ?? ''}</td>
+        </tr>`,
+    ),
+  );
+}
+
 export function repositoryPage(o: {
   repository: string;
   state: RepositoryState;
@@ -78,92 +143,7 @@ export function repositoryPage(o: {
   const latest = o.state.tracks.filter((t) => t.track === 'latest');
   return html`<h1>${o.repository}</h1>
     <p><img src="${o.badgeUrl}" alt="compliance badge" /></p>
-    ${o.state.changes.map(
-      (c) =>
-        html`<h2>${c.guideline}: adopted ${c.adopted ?? 'nothing yet'}, latest ${c.latest}</h2>
-          ${
-            c.wouldFail.length
-              ? html`<p>
-                    With ${c.latest} this repository would fail ${c.wouldFail.length}
-                    rule${c.wouldFail.length === 1 ? '' : 's'}:
-                  </p>
-                  <ul>
-                    ${c.wouldFail.map((r) => html`<li>${ruleLink(r.ruleId)}: ${r.label}${r.measured ? ` (${r.measured})` : ''}${r.dueAt ? `, due ${day(r.dueAt)}` : ''}</li>`)}
-                  </ul>`
-              : html`<p>Moving to ${c.latest} adds no failing rule.</p>`
-          }`,
-    )}
-    ${latest.map(
-      (t) =>
-        html`<h2>
-            Rules of ${t.guideline} ${t.version}
-            (${t.compliant ? 'compliant' : 'not compliant'}${t.overdue ? `, ${t.overdue} overdue` : ''})
-          </h2>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">rule</th>
-                <th scope="col">level</th>
-                <th scope="col">status</th>
-                <th scope="col">since</th>
-                <th scope="col">due</th>
-                <th scope="col">evidence / waiver</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${t.rules.map(
-                (r) =>
-                  html`<tr>
-                    <td>${ruleLink(r.ruleId)}</td>
-                    <td>${r.level}</td>
-                    <td>${statusBadge(r.status, r.deadline)}</td>
-                    <td>${day(r.since)}</td>
-                    <td>${day(r.dueAt)}</td>
-                    <td>
-                      ${r.waiver ? html`waived until ${day(r.waiver.expiresAt)}: ${r.waiver.reason}` : (r.message ?? '')}${
-                        r.evidence.length
-                          ? html`<br /><code
-                                >${r.evidence
-                                  .slice(0, 3)
-                                  .map((e) => `${e.path}:${e.line}`)
-                                  .join(', ')}</code
-                              >`
-                          : ''
-                      }
-                    </td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>`,
-    )}
+    ${o.state.changes.map(upgradeSection)} ${latest.map(trackSection)}
     <h2>History</h2>
-    ${
-      o.scans.length
-        ? html`<table>
-            <thead>
-              <tr>
-                <th scope="col">scan</th>
-                <th scope="col">commit</th>
-                <th scope="col">version</th>
-                <th scope="col" class="num">fail</th>
-                <th scope="col" class="num">pass</th>
-                <th scope="col">finished</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${o.scans.map(
-                (s) =>
-                  html`<tr>
-                    <td>${s.id}</td>
-                    <td><code>${s.sha.slice(0, 7)}</code></td>
-                    <td>${s.guideline} ${s.version}</td>
-                    <td class="num">${s.summary?.fail ?? 0}</td>
-                    <td class="num">${s.summary?.pass ?? 0}</td>
-                    <td>${s.finishedAt ?? ''}</td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>`
-        : html`<p>Not scanned yet.</p>`
-    }`;
+    ${scanHistory(o.scans)}`;
 }

@@ -10,10 +10,81 @@ import type {
 } from '../compliance/index.js';
 import type { Rule } from '../guidelines/index.js';
 import type { RolloutRecord } from '../store/index.js';
-import { html, percent, type Html } from './html.js';
+import { dataTable, html, numeric, percent, type Html } from './html.js';
 import { burndownChart, shareBar, stackedBar } from './svg-charts.js';
 
 import { repoLink, ruleLink } from './page-parts.js';
+
+function summaryCards(s: FleetSummary): Html {
+  return html`<div class="cards">
+    <div class="card">
+      <span class="n">${percent(s.repositories.shareCompliantMust)}</span>compliant on MUST rules
+      (${s.repositories.compliantMust} of ${s.repositories.scanned})<br />${shareBar(s.repositories.shareCompliantMust, 'Compliant on MUST rules')}
+    </div>
+    <div class="card">
+      <span class="n">${percent(s.repositories.shareCompliantAll)}</span>compliant on all rules
+      (${s.repositories.compliantAll})
+    </div>
+    <div class="card">
+      <span class="n">${s.overdue.repositories}</span>repositories overdue (${s.overdue.findings}
+      overdue rules) <br /><a href="/heatmap?guideline=${s.guideline}&amp;overdue=true"
+        >who is late</a
+      >
+    </div>
+    <div class="card">
+      <span class="n">${s.repositories.scanned} / ${s.repositories.total}</span>repositories scanned
+    </div>
+    <div class="card">
+      <span class="n">${percent(s.coverage.share)}</span>coverage: ${s.coverage.checked} of
+      ${s.coverage.rules} rules checked or measured
+    </div>
+    <div class="card">
+      <span class="n">${s.drift.onLatest}</span>on ${s.latestVersion}; ${s.drift.behind} behind,
+      ${s.drift.notAdopted} not adopted
+    </div>
+  </div>`;
+}
+
+function guidelineSection(s: FleetSummary, history: readonly HistoryPoint[]): Html {
+  return html`<section aria-labelledby="g-${s.guideline}">
+    <h2 id="g-${s.guideline}">
+      ${s.title} <span class="muted">(${s.guideline} ${s.latestVersion})</span>
+    </h2>
+    ${summaryCards(s)}
+    <h3>Adopted versions</h3>
+    ${dataTable(
+      ['version', numeric('repositories'), numeric('compliant with it (MUST)')],
+      s.versions.map(
+        (v) =>
+          html`<tr>
+            <td>${v.version ?? 'not adopted'}</td>
+            <td class="num">${v.repositories}</td>
+            <td class="num">${v.version ? v.compliantMust : '—'}</td>
+          </tr>`,
+      ),
+    )}
+    <h3>Top failing rules</h3>
+    ${
+      s.topFailingRules.length
+        ? dataTable(
+            ['rule', 'level', numeric('failing'), numeric('overdue'), numeric('exempt')],
+            s.topFailingRules.map(
+              (r) =>
+                html`<tr>
+                  <td>${ruleLink(r.ruleId)}</td>
+                  <td>${r.level}</td>
+                  <td class="num">${r.failing}</td>
+                  <td class="num">${r.overdue}</td>
+                  <td class="num">${r.exempt}</td>
+                </tr>`,
+            ),
+          )
+        : html`<p>No rule fails.</p>`
+    }
+    <h3>Burndown</h3>
+    ${burndownChart(history, `Burndown of ${s.title}`)}
+  </section>`;
+}
 
 export function overviewPage(
   summaries: readonly FleetSummary[],
@@ -22,117 +93,22 @@ export function overviewPage(
 ): Html {
   return html`<h1>Fleet compliance</h1>
     ${summaries.length ? '' : html`<p>No guideline is published yet.</p>`}
-    ${summaries.map(
-      (s) =>
-        html`<section aria-labelledby="g-${s.guideline}">
-          <h2 id="g-${s.guideline}">
-            ${s.title} <span class="muted">(${s.guideline} ${s.latestVersion})</span>
-          </h2>
-          <div class="cards">
-            <div class="card">
-              <span class="n">${percent(s.repositories.shareCompliantMust)}</span>compliant on MUST
-              rules (${s.repositories.compliantMust} of ${s.repositories.scanned})<br />${shareBar(s.repositories.shareCompliantMust, 'Compliant on MUST rules')}
-            </div>
-            <div class="card">
-              <span class="n">${percent(s.repositories.shareCompliantAll)}</span>compliant on all
-              rules (${s.repositories.compliantAll})
-            </div>
-            <div class="card">
-              <span class="n">${s.overdue.repositories}</span>repositories overdue
-              (${s.overdue.findings} overdue rules) <br /><a
-                href="/heatmap?guideline=${s.guideline}&amp;overdue=true"
-                >who is late</a
-              >
-            </div>
-            <div class="card">
-              <span class="n">${s.repositories.scanned} / ${s.repositories.total}</span>repositories
-              scanned
-            </div>
-            <div class="card">
-              <span class="n">${percent(s.coverage.share)}</span>coverage: ${s.coverage.checked} of
-              ${s.coverage.rules} rules checked or measured
-            </div>
-            <div class="card">
-              <span class="n">${s.drift.onLatest}</span>on ${s.latestVersion}; ${s.drift.behind}
-              behind, ${s.drift.notAdopted} not adopted
-            </div>
-          </div>
-          <h3>Adopted versions</h3>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">version</th>
-                <th scope="col" class="num">repositories</th>
-                <th scope="col" class="num">compliant with it (MUST)</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${s.versions.map(
-                (v) =>
-                  html`<tr>
-                    <td>${v.version ?? 'not adopted'}</td>
-                    <td class="num">${v.repositories}</td>
-                    <td class="num">${v.version ? v.compliantMust : '—'}</td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>
-          <h3>Top failing rules</h3>
-          ${
-            s.topFailingRules.length
-              ? html`<table>
-                  <thead>
-                    <tr>
-                      <th scope="col">rule</th>
-                      <th scope="col">level</th>
-                      <th scope="col" class="num">failing</th>
-                      <th scope="col" class="num">overdue</th>
-                      <th scope="col" class="num">exempt</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    ${s.topFailingRules.map(
-                      (r) =>
-                        html`<tr>
-                          <td>${ruleLink(r.ruleId)}</td>
-                          <td>${r.level}</td>
-                          <td class="num">${r.failing}</td>
-                          <td class="num">${r.overdue}</td>
-                          <td class="num">${r.exempt}</td>
-                        </tr>`,
-                    )}
-                  </tbody>
-                </table>`
-              : html`<p>No rule fails.</p>`
-          }
-          <h3>Burndown</h3>
-          ${burndownChart(history.get(s.guideline) ?? [], `Burndown of ${s.title}`)}
-        </section>`,
-    )}
+    ${summaries.map((s) => guidelineSection(s, history.get(s.guideline) ?? []))}
     <h2>Rollout progress</h2>
     ${
       rollouts.length
-        ? html`<table>
-            <thead>
-              <tr>
-                <th scope="col">rollout</th>
-                <th scope="col">state</th>
-                <th scope="col">progress</th>
-                <th scope="col" class="num">targets</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${rollouts.map(
-                (r) =>
-                  html`<tr>
-                    <td>${r.guideline} ${r.version}</td>
-                    <td>${r.state}</td>
-                    <td>${stackedBar(r.counts, `Rollout ${r.id}`)}</td>
-                    <td class="num">${r.total}</td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>`
+        ? dataTable(
+            ['rollout', 'state', 'progress', numeric('targets')],
+            rollouts.map(
+              (r) =>
+                html`<tr>
+                  <td>${r.guideline} ${r.version}</td>
+                  <td>${r.state}</td>
+                  <td>${stackedBar(r.counts, `Rollout ${r.id}`)}</td>
+                  <td class="num">${r.total}</td>
+                </tr>`,
+            ),
+          )
         : html`<p>No rollout yet.</p>`
     }`;
 }

@@ -48,7 +48,7 @@ describe('.steering/waivers.yaml', () => {
     const annotations = run.annotations as { path: string; start_line: number; message: string }[];
     const bad = annotations.find((a) => a.path === '.steering/waivers.yaml');
     assert.equal(bad?.start_line, 9);
-    assert.match(bad!.message, /more than 180 days/);
+    assert.match(bad.message, /more than 180 days/);
 
     const live = await w.db.query<{ rule_id: string; source: string; created_by: string }>(
       `SELECT rule_id, source, created_by FROM waivers WHERE revoked_at IS NULL`,

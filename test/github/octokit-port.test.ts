@@ -32,10 +32,7 @@ describe('octokit port against the simulator', () => {
     const app = tree.entries.find((e) => e.path === 'src/app.ts');
     assert.equal(app?.sha, gitBlobSha('export {};\n'));
     assert.equal(portBlobSha('export {};\n'), app?.sha);
-    assert.equal(
-      (await repos.getBlob('acme', 'tree', app?.sha as string)).toString(),
-      'export {};\n',
-    );
+    assert.equal((await repos.getBlob('acme', 'tree', app?.sha)).toString(), 'export {};\n');
     assert.equal(await repos.getFileContent('acme', 'tree', 'src/app.ts', 'main'), 'export {};\n');
     assert.equal(await repos.getFileContent('acme', 'tree', 'missing.md', 'main'), null);
     assert.equal(await repos.getBranchHead('acme', 'tree', 'nope'), null);

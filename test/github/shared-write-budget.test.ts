@@ -56,7 +56,7 @@ describe('two workers sharing the Redis write limiter', () => {
     await Promise.all(ports.map((p) => p?.getBranchHead('acme', 'shared', 'main')));
     await Promise.all(
       Array.from({ length: 7 }, (_, i) =>
-        ports[i % 2]?.createTree('acme', 'shared', {
+        ports[i % 2]!.createTree('acme', 'shared', {
           files: [{ path: `f${i}.md`, content: String(i) }],
         }),
       ),

@@ -101,7 +101,7 @@ test('a request two default patterns claim is reported as ambiguous, never guess
   );
   const bulk = problems.find((p) => p.ruleId.endsWith('api-response-times.bulk-operations'));
   assert.equal(bulk?.problem, 'ambiguous');
-  assert.match(bulk!.message, /"POST \/bulk-upload" matches file uploads and bulk operations/);
+  assert.match(bulk.message, /"POST \/bulk-upload" matches file uploads and bulk operations/);
   assert.ok(!measurements.some((m) => m.ruleId.endsWith('file-uploads')));
 });
 

@@ -234,6 +234,22 @@ export function emitCheckRun(
   e.webhooks.emit('check_run', payload);
 }
 
+/** The installation's id, account and target, on top of the recorded installation object. */
+const installationAccount = (
+  e: EventContext,
+  i: SimInstallation,
+  recorded: { account: Record<string, unknown> },
+) => ({
+  id: i.id,
+  account: toAccount(
+    { ...recorded.account, type: i.account.type },
+    i.account.login,
+    i.account.id,
+    e.baseUrl,
+  ),
+  target_id: i.account.id,
+});
+
 export function emitInstallation(
   e: EventContext,
   i: SimInstallation,
@@ -244,16 +260,9 @@ export function emitInstallation(
   const payload = common(e, `installation.${action}`, undefined, sender);
   payload.installation = {
     ...payload.installation,
-    id: i.id,
+    ...installationAccount(e, i, payload.installation),
     app_id: e.app?.id ?? payload.installation.app_id,
     app_slug: e.app?.slug ?? payload.installation.app_slug,
-    account: toAccount(
-      { ...payload.installation.account, type: i.account.type },
-      i.account.login,
-      i.account.id,
-      e.baseUrl,
-    ),
-    target_id: i.account.id,
     target_type: i.account.type,
     repository_selection: 'all',
     permissions: { ...i.permissions },
@@ -280,14 +289,7 @@ export function emitInstallationRepositories(
   const payload = common(e, `installation_repositories.${action}`, undefined, sender);
   payload.installation = {
     ...payload.installation,
-    id: i.id,
-    account: toAccount(
-      { ...payload.installation.account, type: i.account.type },
-      i.account.login,
-      i.account.id,
-      e.baseUrl,
-    ),
-    target_id: i.account.id,
+    ...installationAccount(e, i, payload.installation),
     permissions: { ...i.permissions },
   };
   payload.repository_selection = 'selected';

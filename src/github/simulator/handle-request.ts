@@ -97,48 +97,109 @@ function canonicalPath(state: SimState, path: string): string {
   return repo ? `/repos/${repo.owner}/${repo.name}${m[2] ?? ''}` : path;
 }
 
+/** GitHub's request ids look like `C0DE:1A2B:…`. */
+const newRequestId = () =>
+  randomBytes(8)
+    .toString('hex')
+    .toUpperCase()
+    .replace(/(.{4})(?=.)/g, '$1:');
+
+/** Writes the answer and, for REST traffic, hands it to the conformance recorder. */
+function writeAnswer(
+  res: ServerResponse,
+  r: SimResponse,
+  all: Record<string, string>,
+  call: { method: string; path: string; recorder: TrafficRecorder | undefined },
+): void {
+  const empty = r.status === 204 || r.status === 304 || r.body === undefined;
+  if (call.recorder) {
+    const kept: Record<string, string> = {};
+    for (const h of RECORDED_HEADERS) if (all[h] !== undefined) kept[h] = all[h];
+    call.recorder.record({
+      kind: 'call',
+      method: call.method,
+      path: call.path,
+      status: r.status,
+      headers: kept,
+      body: empty ? undefined : r.body,
+    });
+  }
+  if (empty) return void res.writeHead(r.status, all).end();
+  res
+    .writeHead(r.status, { 'content-type': 'application/json; charset=utf-8', ...all })
+    .end(JSON.stringify(r.body));
+}
+
+type Fault = ReturnType<FaultInjector['take']>;
+
+/** A fault armed `before`: throws GitHub's answer for it; `'silent'` when the request never gets one. */
+function applyFaultBefore(fault: Fault): 'silent' | undefined {
+  if (fault?.kind === 'timeout') return 'silent'; // never answer; close() destroys the socket
+  if (fault?.kind === 'secondary-limit')
+    throw new SimHttpError(403, 'You have exceeded a secondary rate limit.', {
+      headers: { 'retry-after': String(fault.retryAfterSeconds) },
+    });
+  if (fault?.kind === 'head-invalid')
+    throw new SimHttpError(422, 'Validation Failed', {
+      errors: [{ resource: 'PullRequest', field: 'head', code: 'invalid' }],
+    });
+  if (fault?.kind === 'status')
+    throw new SimHttpError(fault.status, fault.message ?? defaultMessage(fault.status));
+  return undefined;
+}
+
+/** A fault armed `after`: the request was applied, its answer is lost (an error or no answer). */
+function applyFaultAfter(after: Fault, record: RecordedRequest): 'silent' | undefined {
+  if (!after) return undefined;
+  record.appliedThenFailed = true;
+  if (after.kind === 'timeout') return 'silent';
+  throw new SimHttpError(
+    after.kind === 'status' ? after.status : 502,
+    after.kind === 'status' ? (after.message ?? defaultMessage(after.status)) : 'Bad Gateway',
+  );
+}
+
+/** Whose rate-limit budget a request spends: the App's, an installation's or a user's. */
+function limitKeyOf(identity: Ctx['identity']): string {
+  return 'app' in identity
+    ? 'app'
+    : identity.installationId !== undefined
+      ? `installation ${identity.installationId}`
+      : `user ${identity.login}`;
+}
+
+const etagOf = (body: unknown) =>
+  `W/"${createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 40)}"`;
+
 export function createRequestHandler(d: HandlerDeps, baseUrl: () => string) {
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const at = d.clock.now();
     const method = (req.method ?? 'GET').toUpperCase();
     const url = new URL(req.url ?? '/', 'http://sim');
     const path = canonicalPath(d.state, url.pathname);
     const write = isWriteRequest(method, path);
-    const record: RecordedRequest = { method, path, status: 0, at, caller: '-', write };
+    const record: RecordedRequest = {
+      method,
+      path,
+      status: 0,
+      at: d.clock.now(),
+      caller: '-',
+      write,
+    };
     d.requests.push(record);
-    const requestId = randomBytes(8)
-      .toString('hex')
-      .toUpperCase()
-      .replace(/(.{4})(?=.)/g, '$1:');
+    const requestId = newRequestId();
+    // `/__simulator/…` routes stand in for a person in GitHub's web UI, not for the REST API.
+    const recorder = path.startsWith('/__simulator/') ? undefined : d.recorder;
     let limitKey: string | undefined;
     let headers: Record<string, string> = {};
     const send = (r: SimResponse) => {
-      const all: Record<string, string> = {
+      record.status = r.status;
+      const all = {
         'x-github-request-id': requestId,
         'x-github-api-version-selected': '2022-11-28',
         ...headers,
         ...r.headers,
       };
-      record.status = r.status;
-      const empty = r.status === 204 || r.status === 304 || r.body === undefined;
-      // `/__simulator/…` routes stand in for a person in GitHub's web UI, not for the REST API.
-      const recorder = path.startsWith('/__simulator/') ? undefined : d.recorder();
-      if (recorder) {
-        const kept: Record<string, string> = {};
-        for (const h of RECORDED_HEADERS) if (all[h] !== undefined) kept[h] = all[h];
-        recorder.record({
-          kind: 'call',
-          method,
-          path,
-          status: r.status,
-          headers: kept,
-          body: empty ? undefined : r.body,
-        });
-      }
-      if (empty) return void res.writeHead(r.status, all).end();
-      res
-        .writeHead(r.status, { 'content-type': 'application/json; charset=utf-8', ...all })
-        .end(JSON.stringify(r.body));
+      writeAnswer(res, r, all, { method, path, recorder: recorder?.() });
     };
     try {
       const found = matchRoute(d.routes, method, path);
@@ -150,37 +211,20 @@ export function createRequestHandler(d: HandlerDeps, baseUrl: () => string) {
             found?.route.appAuth ?? path.startsWith('/app'),
           );
       record.caller = identity.login;
-      const fault = d.faults.take(method, path, 'before');
-      if (fault?.kind === 'timeout') return; // never answer; close() destroys the socket
-      if (fault?.kind === 'secondary-limit')
-        throw new SimHttpError(403, 'You have exceeded a secondary rate limit.', {
-          headers: { 'retry-after': String(fault.retryAfterSeconds) },
-        });
-      if (fault?.kind === 'head-invalid')
-        throw new SimHttpError(422, 'Validation Failed', {
-          errors: [{ resource: 'PullRequest', field: 'head', code: 'invalid' }],
-        });
-      if (fault?.kind === 'status')
-        throw new SimHttpError(fault.status, fault.message ?? defaultMessage(fault.status));
-      limitKey =
-        'app' in identity
-          ? 'app'
-          : identity.installationId !== undefined
-            ? `installation ${identity.installationId}`
-            : `user ${identity.login}`;
+      if (applyFaultBefore(d.faults.take(method, path, 'before')) === 'silent') return;
+      limitKey = limitKeyOf(identity);
       d.limits.admit(limitKey, write, isNotifying(method, path));
       headers = d.limits.headers(limitKey);
       const latency = d.latencyMs();
       if (latency) await d.clock.sleep(latency);
       if (!found) throw new SimHttpError(404, 'Not Found');
-      const body = await readBody(req);
       const ctx: Ctx = {
         method,
         path,
         params: found.params,
         query: url.searchParams,
         headers: req.headers,
-        body,
+        body: await readBody(req),
         identity,
         state: d.state,
         clock: d.clock,
@@ -189,19 +233,10 @@ export function createRequestHandler(d: HandlerDeps, baseUrl: () => string) {
         behaviour: d.behaviour,
       };
       const result = await found.route.handler(ctx);
-      const after = d.faults.take(method, path, 'after');
-      if (after) {
-        record.appliedThenFailed = true;
-        if (after.kind === 'timeout') return;
-        throw new SimHttpError(
-          after.kind === 'status' ? after.status : 502,
-          after.kind === 'status' ? (after.message ?? defaultMessage(after.status)) : 'Bad Gateway',
-        );
-      }
+      if (applyFaultAfter(d.faults.take(method, path, 'after'), record) === 'silent') return;
       if (method === 'GET' && result.status === 200) {
-        const etag = `W/"${createHash('sha256').update(JSON.stringify(result.body)).digest('hex').slice(0, 40)}"`;
-        headers.etag = etag;
-        if (req.headers['if-none-match'] === etag) {
+        headers.etag = etagOf(result.body);
+        if (req.headers['if-none-match'] === headers.etag) {
           d.limits.refund(limitKey);
           headers = { ...headers, ...d.limits.headers(limitKey) };
           return send({ status: 304 });

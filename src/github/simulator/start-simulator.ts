@@ -61,15 +61,49 @@ export interface SimulatorOptions {
   recorder?: TrafficRecorder;
 }
 
+/** Controls of the webhook deliveries the simulator sends. */
+function webhookControls(webhooks: WebhookSender) {
+  return {
+    /** Send signed webhook deliveries to steering (`undefined` turns them off). */
+    setWebhook: (target: WebhookTarget | undefined) => webhooks.configure(target),
+    deliveries: webhooks.deliveries,
+    /** Wait until every webhook sent so far has been answered. */
+    flushWebhooks: () => webhooks.flush(),
+    /** Hold deliveries back from now on (late delivery), until `releaseWebhooks`. */
+    holdWebhooks: () => webhooks.hold(),
+    /** Send held deliveries, in order or reversed, optionally each twice (same delivery id). */
+    releaseWebhooks: (o?: { order?: 'fifo' | 'reverse'; duplicate?: boolean }) =>
+      webhooks.release(o),
+    /** Send a delivery again with the same `X-GitHub-Delivery` (GitHub's "redeliver"). */
+    redeliver: (id: string) => webhooks.redeliver(id),
+  };
+}
+
+export interface RequestFilter {
+  method?: string;
+  /** A substring of the path, or a pattern. */
+  path?: string | RegExp;
+  status?: number;
+  write?: boolean;
+}
+
+const matches = (r: RecordedRequest, filter: RequestFilter): boolean =>
+  (!filter.method || r.method === filter.method) &&
+  (filter.path === undefined ||
+    (typeof filter.path === 'string' ? r.path.includes(filter.path) : filter.path.test(r.path))) &&
+  (filter.status === undefined || r.status === filter.status) &&
+  (filter.write === undefined || r.write === filter.write);
+
+/** The simulator's state with GitHub's App, if one is given (its JWTs are accepted). */
+function createSimState(app: SimulatorOptions['app']) {
+  const state = createState();
+  if (app) state.app = { id: app.id, slug: app.slug ?? 'steering', publicKey: app.publicKey };
+  return state;
+}
+
 export async function startSimulator(options: SimulatorOptions = {}) {
   const clock = options.clock ?? realClock;
-  const state = createState();
-  if (options.app)
-    state.app = {
-      id: options.app.id,
-      slug: options.app.slug ?? 'steering',
-      publicKey: options.app.publicKey,
-    };
+  const state = createSimState(options.app);
   const limits = new RateLimiter(options.rateLimits ?? {}, clock);
   const faults = new FaultInjector();
   const requests: RecordedRequest[] = [];
@@ -117,18 +151,7 @@ export async function startSimulator(options: SimulatorOptions = {}) {
     clock,
     behaviour,
     ...createSeedHelpers(state, clock, events, behaviour),
-    /** Send signed webhook deliveries to steering (`undefined` turns them off). */
-    setWebhook: (target: WebhookTarget | undefined) => webhooks.configure(target),
-    deliveries: webhooks.deliveries,
-    /** Wait until every webhook sent so far has been answered. */
-    flushWebhooks: () => webhooks.flush(),
-    /** Hold deliveries back from now on (late delivery), until `releaseWebhooks`. */
-    holdWebhooks: () => webhooks.hold(),
-    /** Send held deliveries, in order or reversed, optionally each twice (same delivery id). */
-    releaseWebhooks: (o?: { order?: 'fifo' | 'reverse'; duplicate?: boolean }) =>
-      webhooks.release(o),
-    /** Send a delivery again with the same `X-GitHub-Delivery` (GitHub's "redeliver"). */
-    redeliver: (id: string) => webhooks.redeliver(id),
+    ...webhookControls(webhooks),
     /** Arm a fault for the next matching request(s). */
     inject: faults.inject.bind(faults),
     clearFaults: faults.clear.bind(faults),
@@ -146,20 +169,7 @@ export async function startSimulator(options: SimulatorOptions = {}) {
       latencyMs = ms;
     },
     /** Requests matching a method and a path substring or pattern (all when omitted). */
-    count(
-      filter: { method?: string; path?: string | RegExp; status?: number; write?: boolean } = {},
-    ): number {
-      return requests.filter(
-        (r) =>
-          (!filter.method || r.method === filter.method) &&
-          (filter.path === undefined ||
-            (typeof filter.path === 'string'
-              ? r.path.includes(filter.path)
-              : filter.path.test(r.path))) &&
-          (filter.status === undefined || r.status === filter.status) &&
-          (filter.write === undefined || r.write === filter.write),
-      ).length;
-    },
+    count: (filter: RequestFilter = {}) => requests.filter((r) => matches(r, filter)).length,
     resetRequests(): void {
       requests.length = 0;
     },

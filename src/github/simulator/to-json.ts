@@ -128,6 +128,15 @@ function gitUser(s: Signature) {
   return { name: s.name, email: s.email, date: s.date };
 }
 
+/** GitHub's verification of a commit steering writes: never signed. */
+const unsigned = () => ({
+  verified: false,
+  reason: 'unsigned',
+  signature: null,
+  payload: null,
+  verified_at: null,
+});
+
 export function toGitCommit(sha: string, c: CommitObject, repoUrl: string, op = 'GET'): Body {
   const base = restBase(
     op === 'POST'
@@ -150,13 +159,7 @@ export function toGitCommit(sha: string, c: CommitObject, repoUrl: string, op = 
       url: `${repoUrl}/git/commits/${p}`,
       html_url: `https://github.com/commit/${p}`,
     })),
-    verification: {
-      verified: false,
-      reason: 'unsigned',
-      signature: null,
-      payload: null,
-      verified_at: null,
-    },
+    verification: unsigned(),
   };
 }
 
@@ -181,13 +184,7 @@ export function toCommit(sha: string, c: CommitObject, repoUrl: string): Body {
       committer: gitUser(c.committer),
       tree: { sha: c.tree, url: `${repoUrl}/git/trees/${c.tree}` },
       comment_count: 0,
-      verification: {
-        verified: false,
-        reason: 'unsigned',
-        signature: null,
-        payload: null,
-        verified_at: null,
-      },
+      verification: unsigned(),
     },
     author: account(c.author.login ?? undefined),
     committer: account(c.committer.login ?? undefined),

@@ -135,7 +135,7 @@ export function buildDocumentModel(
     const only = p.children.filter((c) => !(c.type === 'text' && /^[\s:]*$/.test(c.value)));
     const text = clean(toString(p, { includeHtml: false }));
     if (only.length === 1 && only[0]!.type === 'strong' && !skipping) {
-      label = clean(toString(only[0]!, { includeHtml: false })).replace(/:$/, '');
+      label = clean(toString(only[0], { includeHtml: false })).replace(/:$/, '');
       mode = /^(do'?s|do)\b(?!\s*not)/i.test(label)
         ? 'do'
         : /^(don'?ts?|do not|never)\b/i.test(label)
@@ -238,7 +238,7 @@ export function buildDocumentModel(
       ...base(table),
       headers: head.children.map((c) => clean(toString(c, { includeHtml: false }))),
       rows: rows.map((row) => {
-        const pinnedId = pinIn(row.children[0] as Parent | undefined);
+        const pinnedId = pinIn(row.children[0]);
         return {
           cells: row.children.map((c) => clean(toString(c, { includeHtml: false }))),
           node: row,

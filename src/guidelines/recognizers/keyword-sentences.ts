@@ -8,7 +8,7 @@
 import type { DocumentModel, ParagraphBlock } from '../model/document-model.js';
 import { findProseThresholds } from '../find-prose-threshold.js';
 import { LEGEND as MARKER_LEGEND, markedKeyword } from './marked-rules.js';
-import type { Proposal, Recognized, Recognizer } from './types.js';
+import type { Recognized, Recognizer } from './types.js';
 
 const BOILERPLATE = /RFC\s*2119|RFC\s*8174|BCP\s*14|key ?words/i;
 const RFC_UPPER = /\b(MUST|SHALL|SHOULD|REQUIRED|RECOMMENDED|MAY|OPTIONAL)\b/;
@@ -93,7 +93,7 @@ export const keywordSentences: Recognizer = {
                   ? 'a lower-case keyword'
                   : 'a style keyword',
               ...base,
-            } as Proposal);
+            });
             return;
           }
           limits.forEach((t, ti) =>
@@ -105,7 +105,7 @@ export const keywordSentences: Recognizer = {
               key: limits.length > 1 ? `${key}:t${ti}` : key,
               evidence: `a keyword sentence with the limit "${t.text}"`,
               ...base,
-            } as Proposal),
+            }),
           );
         });
       });

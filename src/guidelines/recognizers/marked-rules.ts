@@ -5,7 +5,7 @@
  * SHOULD NOT**, **YOU MAY**, **CONSIDER**, **AVOID**, **MUST**…), in a paragraph or a list item. The
  * keyword decides the level; a leading HTML anchor or `{#x}` is the author's id for the rule.
  */
-import type { Paragraph, PhrasingContent } from 'mdast';
+import type { Paragraph } from 'mdast';
 import { toString } from 'mdast-util-to-string';
 import type { DocumentModel } from '../model/document-model.js';
 import { findProseThresholds } from '../find-prose-threshold.js';
@@ -30,7 +30,7 @@ const BRACE_ANCHOR = /\s*\{#([A-Za-z0-9][\w.:-]*)\}\s*$/;
 /** The bold keyword of a marked paragraph and its level, when the paragraph opens with one. */
 export function markedKeyword(p: Paragraph): { keyword: string; level: Level } | undefined {
   let before = '';
-  for (const child of p.children as PhrasingContent[]) {
+  for (const child of p.children) {
     if (child.type === 'html') continue;
     if (child.type === 'strong') {
       if (!MARKER.test(before)) return undefined;

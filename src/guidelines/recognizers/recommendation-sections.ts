@@ -7,7 +7,7 @@
  */
 import { startsImperative } from '../classify-statement.js';
 import { explicitLevel } from '../detect-level.js';
-import type { Block, CodeBlock, DocumentModel, ParagraphBlock } from '../model/document-model.js';
+import type { Block, CodeBlock, DocumentModel } from '../model/document-model.js';
 import { readConfigValues } from '../read-config-values.js';
 import { slugify } from '../make-rule-id.js';
 import { positionOf, splitSentences } from './keyword-sentences.js';
@@ -55,7 +55,7 @@ export const recommendationSections: Recognizer = {
         reference: {
           caption,
           language: b.type === 'code' ? b.lang : null,
-          code: value ? value[0]! : (b as CodeBlock).value,
+          code: value ? value[0] : (b as CodeBlock).value,
           values,
         },
         level: explicit?.level === 'MAY' ? { level: 'MAY', source: explicit.source } : SHOULD,
@@ -83,10 +83,7 @@ export const recommendationSections: Recognizer = {
           !(/^(when|if|for)\b/i.test(sentence) && startsImperative(tail))
         )
           return;
-        const pos =
-          si === 0
-            ? { line: b.line, column: b.column }
-            : positionOf(model, sentence, b as ParagraphBlock);
+        const pos = si === 0 ? { line: b.line, column: b.column } : positionOf(model, sentence, b);
         out.proposals.push({
           kind: 'practice',
           statement: sentence,

@@ -39,15 +39,22 @@ const MAX_TEXT = 65535;
 const invalid = (detail: string) => unprocessable(`Invalid request.\n\n${detail}`);
 
 function validate(b: Record<string, unknown>, creating: boolean): void {
-  if (b.status !== undefined && !STATUSES.includes(String(b.status)))
+  if (b.status !== undefined && !(typeof b.status === 'string' && STATUSES.includes(b.status)))
     throw invalid(`${JSON.stringify(b.status)} is not a member of ${JSON.stringify(STATUSES)}.`);
-  if (b.conclusion !== undefined && !CONCLUSIONS.includes(String(b.conclusion)))
+  if (
+    b.conclusion !== undefined &&
+    !(typeof b.conclusion === 'string' && CONCLUSIONS.includes(b.conclusion))
+  )
     throw invalid(
       `${JSON.stringify(b.conclusion)} is not a member of ${JSON.stringify(CONCLUSIONS)}.`,
     );
   if ((b.status === 'completed' || b.completed_at !== undefined) && b.conclusion === undefined)
     throw invalid(`No subschema in "anyOf" matched.\n"conclusion" wasn't supplied.`);
-  if (creating && b.details_url !== undefined && !/^https?:\/\//.test(String(b.details_url)))
+  if (
+    creating &&
+    b.details_url !== undefined &&
+    !(typeof b.details_url === 'string' && /^https?:\/\//.test(b.details_url))
+  )
     throw invalid(`"details_url" must be a URL.`);
   const output = b.output as Record<string, unknown> | undefined;
   if (output === undefined) return;
