@@ -40,7 +40,7 @@ export function serializeError(err: unknown, depth = 0): Record<string, unknown>
   const out: Record<string, unknown> = {
     type: typeof e.name === 'string' ? e.name : (err.constructor?.name ?? 'Error'),
     // An object without a message: its own toString, or `[object Object]`; either names what was thrown.
-    // eslint-disable-next-line @typescript-eslint/no-base-to-string
+
     message: typeof e.message === 'string' ? e.message : String(err),
   };
   if (typeof e.code === 'string' || typeof e.code === 'number') out.code = e.code;

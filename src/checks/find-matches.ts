@@ -54,7 +54,7 @@ export function findMatches(
     // the evidence is where the matched text itself starts.
     const lead = /^\s*/.exec(m[0])?.[0].length ?? 0;
     const pos = positionOf(starts, m.index + (lead < m[0].length ? lead : 0));
-    const end = text.indexOf('\n', starts[pos.line - 1] as number);
+    const end = text.indexOf('\n', starts[pos.line - 1]);
     const raw = text.slice(starts[pos.line - 1], end < 0 ? undefined : end).trim();
     hits.push({
       path,

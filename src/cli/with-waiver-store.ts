@@ -68,13 +68,16 @@ function viaServer(server: ServerClient): WaiverStore {
       const q = new URLSearchParams({ active: String(filter.active), limit: '500' });
       if (filter.repository) q.set('repository', filter.repository);
       if (filter.rule) q.set('rule', filter.rule);
-      const page = await server.request<{ waivers: WaiverRecord[] }>('GET', `/v1/waivers?${q}`);
+      const page = await server.request<{ waivers: WaiverRecord[] }>(
+        'GET',
+        `/v1/waivers?${q.toString()}`,
+      );
       return page.waivers;
     },
     revoke: (id, { reason }) =>
       server.request<WaiverRecord>(
         'DELETE',
-        `/v1/waivers/${id}${reason ? `?${new URLSearchParams({ reason })}` : ''}`,
+        `/v1/waivers/${id}${reason ? `?${new URLSearchParams({ reason }).toString()}` : ''}`,
       ),
   };
 }
@@ -106,8 +109,13 @@ export async function withWaiverStore<T>(
 ): Promise<T> {
   const config = loadConfig();
   const server = findServer(config, override);
-  if (server)
-    return fn(viaServer(server)).catch((err: unknown) => Promise.reject(nameOptions(err)));
+  if (server) {
+    try {
+      return await fn(viaServer(server));
+    } catch (err) {
+      throw nameOptions(err);
+    }
+  }
   const store = await viaDatabase(config.compliance.waiverMaxDays);
   try {
     return await fn(store);

@@ -107,13 +107,13 @@ function readEntry(
   const fields = readFields(item, at);
   if (!fields) return null;
   if (!isRulePattern(fields.rule!)) {
-    at(item.get('rule', true) as Node, `rule: "${fields.rule}" is not a rule id or pattern`);
+    at(item.get('rule', true), `rule: "${fields.rule}" is not a rule id or pattern`);
     return null;
   }
   const expires = fields.expires!;
   const expiresAt = /^\d{4}-\d{2}-\d{2}$/.test(expires) ? `${expires}T23:59:59Z` : expires;
   if (Number.isNaN(Date.parse(expiresAt))) {
-    at(item.get('expires', true) as Node, `expires: "${expires}" is not a date (YYYY-MM-DD)`);
+    at(item.get('expires', true), `expires: "${expires}" is not a date (YYYY-MM-DD)`);
     return null;
   }
   const grant: WaiverGrant = {
@@ -126,7 +126,7 @@ function readEntry(
   try {
     resolveWaiverExpiry(grant, { ...options, where: 'expires' });
   } catch (err) {
-    at(item.get('expires', true) as Node, (err as Error).message);
+    at(item.get('expires', true), (err as Error).message);
     return null;
   }
   return grant;

@@ -16,7 +16,6 @@ import type {
   Processor,
   QueueDefaults,
   QueueDriver,
-  QueuedJob,
   WorkerOptions,
 } from './types.js';
 
@@ -115,14 +114,14 @@ export function createBullmqDriver(options: BullmqDriverOptions): QueueDriver {
           defaultJobOptions: jobOptions(defaults),
         });
         handles.push(quiet(q, logger, `queue ${name} (intake)`));
-        return q as unknown as JobQueue<T>;
+        return q;
       }
       let q = queues.get(name);
       if (!q) {
         q = new Queue(name, { connection, prefix, defaultJobOptions: jobOptions(defaults) });
         queues.set(name, quiet(q, logger, `queue ${name}`));
       }
-      return q as unknown as JobQueue<T>;
+      return q;
     },
     worker<T>(queue: JobQueue<T>, processor: Processor<T>, wo: WorkerOptions): JobWorker {
       const backoff = wo.backoff;
@@ -135,7 +134,7 @@ export function createBullmqDriver(options: BullmqDriverOptions): QueueDriver {
         queue.name,
         async (job) => {
           try {
-            return await limited(job as unknown as QueuedJob<T>);
+            return await limited(job);
           } catch (err) {
             if (
               (err as Error | undefined)?.name === 'UnrecoverableError' &&

@@ -144,7 +144,8 @@ describe('Dockerfile', () => {
 
   it('lints clean and follows the rules: pinned bases, non-root, HEALTHCHECK, exec form', () => {
     const problems = validate(text).map(
-      (d) => `Dockerfile:${d.range.start.line + 1}: ${d.message}`,
+      (d) =>
+        `Dockerfile:${d.range.start.line + 1}: ${typeof d.message === 'string' ? d.message : d.message.value}`,
     );
     assert.deepEqual(problems, []);
     for (const from of instructions.filter((i) => i.keyword === 'FROM')) {

@@ -35,9 +35,13 @@ function parseQuery(ctx: Ctx) {
     beforeId = Number(m[1]);
   }
   const status = ctx.query.get('status') ?? undefined;
-  if (status !== undefined && status !== 'success' && status !== 'failure')
+  if (status !== undefined && !isDeliveryStatus(status))
     throw new SimHttpError(422, 'Invalid status: must be success or failure');
-  return { perPage, beforeId, status: status as 'success' | 'failure' | undefined };
+  return { perPage, beforeId, status };
+}
+
+function isDeliveryStatus(value: string): value is 'success' | 'failure' {
+  return value === 'success' || value === 'failure';
 }
 
 export const hookDeliveryRoutes: Route[] = [
