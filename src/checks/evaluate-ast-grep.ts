@@ -8,7 +8,7 @@
  * passes at the first match.
  */
 import { createRequire } from 'node:module';
-import { Lang, parse, registerDynamicLanguage, type NapiConfig, type SgNode } from '@ast-grep/napi';
+import { Lang, parse, registerDynamicLanguage, type SgNode } from '@ast-grep/napi';
 import type { LeafCheck } from './check-schema.js';
 import type { EvalContext } from './context.js';
 import type { Evidence } from './types.js';
