@@ -59,9 +59,17 @@ export function createManualClock(start = Date.now()): Clock & { advance(ms: num
 /**
  * Sleeps until the clock reads at least `at` and resolves to the ms waited since `from`. A timer
  * may fire early (ms rounding, a scaled clock's coarse steps): the clock is read again and the
- * rest slept, so a write slot is never taken before its time, whatever the timer precision.
+ * rest slept, so a write slot is never taken before its time, whatever the timer precision. A clock
+ * that does not move while sleeping (frozen in a test) is slept on once.
  */
 export async function sleepUntil(clock: Clock, at: number, from = clock.now()): Promise<number> {
-  for (let now = clock.now(); now < at; now = clock.now()) await clock.sleep(at - now);
+  let now = clock.now();
+  while (now < at) {
+    await clock.sleep(at - now);
+    const next = clock.now();
+    // A clock that did not move at all while sleeping (a test's frozen clock) would loop forever.
+    if (next <= now) break;
+    now = next;
+  }
   return Math.max(0, at - from);
 }
