@@ -89,7 +89,8 @@ describe('steering repos / publish / worker / rollout (CLI)', () => {
       const worker = await spawnCli(['worker', '--reconcile-every', '0'], env, {
         until: /"state":"opened"[\s\S]*"state":"opened"[\s\S]*"state":"opened"/,
       });
-      assert.match(worker.stdout, /workers stopped/);
+      // `worker` shares serve's bounded shutdown: it logs the signal, then that it stopped.
+      assert.match(worker.stdout, /"reason":"SIGTERM","msg":"shutting down"[\s\S]*"msg":"stopped"/);
       const status = await run(['rollout', 'status', '1']);
       assert.equal(status.code, 0, status.stderr);
       assert.match(status.stdout, /completed .* 3\/3 \(opened 3\)/);
