@@ -10,10 +10,11 @@ import express from 'express';
 import { z } from 'zod';
 import { recordAudit } from '../compliance/index.js';
 import { SteeringError } from '../errors.js';
-import { publishGuideline, summarizeChangelog, type PublishOptions } from '../publish/index.js';
+import { publishGuideline, type PublishOptions } from '../publish/index.js';
 import { getGuideline, getGuidelineVersion, type Db } from '../store/index.js';
 import * as S from './api-schemas.js';
 import { decodeUtf8 } from './decode-utf8.js';
+import { publishedAnswer } from './published-answer.js';
 import { defineRoute, type RouteSpec } from './define-route.js';
 
 export interface ChecksRouteDeps {
@@ -89,22 +90,8 @@ export function checksRoutes(deps: ChecksRouteDeps): RouteSpec[] {
             subject: `${r.guideline}@${r.version}`,
             details: { bump: r.bump, previousVersion: r.previousVersion, checksOnly: true },
           });
-        return {
-          status: r.created ? 201 : 200,
-          headers: { Location: `/v1/guidelines/${r.guideline}/versions/${r.version}` },
-          body: {
-            guideline: r.guideline,
-            version: r.version,
-            previousVersion: r.previousVersion,
-            bump: r.bump,
-            created: r.created,
-            ruleCount: r.ruleCount,
-            summary: summarizeChangelog(r.changelog),
-            changelog: r.changelog,
-            warnings: r.warnings,
-            checksChange: r.checksChange,
-          },
-        };
+        const answer = publishedAnswer(r);
+        return { ...answer, body: { ...answer.body, checksChange: r.checksChange } };
       },
     }),
   ];

@@ -16,6 +16,7 @@ import {
 } from '../store/index.js';
 import * as S from './api-schemas.js';
 import { decodeUtf8 } from './decode-utf8.js';
+import { publishedAnswer } from './published-answer.js';
 import { defineRoute, type RouteSpec } from './define-route.js';
 
 export interface V1Deps {
@@ -123,21 +124,7 @@ export function v1Routes(deps: V1Deps): RouteSpec[] {
             subject: `${r.guideline}@${r.version}`,
             details: { bump: r.bump, previousVersion: r.previousVersion, ruleCount: r.ruleCount },
           });
-        return {
-          status: r.created ? 201 : 200,
-          headers: { Location: `/v1/guidelines/${r.guideline}/versions/${r.version}` },
-          body: {
-            guideline: r.guideline,
-            version: r.version,
-            previousVersion: r.previousVersion,
-            bump: r.bump,
-            created: r.created,
-            ruleCount: r.ruleCount,
-            summary: summarizeChangelog(r.changelog),
-            changelog: r.changelog,
-            warnings: r.warnings,
-          },
-        };
+        return publishedAnswer(r);
       },
     }),
     defineRoute({
