@@ -28,6 +28,11 @@ const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+/**
+ * A directory: each server process writes its profiles to `<dir>/<kind>/` (the largest is the main
+ * thread's; the others are tsx's loader thread). See summarize-cpu-profile.ts.
+ */
+const CPU_PROF = process.env.BENCH_CPU_PROF;
 const SECRET = 'bench-webhook-secret';
 const PATH = '/webhooks/github';
 /** The same statement as steering's single-delivery INSERT. */
@@ -244,8 +249,16 @@ async function startServers(schema: string, prefix: string) {
   const ports = {} as Record<Kind, number>;
   for (const kind of Object.keys(KINDS) as Kind[]) {
     const child = fork(fileURLToPath(import.meta.url), ['--server', kind], {
-      execArgv: ['--import', 'tsx'],
-      env: { ...process.env, BENCH_SCHEMA: schema, BENCH_PREFIX: prefix },
+      execArgv: [
+        '--import',
+        'tsx',
+        ...(CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}/${kind}`] : []),
+      ],
+      env: {
+        ...process.env,
+        BENCH_SCHEMA: schema,
+        BENCH_PREFIX: prefix,
+      },
     });
     children.push(child);
     ports[kind] = await new Promise<number>((resolve, reject) => {

@@ -28,6 +28,7 @@ import {
   WEBHOOK_PATH,
   webhookRouter,
   type WebhookIntakeOptions,
+  type WebhookRouter,
 } from './webhooks/receive-github-webhook.js';
 import { observeRequests } from './observe-requests.js';
 import { guardFailedAuth, type FailedAuthLimits } from './guard-failed-auth.js';
@@ -112,6 +113,16 @@ export function openApiDocument(version = '0.1.0'): unknown {
   return buildOpenApi(apiRoutes({ db: null as unknown as Db }), { version });
 }
 
+const intakes = new WeakMap<Express, WebhookRouter>();
+
+/**
+ * Resolves once the app's webhook intake has enqueued and marked every delivery it answered
+ * (at once without an intake). Shutdown awaits it before closing the database.
+ */
+export function webhookIntakeIdle(app: Express): Promise<void> {
+  return intakes.get(app)?.idle() ?? Promise.resolve();
+}
+
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -132,7 +143,11 @@ export function createApp(deps: AppDeps): Express {
   });
   const guard = guardFailedAuth(deps.failedAuth);
   app.use(['/v1', WEBHOOK_PATH], guard);
-  if (deps.webhooks) app.use(webhookRouter({ ...deps.webhooks, db: deps.db, logger: deps.logger }));
+  if (deps.webhooks) {
+    const intake = webhookRouter({ ...deps.webhooks, db: deps.db, logger: deps.logger });
+    app.use(intake);
+    intakes.set(app, intake);
+  }
   const authenticate = createAuthenticator(deps.db, deps.logger, deps.auth);
   for (const r of routes) mountRoute(app, r, authenticate, checkMediaType);
 

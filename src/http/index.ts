@@ -2,7 +2,13 @@
  * The http room: the Express app (`createApp`), listening and graceful shutdown, and the OpenAPI
  * document built from the same zod schemas that validate requests.
  */
-export { createApp, openApiDocument, type AppDeps, type ComplianceOptions } from './create-app.js';
+export {
+  createApp,
+  openApiDocument,
+  webhookIntakeIdle,
+  type AppDeps,
+  type ComplianceOptions,
+} from './create-app.js';
 export { createOpsApp } from './create-ops-app.js';
 export {
   startServer,

@@ -55,15 +55,25 @@ export async function recordDelivery(q: Queryable, d: NewDelivery): Promise<bool
 /**
  * Records several deliveries in one statement (one transaction, one WAL flush); returns the ids
  * that were new. A redelivery, or an id repeated within `ds`, is recorded once. One invalid
- * payload fails the whole statement: the caller retries the rows one by one.
+ * payload fails the whole statement: the caller retries the rows one by one. `markEnqueued`:
+ * ids of earlier deliveries the queue has accepted since, whose `enqueued_at` is set by the same
+ * statement (so the marker of one batch rides on the next batch's commit).
  */
 export async function recordDeliveries(
   q: Queryable,
   ds: readonly NewDelivery[],
+  markEnqueued: readonly string[] = [],
 ): Promise<Set<string>> {
-  if (!ds.length) return new Set();
+  if (!ds.length) {
+    await markDeliveriesEnqueued(q, markEnqueued);
+    return new Set();
+  }
   const r = await q.query<{ delivery_id: string }>(
-    `INSERT INTO webhook_deliveries (delivery_id, event, action, repository_id, payload)
+    `WITH marked AS (
+       UPDATE webhook_deliveries SET enqueued_at = now()
+       WHERE delivery_id = ANY($6::text[]) AND enqueued_at IS NULL
+     )
+     INSERT INTO webhook_deliveries (delivery_id, event, action, repository_id, payload)
      SELECT d.id, d.event, d.action, d.repository_id, d.payload::jsonb
      FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[])
        AS d(id, event, action, repository_id, payload)
@@ -74,6 +84,7 @@ export async function recordDeliveries(
       ds.map((d) => d.action),
       ds.map((d) => d.repositoryId),
       ds.map((d) => d.rawPayload),
+      markEnqueued,
     ],
   );
   return new Set(r.rows.map((row) => row.delivery_id));

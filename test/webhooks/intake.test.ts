@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { createApp } from '../../src/http/index.js';
+import { createApp, webhookIntakeIdle } from '../../src/http/index.js';
 import { silentLogger } from '../../src/log.js';
 import { createMetrics } from '../../src/metrics.js';
 import { HANDLED_EVENTS, classifyDelivery } from '../../src/scans/index.js';
@@ -122,6 +122,7 @@ describe('webhook intake', { timeout: 60_000 }, () => {
     // push to master, merged/closed PRs are not steering/*, rerequested ×4, installation ×4,
     // installation_repositories ×3, repository created/renamed/transferred/default-branch edit.
     assert.ok(recorded >= 15, `recorded ${recorded}`);
+    await webhookIntakeIdle(w.app); // the enqueued_at markers are written after the answers
     assert.equal(
       await w.count('webhook_deliveries WHERE enqueued_at IS NULL'),
       0,
@@ -144,6 +145,9 @@ describe('webhook intake', { timeout: 60_000 }, () => {
     assert.equal(statuses.filter((s) => s === '202 queued').length, 10, statuses.join(', '));
     assert.equal(statuses.filter((s) => s === '202 duplicate').length, 1, statuses.join(', '));
     assert.ok(answers[11]!.status >= 400, `the unstorable payload: ${answers[11]!.status}`);
+    const jobs = await Promise.all(ids.map((id) => w.queue.getJob(`delivery-${id}`)));
+    assert.equal(jobs.filter(Boolean).length, 10, 'each answered queued has its job');
+    await webhookIntakeIdle(w.app);
     assert.equal(
       await w.count('webhook_deliveries WHERE delivery_id = ANY($1) AND enqueued_at IS NOT NULL', [
         ids,

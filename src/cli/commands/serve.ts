@@ -14,7 +14,13 @@ import { Redis } from 'ioredis';
 import { loadConfig, type Config } from '../../config.js';
 import { SteeringError } from '../../errors.js';
 import { syncRepositories } from '../../fleet/index.js';
-import { createApp, createShutdown, startServer, type Closable } from '../../http/index.js';
+import {
+  createApp,
+  createShutdown,
+  startServer,
+  webhookIntakeIdle,
+  type Closable,
+} from '../../http/index.js';
 import { createRolloutHook, promoteRollout, reconcileRollouts } from '../../jobs/index.js';
 import { createLogger, type Logger } from '../../log.js';
 import { createMetrics, registerQueueMetrics } from '../../metrics.js';
@@ -167,6 +173,8 @@ function buildApi(config: Config, db: Db, logger: Logger, processing: Processing
     },
   });
   const resources: Closable[] = [
+    // Answered deliveries are enqueued; their enqueued_at markers are written before the pool closes.
+    { name: 'webhook intake', close: () => webhookIntakeIdle(app) },
     { name: 'compile pool', close: () => compilePool.close() },
     { name: 'redis', close: async () => authRedis?.disconnect() },
   ];

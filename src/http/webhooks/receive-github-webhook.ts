@@ -10,10 +10,10 @@
  * 4. The delivery is recorded (outbox, unique `X-GitHub-Delivery`: a redelivery → 202
  *    `duplicate`) by group commit (`create-delivery-recorder.ts`): deliveries arriving while the
  *    previous batch is written share the next INSERT, so under load one transaction and one WAL
- *    flush serve many, and a lone delivery waits for nothing. Only committed rows are enqueued;
- *    `enqueued_at` is set (one UPDATE per batch) only for those the queue accepted, then the
- *    answer is 202 `queued`. When Redis is unreachable the answer is still 202 `recorded`, and
- *    the reconcile job enqueues it later. A 202 is never sent before the row is committed.
+ *    flush serve many, and a lone delivery waits for nothing. Only committed rows are enqueued, a
+ *    batch in one call, then the answer is 202 `queued`; their `enqueued_at` marker rides on the
+ *    next batch's INSERT. When Redis is unreachable the answer is still 202 `recorded`, and the
+ *    reconcile job enqueues it later. A 202 is never sent before the row is committed.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import express, { type Request, type RequestHandler, type Router } from 'express';
@@ -32,6 +32,11 @@ export interface WebhookIntakeOptions {
   previousSecret?: { secret: string; until: Date } | undefined;
   /** Enqueue the recorded delivery; resolves false (never hangs) when the queue is unreachable. */
   enqueue(deliveryId: string): Promise<boolean>;
+  /**
+   * Enqueue a committed batch in one round trip; resolves to the ids the queue accepted (none,
+   * never hanging, when it is unreachable). Without it, `enqueue` is called once per delivery.
+   */
+  enqueueMany?(deliveryIds: readonly string[]): Promise<ReadonlySet<string>>;
   logger?: Logger;
   /** GitHub caps payloads at 25 MB. Default '25mb'. */
   bodyLimit?: string;
@@ -123,11 +128,22 @@ function parseDelivery(req: Request, bytes: Buffer) {
   return { event, delivery, raw, payload };
 }
 
-export function webhookRouter(options: WebhookIntakeOptions): Router {
+/** The intake's router; `idle()` resolves once every answered delivery is enqueued and marked. */
+export type WebhookRouter = Router & { idle(): Promise<void> };
+
+export function webhookRouter(options: WebhookIntakeOptions): WebhookRouter {
   const logger = (options.logger ?? silentLogger).child({ component: 'webhooks' });
   const limit = options.bodyLimit ?? '25mb';
   const verified = createVerifier(options, logger);
-  const recorder = createDeliveryRecorder({ db: options.db, enqueue: options.enqueue, logger });
+  const enqueueOneByOne = async (ids: readonly string[]) => {
+    const accepted = await Promise.all(ids.map((id) => options.enqueue(id).catch(() => false)));
+    return new Set(ids.filter((_, i) => accepted[i]));
+  };
+  const recorder = createDeliveryRecorder({
+    db: options.db,
+    enqueue: options.enqueueMany ?? enqueueOneByOne,
+    logger,
+  });
 
   const router = express.Router();
   router.post(
@@ -154,5 +170,5 @@ export function webhookRouter(options: WebhookIntakeOptions): Router {
       return answer({ delivery, status });
     },
   );
-  return router;
+  return Object.assign(router, { idle: () => recorder.idle() });
 }
