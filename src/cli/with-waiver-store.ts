@@ -10,8 +10,9 @@
  */
 import { userInfo } from 'node:os';
 import type { WaiverGrant, WaiverRecord } from '../compliance/index.js';
-import { loadConfig } from '../config.js';
+import { loadConfig, type Config } from '../config.js';
 import { SteeringError } from '../errors.js';
+import { logDestination, type CliIo } from './cli-io.js';
 import { findServer, type ServerClient, type ServerOverride } from './server-client.js';
 
 export interface WaiverFilter {
@@ -82,15 +83,19 @@ function viaServer(server: ServerClient): WaiverStore {
   };
 }
 
-async function viaDatabase(maxDays: number): Promise<WaiverStore & { close(): Promise<void> }> {
+async function viaDatabase(
+  io: CliIo,
+  config: Config,
+): Promise<WaiverStore & { close(): Promise<void> }> {
   const [{ openDatabase }, { createLogger }, compliance] = await Promise.all([
     import('../store/index.js'),
     import('../log.js'),
     import('../compliance/index.js'),
   ]);
-  const db = await openDatabase(loadConfig(), {
-    logger: createLogger({ level: 'warn', destination: process.stderr }),
+  const db = await openDatabase(config, {
+    logger: createLogger({ level: 'warn', destination: logDestination(io.stderr) }),
   });
+  const maxDays = config.compliance.waiverMaxDays;
   const actor = (by?: string) => `cli:${by ?? userInfo().username}`;
   return {
     where: 'the database',
@@ -104,10 +109,11 @@ async function viaDatabase(maxDays: number): Promise<WaiverStore & { close(): Pr
 
 /** Runs `fn` on the server's API when one is found, else on the database. */
 export async function withWaiverStore<T>(
+  io: CliIo,
   override: ServerOverride,
   fn: (store: WaiverStore) => Promise<T>,
 ): Promise<T> {
-  const config = loadConfig();
+  const config = loadConfig(io.env);
   const server = findServer(config, override);
   if (server) {
     try {
@@ -116,7 +122,7 @@ export async function withWaiverStore<T>(
       throw nameOptions(err);
     }
   }
-  const store = await viaDatabase(config.compliance.waiverMaxDays);
+  const store = await viaDatabase(io, config);
   try {
     return await fn(store);
   } finally {

@@ -6,14 +6,9 @@
  */
 import type { Config } from '../config.js';
 import { silentLogger, type Logger } from '../log.js';
-import {
-  buildOctokit,
-  type BuildOctokitOptions,
-  type OctokitAuth,
-  type SteeringOctokit,
-} from './build-octokit.js';
+import { buildOctokit, type OctokitAuth, type SteeringOctokit } from './build-octokit.js';
 import { realClock, type Clock } from './clock.js';
-import { createRepositoryPort } from './create-repository-port.js';
+import { createRepositoryPort, type Translate } from './create-repository-port.js';
 import { toRepositoryInfo } from './map-github.js';
 import type { GitHubPort, HookDelivery, RepositoryPort } from './port.js';
 import { translateGitHubError } from './translate-error.js';
@@ -42,6 +37,81 @@ export interface GitHubPortOptions {
   userAgent?: string;
 }
 
+type Build = (auth: OctokitAuth, limiterKey: string) => SteeringOctokit;
+type InstallationClient = { octokit: SteeringOctokit; port: RepositoryPort };
+
+/** Builds Octokits that share everything (base URL, transport, limits, clock) but auth and key. */
+function octokitBuilder(
+  config: Pick<Config, 'github'>,
+  options: GitHubPortOptions,
+  shared: { clock: Clock; logger: Logger; rateLimitBaseDelayMs: number },
+): Build {
+  return (auth, limiterKey) =>
+    buildOctokit({
+      baseUrl: config.github.apiUrl,
+      auth,
+      limiterKey,
+      writeLimiter: options.writeLimiter,
+      fetch: options.fetch ?? globalThis.fetch,
+      clock: shared.clock,
+      logger: shared.logger,
+      requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
+      retries: options.retries ?? 3,
+      retryBaseDelayMs: options.retryBaseDelayMs ?? 1000,
+      rateLimitBaseDelayMs: shared.rateLimitBaseDelayMs,
+      maxRateLimitRetries: options.maxRateLimitRetries ?? 3,
+      maxRateLimitWaitMs: options.maxRateLimitWaitMs ?? 15 * 60_000,
+      userAgent: options.userAgent ?? 'steering',
+    });
+}
+
+/**
+ * One Octokit and RepositoryPort per installation id, built on first use and kept. Token mode:
+ * every id shares one client (and one limiter key).
+ */
+function installationCache(
+  auth: Config['github']['auth'],
+  build: Build,
+  newPort: (octokit: SteeringOctokit) => RepositoryPort,
+): (id: number) => InstallationClient {
+  const installations = new Map<number, InstallationClient>();
+  return (id) => {
+    let entry = installations.get(id);
+    if (!entry) {
+      const octokit =
+        auth.kind === 'app'
+          ? build({ ...auth, installationId: id }, `installation-${id}`)
+          : build(auth, auth.kind === 'token' ? 'token' : 'anonymous');
+      entry = { octokit, port: newPort(octokit) };
+      installations.set(id, entry);
+      if (auth.kind !== 'app') for (const k of [0, id]) installations.set(k, entry);
+    }
+    return entry;
+  };
+}
+
+/** The App's webhook delivery log: its recent attempts, and asking for one again. */
+function appHookDeliveries(
+  app: () => SteeringOctokit,
+  translate: Translate,
+): Required<Pick<GitHubPort, 'listHookDeliveries' | 'redeliverHook'>> {
+  return {
+    listHookDeliveries: (since: Date) =>
+      listHookDeliveries(app(), since).catch((err) => {
+        throw translate(err, 'list webhook deliveries');
+      }),
+    async redeliverHook(id: number) {
+      try {
+        await app().request('POST /app/hook/deliveries/{delivery_id}/attempts', {
+          delivery_id: id,
+        });
+      } catch (err) {
+        throw translate(err, `redeliver webhook delivery ${id}`);
+      }
+    },
+  };
+}
+
 export function createGitHubPort(
   config: Pick<Config, 'github'>,
   options: GitHubPortOptions = {},
@@ -49,57 +119,22 @@ export function createGitHubPort(
   const clock = options.clock ?? realClock;
   const logger = (options.logger ?? silentLogger).child({ component: 'github' });
   const rateLimitBaseDelayMs = options.rateLimitBaseDelayMs ?? 60_000;
-  const translate = (err: unknown, operation: string) =>
+  const translate: Translate = (err, operation) =>
     translateGitHubError(err, operation, { clock, rateLimitBaseDelayMs });
   const { auth } = config.github;
-
-  const build = (a: OctokitAuth, limiterKey: string): SteeringOctokit => {
-    const o: BuildOctokitOptions = {
-      baseUrl: config.github.apiUrl,
-      auth: a,
-      limiterKey,
-      writeLimiter: options.writeLimiter,
-      fetch: options.fetch ?? globalThis.fetch,
-      clock,
+  const build = octokitBuilder(config, options, { clock, logger, rateLimitBaseDelayMs });
+  const installation = installationCache(auth, build, (octokit) =>
+    createRepositoryPort(octokit, translate, {
+      policy: {
+        clock,
+        retries: options.retries ?? 3,
+        baseDelayMs: options.retryBaseDelayMs ?? 1000,
+      },
       logger,
-      requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
-      retries: options.retries ?? 3,
-      retryBaseDelayMs: options.retryBaseDelayMs ?? 1000,
-      rateLimitBaseDelayMs,
-      maxRateLimitRetries: options.maxRateLimitRetries ?? 3,
-      maxRateLimitWaitMs: options.maxRateLimitWaitMs ?? 15 * 60_000,
-      userAgent: options.userAgent ?? 'steering',
-    };
-    return buildOctokit(o);
-  };
-
+    }),
+  );
   let appOctokit: SteeringOctokit | undefined;
-  const installations = new Map<number, { octokit: SteeringOctokit; port: RepositoryPort }>();
-
-  function installation(id: number) {
-    let entry = installations.get(id);
-    if (!entry) {
-      const octokit =
-        auth.kind === 'app'
-          ? build({ ...auth, installationId: id }, `installation-${id}`)
-          : build(auth, auth.kind === 'token' ? 'token' : 'anonymous');
-      entry = {
-        octokit,
-        port: createRepositoryPort(octokit, translate, {
-          policy: {
-            clock,
-            retries: options.retries ?? 3,
-            baseDelayMs: options.retryBaseDelayMs ?? 1000,
-          },
-          logger,
-        }),
-      };
-      // Token mode: every id shares one client (and one limiter key).
-      installations.set(id, entry);
-      if (auth.kind !== 'app') for (const k of [0, id]) installations.set(k, entry);
-    }
-    return entry;
-  }
+  const app = (): SteeringOctokit => (appOctokit ??= build(auth, 'app'));
 
   return {
     async listInstallations() {
@@ -107,9 +142,9 @@ export function createGitHubPort(
         return [
           { id: 0, account: auth.kind === 'token' ? 'token' : 'anonymous', accountType: 'User' },
         ];
-      appOctokit ??= build(auth, 'app');
+      const octokit = app();
       try {
-        const list = await appOctokit.paginate(appOctokit.rest.apps.listInstallations, {
+        const list = await octokit.paginate(octokit.rest.apps.listInstallations, {
           per_page: 100,
         });
         return list.map((i) => ({
@@ -136,24 +171,7 @@ export function createGitHubPort(
 
     forInstallation: (installationId) => installation(installationId).port,
 
-    ...(auth.kind === 'app'
-      ? {
-          listHookDeliveries: (since: Date) =>
-            listHookDeliveries((appOctokit ??= build(auth, 'app')), since).catch((err) => {
-              throw translate(err, 'list webhook deliveries');
-            }),
-          async redeliverHook(id: number) {
-            appOctokit ??= build(auth, 'app');
-            try {
-              await appOctokit.request('POST /app/hook/deliveries/{delivery_id}/attempts', {
-                delivery_id: id,
-              });
-            } catch (err) {
-              throw translate(err, `redeliver webhook delivery ${id}`);
-            }
-          },
-        }
-      : {}),
+    ...(auth.kind === 'app' ? appHookDeliveries(app, translate) : {}),
   };
 }
 

@@ -12,7 +12,7 @@ import { realClock } from './clock.js';
 import { createCheckRunWriter } from './create-check-run.js';
 import { NO_RETRY, isHeadInvalid, lookBeforeRetry, type RetryPolicy } from './look-before-retry.js';
 import { toCommitInfo, toPullRequestInfo, toRepositoryInfo } from './map-github.js';
-import type { RepositoryPort, TreeEntry } from './port.js';
+import type { PullRequestInfo, RepositoryPort, TreeEntry } from './port.js';
 
 export type Translate = (err: unknown, operation: string) => SteeringError;
 
@@ -23,13 +23,13 @@ const branchRef = (ref: string): string =>
       ? ref
       : `heads/${ref}`;
 
-export function createRepositoryPort(
-  octokit: SteeringOctokit,
-  translate: Translate,
-  options: { policy?: RetryPolicy; logger?: Logger } = {},
-): RepositoryPort {
-  const policy: RetryPolicy = options.policy ?? { clock: realClock, retries: 3, baseDelayMs: 1000 };
-  const checkRuns = createCheckRunWriter(octokit, policy, options.logger);
+/** How every call of the port leaves: a translated error, or (for "absent" answers) null. */
+interface Guard {
+  call<T>(operation: string, fn: () => Promise<T>): Promise<T>;
+  orNull<T>(operation: string, fn: () => Promise<T>): Promise<T | null>;
+}
+
+function guard(translate: Translate): Guard {
   async function call<T>(operation: string, fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
@@ -51,18 +51,21 @@ export function createRepositoryPort(
       throw err;
     }
   }
-  const rest = octokit.rest;
+  return { call, orNull };
+}
 
-  const port: RepositoryPort = {
+type Reads = Pick<RepositoryPort, 'getRepository' | 'getTree' | 'getBlob' | 'getFileContent'>;
+
+/** Reading what is there: the repository, its trees, blobs and files. */
+function contentReads(octokit: SteeringOctokit, translate: Translate, g: Guard): Reads {
+  const rest = octokit.rest;
+  const reads: Reads = {
     getRepository: (owner, repo) =>
-      call(`get repository ${owner}/${repo}`, async () =>
+      g.call(`get repository ${owner}/${repo}`, async () =>
         toRepositoryInfo((await rest.repos.get({ owner, repo })).data),
       ),
 
-    getBranchHead: (owner, repo, branch) => port.getRef(owner, repo, branch),
-
     async getTree(owner, repo, sha, options = {}) {
-      const op = `get tree ${owner}/${repo}@${sha}`;
       try {
         const res = await rest.git.getTree({
           owner,
@@ -89,31 +92,41 @@ export function createRepositoryPort(
         if ((err as { status?: number }).status === 304) {
           return { sha, entries: [], truncated: false, etag: options.etag, notModified: true };
         }
-        throw translate(err, op);
+        throw translate(err, `get tree ${owner}/${repo}@${sha}`);
       }
     },
 
     getBlob: (owner, repo, sha) =>
-      call(`get blob ${owner}/${repo}@${sha}`, async () => {
+      g.call(`get blob ${owner}/${repo}@${sha}`, async () => {
         const { data } = await rest.git.getBlob({ owner, repo, file_sha: sha });
         return Buffer.from(data.content, data.encoding === 'base64' ? 'base64' : 'utf8');
       }),
 
     async getFileContent(owner, repo, path, ref) {
-      const data = await orNull(
+      const data = await g.orNull(
         `get contents ${owner}/${repo}:${path}@${ref}`,
         async () => (await rest.repos.getContent({ owner, repo, path, ref })).data,
       );
       if (!data || Array.isArray(data) || data.type !== 'file') return null;
       // Files over 1 MB come back without content: fetch the blob instead.
       if (!('content' in data) || (data.content === '' && data.size > 0)) {
-        return (await port.getBlob(owner, repo, data.sha)).toString('utf8');
+        return (await reads.getBlob(owner, repo, data.sha)).toString('utf8');
       }
       return Buffer.from(data.content, 'base64').toString('utf8');
     },
+  };
+  return reads;
+}
 
+/** Writing git objects: trees and the commits that point at them. */
+function objectWrites(
+  octokit: SteeringOctokit,
+  g: Guard,
+): Pick<RepositoryPort, 'createTree' | 'createCommit'> {
+  const rest = octokit.rest;
+  return {
     createTree: (owner, repo, input) =>
-      call(`create tree ${owner}/${repo}`, async () => {
+      g.call(`create tree ${owner}/${repo}`, async () => {
         const tree = input.files.map((f) =>
           f.content === null
             ? { path: f.path, mode: f.mode ?? '100644', type: 'blob' as const, sha: null }
@@ -129,40 +142,59 @@ export function createRepositoryPort(
       }),
 
     createCommit: (owner, repo, input) =>
-      call(
+      g.call(
         `create commit ${owner}/${repo}`,
         async () => (await rest.git.createCommit({ owner, repo, ...input })).data.sha,
       ),
+  };
+}
 
+type Refs = Pick<
+  RepositoryPort,
+  | 'getBranch'
+  | 'getBranchHead'
+  | 'getRef'
+  | 'createRef'
+  | 'updateRef'
+  | 'deleteRef'
+  | 'compareCommits'
+>;
+
+/** Branches and refs: where they point, moving them, and how two commits compare. */
+function branchesAndRefs(octokit: SteeringOctokit, g: Guard): Refs {
+  const rest = octokit.rest;
+  const refs: Refs = {
     getBranch: (owner, repo, branch) =>
-      orNull(`get branch ${owner}/${repo}:${branch}`, async () => {
+      g.orNull(`get branch ${owner}/${repo}:${branch}`, async () => {
         const { data } = await rest.repos.getBranch({ owner, repo, branch });
         return { sha: data.commit.sha, treeSha: data.commit.commit.tree.sha };
       }),
 
+    getBranchHead: (owner, repo, branch) => refs.getRef(owner, repo, branch),
+
     getRef: (owner, repo, ref) =>
-      orNull(
+      g.orNull(
         `get ref ${owner}/${repo}:${ref}`,
         async () => (await rest.git.getRef({ owner, repo, ref: branchRef(ref) })).data.object.sha,
       ),
 
     createRef: (owner, repo, ref, sha) =>
-      call(`create ref ${owner}/${repo}:${ref}`, async () => {
+      g.call(`create ref ${owner}/${repo}:${ref}`, async () => {
         await rest.git.createRef({ owner, repo, ref: `refs/${branchRef(ref)}`, sha });
       }),
 
     updateRef: (owner, repo, ref, sha, force) =>
-      call(`update ref ${owner}/${repo}:${ref}`, async () => {
+      g.call(`update ref ${owner}/${repo}:${ref}`, async () => {
         await rest.git.updateRef({ owner, repo, ref: branchRef(ref), sha, force });
       }),
 
     deleteRef: (owner, repo, ref) =>
-      call(`delete ref ${owner}/${repo}:${ref}`, async () => {
+      g.call(`delete ref ${owner}/${repo}:${ref}`, async () => {
         await rest.git.deleteRef({ owner, repo, ref: branchRef(ref) });
       }),
 
     compareCommits: (owner, repo, base, head) =>
-      call(`compare ${owner}/${repo} ${base}...${head}`, async () => {
+      g.call(`compare ${owner}/${repo} ${base}...${head}`, async () => {
         const { data } = await rest.repos.compareCommitsWithBasehead({
           owner,
           repo,
@@ -175,102 +207,173 @@ export function createRepositoryPort(
           commits: data.commits.map(toCommitInfo),
         };
       }),
+  };
+  return refs;
+}
 
+/** The open pull request whose head is `owner:branch` (and whose base is `base`, when given). */
+async function openPullRequest(
+  octokit: SteeringOctokit,
+  owner: string,
+  repo: string,
+  branch: string,
+  filter: { base?: string; perPage?: number },
+): Promise<PullRequestInfo | null> {
+  const { data } = await octokit.rest.pulls.list({
+    owner,
+    repo,
+    head: `${owner}:${branch}`,
+    ...(filter.base === undefined ? {} : { base: filter.base }),
+    state: 'open',
+    ...(filter.perPage === undefined ? {} : { per_page: filter.perPage }),
+  });
+  const pull = data.find((p) => p.head.ref === branch);
+  return pull ? toPullRequestInfo(pull) : null;
+}
+
+/**
+ * Opened once: after a lost answer, the pull request it opened is looked up. While GitHub has not
+ * yet seen a branch created a moment ago ("head invalid"), waits and tries again.
+ */
+async function openPullRequestOnce(
+  octokit: SteeringOctokit,
+  policy: RetryPolicy,
+  owner: string,
+  repo: string,
+  input: Parameters<RepositoryPort['createPullRequest']>[2],
+): Promise<PullRequestInfo> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await lookBeforeRetry(
+        policy,
+        async () =>
+          toPullRequestInfo(
+            (await octokit.rest.pulls.create({ owner, repo, ...input, ...NO_RETRY })).data,
+          ),
+        () => openPullRequest(octokit, owner, repo, input.head, { base: input.base }),
+      );
+    } catch (err) {
+      if (!isHeadInvalid(err) || attempt > policy.retries) throw err;
+      await policy.clock.sleep(attempt ** 2 * policy.baseDelayMs);
+    }
+  }
+}
+
+/** Written once: after a lost answer, the issue's comments are looked through for this body. */
+function commentOnce(
+  octokit: SteeringOctokit,
+  policy: RetryPolicy,
+  owner: string,
+  repo: string,
+  issueNumber: number,
+  body: string,
+): Promise<void> {
+  const rest = octokit.rest;
+  return lookBeforeRetry(
+    policy,
+    async () => {
+      await rest.issues.createComment({
+        owner,
+        repo,
+        issue_number: issueNumber,
+        body,
+        ...NO_RETRY,
+      });
+    },
+    async () => {
+      const comments = await octokit.paginate(rest.issues.listComments, {
+        owner,
+        repo,
+        issue_number: issueNumber,
+        per_page: 100,
+      });
+      return comments.some((c) => c.body === body) ? undefined : null;
+    },
+  );
+}
+
+/** Pull requests and what is said on them: labels and comments. */
+function pullRequests(
+  octokit: SteeringOctokit,
+  policy: RetryPolicy,
+  g: Guard,
+): Pick<
+  RepositoryPort,
+  | 'findOpenPullRequest'
+  | 'getPullRequest'
+  | 'createPullRequest'
+  | 'updatePullRequest'
+  | 'addLabels'
+  | 'createIssueComment'
+> {
+  const rest = octokit.rest;
+  return {
     findOpenPullRequest: (owner, repo, branch) =>
-      call(`find pull request ${owner}/${repo}:${branch}`, async () => {
-        const { data } = await rest.pulls.list({
-          owner,
-          repo,
-          head: `${owner}:${branch}`,
-          state: 'open',
-          per_page: 10,
-        });
-        const pull = data.find((p) => p.head.ref === branch);
-        return pull ? toPullRequestInfo(pull) : null;
-      }),
+      g.call(`find pull request ${owner}/${repo}:${branch}`, () =>
+        openPullRequest(octokit, owner, repo, branch, { perPage: 10 }),
+      ),
 
     getPullRequest: (owner, repo, number) =>
-      call(`get pull request ${owner}/${repo}#${number}`, async () =>
+      g.call(`get pull request ${owner}/${repo}#${number}`, async () =>
         toPullRequestInfo((await rest.pulls.get({ owner, repo, pull_number: number })).data),
       ),
 
     createPullRequest: (owner, repo, input) =>
-      call(`create pull request ${owner}/${repo}:${input.head}`, async () => {
-        for (let attempt = 1; ; attempt++) {
-          try {
-            // Written once: after a lost answer, the pull request it opened is looked up.
-            return await lookBeforeRetry(
-              policy,
-              async () =>
-                toPullRequestInfo(
-                  (await rest.pulls.create({ owner, repo, ...input, ...NO_RETRY })).data,
-                ),
-              async () => {
-                const { data } = await rest.pulls.list({
-                  owner,
-                  repo,
-                  head: `${owner}:${input.head}`,
-                  base: input.base,
-                  state: 'open',
-                });
-                const open = data.find((p) => p.head.ref === input.head);
-                return open ? toPullRequestInfo(open) : null;
-              },
-            );
-          } catch (err) {
-            // GitHub has not yet seen the branch created a moment ago: wait and try again.
-            if (!isHeadInvalid(err) || attempt > policy.retries) throw err;
-            await policy.clock.sleep(attempt ** 2 * policy.baseDelayMs);
-          }
-        }
-      }),
+      g.call(`create pull request ${owner}/${repo}:${input.head}`, () =>
+        openPullRequestOnce(octokit, policy, owner, repo, input),
+      ),
 
     updatePullRequest: (owner, repo, number, input) =>
-      call(`update pull request ${owner}/${repo}#${number}`, async () =>
+      g.call(`update pull request ${owner}/${repo}#${number}`, async () =>
         toPullRequestInfo(
           (await rest.pulls.update({ owner, repo, pull_number: number, ...input })).data,
         ),
       ),
 
     addLabels: (owner, repo, issueNumber, labels) =>
-      call(`add labels ${owner}/${repo}#${issueNumber}`, async () => {
+      g.call(`add labels ${owner}/${repo}#${issueNumber}`, async () => {
         await rest.issues.addLabels({ owner, repo, issue_number: issueNumber, labels });
       }),
 
     createIssueComment: (owner, repo, issueNumber, body) =>
-      call(`comment ${owner}/${repo}#${issueNumber}`, () =>
-        lookBeforeRetry(
-          policy,
-          async () => {
-            await rest.issues.createComment({
-              owner,
-              repo,
-              issue_number: issueNumber,
-              body,
-              ...NO_RETRY,
-            });
-          },
-          async () => {
-            const comments = await octokit.paginate(rest.issues.listComments, {
-              owner,
-              repo,
-              issue_number: issueNumber,
-              per_page: 100,
-            });
-            return comments.some((c) => c.body === body) ? undefined : null;
-          },
-        ),
-      ),
-
-    createCheckRun: (owner, repo, input) =>
-      call(`create check run ${owner}/${repo}@${input.headSha}`, () =>
-        checkRuns.create(owner, repo, input),
-      ),
-
-    updateCheckRun: (owner, repo, checkRunId, input) =>
-      call(`update check run ${owner}/${repo}/${checkRunId}`, () =>
-        checkRuns.update(owner, repo, checkRunId, input),
+      g.call(`comment ${owner}/${repo}#${issueNumber}`, () =>
+        commentOnce(octokit, policy, owner, repo, issueNumber, body),
       ),
   };
-  return port;
+}
+
+/** Check runs (or, where the credentials cannot write them, commit statuses). */
+function checkRuns(
+  octokit: SteeringOctokit,
+  policy: RetryPolicy,
+  g: Guard,
+  logger: Logger | undefined,
+): Pick<RepositoryPort, 'createCheckRun' | 'updateCheckRun'> {
+  const writer = createCheckRunWriter(octokit, policy, logger);
+  return {
+    createCheckRun: (owner, repo, input) =>
+      g.call(`create check run ${owner}/${repo}@${input.headSha}`, () =>
+        writer.create(owner, repo, input),
+      ),
+    updateCheckRun: (owner, repo, checkRunId, input) =>
+      g.call(`update check run ${owner}/${repo}/${checkRunId}`, () =>
+        writer.update(owner, repo, checkRunId, input),
+      ),
+  };
+}
+
+export function createRepositoryPort(
+  octokit: SteeringOctokit,
+  translate: Translate,
+  options: { policy?: RetryPolicy; logger?: Logger } = {},
+): RepositoryPort {
+  const policy: RetryPolicy = options.policy ?? { clock: realClock, retries: 3, baseDelayMs: 1000 };
+  const g = guard(translate);
+  return {
+    ...contentReads(octokit, translate, g),
+    ...objectWrites(octokit, g),
+    ...branchesAndRefs(octokit, g),
+    ...pullRequests(octokit, policy, g),
+    ...checkRuns(octokit, policy, g, options.logger),
+  };
 }

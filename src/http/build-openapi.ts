@@ -50,7 +50,8 @@ const problem = (description: string) => ({
 /** Node's HTTP server answers a request it cannot parse before any route sees it. */
 const MALFORMED = { description: 'Malformed HTTP request (answered by the HTTP server)' };
 
-export function buildOpenApi(routes: readonly RouteSpec[], info: { version: string }): JsonObject {
+/** The components' schemas: every schema registered in apiRegistry, by its id. */
+function componentSchemas(): Record<string, JsonObject> {
   const { schemas } = z.toJSONSchema(apiRegistry, {
     target: 'draft-2020-12',
     io: 'output',
@@ -61,8 +62,12 @@ export function buildOpenApi(routes: readonly RouteSpec[], info: { version: stri
     delete s.$schema;
     delete s.$id; // zod sets `$id` to the uri; the components key already names it
   }
+  return schemas;
+}
 
-  const paths: Record<string, Record<string, JsonObject>> = {
+/** The operational probes (ops-routes.ts): open to all, outside the /v1 route declarations. */
+function opsPaths(): Record<string, Record<string, JsonObject>> {
+  return {
     '/health': {
       get: {
         operationId: 'health',
@@ -107,63 +112,78 @@ export function buildOpenApi(routes: readonly RouteSpec[], info: { version: stri
       },
     },
   };
+}
 
+/** A route's declared answers, then the problems any route of its kind can answer. */
+function responsesOf(r: RouteSpec): JsonObject {
+  const responses: JsonObject = {};
+  for (const [status, res] of Object.entries(r.responses)) {
+    responses[status] = res.schema
+      ? {
+          description: res.description,
+          content: {
+            'application/json': { schema: ref(res.schema) },
+            ...(res.csv ? { 'text/csv': { schema: { type: 'string' } } } : {}),
+          },
+        }
+      : { description: res.description };
+  }
+  return Object.assign(responses, {
+    400: problem('Invalid input'),
+    401: problem('No token, or an unknown one'),
+    403: problem(`The token lacks the "${r.scope}" scope`),
+    404: problem('Not found'),
+    ...(r.body
+      ? {
+          413: problem('Body too large'),
+          415: problem('Unsupported media type'),
+          422: problem('Invalid document: diagnostics in `details`'),
+        }
+      : {}),
+    default: problem('Error'),
+  });
+}
+
+/** A body route's request body: one schema per content type it takes (text when it has none). */
+function requestBodyOf(body: NonNullable<RouteSpec['body']>): JsonObject {
+  const schema = body.schema;
+  return {
+    required: true,
+    description: body.description,
+    content: Object.fromEntries(
+      body.contentTypes.map((t) => [
+        t,
+        {
+          schema: !schema
+            ? { type: 'string' }
+            : apiRegistry.get(schema)
+              ? ref(schema)
+              : inline(schema, 'input'),
+        },
+      ]),
+    ),
+  };
+}
+
+/** One route as an OpenAPI operation. */
+function operationOf(r: RouteSpec): JsonObject {
+  return {
+    operationId: r.operationId,
+    summary: r.summary,
+    'x-scope': r.scope,
+    security: [{ bearer: [r.scope] }],
+    parameters: [...parameters('path', r.params), ...parameters('query', r.query)],
+    ...(r.body ? { requestBody: requestBodyOf(r.body) } : {}),
+    responses: responsesOf(r),
+  };
+}
+
+export function buildOpenApi(routes: readonly RouteSpec[], info: { version: string }): JsonObject {
+  const schemas = componentSchemas();
+  const paths = opsPaths();
   for (const r of routes) {
     const path = r.path.replace(/:([A-Za-z]+)/g, '{$1}');
-    const responses: JsonObject = {};
-    for (const [status, res] of Object.entries(r.responses)) {
-      responses[status] = res.schema
-        ? {
-            description: res.description,
-            content: {
-              'application/json': { schema: ref(res.schema) },
-              ...(res.csv ? { 'text/csv': { schema: { type: 'string' } } } : {}),
-            },
-          }
-        : { description: res.description };
-    }
-    Object.assign(responses, {
-      400: problem('Invalid input'),
-      401: problem('No token, or an unknown one'),
-      403: problem(`The token lacks the "${r.scope}" scope`),
-      404: problem('Not found'),
-      ...(r.body
-        ? {
-            413: problem('Body too large'),
-            415: problem('Unsupported media type'),
-            422: problem('Invalid document: diagnostics in `details`'),
-          }
-        : {}),
-      default: problem('Error'),
-    });
-    (paths[path] ??= {})[r.method] = {
-      operationId: r.operationId,
-      summary: r.summary,
-      'x-scope': r.scope,
-      security: [{ bearer: [r.scope] }],
-      parameters: [...parameters('path', r.params), ...parameters('query', r.query)],
-      ...(r.body
-        ? {
-            requestBody: {
-              required: true,
-              description: r.body.description,
-              content: Object.fromEntries(
-                r.body.contentTypes.map((t) => [
-                  t,
-                  {
-                    schema: !r.body?.schema
-                      ? { type: 'string' }
-                      : apiRegistry.get(r.body.schema)
-                        ? ref(r.body.schema)
-                        : inline(r.body.schema, 'input'),
-                  },
-                ]),
-              ),
-            },
-          }
-        : {}),
-      responses,
-    };
+    (paths[path] ??= {})[r.method] = operationOf(r);
   }
 
   return {

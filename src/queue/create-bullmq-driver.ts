@@ -80,6 +80,44 @@ function jobOptions(d: QueueDefaults): JobsOptions {
   };
 }
 
+/**
+ * A processor as a BullMQ worker runs it: within the attempt's time limit, and with our
+ * `UnrecoverableJobError` (named like BullMQ's, not its class) turned into BullMQ's own, so the job
+ * fails at once.
+ */
+function bullmqProcessor<T>(processor: Processor<T>, timeoutMs: number, queue: string) {
+  const limited = limitAttempt(processor, timeoutMs, queue);
+  return async (job: Parameters<typeof limited>[0]) => {
+    try {
+      return await limited(job);
+    } catch (err) {
+      if (
+        (err as Error | undefined)?.name === 'UnrecoverableError' &&
+        !(err instanceof UnrecoverableError)
+      )
+        throw new UnrecoverableError((err as Error).message);
+      throw err;
+    }
+  };
+}
+
+/** BullMQ's worker settings from ours. */
+function workerSettings(wo: WorkerOptions) {
+  const backoff = wo.backoff;
+  return {
+    concurrency: wo.concurrency,
+    ...(wo.lockDurationMs ? { lockDuration: wo.lockDurationMs } : {}),
+    ...(wo.stalledIntervalMs ? { stalledInterval: wo.stalledIntervalMs } : {}),
+    ...(backoff
+      ? {
+          settings: {
+            backoffStrategy: (n: number, _t?: string, err?: Error) => backoff(n, err),
+          },
+        }
+      : {}),
+  };
+}
+
 export function createBullmqDriver(options: BullmqDriverOptions): QueueDriver {
   const { url, prefix } = options;
   const logger = (options.logger ?? silentLogger).child({ component: 'queue' });
@@ -88,7 +126,6 @@ export function createBullmqDriver(options: BullmqDriverOptions): QueueDriver {
   const queues = new Map<string, Queue>();
   const handles: Queue[] = [];
   const workers: Worker[] = [];
-  const description = `redis (${redactUrl(url)}, prefix ${prefix})`;
   let watch: RedisWatch | undefined;
   const watched = () =>
     (watch ??= watchRedis(url, {
@@ -97,25 +134,27 @@ export function createBullmqDriver(options: BullmqDriverOptions): QueueDriver {
       commandTimeoutMs: options.commandTimeoutMs,
       connectTimeoutMs: connectTimeout,
     }));
+  /** A handle that fails at once while Redis is away (intake answers 503 instead of waiting). */
+  const failFastQueue = (name: string, defaults: QueueDefaults): Queue => {
+    const q = new Queue(name, {
+      connection: {
+        url,
+        maxRetriesPerRequest: 1,
+        enableOfflineQueue: false,
+        connectTimeout,
+        commandTimeout: options.commandTimeoutMs ?? 5000,
+      },
+      prefix,
+      defaultJobOptions: jobOptions(defaults),
+    });
+    handles.push(quiet(q, logger, `queue ${name} (intake)`));
+    return q;
+  };
   return {
     kind: 'redis',
-    description,
+    description: `redis (${redactUrl(url)}, prefix ${prefix})`,
     queue<T>(name: string, defaults: QueueDefaults, o: { failFast?: boolean } = {}): JobQueue<T> {
-      if (o.failFast) {
-        const q = new Queue(name, {
-          connection: {
-            url,
-            maxRetriesPerRequest: 1,
-            enableOfflineQueue: false,
-            connectTimeout,
-            commandTimeout: options.commandTimeoutMs ?? 5000,
-          },
-          prefix,
-          defaultJobOptions: jobOptions(defaults),
-        });
-        handles.push(quiet(q, logger, `queue ${name} (intake)`));
-        return q;
-      }
+      if (o.failFast) return failFastQueue(name, defaults);
       let q = queues.get(name);
       if (!q) {
         q = new Queue(name, { connection, prefix, defaultJobOptions: jobOptions(defaults) });
@@ -124,41 +163,12 @@ export function createBullmqDriver(options: BullmqDriverOptions): QueueDriver {
       return q;
     },
     worker<T>(queue: JobQueue<T>, processor: Processor<T>, wo: WorkerOptions): JobWorker {
-      const backoff = wo.backoff;
-      const limited = limitAttempt(
-        processor,
-        wo.timeoutMs ?? options.jobTimeoutMs ?? 0,
-        queue.name,
-      );
-      const w = new Worker(
-        queue.name,
-        async (job) => {
-          try {
-            return await limited(job);
-          } catch (err) {
-            if (
-              (err as Error | undefined)?.name === 'UnrecoverableError' &&
-              !(err instanceof UnrecoverableError)
-            )
-              throw new UnrecoverableError((err as Error).message);
-            throw err;
-          }
-        },
-        {
-          connection,
-          prefix,
-          concurrency: wo.concurrency,
-          ...(wo.lockDurationMs ? { lockDuration: wo.lockDurationMs } : {}),
-          ...(wo.stalledIntervalMs ? { stalledInterval: wo.stalledIntervalMs } : {}),
-          ...(backoff
-            ? {
-                settings: {
-                  backoffStrategy: (n: number, _t?: string, err?: Error) => backoff(n, err),
-                },
-              }
-            : {}),
-        },
-      );
+      const timeoutMs = wo.timeoutMs ?? options.jobTimeoutMs ?? 0;
+      const w = new Worker(queue.name, bullmqProcessor(processor, timeoutMs, queue.name), {
+        connection,
+        prefix,
+        ...workerSettings(wo),
+      });
       workers.push(quiet(w, logger, `worker ${queue.name}`));
       watched();
       return w;

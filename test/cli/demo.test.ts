@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
+import { cli } from '../support/run-cli.js';
 
 /** No services: neither DATABASE_URL nor REDIS_URL, and libpq's defaults pointed at a closed port. */
 const NO_SERVICES = (() => {
@@ -56,12 +57,10 @@ test('steering demo: publish → one PR per repository → merge → compliance 
   assert.doesNotMatch(r.stderr, /"level":50/, 'no error logs');
 });
 
-test('steering demo with a REDIS_URL that does not answer says so and what to do', () => {
-  const r = spawnSync(process.execPath, ['bin/steering.js', 'demo'], {
-    encoding: 'utf8',
-    env: { ...NO_SERVICES, REDIS_URL: 'redis://127.0.0.1:1' },
-  });
-  assert.equal(r.status, 1, r.stderr + r.stdout);
+// It stops before the walk-through (which ends its process), so it runs in this one.
+test('steering demo with a REDIS_URL that does not answer says so and what to do', async () => {
+  const r = await cli(['demo'], { env: { ...NO_SERVICES, REDIS_URL: 'redis://127.0.0.1:1' } });
+  assert.equal(r.code, 1, r.stderr + r.stdout);
   assert.match(r.stderr, /REDIS_URL is set but no Redis answers at redis:\/\/127\.0\.0\.1:1/);
   assert.match(r.stderr, /unset REDIS_URL/);
 });

@@ -2,7 +2,6 @@
 // (audited as the token), and every way a server can refuse reads as what to do: no answer, a
 // refused token (401), a missing scope (403), bad input named by the command's option.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -14,6 +13,7 @@ import { nameOptions } from '../../src/cli/with-waiver-store.js';
 import { SteeringError } from '../../src/errors.js';
 import { createApiToken } from '../../src/store/index.js';
 import { createTestApp } from '../support/app.js';
+import { cli as runCli } from '../support/run-cli.js';
 
 let t: Awaited<ReturnType<typeof createTestApp>>;
 let server: Server;
@@ -21,27 +21,18 @@ let base = '';
 let waive = '';
 const dataDir = mkdtempSync(join(tmpdir(), 'steering-waiver-client-'));
 
-/** The CLI in its own process (async: the server it talks to runs in this one). */
+/** `steering waiver …` in this process, against the server this test runs. */
 function cli(args: string[], env: Record<string, string> = {}) {
-  const childEnv: Record<string, string | undefined> = {
+  const cliEnv: Record<string, string | undefined> = {
     ...process.env,
     STEERING_DATA_DIR: dataDir, // no local server.json but the one this test means
     LOG_LEVEL: 'warn',
     ...env,
   };
-  for (const k of ['DATABASE_URL', 'REDIS_URL']) delete childEnv[k];
-  if (!env.STEERING_URL) delete childEnv.STEERING_URL;
-  if (!env.STEERING_TOKEN) delete childEnv.STEERING_TOKEN;
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, ['bin/steering.js', 'waiver', ...args], {
-      env: childEnv,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  for (const k of ['DATABASE_URL', 'REDIS_URL']) delete cliEnv[k];
+  if (!env.STEERING_URL) delete cliEnv.STEERING_URL;
+  if (!env.STEERING_TOKEN) delete cliEnv.STEERING_TOKEN;
+  return runCli(['waiver', ...args], { env: cliEnv });
 }
 
 const grantArgs = (...more: string[]) => [

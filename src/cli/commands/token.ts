@@ -17,19 +17,21 @@ import {
   type ApiTokenRecord,
   type Db,
 } from '../../store/index.js';
+import { logDestination, type CliIo } from '../cli-io.js';
 import { formatTable } from '../format-table.js';
 import { findServer, type ServerClient } from '../server-client.js';
 
 /** Runs `viaServer` against a running server, else `viaDb` on the database. */
 async function either<T>(
+  io: CliIo,
   viaServer: (s: ServerClient) => Promise<T>,
   viaDb: (db: Db) => Promise<T>,
 ): Promise<T> {
-  const config = loadConfig();
+  const config = loadConfig(io.env);
   const server = findServer(config);
   if (server) return viaServer(server);
   const db = await openDatabase(config, {
-    logger: createLogger({ level: 'warn', destination: process.stderr }),
+    logger: createLogger({ level: 'warn', destination: logDestination(io.stderr) }),
   });
   try {
     return await viaDb(db);
@@ -62,10 +64,14 @@ function state(t: ApiTokenRecord): string {
   return t.expiresAt ? `live until ${t.expiresAt}` : 'live';
 }
 
-export function registerToken(program: Command): void {
-  const token = program
-    .command('token')
-    .description(`manage API tokens (scopes: ${SCOPES.join(', ')}; publish implies read)`);
+interface CreateOpts {
+  name: string;
+  scopes: string[];
+  expiresIn?: number;
+  repository?: string;
+}
+
+function registerCreate(token: Command, io: CliIo): void {
   token
     .command('create')
     .description('create a token and print it once')
@@ -73,50 +79,53 @@ export function registerToken(program: Command): void {
     .requiredOption('--scopes <list>', `comma-separated: ${SCOPES.join(', ')}`, parseScopes)
     .option('--expires-in <days>', 'expire after this many days (default: never)', parseDays)
     .option('--repository <owner/name>', 'limit a report token to uploads for this one repository')
-    .action(
-      async (opts: { name: string; scopes: string[]; expiresIn?: number; repository?: string }) => {
-        const input = {
-          name: opts.name,
-          scopes: opts.scopes,
-          expiresInDays: opts.expiresIn,
-          repository: opts.repository,
-        };
-        const { token: secret, record } = await either(
-          (s) =>
-            s.request<{ token: string; record: ApiTokenRecord }>('POST', '/v1/tokens', {
-              name: input.name,
-              scopes: input.scopes,
-              ...(input.expiresInDays ? { expiresInDays: input.expiresInDays } : {}),
-              ...(input.repository ? { repository: input.repository } : {}),
-            }),
-          async (db) => {
-            const created = await createApiToken(db, input);
-            await recordAudit(db, {
-              actor: `cli:${userInfo().username}`,
-              action: 'token.create',
-              subject: created.record.name,
-              details: { scopes: created.record.scopes },
-            });
-            return created;
-          },
-        );
-        process.stderr.write(
-          `created token "${record.name}" with scopes ${record.scopes.join(', ')}${record.expiresAt ? `, expiring ${record.expiresAt}` : ''}; it is shown only now:\n`,
-        );
-        process.stdout.write(`${secret}\n`);
-      },
-    );
+    .action(async (opts: CreateOpts) => {
+      const input = {
+        name: opts.name,
+        scopes: opts.scopes,
+        expiresInDays: opts.expiresIn,
+        repository: opts.repository,
+      };
+      const { token: secret, record } = await either(
+        io,
+        (s) =>
+          s.request<{ token: string; record: ApiTokenRecord }>('POST', '/v1/tokens', {
+            name: input.name,
+            scopes: input.scopes,
+            ...(input.expiresInDays ? { expiresInDays: input.expiresInDays } : {}),
+            ...(input.repository ? { repository: input.repository } : {}),
+          }),
+        async (db) => {
+          const created = await createApiToken(db, input);
+          await recordAudit(db, {
+            actor: `cli:${userInfo().username}`,
+            action: 'token.create',
+            subject: created.record.name,
+            details: { scopes: created.record.scopes },
+          });
+          return created;
+        },
+      );
+      io.stderr.write(
+        `created token "${record.name}" with scopes ${record.scopes.join(', ')}${record.expiresAt ? `, expiring ${record.expiresAt}` : ''}; it is shown only now:\n`,
+      );
+      io.stdout.write(`${secret}\n`);
+    });
+}
+
+function registerList(token: Command, io: CliIo): void {
   token
     .command('list')
     .description('list tokens (never their secrets)')
     .option('--json', 'print as JSON')
     .action(async (opts: { json?: boolean }) => {
       const tokens = await either(
+        io,
         async (s) => (await s.request<{ tokens: ApiTokenRecord[] }>('GET', '/v1/tokens')).tokens,
         (db) => listApiTokens(db),
       );
       if (opts.json) {
-        process.stdout.write(`${JSON.stringify(tokens, null, 2)}\n`);
+        io.stdout.write(`${JSON.stringify(tokens, null, 2)}\n`);
         return;
       }
       const rows = tokens.map((t) => [
@@ -127,16 +136,20 @@ export function registerToken(program: Command): void {
         t.lastUsedAt ?? '-',
         state(t),
       ]);
-      process.stdout.write(
+      io.stdout.write(
         `${formatTable(['name', 'token', 'scopes', 'created', 'last used', 'state'], rows)}\n`,
       );
     });
+}
+
+function registerRevoke(token: Command, io: CliIo): void {
   token
     .command('revoke')
     .description('revoke the live token with this name')
     .argument('<name>')
     .action(async (name: string) => {
       await either(
+        io,
         (s) => s.request('POST', `/v1/tokens/${encodeURIComponent(name)}/revoke`),
         async (db) => {
           await revokeApiToken(db, name);
@@ -147,6 +160,15 @@ export function registerToken(program: Command): void {
           });
         },
       );
-      process.stdout.write(`revoked token "${name}"\n`);
+      io.stdout.write(`revoked token "${name}"\n`);
     });
+}
+
+export function registerToken(program: Command, io: CliIo): void {
+  const token = program
+    .command('token')
+    .description(`manage API tokens (scopes: ${SCOPES.join(', ')}; publish implies read)`);
+  registerCreate(token, io);
+  registerList(token, io);
+  registerRevoke(token, io);
 }

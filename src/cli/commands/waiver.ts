@@ -7,6 +7,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { WaiverGrantSchema, parseDuration, type WaiverRecord } from '../../compliance/index.js';
 import { SteeringError } from '../../errors.js';
+import type { CliIo } from '../cli-io.js';
 import { formatTable } from '../format-table.js';
 import type { ServerOverride } from '../server-client.js';
 import { optionOf, withWaiverStore, type WaiverStore } from '../with-waiver-store.js';
@@ -75,12 +76,12 @@ function parseGrant(o: GrantOpts) {
 }
 
 /** `--by` names the actor only where the CLI writes the audit itself (the database). */
-function warnBy(store: WaiverStore, by: string | undefined): void {
+function warnBy(io: CliIo, store: WaiverStore, by: string | undefined): void {
   if (by && store.where !== 'the database')
-    process.stderr.write(`--by ignored: ${store.where} records the token's name as the actor\n`);
+    io.stderr.write(`--by ignored: ${store.where} records the token's name as the actor\n`);
 }
 
-function registerGrant(waiver: Command): void {
+function registerGrant(waiver: Command, io: CliIo): void {
   serverOptions(
     waiver
       .command('grant')
@@ -98,17 +99,17 @@ function registerGrant(waiver: Command): void {
       .option('--by <name>', 'who grants it, without a server (default: the OS user)'),
   ).action(async (o: GrantOpts) => {
     const input = parseGrant(o);
-    const w = await withWaiverStore(o, (store) => {
-      warnBy(store, o.by);
+    const w = await withWaiverStore(io, o, (store) => {
+      warnBy(io, store, o.by);
       return store.grant(input, o.by);
     });
-    process.stdout.write(
+    io.stdout.write(
       `granted waiver ${w.id}: ${target(w)} exempt from ${w.rule} until ${w.expiresAt}\n`,
     );
   });
 }
 
-function registerList(waiver: Command): void {
+function registerList(waiver: Command, io: CliIo): void {
   serverOptions(
     waiver
       .command('list')
@@ -119,11 +120,11 @@ function registerList(waiver: Command): void {
       .option('--json', 'print as JSON'),
   ).action(
     async (o: ServerOverride & { repo?: string; rule?: string; all?: boolean; json?: boolean }) => {
-      const waivers = await withWaiverStore(o, (store) =>
+      const waivers = await withWaiverStore(io, o, (store) =>
         store.list({ repository: o.repo, rule: o.rule, active: !o.all }),
       );
       if (o.json) {
-        process.stdout.write(`${JSON.stringify(waivers, null, 2)}\n`);
+        io.stdout.write(`${JSON.stringify(waivers, null, 2)}\n`);
         return;
       }
       const rows = waivers.map((w) => [
@@ -136,14 +137,14 @@ function registerList(waiver: Command): void {
         w.active ? 'active' : w.revokedAt ? 'revoked' : 'expired',
         w.reason,
       ]);
-      process.stdout.write(
+      io.stdout.write(
         `${formatTable(['id', 'target', 'rule', 'owner', 'expires', 'source', 'state', 'reason'], rows)}\n`,
       );
     },
   );
 }
 
-function registerRevoke(waiver: Command): void {
+function registerRevoke(waiver: Command, io: CliIo): void {
   serverOptions(
     waiver
       .command('revoke')
@@ -152,21 +153,21 @@ function registerRevoke(waiver: Command): void {
       .option('--by <name>', 'who revokes it, without a server (default: the OS user)')
       .option('--reason <text>', 'why, for the audit log'),
   ).action(async (id: number, o: ServerOverride & { by?: string; reason?: string }) => {
-    const w = await withWaiverStore(o, (store) => {
-      warnBy(store, o.by);
+    const w = await withWaiverStore(io, o, (store) => {
+      warnBy(io, store, o.by);
       return store.revoke(id, { by: o.by, reason: o.reason });
     });
-    process.stdout.write(`revoked waiver ${w.id} (${target(w)}, ${w.rule})\n`);
+    io.stdout.write(`revoked waiver ${w.id} (${target(w)}, ${w.rule})\n`);
   });
 }
 
-export function registerWaiver(program: Command): void {
+export function registerWaiver(program: Command, io: CliIo): void {
   const waiver = program
     .command('waiver')
     .description(
       'grant, list and revoke waivers (a repository, topic or the fleet exempt from a rule)',
     );
-  registerGrant(waiver);
-  registerList(waiver);
-  registerRevoke(waiver);
+  registerGrant(waiver, io);
+  registerList(waiver, io);
+  registerRevoke(waiver, io);
 }
