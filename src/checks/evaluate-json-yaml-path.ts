@@ -6,8 +6,8 @@
  */
 import type { Assertion, LeafCheck } from './check-schema.js';
 import { asList } from './check-schema.js';
-import { compareNumbers } from './compare-numbers.js';
 import type { EvalContext } from './context.js';
+import { compareNumbers } from '../guidelines/index.js';
 import type { Evidence } from './types.js';
 import { neutralizeHelmTemplate, type ValuesLookup } from './neutralize-helm.js';
 import { parsePath, resolvePath } from './resolve-path.js';
