@@ -9,7 +9,7 @@
  */
 import type { Snapshot } from './types.js';
 import { parseBuildFile } from './parse-dependencies.js';
-import { classifyRole, type PathRole, type RoleOf } from './classify-role.js';
+import { classifyRole, withFrontendRoots, type PathRole, type RoleOf } from './classify-role.js';
 import { frameworksOf, type Stack } from './detect-stack.js';
 
 export interface ServiceUnit {
@@ -78,7 +78,7 @@ export function findUnits(snapshot: Snapshot): RepoLayout {
   const merged = mergeDockerfileWrappers(withDocker, tree.dockerDirs);
   const candidates = dropAggregators(merged, snapshot);
   const units = toUnits(candidates, snapshot);
-  return layoutOf(units.length > 0 ? units : [rootUnit(snapshot)], frontendRoots);
+  return layoutOf(units.length > 0 ? units : [rootUnit(snapshot)], frontendRoots, tree.roles);
 }
 
 interface TreeSurvey {
@@ -87,6 +87,8 @@ interface TreeSurvey {
   dockerDirs: Set<string>;
   /** Directories with source code at or below them. */
   sourceDirs: Set<string>;
+  /** Each path's role before front-end roots are known (classified once per scan). */
+  roles: Map<string, RoleOf>;
 }
 
 interface Candidate {
@@ -103,15 +105,18 @@ function surveyTree(snapshot: Snapshot): TreeSurvey {
     buildsByDir: new Map(),
     dockerDirs: new Set(),
     sourceDirs: new Set(),
+    roles: new Map(),
   };
   for (const p of snapshot.paths) {
     const r = classifyRole(p);
+    survey.roles.set(p, r);
     if (r.role === 'vendored' || r.role === 'test' || r.role === 'docs' || r.role === 'generated')
       continue;
     const name = p.slice(p.lastIndexOf('/') + 1);
     const dir = dirOf(p);
     if (SOURCE_EXT.test(name))
-      for (let d = dir; ; d = dirOf(d)) {
+      // Stops at a folder already seen: its parents were added with it.
+      for (let d = dir; !survey.sourceDirs.has(d); d = dirOf(d)) {
         survey.sourceDirs.add(d);
         if (d === '') break;
       }
@@ -260,7 +265,11 @@ function rootUnit(snapshot: Snapshot): ServiceUnit {
   };
 }
 
-function layoutOf(units: ServiceUnit[], frontendRoots: string[]): RepoLayout {
+function layoutOf(
+  units: ServiceUnit[],
+  frontendRoots: string[],
+  baseRoles: ReadonlyMap<string, RoleOf>,
+): RepoLayout {
   const byDepth = [...units].sort((a, b) => b.path.length - a.path.length);
   const unitCache = new Map<string, ServiceUnit | undefined>();
   const roleCache = new Map<string, RoleOf>();
@@ -270,7 +279,8 @@ function layoutOf(units: ServiceUnit[], frontendRoots: string[]): RepoLayout {
     role(path) {
       let r = roleCache.get(path);
       if (!r) {
-        r = classifyRole(path, frontendRoots);
+        const base = baseRoles.get(path);
+        r = base ? withFrontendRoots(base, path, frontendRoots) : classifyRole(path, frontendRoots);
         roleCache.set(path, r);
       }
       return r;
