@@ -103,18 +103,32 @@ function styleFor(path: string): CommentStyle | undefined {
 export function blankComments(path: string, text: string): string {
   const style = styleFor(path);
   if (!style) return text;
+  const { block, line } = commentRegExps(style);
   let out = text;
+  if (block) out = out.replace(block, (c) => c.replace(/[^\n]/g, ' '));
+  if (line) out = out.replace(line, (c) => c.replace(/[^\n]/g, ' '));
+  return out;
+}
+
+/** The comment expressions of a style, built once (not once per file). */
+const commentCache = new Map<string, { block?: RegExp; line?: RegExp }>();
+
+function commentRegExps(style: CommentStyle): { block?: RegExp; line?: RegExp } {
+  const key = `${style.line.join(' ')}\u0000${style.block?.join(' ') ?? ''}`;
+  let res = commentCache.get(key);
+  if (res) return res;
+  res = {};
   if (style.block) {
     const [open, close] = style.block;
     // Only blocks that open a line: `/*` inside a string ("src/**/*.ts") must not swallow code.
-    const block = new RegExp(`^([ \\t]*)${escape(open)}[\\s\\S]*?${escape(close)}`, 'gm');
-    out = out.replace(block, (c) => c.replace(/[^\n]/g, ' '));
+    res.block = new RegExp(`^([ \\t]*)${escape(open)}[\\s\\S]*?${escape(close)}`, 'gm');
   }
   if (style.line.length > 0) {
     const alt = style.line.map(escape).join('|');
-    out = out.replace(new RegExp(`^([ \\t]*)(?:${alt}).*$`, 'gm'), (c) => c.replace(/[^\n]/g, ' '));
+    res.line = new RegExp(`^([ \\t]*)(?:${alt}).*$`, 'gm');
   }
-  return out;
+  commentCache.set(key, res);
+  return res;
 }
 
 function escape(s: string): string {
