@@ -5,6 +5,7 @@
  * over repository-relative POSIX paths.
  */
 import { z } from 'zod';
+import { ComparatorSchema } from '../guidelines/index.js';
 
 const Globs = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
 const Strings = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
@@ -158,7 +159,7 @@ const ReportThresholdSchema = z
     /** Defaults to the rule's threshold metric, aggregate, comparator, value and unit. */
     metric: z.string().optional(),
     aggregate: z.string().optional(),
-    comparator: z.enum(['<', '<=', '>', '>=', '=']).optional(),
+    comparator: ComparatorSchema.optional(),
     value: z.number().optional(),
     unit: z.string().optional(),
   })

@@ -49,6 +49,8 @@ const TEST_FILE = [
   /^application-test(ing)?\.(ya?ml|properties)$/,
   /^\.env\.test$/,
 ];
+/** One alternation: a file name is tested once, not once per pattern. */
+const TEST_FILE_RE = new RegExp(TEST_FILE.map((re) => re.source).join('|'));
 
 /** Directories a local walk skips, and paths the evaluator ignores in a remote tree. */
 export function isIgnoredDir(name: string): boolean {
@@ -56,14 +58,22 @@ export function isIgnoredDir(name: string): boolean {
 }
 
 export function isIgnoredPath(path: string): boolean {
-  const parts = path.split('/');
+  return hasIgnoredDir(path.split('/'));
+}
+
+/** isIgnoredPath over a path already split at `/`. */
+export function hasIgnoredDir(parts: readonly string[]): boolean {
   for (let i = 0; i < parts.length - 1; i++) if (IGNORED_DIRS.has(parts[i] as string)) return true;
   return false;
 }
 
 /** True for test sources and test resources: `tests/…`, `src/test/…`, `foo.test.ts`, `test_x.py`. */
 export function isTestPath(path: string): boolean {
-  const parts = path.split('/');
+  return isTestParts(path.split('/'));
+}
+
+/** isTestPath over a path already split at `/`. */
+export function isTestParts(parts: readonly string[]): boolean {
   const name = parts[parts.length - 1] as string;
   for (let i = 0; i < parts.length - 1; i++) {
     const dir = parts[i] as string;
@@ -71,5 +81,5 @@ export function isTestPath(path: string): boolean {
     // Maven/Gradle source sets: src/test, src/integrationTest, src/testFixtures…
     if (i > 0 && parts[i - 1] === 'src' && (/test/i.test(dir) || dir === 'it')) return true;
   }
-  return TEST_FILE.some((re) => re.test(name));
+  return TEST_FILE_RE.test(name);
 }

@@ -4,7 +4,7 @@
  * (`*_pb2.py`, `*.min.js`) and, for front ends, the package that owns it. Only `service`,
  * `config`, `deploy` and `ci` paths say anything about how the service runs in production.
  */
-import { isIgnoredPath, isTestPath } from './classify-path.js';
+import { hasIgnoredDir, isTestParts } from './classify-path.js';
 
 export type PathRole =
   | 'service'
@@ -89,15 +89,48 @@ const GENERATED_FILES = [
   /\.bundle\.js$/,
 ];
 const BROWSER_EXT = /\.(jsx|tsx|vue|svelte|html?)$/;
+// One alternation each: a path is tested once, not once per pattern.
+const CI_FILE_RE = new RegExp(CI_FILES.map((re) => re.source).join('|'));
+const GENERATED_FILE_RE = new RegExp(GENERATED_FILES.map((re) => re.source).join('|'));
+/** Roles decided before the owning package is asked (a test in a front end is a test). */
+const BEFORE_FRONTEND_ROOTS: ReadonlySet<PathRole> = new Set([
+  'vendored',
+  'ci',
+  'test',
+  'generated',
+  'migrations',
+  'docs',
+  'tooling',
+]);
 
 /**
  * `frontendRoots`: directories whose package.json is a browser application (React, Vue, Angular…
  * and no server framework); everything under them is front end.
  */
 export function classifyRole(path: string, frontendRoots: readonly string[] = []): RoleOf {
-  if (isIgnoredPath(path)) return { role: 'vendored', reason: 'vendored or build output' };
-  if (CI_FILES.some((re) => re.test(path))) return { role: 'ci', reason: 'CI configuration' };
+  return withFrontendRoots(pathRole(path), path, frontendRoots);
+}
+
+/**
+ * A role from the path alone (classifyRole without front-end roots) refined by the browser
+ * applications found later: a repository's paths are classified once per scan, not once per use.
+ */
+export function withFrontendRoots(
+  base: RoleOf,
+  path: string,
+  frontendRoots: readonly string[],
+): RoleOf {
+  if (frontendRoots.length === 0 || BEFORE_FRONTEND_ROOTS.has(base.role)) return base;
+  const fe = frontendRoots.find((r) => r === '' || path.startsWith(`${r}/`));
+  if (fe !== undefined && fe !== '')
+    return { role: 'frontend', reason: `in the browser application ${fe}/` };
+  return base;
+}
+
+function pathRole(path: string): RoleOf {
   const parts = path.split('/');
+  if (hasIgnoredDir(parts)) return { role: 'vendored', reason: 'vendored or build output' };
+  if (CI_FILE_RE.test(path)) return { role: 'ci', reason: 'CI configuration' };
   const name = parts[parts.length - 1] as string;
   // Folder names inside a JVM package (`com/example/tools/`) are package names, not roles.
   const all = parts.slice(0, -1);
@@ -106,11 +139,15 @@ export function classifyRole(path: string, frontendRoots: readonly string[] = []
       i > 0 && /^(java|kotlin|scala|groovy)$/.test(d) && /^(main|src)$/.test(all[i - 1] ?? ''),
   );
   const dirs = pkg >= 0 ? all.slice(0, pkg) : all;
-  if (isTestPath(path)) return { role: 'test', reason: 'test sources or resources' };
-  const under = (set: Set<string>) => dirs.find((d) => set.has(d.toLowerCase()));
+  if (isTestParts(parts)) return { role: 'test', reason: 'test sources or resources' };
+  const lower = dirs.map((d) => d.toLowerCase());
+  const under = (set: Set<string>) => {
+    const i = lower.findIndex((d) => set.has(d));
+    return i < 0 ? undefined : dirs[i];
+  };
   const gen = under(GENERATED_DIRS);
   if (gen) return { role: 'generated', reason: `under ${gen}/` };
-  if (GENERATED_FILES.some((re) => re.test(name)))
+  if (GENERATED_FILE_RE.test(name))
     return { role: 'generated', reason: 'generated or minified file' };
   const mig = under(MIGRATION_DIRS);
   if (mig || /(^|\/)db\/migrate\//.test(path))
@@ -126,9 +163,6 @@ export function classifyRole(path: string, frontendRoots: readonly string[] = []
   if (doc) return { role: 'docs', reason: `under ${doc}/` };
   const tool = under(TOOL_DIRS);
   if (tool) return { role: 'tooling', reason: `under ${tool}/` };
-  const fe = frontendRoots.find((r) => r === '' || path.startsWith(`${r}/`));
-  if (fe !== undefined && fe !== '')
-    return { role: 'frontend', reason: `in the browser application ${fe}/` };
   if (/\/resources\/(static|public|templates)\//.test(path) && /\.(m?js|ts|html?)$/.test(name))
     return { role: 'frontend', reason: 'served to browsers from resources/' };
   const feDir = under(FRONTEND_DIRS);

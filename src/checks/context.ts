@@ -12,7 +12,7 @@ import { blankComments } from './find-matches.js';
 import { parseStructured, type ParsedFile } from './parse-structured.js';
 import { findUnits, type RepoLayout, type ServiceUnit } from './find-units.js';
 import { PRODUCTION_ROLES, WITH_TEST_ROLES } from './classify-role.js';
-import { globMatcher } from './match-glob.js';
+import { extensionOf, globMatcher, simpleGlobs } from './match-glob.js';
 import { asList } from './check-schema.js';
 
 export interface FileSelector {
@@ -41,10 +41,19 @@ interface Shared {
   contains: Map<string, boolean>;
 }
 
+/** A unit's visible paths by extension and by file name, as indices into them (in order). */
+interface PathIndex {
+  byExtension: Map<string, number[]>;
+  byName: Map<string, number[]>;
+}
+
 export class EvalContext {
   private readonly shared: Shared;
-  /** Paths of this unit and shared paths, vendored trees left out. */
-  private readonly visible: string[];
+  /**
+   * Paths of this unit and shared paths, vendored trees left out: computed on first use, in an
+   * object the rule views of this unit (forRule) share.
+   */
+  private readonly unitPaths: { visible?: string[]; index?: PathIndex } = {};
 
   constructor(
     snapshot: Snapshot,
@@ -65,9 +74,14 @@ export class EvalContext {
       contains: new Map(),
     };
     this.unit ??= this.shared.layout.units[0];
+  }
+
+  /** Paths of this unit and shared paths, vendored trees left out. */
+  private get visible(): string[] {
+    if (this.unitPaths.visible) return this.unitPaths.visible;
     const layout = this.shared.layout;
     // CI pipelines and repository-level manifests serve every unit of the repository.
-    this.visible = snapshot.paths.filter((p) => {
+    this.unitPaths.visible = this.snapshot.paths.filter((p) => {
       const role = layout.role(p).role;
       if (role === 'vendored') return false;
       const owner = layout.unitOf(p);
@@ -77,6 +91,7 @@ export class EvalContext {
       if (owner === undefined) return role !== 'service' || layout.units.length <= 1;
       return role === 'deploy' && owner.path === '.';
     });
+    return this.unitPaths.visible;
   }
 
   get snapshot(): Snapshot {
@@ -153,6 +168,40 @@ export class EvalContext {
     return paths;
   }
 
+  /**
+   * The visible paths a selector's globs can match, in order: looked up by extension and file
+   * name when the globs say no more than those, else all of them.
+   */
+  private candidates(globs: readonly string[]): readonly string[] {
+    const simple = simpleGlobs(globs);
+    if (!simple) return this.visible;
+    const index = this.pathIndex();
+    const lists: number[][] = [];
+    for (const e of simple.extensions) lists.push(index.byExtension.get(e) ?? []);
+    for (const n of simple.names) lists.push(index.byName.get(n) ?? []);
+    const at = lists.filter((l) => l.length > 0);
+    const picked =
+      at.length === 1 ? (at[0] as number[]) : [...new Set(at.flat())].sort((a, b) => a - b);
+    return picked.map((i) => this.visible[i] as string);
+  }
+
+  private pathIndex(): PathIndex {
+    if (this.unitPaths.index) return this.unitPaths.index;
+    const index: PathIndex = { byExtension: new Map(), byName: new Map() };
+    const add = (map: Map<string, number[]>, key: string, i: number) => {
+      const list = map.get(key);
+      if (list) list.push(i);
+      else map.set(key, [i]);
+    };
+    this.visible.forEach((p, i) => {
+      const ext = extensionOf(p);
+      if (ext) add(index.byExtension, ext, i);
+      add(index.byName, p.slice(p.lastIndexOf('/') + 1), i);
+    });
+    this.unitPaths.index = index;
+    return index;
+  }
+
   private selectUncached(sel: FileSelector): string[] {
     const match = globMatcher(asList(sel.files));
     const excluded = globMatcher(asList(sel.exclude));
@@ -160,7 +209,7 @@ export class EvalContext {
     const roles = sel.includeTests ? WITH_TEST_ROLES : PRODUCTION_ROLES;
     // A file named without wildcards (`README.md`, `Dockerfile`) is wanted whatever its role.
     const named = new Set(asList(sel.files).filter((g) => !/[*?{[]/.test(g)));
-    return this.visible.filter((p) => {
+    return this.candidates(asList(sel.files)).filter((p) => {
       if (!match(p) || excluded(p)) return false;
       if (!named.has(p) && !roles.has(this.layout.role(p).role)) return false;
       if (sel.forUnitByName && !this.nearbyNamesUnit(p)) return false;

@@ -11,6 +11,7 @@ import type { EvalContext } from './context.js';
 import { findMatches, type Hit } from './find-matches.js';
 import { plural, type Outcome } from './check-outcome.js';
 import type { Evidence } from './types.js';
+import { indexLines } from '../guidelines/index.js';
 
 type CiRuns = Extract<LeafCheck, { type: 'ci-runs' }>;
 
@@ -150,15 +151,10 @@ function references(
   lines: readonly string[],
 ): Reference[] {
   const out: Reference[] = [];
+  const index = indexLines(text);
   const at = (m: RegExpMatchArray) => {
-    const before = text.slice(0, m.index);
-    const line = before.split('\n').length;
-    const lineText = text.split('\n')[line - 1] ?? '';
-    return {
-      line,
-      column: (m.index ?? 0) - before.lastIndexOf('\n'),
-      snippet: lineText.trim().slice(0, 200),
-    };
+    const pos = index.at(m.index ?? 0);
+    return { ...pos, snippet: (lines[pos.line - 1] ?? '').trim().slice(0, 200) };
   };
   const ciDir = ci.includes('/') && !ci.startsWith('.') ? ci.slice(0, ci.lastIndexOf('/') + 1) : '';
   for (const m of text.matchAll(SCRIPT_REF)) {
@@ -204,7 +200,7 @@ function npmScript(
     const body = scripts?.[name];
     if (typeof body !== 'string') return undefined;
     const idx = text.indexOf(`"${name}"`);
-    return { body, bodyLine: idx < 0 ? 1 : text.slice(0, idx).split('\n').length };
+    return { body, bodyLine: idx < 0 ? 1 : indexLines(text).lineOf(idx) };
   } catch {
     return undefined;
   }

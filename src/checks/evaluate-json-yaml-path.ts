@@ -6,8 +6,8 @@
  */
 import type { Assertion, LeafCheck } from './check-schema.js';
 import { asList } from './check-schema.js';
-import { compareNumbers } from './compare-numbers.js';
 import type { EvalContext } from './context.js';
+import { compareNumbers } from '../guidelines/index.js';
 import type { Evidence } from './types.js';
 import { neutralizeHelmTemplate, type ValuesLookup } from './neutralize-helm.js';
 import { parsePath, resolvePath } from './resolve-path.js';
@@ -25,126 +25,165 @@ interface Doc {
 
 export function evaluateJsonYamlPath(check: JsonYamlPath, ctx: EvalContext): Outcome {
   const where = Object.entries(check.where ?? {});
+  const selected = selectDocuments(check, where, ctx);
+  const selection = where.length
+    ? `documents with ${where.map(([k, v]) => `${k}=${v}`).join(', ')}`
+    : 'documents';
+  if (selected.docs.length === 0) return noDocuments(check, selection, selected);
+  const results = assertDocuments(check, where, selected.docs);
+  return judge(check, `${plural(selected.docs.length, 'document')} (${selection})`, results);
+}
+
+interface Selected {
+  files: readonly string[];
+  docs: Doc[];
+  parseErrors: Evidence[];
+  /** Helm `if` guards that switch a template off by the chart's values. */
+  disabled: Evidence[];
+}
+
+/** The documents of the check's files that the `where` paths select (all of them without). */
+function selectDocuments(
+  check: JsonYamlPath,
+  where: [string, unknown][],
+  ctx: EvalContext,
+): Selected {
   const files = ctx.select(check);
-  const docs: Doc[] = [];
-  const parseErrors: Evidence[] = [];
-  const disabled: Evidence[] = [];
+  const selected: Selected = { files, docs: [], parseErrors: [], disabled: [] };
   for (const path of files) {
     const raw = ctx.read(path);
     if (raw === undefined) continue;
     // Cheap pre-filter: a document with kind HorizontalPodAutoscaler names it somewhere.
     if (where.some(([, v]) => typeof v === 'string' && !raw.includes(v))) continue;
-    let text = raw;
-    if (raw.includes('{{')) {
-      const values = valuesLookup(path, ctx);
-      const t = neutralizeHelmTemplate(raw, values?.lookup);
-      text = t.text;
-      for (const g of t.disabled)
-        disabled.push({
-          path,
-          line: g.line,
-          column: 1,
-          snippet: snippetOf(raw, g.line),
-          note: `disabled by default: ${g.expr} is false${g.valuesLine && values ? ` (${values.path}:${g.valuesLine})` : ''}`,
-        });
-    }
+    const text = raw.includes('{{') ? renderHelm(path, raw, ctx, selected.disabled) : raw;
     const parsed = ctx.parse(path, text, `${path}\u0000helm`);
     for (const e of parsed.errors)
-      parseErrors.push({ path, ...e.pos, snippet: snippetOf(raw, e.pos.line), note: e.message });
+      selected.parseErrors.push({
+        path,
+        ...e.pos,
+        snippet: snippetOf(raw, e.pos.line),
+        note: e.message,
+      });
     for (const tree of parsed.documents) {
-      if (
-        where.every(([p, v]) =>
-          resolvePath(tree, parsePath(p)).some(
-            (n) => n.kind === 'scalar' && String(n.value) === String(v),
-          ),
-        )
-      ) {
-        // A shared manifest of a repository with several units is this unit's only when it
-        // targets it by name (scaleTargetRef / metadata.name).
-        if (where.length > 0 && !ctx.owns(path) && !workloadNamesUnit(tree, ctx)) continue;
-        docs.push({ path, text: raw, tree });
-      }
+      if (!where.every(([p, v]) => hasValue(tree, p, v))) continue;
+      // A shared manifest of a repository with several units is this unit's only when it
+      // targets it by name (scaleTargetRef / metadata.name).
+      if (where.length > 0 && !ctx.owns(path) && !workloadNamesUnit(tree, ctx)) continue;
+      selected.docs.push({ path, text: raw, tree });
     }
   }
+  return selected;
+}
 
-  const selection = where.length
-    ? `documents with ${where.map(([k, v]) => `${k}=${v}`).join(', ')}`
-    : 'documents';
-  if (docs.length === 0) {
-    if (parseErrors.length > 0) {
-      return {
-        status: 'error',
-        message: `no ${selection} could be read from files matching ${globText(check.files)}: ${plural(parseErrors.length, 'parse error')}`,
-        evidence: parseErrors.slice(0, 5),
-      };
-    }
-    const status = check.ifNone ?? 'fail';
-    if (disabled.length > 0) {
-      // A template that would produce one is switched off by the chart's values.
-      return {
-        status: status === 'pass' ? 'pass' : 'fail',
-        message: `no ${selection} deployed: ${disabled[0]?.path} is ${disabled[0]?.note}`,
-        evidence: disabled.slice(0, 5),
-      };
-    }
+function hasValue(tree: Tree, path: string, value: unknown): boolean {
+  return resolvePath(tree, parsePath(path)).some(
+    (n) => n.kind === 'scalar' && String(n.value) === String(value),
+  );
+}
+
+/** A Helm template with its `.Values` resolved; guards that are off by default go to `disabled`. */
+function renderHelm(path: string, raw: string, ctx: EvalContext, disabled: Evidence[]): string {
+  const values = valuesLookup(path, ctx);
+  const t = neutralizeHelmTemplate(raw, values?.lookup);
+  for (const g of t.disabled)
+    disabled.push({
+      path,
+      line: g.line,
+      column: 1,
+      snippet: snippetOf(raw, g.line),
+      note: `disabled by default: ${g.expr} is false${g.valuesLine && values ? ` (${values.path}:${g.valuesLine})` : ''}`,
+    });
+  return t.text;
+}
+
+function noDocuments(check: JsonYamlPath, selection: string, selected: Selected): Outcome {
+  const { files, parseErrors, disabled } = selected;
+  if (parseErrors.length > 0) {
     return {
-      status,
-      message: `no ${selection} in ${plural(files.length, 'file')} (${globText(check.files)})`,
-      evidence: [],
+      status: 'error',
+      message: `no ${selection} could be read from files matching ${globText(check.files)}: ${plural(parseErrors.length, 'parse error')}`,
+      evidence: parseErrors.slice(0, 5),
     };
   }
-
-  // With `where`, each selected document must satisfy every assertion; without, the values of all
-  // documents are pooled (application.yml + application-prod.yml are one configuration).
-  const groups = where.length ? docs.map((d) => [d]) : [docs];
-  const failures: Evidence[] = [];
-  const unresolved: Evidence[] = [];
-  const passed: Evidence[] = [];
-  for (const group of groups) {
-    for (const a of check.assert) {
-      const values = group.flatMap((d) =>
-        asList(a.path).flatMap((p) =>
-          resolvePath(d.tree, parsePath(p)).map((node) => ({ d, node })),
-        ),
-      );
-      const first = group[0] as Doc;
-      if (
-        values.length === 0 ||
-        values.every(
-          ({ node }) => node.kind === 'scalar' && node.value === null && !node.unresolved,
-        )
-      ) {
-        failures.push({
-          path: first.path,
-          line: first.tree.pos.line,
-          column: first.tree.pos.column,
-          snippet: snippetOf(first.text, first.tree.pos.line),
-          note: `${asList(a.path).join(' or ')} not set`,
-        });
-        continue;
-      }
-      for (const { d, node } of values) {
-        const ev = {
-          path: d.path,
-          line: node.pos.line,
-          column: node.pos.column,
-          snippet: snippetOf(d.text, node.pos.line),
-        };
-        if (node.kind === 'scalar' && node.unresolved) {
-          unresolved.push({
-            ...ev,
-            note: `${asList(a.path)[0]} is templated (${node.unresolved}) and could not be resolved`,
-          });
-        } else if (!holds(a, node)) {
-          failures.push({
-            ...ev,
-            note: `${asList(a.path)[0]} is ${show(node)}; expected ${a.comparator} ${a.value ?? ''}`.trim(),
-          });
-        } else passed.push(ev);
-      }
-    }
+  const status = check.ifNone ?? 'fail';
+  if (disabled.length > 0) {
+    // A template that would produce one is switched off by the chart's values.
+    return {
+      status: status === 'pass' ? 'pass' : 'fail',
+      message: `no ${selection} deployed: ${disabled[0]?.path} is ${disabled[0]?.note}`,
+      evidence: disabled.slice(0, 5),
+    };
   }
-  const checked = `${plural(docs.length, 'document')} (${selection})`;
+  return {
+    status,
+    message: `no ${selection} in ${plural(files.length, 'file')} (${globText(check.files)})`,
+    evidence: [],
+  };
+}
+
+interface AssertResults {
+  failures: Evidence[];
+  unresolved: Evidence[];
+  passed: Evidence[];
+}
+
+/**
+ * With `where`, each selected document must satisfy every assertion; without, the values of all
+ * documents are pooled (application.yml + application-prod.yml are one configuration).
+ */
+function assertDocuments(
+  check: JsonYamlPath,
+  where: [string, unknown][],
+  docs: Doc[],
+): AssertResults {
+  const groups = where.length ? docs.map((d) => [d]) : [docs];
+  const results: AssertResults = { failures: [], unresolved: [], passed: [] };
+  for (const group of groups) for (const a of check.assert) assertGroup(a, group, results);
+  return results;
+}
+
+function assertGroup(a: Assertion, group: Doc[], results: AssertResults): void {
+  const paths = asList(a.path);
+  const values = group.flatMap((d) =>
+    paths.flatMap((p) => resolvePath(d.tree, parsePath(p)).map((node) => ({ d, node }))),
+  );
+  const first = group[0] as Doc;
+  if (
+    values.length === 0 ||
+    values.every(({ node }) => node.kind === 'scalar' && node.value === null && !node.unresolved)
+  ) {
+    results.failures.push({
+      path: first.path,
+      line: first.tree.pos.line,
+      column: first.tree.pos.column,
+      snippet: snippetOf(first.text, first.tree.pos.line),
+      note: `${paths.join(' or ')} not set`,
+    });
+    return;
+  }
+  for (const { d, node } of values) {
+    const ev = {
+      path: d.path,
+      line: node.pos.line,
+      column: node.pos.column,
+      snippet: snippetOf(d.text, node.pos.line),
+    };
+    if (node.kind === 'scalar' && node.unresolved) {
+      results.unresolved.push({
+        ...ev,
+        note: `${paths[0]} is templated (${node.unresolved}) and could not be resolved`,
+      });
+    } else if (!holds(a, node)) {
+      results.failures.push({
+        ...ev,
+        note: `${paths[0]} is ${show(node)}; expected ${a.comparator} ${a.value ?? ''}`.trim(),
+      });
+    } else results.passed.push(ev);
+  }
+}
+
+function judge(check: JsonYamlPath, checked: string, results: AssertResults): Outcome {
+  const { failures, unresolved, passed } = results;
   if (failures.length > 0) {
     return {
       status: 'fail',

@@ -7,8 +7,7 @@ import type { LeafCheck } from './check-schema.js';
 import type { EvalContext } from './context.js';
 import type { Report } from './types.js';
 import type { Outcome } from './check-outcome.js';
-import { compareNumbers } from './compare-numbers.js';
-import { toBase } from '../guidelines/index.js';
+import { compareNumbers, toBase } from '../guidelines/index.js';
 
 type ReportThreshold = Extract<LeafCheck, { type: 'report-threshold' }>;
 

@@ -3,31 +3,11 @@
  * first (same length, so positions hold) so that commented-out code neither passes nor fails.
  */
 import type { Evidence } from './types.js';
+import { indexLines, type LineIndex } from '../guidelines/index.js';
 
 export interface Hit extends Evidence {
   /** The matched text. */
   match: string;
-}
-
-/** Line start offsets, for offset → line/column. */
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
-  return starts;
-}
-
-export function positionOf(
-  starts: readonly number[],
-  offset: number,
-): { line: number; column: number } {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if ((starts[mid] as number) <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return { line: lo + 1, column: offset - (starts[lo] as number) + 1 };
 }
 
 export function snippetOf(text: string, line: number): string {
@@ -45,17 +25,18 @@ export function findMatches(
 ): Hit[] {
   const hits: Hit[] = [];
   // Line starts are computed on the first hit only: most files of a scan match nothing.
-  let starts: number[] | undefined;
+  let lines: LineIndex | undefined;
   re.lastIndex = 0;
   for (const m of text.matchAll(re)) {
     if (ignoreIf && ignoreIf.test(m[0])) continue;
-    starts ??= lineStarts(text);
+    lines ??= indexLines(text);
     // A pattern that starts with `^\s*` (flag m) can begin on a blank line above the hit:
     // the evidence is where the matched text itself starts.
     const lead = /^\s*/.exec(m[0])?.[0].length ?? 0;
-    const pos = positionOf(starts, m.index + (lead < m[0].length ? lead : 0));
-    const end = text.indexOf('\n', starts[pos.line - 1]);
-    const raw = text.slice(starts[pos.line - 1], end < 0 ? undefined : end).trim();
+    const pos = lines.at(m.index + (lead < m[0].length ? lead : 0));
+    const start = lines.starts[pos.line - 1];
+    const end = text.indexOf('\n', start);
+    const raw = text.slice(start, end < 0 ? undefined : end).trim();
     hits.push({
       path,
       ...pos,
@@ -122,18 +103,32 @@ function styleFor(path: string): CommentStyle | undefined {
 export function blankComments(path: string, text: string): string {
   const style = styleFor(path);
   if (!style) return text;
+  const { block, line } = commentRegExps(style);
   let out = text;
+  if (block) out = out.replace(block, (c) => c.replace(/[^\n]/g, ' '));
+  if (line) out = out.replace(line, (c) => c.replace(/[^\n]/g, ' '));
+  return out;
+}
+
+/** The comment expressions of a style, built once (not once per file). */
+const commentCache = new Map<string, { block?: RegExp; line?: RegExp }>();
+
+function commentRegExps(style: CommentStyle): { block?: RegExp; line?: RegExp } {
+  const key = `${style.line.join(' ')}\u0000${style.block?.join(' ') ?? ''}`;
+  let res = commentCache.get(key);
+  if (res) return res;
+  res = {};
   if (style.block) {
     const [open, close] = style.block;
     // Only blocks that open a line: `/*` inside a string ("src/**/*.ts") must not swallow code.
-    const block = new RegExp(`^([ \\t]*)${escape(open)}[\\s\\S]*?${escape(close)}`, 'gm');
-    out = out.replace(block, (c) => c.replace(/[^\n]/g, ' '));
+    res.block = new RegExp(`^([ \\t]*)${escape(open)}[\\s\\S]*?${escape(close)}`, 'gm');
   }
   if (style.line.length > 0) {
     const alt = style.line.map(escape).join('|');
-    out = out.replace(new RegExp(`^([ \\t]*)(?:${alt}).*$`, 'gm'), (c) => c.replace(/[^\n]/g, ' '));
+    res.line = new RegExp(`^([ \\t]*)(?:${alt}).*$`, 'gm');
   }
-  return out;
+  commentCache.set(key, res);
+  return res;
 }
 
 function escape(s: string): string {

@@ -18,8 +18,25 @@ export function globMatcher(globs: readonly string[]): (path: string) => boolean
   return m;
 }
 
-function compile(globs: readonly string[]): (path: string) => boolean {
-  if (globs.length === 0) return () => false;
+/**
+ * Globs that only name file extensions (`**\/*.py`, `**\/*.{yml,yaml}`) and file names
+ * (`**\/Dockerfile`), as those: a caller holding paths by extension and name looks them up
+ * instead of testing every path. Undefined when any glob needs more.
+ */
+export function simpleGlobs(
+  globs: readonly string[],
+): { extensions: ReadonlySet<string>; names: ReadonlySet<string> } | undefined {
+  const parts = split(globs);
+  return parts.rest.length === 0 && parts.longer.length === 0 ? parts : undefined;
+}
+
+/** The last extension of a path's file name (`.py`), or '' when it has none. */
+export function extensionOf(path: string): string {
+  const dot = path.lastIndexOf('.');
+  return dot > path.lastIndexOf('/') ? path.slice(dot) : '';
+}
+
+function split(globs: readonly string[]) {
   const suffixes: string[] = [];
   const names = new Set<string>();
   const rest: string[] = [];
@@ -30,11 +47,22 @@ function compile(globs: readonly string[]): (path: string) => boolean {
     else if (name) names.add(name);
     else rest.push(g);
   }
+  // `.py` is the name's last extension: one set lookup; `.d.ts` and the like are tried in turn.
+  const extensions = new Set(suffixes.filter((x) => x.lastIndexOf('.') === 0));
+  const longer = suffixes.filter((x) => x.lastIndexOf('.') !== 0);
+  return { extensions, names, longer, rest };
+}
+
+function compile(globs: readonly string[]): (path: string) => boolean {
+  if (globs.length === 0) return () => false;
+  const { extensions, names, longer, rest } = split(globs);
   const slow = rest.length > 0 ? picomatch(rest, { dot: true }) : undefined;
   return (path) => {
-    const base = path.slice(path.lastIndexOf('/') + 1);
-    if (names.has(base)) return true;
-    for (const s of suffixes) if (base.endsWith(s)) return true;
+    const slash = path.lastIndexOf('/');
+    const dot = path.lastIndexOf('.');
+    if (dot > slash && extensions.has(path.slice(dot))) return true;
+    if (names.size > 0 && names.has(path.slice(slash + 1))) return true;
+    for (const x of longer) if (path.endsWith(x)) return true;
     return slow !== undefined && slow(path);
   };
 }

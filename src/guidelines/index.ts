@@ -9,3 +9,5 @@ export { nextVersion, compareVersions } from './next-version.js';
 export { formatDiagnostic } from './format-diagnostic.js';
 export { normalizeUnit, toBase } from './normalize-unit.js';
 export { renderSchemas } from './render-json-schemas.js';
+export { compareNumbers } from './compare-numbers.js';
+export { indexLines, type LineIndex } from './model/index-lines.js';

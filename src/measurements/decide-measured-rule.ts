@@ -9,7 +9,7 @@
  * when the condition never held.
  */
 import type { Rule } from '../guidelines/index.js';
-import { toBase } from '../guidelines/index.js';
+import { compareNumbers, toBase } from '../guidelines/index.js';
 import type { Measurement } from './measurement.js';
 
 export type MeasuredStatus = 'pass' | 'fail' | 'stale';
@@ -40,9 +40,8 @@ export function decideMeasuredRule(
   const limit = `${t.comparator} ${t.value}${fmtUnit(t.unit)}`;
   const measured = `${fmt(value)}${fmtUnit(t.unit ?? m.unit)}`;
   const alert = isAlertCondition(rule);
-  const met = alert
-    ? !compare(value, t.comparator, t.value)
-    : compare(value, t.comparator, t.value);
+  const holds = compareNumbers(value, t.comparator, t.value);
+  const met = alert ? !holds : holds;
   const ageDays = (options.now.getTime() - Date.parse(m.measuredAt)) / 86_400_000;
   const stale = ageDays > (options.staleAfterDays ?? DEFAULT_STALE_AFTER_DAYS);
   // "Health checks" → "health checks", but "API availability" stays
@@ -71,21 +70,6 @@ export function decideMeasuredRule(
     ],
     measurement: m,
   };
-}
-
-function compare(x: number, c: string, y: number): boolean {
-  switch (c) {
-    case '<':
-      return x < y;
-    case '<=':
-      return x <= y;
-    case '>':
-      return x > y;
-    case '>=':
-      return x >= y;
-    default:
-      return x === y;
-  }
 }
 
 function convert(value: number, from: string, to: string | undefined): number {

@@ -3,6 +3,7 @@
  * column of the first offending character (JSON.parse's message rarely says where). Only called
  * after JSON.parse failed, so speed does not matter.
  */
+import { indexLines } from '../guidelines/index.js';
 
 /** Thrown inside the scanner at the first offending character; never leaves this module. */
 class NotJson extends Error {}
@@ -94,6 +95,5 @@ export function locateJsonError(text: string): { line: number; column: number } 
   } catch (err) {
     if (!(err instanceof NotJson)) throw err;
   }
-  const before = text.slice(0, scanner.i).split('\n');
-  return { line: before.length, column: before[before.length - 1]!.length + 1 };
+  return indexLines(text).at(scanner.i);
 }

@@ -18,6 +18,7 @@
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { ReportFormatError } from './types.js';
+import { indexLines } from '../guidelines/index.js';
 
 export const SERVICE_CONFIG_PATH = '.steering/service.yaml';
 
@@ -70,7 +71,7 @@ export function parseServiceConfig(text: string, source = SERVICE_CONFIG_PATH): 
   const issue = parsed.error.issues[0]!;
   const field = issue.path.join('.');
   const node = doc.getIn(issue.path, true) as { range?: [number, number] } | undefined;
-  const line = node?.range ? text.slice(0, node.range[0]).split('\n').length : undefined;
+  const line = node?.range ? indexLines(text).lineOf(node.range[0]) : undefined;
   throw new ReportFormatError(source, issue.message, {
     field: field || '(root)',
     ...(line ? { line } : {}),

@@ -5,13 +5,14 @@
  * a table, JSON or SARIF 2.1.0. Exit 1 when a MUST rule fails, 2 on usage errors.
  */
 import {
+  closeSync,
   existsSync,
+  fstatSync,
+  openSync,
   readFileSync,
+  readSync,
   readdirSync,
   statSync,
-  openSync,
-  readSync,
-  closeSync,
 } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -93,14 +94,25 @@ export function readLocalSnapshot(
   return { snapshot: createSnapshot(paths, files), loaded: files.size };
 }
 
+/** The file's text, read once: undefined when larger than 1 MiB or binary (a NUL in its head). */
 function readText(file: string): string | undefined {
-  if (statSync(file).size > MAX_FILE_BYTES) return undefined;
-  const head = Buffer.alloc(8000);
   const fd = openSync(file, 'r');
-  const n = readSync(fd, head, 0, head.length, 0);
-  closeSync(fd);
-  if (head.subarray(0, n).includes(0)) return undefined;
-  return readFileSync(file, 'utf8');
+  try {
+    const size = fstatSync(fd).size;
+    if (size > MAX_FILE_BYTES) return undefined;
+    const bytes = Buffer.allocUnsafe(size);
+    let n = 0;
+    while (n < size) {
+      const got = readSync(fd, bytes, n, size - n, n);
+      if (got === 0) break;
+      n += got;
+    }
+    const head = bytes.subarray(0, Math.min(n, 8000));
+    if (head.includes(0)) return undefined;
+    return bytes.toString('utf8', 0, n);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Compiles each guideline and loads its sibling checks file; any diagnostic is a usage error. */
