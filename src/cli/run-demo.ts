@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { takeSnapshot } from '../compliance/index.js';
 import type { Config } from '../config.js';
 import { SteeringError } from '../errors.js';
 import { startSimulator, type Simulator } from '../github/index.js';
@@ -105,6 +106,7 @@ export async function runDemo(config: Config, options: DemoOptions): Promise<voi
     const v2 = await publishTightened(ctx, source, v1);
     await rescanAndShowOutlook(ctx, v2);
     await waiveOneFailure(ctx);
+    await takeSnapshot(steering.db); // today's burndown point now, not at the worker's next run
     await showFleetSummary(ctx);
     if (options.keep) await keepServing(out, steering.url, steering.token);
     else out('\nDone. `steering demo --keep` leaves the API running to explore.');

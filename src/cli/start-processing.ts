@@ -10,6 +10,7 @@
  * emptied it). Reconciliation of the outbox runs on an in-process timer, not on those schedules.
  */
 import type { Config } from '../config.js';
+import { startSnapshotSchedule } from '../compliance/index.js';
 import type { Closable } from '../http/index.js';
 import { openRolloutRuntime, startDistributeWorker, type RolloutRuntime } from '../jobs/index.js';
 import type { Logger } from '../log.js';
@@ -86,6 +87,7 @@ async function startWorkers(rt: Runtimes, options: ProcessingOptions): Promise<C
   scans.startWorker({ db, github: rollouts.github, concurrency });
   const closables: Closable[] = [];
   keepSchedules(rt, closables);
+  closables.push(startSnapshotSchedule({ db, driver, logger }));
   const reconcilers = startReconcilers({
     ...rt,
     config: {

@@ -1,8 +1,8 @@
 /**
  * History: one row per day, guideline and rule with the fleet's counts on the latest version,
  * so the burndown reads a few hundred rows instead of replaying scans. `takeSnapshot` writes (or
- * rewrites) today's rows; `ensureSnapshot` does so when today's are missing or older than
- * `maxAgeMs`, and the worker's daily tick, the history route and the dashboard call it.
+ * rewrites) today's rows; the worker's schedule runs it (snapshot-schedule.ts), and reads never
+ * write.
  */
 import { SteeringError } from '../errors.js';
 import type { Db } from '../store/index.js';
@@ -32,25 +32,24 @@ export const SNAPSHOT_SQL = `INSERT INTO compliance_daily (day, guideline_id, ru
     pass = EXCLUDED.pass, fail = EXCLUDED.fail, exempt = EXCLUDED.exempt, other = EXCLUDED.other,
     overdue = EXCLUDED.overdue, taken_at = EXCLUDED.taken_at`;
 
-export async function takeSnapshot(db: Db, now = new Date()): Promise<number> {
-  await ensureDeadlines(db);
-  const r = await db.query(SNAPSHOT_SQL, [dayOf(now)]);
-  return r.rowCount;
-}
-
-export async function ensureSnapshot(
+/**
+ * Writes (or rewrites) the rows of `now`'s day in one statement. `timeoutMs`: the statement's own
+ * timeout (the worker allows longer than an API request), set for its transaction only.
+ */
+export async function takeSnapshot(
   db: Db,
-  options: { now?: Date; maxAgeMs?: number } = {},
-): Promise<boolean> {
-  const now = options.now ?? new Date();
-  const r = await db.query<{ taken: Date | null }>(
-    `SELECT max(taken_at) AS taken FROM compliance_daily WHERE day = $1::date`,
-    [dayOf(now)],
-  );
-  const taken = r.rows[0]?.taken;
-  if (taken && now.getTime() - taken.getTime() < (options.maxAgeMs ?? 600_000)) return false;
-  await takeSnapshot(db, now);
-  return true;
+  now = new Date(),
+  options: { timeoutMs?: number } = {},
+): Promise<number> {
+  await ensureDeadlines(db);
+  return db.transaction(async (tx) => {
+    if (options.timeoutMs !== undefined)
+      await tx.query(`SELECT set_config('statement_timeout', $1, true)`, [
+        String(Math.max(0, Math.round(options.timeoutMs))),
+      ]);
+    const r = await tx.query(SNAPSHOT_SQL, [dayOf(now)]);
+    return r.rowCount;
+  });
 }
 
 export const HISTORY_SQL = `SELECT to_char(day, 'YYYY-MM-DD') AS date, pass, fail, must_failing,

@@ -12,7 +12,7 @@
  */
 import type { Db } from '../store/index.js';
 import { ensureDeadlines } from './sync-deadlines.js';
-import { FAILING, waivedPairs } from './status-sql.js';
+import { FAILING, waivedRows } from './status-sql.js';
 
 export interface FleetSummary {
   guideline: string;
@@ -71,7 +71,11 @@ function summarySql(source: SummarySource): string {
   return `WITH adopted AS (
       SELECT DISTINCT ON (repository_id) repository_id, version FROM adoptions
       WHERE guideline_id = $1 ORDER BY repository_id, adopted_at DESC, id DESC),
-    waived AS ${waivedPairs((rs) => `${rs}.guideline_id = $1 AND ${rs}.status IN ${FAILING}`)},
+    waived_rows AS MATERIALIZED ${waivedRows(
+      (rs) => `${rs}.guideline_id = $1`,
+      `rs2.repository_id, rs2.rule_id, rs2.track, rs2.status IN ${FAILING} AS failing`,
+    )},
+    waived AS (SELECT DISTINCT repository_id, rule_id FROM waived_rows WHERE failing),
     overdue_now AS (SELECT coalesce(array_agg(concat_ws('|', 'MUST', 'fail', version, rule_id)),
         '{}') AS keys FROM rule_deadlines WHERE guideline_id = $1 AND due_at <= now()),
     sm AS MATERIALIZED (SELECT s.*, a.version AS adopted,
@@ -107,11 +111,11 @@ function summarySql(source: SummarySource): string {
           split_part(key, '|', 1) AS level, sum(n)::int AS failing,
           coalesce(sum(n) FILTER (WHERE key = ANY (o.keys)), 0)::int AS overdue
         FROM latest_keys, overdue_now o GROUP BY 1, 2) x) AS per_rule,
-      (SELECT coalesce(json_agg(x), '[]') FROM (SELECT w.rule_id, count(*)::int AS exempt
-        FROM ${waivedPairs((rs) => `${rs}.guideline_id = $1 AND ${rs}.track = 'latest'`)} w
-        GROUP BY w.rule_id) x) AS exempt,
+      (SELECT coalesce(json_agg(x), '[]') FROM (SELECT rule_id, count(*)::int AS exempt
+        FROM waived_rows WHERE track = 'latest' GROUP BY rule_id) x) AS exempt,
       (SELECT count(*)::int FROM rules ru WHERE ru.guideline_id = $1 AND ru.version = $2
-        AND EXISTS (SELECT 1 FROM rule_status s WHERE s.rule_id = ru.rule_id
+        AND EXISTS (SELECT 1 FROM rule_status s WHERE s.guideline_id = $1
+          AND s.track = ANY ('{latest,adopted}') AND s.rule_id = ru.rule_id
           AND s.status IN ('pass', 'fail', 'error', 'not-applicable'))) AS checked`;
 }
 

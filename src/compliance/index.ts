@@ -40,10 +40,17 @@ export {
   HISTORY_SQL,
   SNAPSHOT_SQL,
   complianceHistory,
-  ensureSnapshot,
   takeSnapshot,
   type HistoryPoint,
 } from './compliance-history.js';
+export {
+  SNAPSHOT_EVERY_MS,
+  SNAPSHOT_QUEUE,
+  SNAPSHOT_SCHEDULER_ID,
+  startSnapshotSchedule,
+  type SnapshotSchedule,
+  type SnapshotScheduleOptions,
+} from './snapshot-schedule.js';
 export {
   ensureDeadlines,
   graceFor,

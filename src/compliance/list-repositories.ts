@@ -2,14 +2,15 @@
  * The repository list a platform engineer filters: by guideline, compliance status, one rule's
  * status, topic, adopted version and overdue, keyset-paginated by full name. Filters are
  * correlated EXISTS over the primary key of rule_status (about 50 rows a repository), so a page
- * costs the rows it returns, not the fleet; the page's aggregates are read afterwards.
+ * costs the rows it returns, not the fleet; the waivers in force are read once per statement (a
+ * materialized CTE), not once per row tested; the page's aggregates are read afterwards.
  */
 import { SteeringError } from '../errors.js';
 import type { Db } from '../store/index.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { ensureDeadlines } from './sync-deadlines.js';
 import { FAILING, statusRows } from './status-sql.js';
-import { waivedSql } from './waivers.js';
+import { LIVE_WAIVERS_CTE, waivedSql } from './waivers.js';
 
 export const REPOSITORY_STATUSES = ['compliant', 'noncompliant', 'unscanned'] as const;
 export const FINDING_STATUSES = [
@@ -114,7 +115,8 @@ export function repositoryListSql(f: RepositoryFilter): { sql: string; params: u
       AND NOT ${waivedSql()}`)})`;
     where.push(f.overdue ? overdue : `NOT ${overdue}`);
   }
-  const sql = `SELECT r.id, r.full_name, r.topics, r.archived FROM repositories r
+  const sql = `WITH ${LIVE_WAIVERS_CTE}
+    SELECT r.id, r.full_name, r.topics, r.archived FROM repositories r
     WHERE ${where.join(' AND ')} ORDER BY r.full_name, r.id LIMIT ${p(f.limit + 1)}`;
   return { sql, params };
 }

@@ -8,22 +8,34 @@
  * updated_at. Waivers are few, so the waived (repository, rule) pairs are found first and joined by
  * hash, instead of testing every row against every waiver.
  */
-/** The (repository, rule) pairs a waiver in force covers, among rule_status rows `where` selects. */
-export function waivedPairs(where: (rs: string) => string): string {
-  // One join per scope (an OR across scopes would pair every waiver with every repository).
-  const live = `w.revoked_at IS NULL AND (w.expires_at IS NULL OR w.expires_at > now())`;
-  return `(SELECT rs2.repository_id, rs2.rule_id FROM waivers w
+const LIVE = `w.revoked_at IS NULL AND (w.expires_at IS NULL OR w.expires_at > now())`;
+
+/**
+ * The rule_status rows (columns `cols` of alias rs2) a waiver in force covers, among those `where`
+ * selects, each once. One join per scope (an OR across scopes would pair every waiver with every
+ * repository).
+ */
+export function waivedRows(
+  where: (rs: string) => string,
+  cols = 'rs2.repository_id, rs2.rule_id',
+): string {
+  return `(SELECT ${cols} FROM waivers w
       JOIN rule_status rs2 ON rs2.repository_id = w.repository_id AND rs2.rule_id LIKE w.rule_like
-      WHERE w.scope = 'repository' AND ${live} AND ${where('rs2')}
+      WHERE w.scope = 'repository' AND ${LIVE} AND ${where('rs2')}
     UNION
-    SELECT rs2.repository_id, rs2.rule_id FROM waivers w
+    SELECT ${cols} FROM waivers w
       JOIN repositories r2 ON r2.topics @> ARRAY[w.topic] AND r2.deleted_at IS NULL
       JOIN rule_status rs2 ON rs2.repository_id = r2.id AND rs2.rule_id LIKE w.rule_like
-      WHERE w.scope = 'topic' AND ${live} AND ${where('rs2')}
+      WHERE w.scope = 'topic' AND ${LIVE} AND ${where('rs2')}
     UNION
-    SELECT rs2.repository_id, rs2.rule_id FROM waivers w
+    SELECT ${cols} FROM waivers w
       JOIN rule_status rs2 ON rs2.rule_id LIKE w.rule_like
-      WHERE w.scope = 'fleet' AND ${live} AND ${where('rs2')})`;
+      WHERE w.scope = 'fleet' AND ${LIVE} AND ${where('rs2')})`;
+}
+
+/** The (repository, rule) pairs a waiver in force covers, among rule_status rows `where` selects. */
+export function waivedPairs(where: (rs: string) => string): string {
+  return waivedRows(where);
 }
 
 export function statusRows(where: (rs: string) => string): string {

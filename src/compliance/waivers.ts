@@ -65,10 +65,19 @@ export interface WaiverRecord {
   active: boolean;
 }
 
-/** SQL true when an active waiver covers row `rs` (rule_status) of repository `r`. */
+/**
+ * The waivers in force, read once per statement: a CTE for the statements that test rows one by
+ * one with `waivedSql` (the waivers are read once, not once per rule_status row).
+ */
+export const LIVE_WAIVERS_CTE = `live_waivers AS MATERIALIZED (SELECT scope, repository_id, topic,
+    rule_like FROM waivers WHERE revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now()))`;
+
+/**
+ * SQL true when a waiver in force covers row `rs` (rule_status) of repository `r`; the statement
+ * must define `LIVE_WAIVERS_CTE` in its WITH clause.
+ */
 export function waivedSql(rs = 'rs', r = 'r'): string {
-  return `EXISTS (SELECT 1 FROM waivers w WHERE w.revoked_at IS NULL
-    AND (w.expires_at IS NULL OR w.expires_at > now()) AND ${rs}.rule_id LIKE w.rule_like
+  return `EXISTS (SELECT 1 FROM live_waivers w WHERE ${rs}.rule_id LIKE w.rule_like
     AND (w.scope = 'fleet' OR w.repository_id = ${rs}.repository_id
          OR (w.scope = 'topic' AND w.topic = ANY (${r}.topics))))`;
 }

@@ -9,7 +9,6 @@ import {
   REPOSITORY_STATUSES,
   FINDING_STATUSES,
   complianceHistory,
-  ensureSnapshot,
   fleetSummary,
   listAudit,
   listRepositoryCompliance,
@@ -228,7 +227,6 @@ export function fleetRoutes(deps: FleetRouteDeps): RouteSpec[] {
         304: notModified,
       },
       async handle({ query, req }) {
-        await ensureSnapshot(db);
         const points = await complianceHistory(db, query);
         const body = {
           guideline: query.guideline ?? null,

@@ -5,7 +5,6 @@
 import type { Request, Response } from 'express';
 import {
   complianceHistory,
-  ensureSnapshot,
   fleetSummary,
   heatmapCells,
   latestRules,
@@ -43,7 +42,6 @@ function notFound(res: Response, what: string): Html {
 }
 
 export const loadFleetPage: PageLoader = async (db) => {
-  await ensureSnapshot(db);
   const [summaries, rollouts] = await Promise.all([
     fleetSummary(db),
     listRollouts(db, { limit: 10 }),

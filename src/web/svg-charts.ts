@@ -10,7 +10,9 @@ export function burndownChart(points: readonly HistoryPoint[], label: string): H
   const h = 220;
   const pad = { l: 44, r: 12, t: 12, b: 30 };
   if (!points.length)
-    return raw(`<p class="muted">No history yet: the first daily snapshot is taken today.</p>`);
+    return raw(
+      `<p class="muted">No history yet: the workers take the first snapshot within minutes of starting.</p>`,
+    );
   const max = Math.max(1, ...points.map((p) => Math.max(p.fail, p.mustFailing, p.overdue)));
   const x = (i: number) =>
     pad.l +

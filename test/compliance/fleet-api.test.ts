@@ -1,8 +1,17 @@
 // The fleet compliance API over a seeded fleet: summary, filters, keyset pages, ETag, CSV, who
-// fails a rule, due dates, scans, history, and every response checked against /openapi.json.
+// fails a rule, due dates, scans, history (snapshots taken on the worker's schedule), and every
+// response checked against /openapi.json.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import request from 'supertest';
+import {
+  SNAPSHOT_EVERY_MS,
+  SNAPSHOT_SCHEDULER_ID,
+  startSnapshotSchedule,
+  type SnapshotSchedule,
+} from '../../src/compliance/index.js';
+import { silentLogger } from '../../src/log.js';
+import { createMemoryDriver } from '../../src/queue/index.js';
 import { createApiToken } from '../../src/store/index.js';
 import { createTestApp } from '../support/app.js';
 import { createResponseValidator } from '../support/openapi.js';
@@ -172,7 +181,28 @@ describe('fleet compliance API', () => {
     assert.equal(forbidden.status, 403);
   });
 
-  it('keeps a daily snapshot and serves the history by day and week', async () => {
+  it('takes the daily snapshot on the worker schedule and serves the history by day and week', async () => {
+    // Reads never write the snapshot: before the schedule runs there is no point for today.
+    const before = await get('/v1/compliance/history?guideline=fleet');
+    assert.deepEqual(before.body.points, []);
+    const driver = createMemoryDriver();
+    let schedule: SnapshotSchedule | undefined;
+    const rows = await new Promise<number>((resolve) => {
+      schedule = startSnapshotSchedule({
+        db: t.db,
+        driver,
+        logger: silentLogger,
+        onSnapshot: resolve,
+      });
+    });
+    assert.equal(rows, 4); // one row per rule of the guideline
+    assert.deepEqual(
+      (await schedule!.queue.getJobSchedulers()).map((s) => [s.id, s.every]),
+      [[SNAPSHOT_SCHEDULER_ID, SNAPSHOT_EVERY_MS]],
+    );
+    await schedule!.close();
+    await driver.close();
+
     const res = await get('/v1/compliance/history?guideline=fleet');
     assert.equal(res.status, 200);
     validate('GET', '/v1/compliance/history', 200, res.type, res.body);

@@ -1,6 +1,6 @@
 // .steering/waivers.yaml through the scan: validated in the check run (line:column annotations),
-// in force once it is on the default-branch head (a branch commit changes nothing), revoked when
-// removed from the default branch, each change audited as the repository.
+// in force once it is on the default-branch head (a branch commit changes nothing), no longer at
+// its expiry, revoked when removed from the default branch, each change audited as the repository.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { repositoryCompliance } from '../../src/compliance/index.js';
@@ -61,6 +61,22 @@ describe('.steering/waivers.yaml', () => {
     const failing = rules.filter((r) => r.checkStatus === 'fail');
     assert.ok(failing.length > 0, 'the fixture fails some rule');
     assert.ok(failing.every((r) => r.status === 'exempt' && r.waiver?.owner === 'team-claims'));
+
+    // At its expiry the file's waiver stops applying, without a rescan.
+    const expiry = await w.db.query<{ expires_at: Date }>(
+      `SELECT expires_at FROM waivers WHERE revoked_at IS NULL`,
+    );
+    await w.db.query(
+      `UPDATE waivers SET expires_at = now() - interval '1 second' WHERE revoked_at IS NULL`,
+    );
+    const expired = (await repositoryCompliance(w.db, repo.id)).tracks[0]!.rules;
+    assert.deepEqual(
+      expired.filter((r) => r.checkStatus === 'fail').map((r) => [r.ruleId, r.status, r.waiver]),
+      failing.map((r) => [r.ruleId, 'fail', null]),
+    );
+    await w.db.query(`UPDATE waivers SET expires_at = $1 WHERE revoked_at IS NULL`, [
+      expiry.rows[0]!.expires_at,
+    ]);
 
     // Removing the file on a branch changes nothing: only the default branch decides.
     const branchSha = w.sim.pushCommit({

@@ -200,6 +200,33 @@ describe('waivers', () => {
     const revoke = await cli(['waiver', 'revoke', String(id), '--by', 'alice'], env);
     assert.equal(revoke.code, 0, revoke.stderr);
     assert.equal((await ruleOf('charlie', RULES.simple)).status, 'fail');
+
+    // A second grant through the CLI stops applying at its expiry, without a rescan.
+    const second = await cli(
+      [
+        'waiver',
+        'grant',
+        '--repo',
+        'acme/charlie',
+        '--rule',
+        RULES.simple,
+        '--owner',
+        'team-c',
+        '--reason',
+        'until the index lands',
+        '--expires',
+        '2d',
+        '--by',
+        'alice',
+      ],
+      env,
+    );
+    assert.equal(second.code, 0, second.stderr);
+    const secondId = Number(/granted waiver (\d+)/.exec(second.stdout)?.[1]);
+    assert.equal((await ruleOf('charlie', RULES.simple)).status, 'exempt');
+    await expire(secondId);
+    const expired = await ruleOf('charlie', RULES.simple);
+    assert.deepEqual([expired.status, expired.waiver], ['fail', null]);
     const audit = await t.db.query<{ actor: string; action: string }>(
       `SELECT actor, action FROM audit_log WHERE details->>'waiverId' = $1 ORDER BY id`,
       [String(id)],
