@@ -166,6 +166,17 @@ export function findProseThreshold(sentence: string): ProseThreshold | undefined
   return findProseThresholds(sentence)[0];
 }
 
+/** What a limit makes of a candidate: a threshold about its subject; without one, a practice. */
+export function limitFields(limit: ProseThreshold | undefined) {
+  return limit
+    ? {
+        kind: 'threshold' as const,
+        subject: limit.subject,
+        threshold: { ...limit.parsed, subject: limit.subject, text: limit.text },
+      }
+    : { kind: 'practice' as const };
+}
+
 /** "TOTP", defined earlier as "time-based one-time passwords (TOTPs)": the words it abbreviates. */
 function expandAcronym(subject: string, text: string): string {
   const acronym = /^[A-Z]{2,6}$/.exec(subject.trim())?.[0];
