@@ -92,7 +92,7 @@ function readRow(b: TableBlock, layout: TableLayout, row: TableRowModel, ri: num
   );
   const rawSubject = cells[subjectCol] ?? '';
   if (!rawSubject) return [];
-  const subject = nounPhrase(rawSubject);
+  const subject = withCountedNoun(nounPhrase(rawSubject), b, subjectCol);
   const levelText = levelCol >= 0 ? cells[levelCol] : undefined;
   const explicit = levelText ? explicitLevel(levelText.toUpperCase()) : undefined;
   const base: RowBase = {
@@ -185,6 +185,19 @@ function rowPractice(cells: string[]): { statement: string; evidence: string } |
     statement: splitSentences(keywordCell).find((s) => KEYWORD.test(s)) ?? keywordCell,
     evidence: 'a table cell with a keyword in capitals',
   };
+}
+
+/**
+ * "Total size" in a table whose other rows say what they count ("Number of objects", "Size per
+ * object"): the bare measure borrows that noun, "Total size of objects".
+ */
+function withCountedNoun(subject: string, b: TableBlock, subjectCol: number): string {
+  if (!/^(?:total|overall|combined|aggregate)\s+[a-z]+$/i.test(subject)) return subject;
+  for (const row of b.rows) {
+    const noun = /\b(?:of|per)\s+([a-z][\w-]*?)s?\b/i.exec(row.cells[subjectCol] ?? '')?.[1];
+    if (noun) return `${subject} of ${noun.toLowerCase()}s`;
+  }
+  return subject;
 }
 
 type CellThreshold = ParsedThreshold & { text: string };
