@@ -339,6 +339,11 @@ function subjectBefore(sentence: string, index: number): string | undefined {
     .replace(/[,:]+$/, '')
     .trim();
   if (startsImperative(phrase) && phrase.includes(' ')) phrase = phrase.replace(/^\S+\s+/, '');
+  // "Consider also using a code with at least 64 bits": the gerund's object is what is limited.
+  phrase = phrase.replace(
+    /^(?:(?:also|always|only)\s+)?(?:using|setting|keeping|choosing)\s+(?=\S)/i,
+    '',
+  );
   // "In the application's backend, lookup secrets": the noun phrase after the last comma.
   if (phrase.includes(', ')) phrase = phrase.slice(phrase.lastIndexOf(', ') + 2);
   // "queries running longer than 30 s": the participle belongs to the limit, not the subject.

@@ -72,6 +72,11 @@ test('prose: the size of secret material is a floor, beside the other limits of 
       ['random salt', '>=', 32, 'bits'],
     ],
   );
+  // After an imperative, the gerund's object is the subject.
+  assert.equal(
+    findProseThresholds('Consider also using a code with at least 64 bits of entropy.')[0]?.subject,
+    'code',
+  );
   // A duration before a timeout stays a ceiling, and only where no other limit is written.
   assert.deepEqual(
     findProseThresholds('Use a 30-second timeout.').map((f) => [
