@@ -5,9 +5,11 @@
  * double-encoded characters) leave the document usable.
  */
 import { buildDocumentModel } from './model/build-document-model.js';
-import { indexLines } from './model/index-lines.js';
+import { indexLines, type LineIndex } from './model/index-lines.js';
+import type { DocumentModel } from './model/document-model.js';
+import type { Root } from 'mdast';
 import { RECOGNIZERS, type Candidate } from './recognizers/index.js';
-import { resolveProposals, type Decision } from './resolve-proposals.js';
+import { resolveProposals, type Decision, type Resolved } from './resolve-proposals.js';
 import { describeNoRules, explainDropped } from './explain-dropped.js';
 import { decodeSource } from './decode-source.js';
 import { detectLevel } from './detect-level.js';
@@ -16,7 +18,7 @@ import { assignRuleIds, slugify, statementSlug, type IdCandidate } from './make-
 import { nameMetric } from './name-metric.js';
 import { parseMarkdown } from './parse-markdown.js';
 import { findAggregate } from './parse-threshold.js';
-import { readFrontmatter } from './read-frontmatter.js';
+import { readFrontmatter, type Frontmatter } from './read-frontmatter.js';
 import { findMojibake, repairMojibake } from './repair-mojibake.js';
 import type {
   Comparator,
@@ -53,41 +55,9 @@ export function compileGuideline(
   source: string | Uint8Array,
   options: CompileOptions = {},
 ): CompileResult {
-  const diagnostics: Diagnostic[] = [];
-  const fail = (d: Diagnostic): CompileResult => ({
-    document: null,
-    diagnostics: [...diagnostics, d],
-    ok: false,
-  });
-
-  const decoded = decodeSource(source);
-  if (!decoded.ok) return fail(decoded.diagnostic);
-  const text = decoded.text;
-  if (text.trim() === '')
-    return fail({
-      severity: 'error',
-      code: 'empty',
-      message: 'the document is empty; write a guideline in markdown',
-      line: 1,
-      column: 1,
-    });
-
-  const tree = parseMarkdown(text);
-  const yamlNode = tree.children[0]?.type === 'yaml' ? tree.children[0] : undefined;
-  const { frontmatter, diagnostics: fmDiagnostics } = yamlNode
-    ? readFrontmatter(yamlNode.value, yamlNode.position?.start.line ?? 1)
-    : { frontmatter: {}, diagnostics: [] };
-  diagnostics.push(...fmDiagnostics);
-
-  const lines = indexLines(text);
-  for (const hit of findMojibake(text)) {
-    diagnostics.push({
-      severity: 'warning',
-      code: 'double-encoded',
-      message: `"${hit.found}" looks like "${hit.meant}" encoded twice (UTF-8 read as Latin-1); fix the source. Rule text uses "${hit.meant}"`,
-      ...lines.at(hit.offset),
-    });
-  }
+  const read = readSource(source);
+  if ('error' in read) return { document: null, diagnostics: [read.error], ok: false };
+  const { text, tree, frontmatter, lines, diagnostics } = read;
 
   const model = buildDocumentModel(tree, text, {
     lines,
@@ -95,68 +65,12 @@ export function compileGuideline(
     ...(frontmatter.level ? { defaultLevel: frontmatter.level } : {}),
   });
   const resolved = resolveProposals(RECOGNIZERS.map((r) => r.recognize(model)));
-  for (const r of resolved.rejections) {
-    if (!r.warn) continue;
-    diagnostics.push({
-      severity: 'warning',
-      code: r.code ?? 'not-a-rule',
-      message: r.why,
-      line: r.line,
-      column: r.column,
-    });
-  }
-  diagnostics.push(...explainDropped(model, resolved));
+  diagnostics.push(...rejectionWarnings(resolved), ...explainDropped(model, resolved));
 
-  const fileStem = (options.id ?? options.path)
-    ?.split(/[\\/]/)
-    .pop()
-    ?.replace(/\.(md|markdown)$/i, '');
-  const id =
-    frontmatter.id ??
-    (fileStem ? slugify(fileStem).replace(/^-+|-+$/g, '') : undefined) ??
-    options.defaultId ??
-    slugify(model.title ?? 'guideline');
+  const id = guidelineId(options, frontmatter, model);
   const title = frontmatter.title ?? model.title ?? id;
-
-  const candidates = resolved.candidates;
-  for (const c of candidates) {
-    if (c.pinnedId && !PINNED_ID.test(c.pinnedId.toLowerCase())) {
-      diagnostics.push({
-        severity: 'error',
-        code: 'pinned-id-invalid',
-        message: `pinned id "${c.pinnedId}" may only hold letters, digits, ".", "_" and "-"`,
-        line: c.line,
-        column: c.column,
-      });
-    }
-  }
-
-  const built = candidates
-    .map((c) => buildRule(id, c, diagnostics, model.defaultLevel))
-    .filter((r): r is NonNullable<typeof r> => r !== null);
-  const { ids, duplicates } = assignRuleIds(
-    built.map(({ rule, candidate }) => idCandidate(id, rule, candidate)),
-    sha256,
-  );
-  for (const [a, b] of duplicates) {
-    const first = built[a]!.candidate;
-    const second = built[b]!.candidate;
-    diagnostics.push({
-      severity: 'error',
-      code: 'duplicate-id',
-      message: `id "${ids[b]}" is used twice, at line ${first.line}:${first.column} and line ${second.line}:${second.column}; ids the author gives must be unique`,
-      line: second.line,
-      column: second.column,
-    });
-  }
-
-  const rules: Rule[] = built.map(({ rule, candidate }, i) => ({
-    id: ids[i]!,
-    ...rule,
-    ...(candidate.pinnedId || candidate.authorId ? { pinned: true } : {}),
-    source: { line: candidate.line, column: candidate.column },
-    hash: hashRule({ ...rule }),
-  }));
+  diagnostics.push(...pinnedIdErrors(resolved.candidates));
+  const rules = buildRules(id, resolved.candidates, diagnostics, model.defaultLevel);
 
   if (rules.length === 0 && !diagnostics.some((d) => d.severity === 'error')) {
     diagnostics.push({
@@ -180,6 +94,124 @@ export function compileGuideline(
     rules,
   };
   return { document, diagnostics, ok, ...(explanation ? { explanation } : {}) };
+}
+
+interface ReadSource {
+  text: string;
+  tree: Root;
+  frontmatter: Frontmatter;
+  lines: LineIndex;
+  /** Frontmatter problems and double-encoded characters, in that order. */
+  diagnostics: Diagnostic[];
+}
+
+/** Bytes to a parsed tree and its frontmatter; an undecodable or empty source is the one error. */
+function readSource(source: string | Uint8Array): ReadSource | { error: Diagnostic } {
+  const decoded = decodeSource(source);
+  if (!decoded.ok) return { error: decoded.diagnostic };
+  const text = decoded.text;
+  if (text.trim() === '')
+    return {
+      error: {
+        severity: 'error',
+        code: 'empty',
+        message: 'the document is empty; write a guideline in markdown',
+        line: 1,
+        column: 1,
+      },
+    };
+  const tree = parseMarkdown(text);
+  const yamlNode = tree.children[0]?.type === 'yaml' ? tree.children[0] : undefined;
+  const { frontmatter, diagnostics } = yamlNode
+    ? readFrontmatter(yamlNode.value, yamlNode.position?.start.line ?? 1)
+    : { frontmatter: {}, diagnostics: [] };
+  const lines = indexLines(text);
+  for (const hit of findMojibake(text)) {
+    diagnostics.push({
+      severity: 'warning',
+      code: 'double-encoded',
+      message: `"${hit.found}" looks like "${hit.meant}" encoded twice (UTF-8 read as Latin-1); fix the source. Rule text uses "${hit.meant}"`,
+      ...lines.at(hit.offset),
+    });
+  }
+  return { text, tree, frontmatter, lines, diagnostics };
+}
+
+/** The recognizers' rejections that deserve a warning (the rest only show in `--explain`). */
+function rejectionWarnings(resolved: Resolved): Diagnostic[] {
+  return resolved.rejections
+    .filter((r) => r.warn)
+    .map((r) => ({
+      severity: 'warning' as const,
+      code: r.code ?? 'not-a-rule',
+      message: r.why,
+      line: r.line,
+      column: r.column,
+    }));
+}
+
+/** Frontmatter `id`, else `--id` or the file name, else the default, else the title. */
+function guidelineId(
+  options: CompileOptions,
+  frontmatter: Frontmatter,
+  model: DocumentModel,
+): string {
+  const fileStem = (options.id ?? options.path)
+    ?.split(/[\\/]/)
+    .pop()
+    ?.replace(/\.(md|markdown)$/i, '');
+  return (
+    frontmatter.id ??
+    (fileStem ? slugify(fileStem).replace(/^-+|-+$/g, '') : undefined) ??
+    options.defaultId ??
+    slugify(model.title ?? 'guideline')
+  );
+}
+
+function pinnedIdErrors(candidates: readonly Candidate[]): Diagnostic[] {
+  return candidates
+    .filter((c) => c.pinnedId && !PINNED_ID.test(c.pinnedId.toLowerCase()))
+    .map((c) => ({
+      severity: 'error' as const,
+      code: 'pinned-id-invalid',
+      message: `pinned id "${c.pinnedId}" may only hold letters, digits, ".", "_" and "-"`,
+      line: c.line,
+      column: c.column,
+    }));
+}
+
+/** Candidates to rules with ids and hashes; an id given twice is an error naming both places. */
+function buildRules(
+  id: string,
+  candidates: readonly Candidate[],
+  diagnostics: Diagnostic[],
+  defaultLevel: Level | undefined,
+): Rule[] {
+  const built = candidates
+    .map((c) => buildRule(id, c, diagnostics, defaultLevel))
+    .filter((r): r is NonNullable<typeof r> => r !== null);
+  const { ids, duplicates } = assignRuleIds(
+    built.map(({ rule, candidate }) => idCandidate(id, rule, candidate)),
+    sha256,
+  );
+  for (const [a, b] of duplicates) {
+    const first = built[a]!.candidate;
+    const second = built[b]!.candidate;
+    diagnostics.push({
+      severity: 'error',
+      code: 'duplicate-id',
+      message: `id "${ids[b]}" is used twice, at line ${first.line}:${first.column} and line ${second.line}:${second.column}; ids the author gives must be unique`,
+      line: second.line,
+      column: second.column,
+    });
+  }
+  return built.map(({ rule, candidate }, i) => ({
+    id: ids[i]!,
+    ...rule,
+    ...(candidate.pinnedId || candidate.authorId ? { pinned: true } : {}),
+    source: { line: candidate.line, column: candidate.column },
+    hash: hashRule({ ...rule }),
+  }));
 }
 
 type RuleMeaning = Omit<Rule, 'id' | 'source' | 'hash' | 'pinned'>;

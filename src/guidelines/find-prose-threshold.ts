@@ -90,6 +90,8 @@ const LEAD =
 const LIMIT_NOUNS =
   /^(timeouts?|ttl|limit|window|delay|interval|expiry|expiration|lifetime|session|sessions|password|passwords|key|keys|token|tokens|lockout|retention|period|budget|cache|deadline)$/i;
 
+const FLOOR_NOUNS = /^(salts?|keys?|nonces?|ivs?|secrets?|seeds?)$/i;
+
 /** Every limit in one sentence, in order. */
 export function findProseThresholds(sentence: string): ProseThreshold[] {
   const found: ProseThreshold[] = [];
@@ -141,17 +143,30 @@ export function findProseThresholds(sentence: string): ProseThreshold[] {
       index: m.index,
     });
   }
-  if (found.length > 0) return found.sort((a, b) => a.index - b.index);
+  // "a 32-bit random salt", "a 256-bit key": a size of secret material is a floor, wherever it stands.
+  const floors = compoundLimits(sentence, FLOOR_NOUNS, '>=').filter(
+    (c) => !found.some((f) => Math.abs(f.index - c.index) < c.text.length),
+  );
+  found.push(...floors);
+  // "a 30-second timeout": where no other limit is written, a timeout's duration is a ceiling.
+  if (found.length === floors.length) found.push(...compoundLimits(sentence, LIMIT_NOUNS, '<='));
+  return found.sort((a, b) => a.index - b.index);
+}
+
+/** "a <number>-<unit> <noun>" where the noun names what is limited. */
+function compoundLimits(sentence: string, nouns: RegExp, comparator: Comparator): ProseThreshold[] {
+  const found: ProseThreshold[] = [];
   COMPOUND.lastIndex = 0;
   for (let m = COMPOUND.exec(sentence); m; m = COMPOUND.exec(sentence)) {
     const noun = m[3]!.split(/\s+/);
-    const head = noun.find((w) => LIMIT_NOUNS.test(w));
+    const head = noun.find((w) => nouns.test(w));
     if (!head) continue;
     const unit = normalizeUnit(m[2]!);
+    if (nouns === FLOOR_NOUNS && unit !== 'bits' && unit !== 'B') continue;
     found.push({
       subject: noun.slice(0, noun.indexOf(head) + 1).join(' '),
       parsed: {
-        comparator: '<=',
+        comparator,
         value: Number(m[1]!.replace(/[,']/g, '')),
         ...(unit ? { unit } : {}),
       },
@@ -164,6 +179,17 @@ export function findProseThresholds(sentence: string): ProseThreshold[] {
 
 export function findProseThreshold(sentence: string): ProseThreshold | undefined {
   return findProseThresholds(sentence)[0];
+}
+
+/** What a limit makes of a candidate: a threshold about its subject; without one, a practice. */
+export function limitFields(limit: ProseThreshold | undefined) {
+  return limit
+    ? {
+        kind: 'threshold' as const,
+        subject: limit.subject,
+        threshold: { ...limit.parsed, subject: limit.subject, text: limit.text },
+      }
+    : { kind: 'practice' as const };
 }
 
 /** "TOTP", defined earlier as "time-based one-time passwords (TOTPs)": the words it abbreviates. */
@@ -313,6 +339,11 @@ function subjectBefore(sentence: string, index: number): string | undefined {
     .replace(/[,:]+$/, '')
     .trim();
   if (startsImperative(phrase) && phrase.includes(' ')) phrase = phrase.replace(/^\S+\s+/, '');
+  // "Consider also using a code with at least 64 bits": the gerund's object is what is limited.
+  phrase = phrase.replace(
+    /^(?:(?:also|always|only)\s+)?(?:using|setting|keeping|choosing)\s+(?=\S)/i,
+    '',
+  );
   // "In the application's backend, lookup secrets": the noun phrase after the last comma.
   if (phrase.includes(', ')) phrase = phrase.slice(phrase.lastIndexOf(', ') + 2);
   // "queries running longer than 30 s": the participle belongs to the limit, not the subject.

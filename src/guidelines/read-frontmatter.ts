@@ -2,7 +2,7 @@
  * Optional YAML frontmatter: `id`, `title`, `owners`, `applies_to`. Errors carry the position in the
  * document (the YAML parser's position shifted past the opening `---`).
  */
-import { parseDocument } from 'yaml';
+import { parseDocument, type Document } from 'yaml';
 import type { Diagnostic } from './schema.js';
 import { indexLines } from './model/index-lines.js';
 
@@ -34,13 +34,8 @@ export function readFrontmatter(
   startLine: number,
 ): { frontmatter: Frontmatter; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
-  const at = (
-    line: number,
-    column: number,
-    severity: Diagnostic['severity'],
-    code: string,
-    message: string,
-  ) => diagnostics.push({ severity, code, message, line: startLine + line, column });
+  const at = (line: number, column: number, problem: FieldProblem) =>
+    diagnostics.push({ ...problem, line: startLine + line, column });
   const doc = parseDocument(yamlText, { prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     for (const e of doc.errors) {
@@ -48,9 +43,7 @@ export function readFrontmatter(
       at(
         pos?.line ?? 1,
         pos?.col ?? 1,
-        'error',
-        'frontmatter-invalid',
-        `frontmatter is not valid YAML: ${e.message.split('\n')[0]}`,
+        invalid(`frontmatter is not valid YAML: ${e.message.split('\n')[0]}`),
       );
     }
     return { frontmatter: {}, diagnostics };
@@ -58,17 +51,30 @@ export function readFrontmatter(
   const data: unknown = doc.toJS();
   if (data === null || data === undefined) return { frontmatter: {}, diagnostics };
   if (typeof data !== 'object' || Array.isArray(data)) {
-    at(
-      1,
-      1,
-      'error',
-      'frontmatter-invalid',
-      'frontmatter must be a YAML mapping (key: value lines)',
-    );
+    at(1, 1, invalid('frontmatter must be a YAML mapping (key: value lines)'));
     return { frontmatter: {}, diagnostics };
   }
+  const lineOf = keyLines(doc, yamlText);
+  const fm: Frontmatter = {};
+  for (const [key, value] of Object.entries(data as Record<string, unknown>)) {
+    const problem = readField(fm, key, value);
+    if (problem) at(lineOf(key), 1, problem);
+  }
+  return { frontmatter: fm, diagnostics };
+}
+
+type FieldProblem = Pick<Diagnostic, 'severity' | 'code' | 'message'>;
+
+const invalid = (message: string): FieldProblem => ({
+  severity: 'error',
+  code: 'frontmatter-invalid',
+  message,
+});
+
+/** The line of each top-level key (1-based within the YAML text). */
+function keyLines(doc: Document, yamlText: string): (key: string) => number {
   const yamlLines = indexLines(yamlText);
-  const lineOf = (key: string): number => {
+  return (key) => {
     const node =
       doc.contents && 'items' in doc.contents
         ? (
@@ -78,89 +84,57 @@ export function readFrontmatter(
     const offset = node?.key?.range?.[0] ?? 0;
     return yamlLines.lineOf(offset);
   };
-  const fm: Frontmatter = {};
-  const record = data as Record<string, unknown>;
-  for (const [key, value] of Object.entries(record)) {
-    const line = lineOf(key);
-    switch (key) {
-      case 'id':
-        if (typeof value === 'number' && Number.isInteger(value) && value >= 0)
-          fm.id = String(value);
-        else if (typeof value !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(value)) {
-          at(
-            line,
-            1,
-            'error',
-            'frontmatter-invalid',
-            `frontmatter "id" must be lower-case letters, digits and dashes (got ${JSON.stringify(value)})`,
-          );
-        } else fm.id = value;
-        break;
-      case 'title':
-        if (typeof value !== 'string')
-          at(line, 1, 'error', 'frontmatter-invalid', 'frontmatter "title" must be a string');
-        else fm.title = value;
-        break;
-      case 'owners': {
-        const owners = typeof value === 'string' ? [value] : value;
-        if (!Array.isArray(owners) || owners.some((o) => typeof o !== 'string')) {
-          at(
-            line,
-            1,
-            'error',
-            'frontmatter-invalid',
-            'frontmatter "owners" must be a string or a list of strings',
-          );
-        } else fm.owners = owners as string[];
-        break;
-      }
-      case 'level':
-        if (value !== 'MUST' && value !== 'SHOULD' && value !== 'MAY')
-          at(
-            line,
-            1,
-            'error',
-            'frontmatter-invalid',
-            'frontmatter "level" must be MUST, SHOULD or MAY',
-          );
-        else fm.level = value;
-        break;
-      case 'normative':
-        if (typeof value !== 'boolean')
-          at(
-            line,
-            1,
-            'error',
-            'frontmatter-invalid',
-            'frontmatter "normative" must be true or false',
-          );
-        else fm.normative = value;
-        break;
-      case 'applies_to': {
-        const applies = readAppliesTo(value);
-        if (!applies) {
-          at(
-            line,
-            1,
-            'error',
-            'frontmatter-invalid',
-            'frontmatter "applies_to" must map selectors (topics, languages, repos, orgs) to lists of strings',
-          );
-        } else fm.appliesTo = applies;
-        break;
-      }
-      default:
-        if (!KNOWN.has(key))
-          at(
-            line,
-            1,
-            'warning',
-            'frontmatter-unknown-field',
-            `unknown frontmatter field "${key}" (known: id, title, owners, applies_to, level, normative)`,
-          );
+}
+
+/** Checks one field and stores it in `fm`; returns what is wrong with it, if anything. */
+function readField(fm: Frontmatter, key: string, value: unknown): FieldProblem | undefined {
+  switch (key) {
+    case 'id':
+      if (typeof value === 'number' && Number.isInteger(value) && value >= 0) fm.id = String(value);
+      else if (typeof value !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(value))
+        return invalid(
+          `frontmatter "id" must be lower-case letters, digits and dashes (got ${JSON.stringify(value)})`,
+        );
+      else fm.id = value;
+      return undefined;
+    case 'title':
+      if (typeof value !== 'string') return invalid('frontmatter "title" must be a string');
+      fm.title = value;
+      return undefined;
+    case 'owners': {
+      const owners = typeof value === 'string' ? [value] : value;
+      if (!Array.isArray(owners) || owners.some((o) => typeof o !== 'string'))
+        return invalid('frontmatter "owners" must be a string or a list of strings');
+      fm.owners = owners as string[];
+      return undefined;
     }
+    case 'level':
+      if (value !== 'MUST' && value !== 'SHOULD' && value !== 'MAY')
+        return invalid('frontmatter "level" must be MUST, SHOULD or MAY');
+      fm.level = value;
+      return undefined;
+    case 'normative':
+      if (typeof value !== 'boolean')
+        return invalid('frontmatter "normative" must be true or false');
+      fm.normative = value;
+      return undefined;
+    case 'applies_to': {
+      const applies = readAppliesTo(value);
+      if (!applies)
+        return invalid(
+          'frontmatter "applies_to" must map selectors (topics, languages, repos, orgs) to lists of strings',
+        );
+      fm.appliesTo = applies;
+      return undefined;
+    }
+    default:
+      if (KNOWN.has(key)) return undefined;
+      return {
+        severity: 'warning',
+        code: 'frontmatter-unknown-field',
+        message: `unknown frontmatter field "${key}" (known: id, title, owners, applies_to, level, normative)`,
+      };
   }
-  return { frontmatter: fm, diagnostics };
 }
 
 function readAppliesTo(value: unknown): Record<string, string[]> | undefined {

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseThreshold, findAggregate } from '../../src/guidelines/parse-threshold.js';
+import { findProseThresholds } from '../../src/guidelines/find-prose-threshold.js';
 
 const cases: Array<[string, Record<string, unknown>]> = [
   ['< 50ms', { comparator: '<', value: 50, unit: 'ms' }],
@@ -58,4 +59,30 @@ test('aggregates named in headings', () => {
   assert.equal(findAggregate('Latency (p99)'), 'p99');
   assert.equal(findAggregate('median latency'), 'p50');
   assert.equal(findAggregate('CPU Utilization'), undefined);
+});
+
+test('prose: the size of secret material is a floor, beside the other limits of the sentence', () => {
+  const found = findProseThresholds(
+    'Verify that lookup secrets with less than 112 bits of entropy are hashed with an algorithm that incorporates a 32-bit random salt.',
+  );
+  assert.deepEqual(
+    found.map((f) => [f.subject, f.parsed.comparator, f.parsed.value, f.parsed.unit]),
+    [
+      ['lookup secrets', '<', 112, 'bits'],
+      ['random salt', '>=', 32, 'bits'],
+    ],
+  );
+  // After an imperative, the gerund's object is the subject.
+  assert.equal(
+    findProseThresholds('Consider also using a code with at least 64 bits of entropy.')[0]?.subject,
+    'code',
+  );
+  // A duration before a timeout stays a ceiling, and only where no other limit is written.
+  assert.deepEqual(
+    findProseThresholds('Use a 30-second timeout.').map((f) => [
+      f.parsed.comparator,
+      f.parsed.value,
+    ]),
+    [['<=', 30]],
+  );
 });

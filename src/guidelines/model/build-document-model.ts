@@ -10,6 +10,7 @@ import { explicitLevel } from '../detect-level.js';
 import type { Level } from '../schema.js';
 import {
   type Block,
+  type CodeBlock,
   type DocumentModel,
   type ListItemBlock,
   type ListMode,
@@ -34,118 +35,143 @@ export function buildDocumentModel(
   source: string,
   options: ModelOptions = {},
 ): DocumentModel {
-  const model: DocumentModel = {
+  const walker = new ModelWalker({
     source,
     blocks: [],
     lines: options.lines ?? indexLines(source),
     lowercaseKeywords: options.lowercaseKeywords ?? false,
     ...(options.defaultLevel ? { defaultLevel: options.defaultLevel } : {}),
-  };
-  const headings: Array<{ depth: number; text: string }> = [];
-  let label: string | undefined;
-  let mode: ListMode;
-  let pendingPin: string | undefined;
-  let pendingAnchor: string | undefined;
-  let skipping = false;
-  let quoteDepth = 0;
-  let conditional = false;
-  let previous: Block | undefined;
-
-  const sectionPath = () => [...headings.map((h) => h.text), ...(label ? [label] : [])];
-  const takePin = () => {
-    const p = pendingPin;
-    pendingPin = undefined;
-    return p;
-  };
-  const takeAnchor = () => {
-    const a = pendingAnchor;
-    pendingAnchor = undefined;
-    return a;
-  };
-  const base = (node: Node, section = sectionPath()) => ({
-    index: model.blocks.length,
-    section,
-    headings: headings.map((h) => h.text),
-    skipped: skipping,
-    line: node.position?.start.line ?? 1,
-    column: node.position?.start.column ?? 1,
-    endLine: node.position?.end.line ?? node.position?.start.line ?? 1,
   });
-  const push = (block: Block) => {
-    model.blocks.push(block);
-    previous = block;
-  };
+  for (const node of root.children) walker.visitBlock(node);
+  return walker.model;
+}
 
-  const visitBlock = (node: Node) => {
+/** The walk's state: where in the document it stands, and what the next block inherits. */
+class ModelWalker {
+  private readonly headings: Array<{ depth: number; text: string }> = [];
+  /** The bold label of the current group ("**Query Optimization**"). */
+  private label: string | undefined;
+  private mode: ListMode;
+  /** A `<!-- steering-id: x -->` or `<a name="x">` on its own line, for the next block. */
+  private pendingPin: string | undefined;
+  private pendingAnchor: string | undefined;
+  private skipping = false;
+  private quoteDepth = 0;
+  /** The list being walked follows a conditional lead-in ("If you promise to:"). */
+  private conditional = false;
+  private previous: Block | undefined;
+
+  constructor(readonly model: DocumentModel) {}
+
+  visitBlock(node: Node): void {
     switch (node.type) {
-      case 'heading': {
-        const h = node as Parent & { depth: number };
-        let text = clean(toString(h, { includeHtml: false }));
-        const brace = BRACE_ANCHOR.exec(text);
-        let anchor = takeAnchor() ?? anchorIn(h);
-        if (brace) {
-          anchor ??= brace[1];
-          text = text.slice(0, brace.index).trim();
-        }
-        if (h.depth === 1 && model.title === undefined) {
-          model.title = text;
-          model.titleLine = h.position?.start.line;
-          return;
-        }
-        while (headings.length && headings[headings.length - 1]!.depth >= h.depth) headings.pop();
-        headings.push({ depth: h.depth, text });
-        label = undefined;
-        mode = undefined;
-        skipping = headings.some((x) => SKIP_SECTION.test(x.text));
-        push({ type: 'heading', ...base(h), depth: h.depth, text, ...(anchor ? { anchor } : {}) });
-        return;
-      }
-      case 'html': {
-        const value = (node as unknown as { value: string }).value;
-        const pin = PIN.exec(value);
-        if (pin) pendingPin = pin[1];
-        const anchor = HTML_ANCHOR.exec(value);
-        if (anchor && /^\s*<a\s[^>]*>\s*(<\/a>)?\s*$/i.test(value)) pendingAnchor = anchor[1];
-        return;
-      }
+      case 'heading':
+        return this.visitHeading(node as Parent & { depth: number });
+      case 'html':
+        return this.visitHtml((node as unknown as { value: string }).value);
       case 'blockquote':
-        quoteDepth++;
-        for (const child of (node as Parent).children) visitBlock(child);
-        quoteDepth--;
+        this.quoteDepth++;
+        for (const child of (node as Parent).children) this.visitBlock(child);
+        this.quoteDepth--;
         return;
       case 'paragraph':
-        return visitParagraph(node as Paragraph);
-      case 'list':
-        conditional =
+        return this.visitParagraph(node as Paragraph);
+      case 'list': {
+        const previous = this.previous;
+        this.conditional =
           previous?.type === 'paragraph' &&
           !previous.label &&
           /:$/.test(previous.text) &&
           /^(?:if|when|unless|in case|once)\b/i.test(previous.text);
-        visitList(node as List, sectionPath(), mode, leadInOf(previous), 0);
-        conditional = false;
+        this.visitList(node as List, this.sectionPath(), this.mode, leadInOf(previous), 0);
+        this.conditional = false;
         return;
+      }
       case 'table':
-        return visitTable(node as Table);
+        return this.visitTable(node as Table);
       case 'code':
-        return visitCode(node as Code);
+        return this.visitCode(node as Code);
     }
-  };
+  }
 
-  const visitParagraph = (p: Paragraph) => {
+  private sectionPath(): string[] {
+    return [...this.headings.map((h) => h.text), ...(this.label ? [this.label] : [])];
+  }
+
+  private takePin(): string | undefined {
+    const p = this.pendingPin;
+    this.pendingPin = undefined;
+    return p;
+  }
+
+  private takeAnchor(): string | undefined {
+    const a = this.pendingAnchor;
+    this.pendingAnchor = undefined;
+    return a;
+  }
+
+  private base(node: Node, section = this.sectionPath()) {
+    return {
+      index: this.model.blocks.length,
+      section,
+      headings: this.headings.map((h) => h.text),
+      skipped: this.skipping,
+      line: node.position?.start.line ?? 1,
+      column: node.position?.start.column ?? 1,
+      endLine: node.position?.end.line ?? node.position?.start.line ?? 1,
+    };
+  }
+
+  private push(block: Block): void {
+    this.model.blocks.push(block);
+    this.previous = block;
+  }
+
+  private visitHeading(h: Parent & { depth: number }): void {
+    let text = clean(toString(h, { includeHtml: false }));
+    const brace = BRACE_ANCHOR.exec(text);
+    let anchor = this.takeAnchor() ?? anchorIn(h);
+    if (brace) {
+      anchor ??= brace[1];
+      text = text.slice(0, brace.index).trim();
+    }
+    if (h.depth === 1 && this.model.title === undefined) {
+      this.model.title = text;
+      this.model.titleLine = h.position?.start.line;
+      return;
+    }
+    const headings = this.headings;
+    while (headings.length && headings[headings.length - 1]!.depth >= h.depth) headings.pop();
+    headings.push({ depth: h.depth, text });
+    this.label = undefined;
+    this.mode = undefined;
+    this.skipping = headings.some((x) => SKIP_SECTION.test(x.text));
+    this.push({
+      type: 'heading',
+      ...this.base(h),
+      depth: h.depth,
+      text,
+      ...(anchor ? { anchor } : {}),
+    });
+  }
+
+  private visitHtml(value: string): void {
+    const pin = PIN.exec(value);
+    if (pin) this.pendingPin = pin[1];
+    const anchor = HTML_ANCHOR.exec(value);
+    if (anchor && /^\s*<a\s[^>]*>\s*(<\/a>)?\s*$/i.test(value)) this.pendingAnchor = anchor[1];
+  }
+
+  private visitParagraph(p: Paragraph): void {
     const only = p.children.filter((c) => !(c.type === 'text' && /^[\s:]*$/.test(c.value)));
     const text = clean(toString(p, { includeHtml: false }));
-    if (only.length === 1 && only[0]!.type === 'strong' && !skipping) {
-      label = clean(toString(only[0], { includeHtml: false })).replace(/:$/, '');
-      mode = /^(do'?s|do)\b(?!\s*not)/i.test(label)
-        ? 'do'
-        : /^(don'?ts?|do not|never)\b/i.test(label)
-          ? 'dont'
-          : /^avoid\b/i.test(label)
-            ? 'avoid'
-            : undefined;
-      push({
+    if (only.length === 1 && only[0]!.type === 'strong' && !this.skipping) {
+      const label = clean(toString(only[0], { includeHtml: false })).replace(/:$/, '');
+      this.label = label;
+      this.mode = labelMode(label);
+      this.push({
         type: 'paragraph',
-        ...base(p, sectionPath().slice(0, -1)),
+        ...this.base(p, this.sectionPath().slice(0, -1)),
         node: p,
         text,
         ...offsetsOf(p),
@@ -153,43 +179,43 @@ export function buildDocumentModel(
       });
       return;
     }
-    const pin = skipping ? undefined : (pinIn(p) ?? takePin());
-    const anchor = takeAnchor() ?? anchorIn(p);
+    const pin = this.skipping ? undefined : (pinIn(p) ?? this.takePin());
+    const anchor = this.takeAnchor() ?? anchorIn(p);
     const boldKeyword = hasBoldKeyword(p);
-    push({
+    this.push({
       ...(boldKeyword ? { boldKeyword } : {}),
-      ...(quoteDepth > 0 ? { quoted: true } : {}),
+      ...(this.quoteDepth > 0 ? { quoted: true } : {}),
       type: 'paragraph',
-      ...base(p),
+      ...this.base(p),
       node: p,
       text,
       ...offsetsOf(p),
       ...(pin ? { pin } : {}),
       ...(anchor ? { anchor } : {}),
     });
-  };
+  }
 
-  const visitList = (
+  private visitList(
     list: List,
     section: string[],
     listMode: ListMode,
     leadIn: ListItemBlock['leadIn'],
     depth: number,
-  ) => {
-    for (const item of list.children) visitItem(item, section, listMode, leadIn, depth);
-  };
+  ): void {
+    for (const item of list.children) this.visitItem(item, section, listMode, leadIn, depth);
+  }
 
-  const visitItem = (
+  private visitItem(
     item: ListItem,
     section: string[],
     listMode: ListMode,
     leadIn: ListItemBlock['leadIn'],
     depth: number,
-  ) => {
+  ): void {
     const para = item.children.find((c): c is Paragraph => c.type === 'paragraph');
     const nested = item.children.filter((c): c is List => c.type === 'list');
     if (!para) {
-      for (const l of nested) visitList(l, section, listMode, leadIn, depth + 1);
+      for (const l of nested) this.visitList(l, section, listMode, leadIn, depth + 1);
       return;
     }
     const text = clean(toString(para, { includeHtml: false }));
@@ -199,7 +225,7 @@ export function buildDocumentModel(
     const block: ListItemBlock = {
       ...(boldKeyword ? { boldKeyword } : {}),
       type: 'item',
-      ...base(para, section),
+      ...this.base(para, section),
       endLine: item.position?.end.line ?? para.position?.end.line ?? 1,
       node: item,
       para,
@@ -207,35 +233,30 @@ export function buildDocumentModel(
       ...offsetsOf(para),
       mode: listMode,
       depth,
-      ...(conditional ? { conditional } : {}),
+      ...(this.conditional ? { conditional: true } : {}),
       ...(pinnedId ? { pinnedId } : {}),
       ...(anchor ? { anchor } : {}),
       ...(leadIn ? { leadIn } : {}),
     };
-    push(block);
-    const itemMode: ListMode = /^(do'?s|do)\s*:?$/i.test(text)
-      ? 'do'
-      : /^(don'?ts?|do not|avoid|never)\s*:?$/i.test(text)
-        ? 'dont'
-        : listMode;
+    this.push(block);
+    // A group item ("Do:", "Query Optimization:") gives its nested list a mode and a section.
     const groupLabel = text.replace(/:$/, '');
-    const ownLeadIn = leadInOf(block) ?? leadIn;
     for (const l of nested)
-      visitList(
+      this.visitList(
         l,
         groupLabel && groupLabel.length <= 60 ? [...section, groupLabel] : section,
-        itemMode,
-        ownLeadIn,
+        itemMode(text, listMode),
+        leadInOf(block) ?? leadIn,
         depth + 1,
       );
-  };
+  }
 
-  const visitTable = (table: Table) => {
+  private visitTable(table: Table): void {
     const [head, ...rows] = table.children;
     if (!head) return;
-    push({
+    this.push({
       type: 'table',
-      ...base(table),
+      ...this.base(table),
       headers: head.children.map((c) => clean(toString(c, { includeHtml: false }))),
       rows: rows.map((row) => {
         const pinnedId = pinIn(row.children[0]);
@@ -248,36 +269,53 @@ export function buildDocumentModel(
         };
       }),
     });
-  };
+  }
 
-  const visitCode = (code: Code) => {
-    const pin = skipping ? undefined : takePin();
-    // The bold label right above, or an introducing sentence ending in ":" ("For pooled
-    // connections, configure at the pooler level:").
-    const caption =
-      previous?.type === 'paragraph' && previous.label
-        ? { text: previous.label, line: previous.line, column: previous.column }
-        : previous?.type === 'paragraph' && /:$/.test(previous.text) && previous.text.length <= 160
-          ? {
-              text: previous.text.replace(/:$/, ''),
-              line: previous.line,
-              column: previous.column,
-              sentence: true,
-            }
-          : undefined;
-    push({
+  private visitCode(code: Code): void {
+    const pin = this.skipping ? undefined : this.takePin();
+    const caption = captionOf(this.previous);
+    this.push({
       type: 'code',
-      ...base(code),
+      ...this.base(code),
       node: code,
       lang: code.lang ?? null,
       value: code.value,
       ...(caption ? { caption } : {}),
       ...(pin ? { pin } : {}),
     });
-  };
+  }
+}
 
-  for (const node of root.children) visitBlock(node);
-  return model;
+/** "**Do**", "**Don't**", "**Avoid**" above a list set the mode of its items. */
+function labelMode(label: string): ListMode {
+  if (/^(do'?s|do)\b(?!\s*not)/i.test(label)) return 'do';
+  if (/^(don'?ts?|do not|never)\b/i.test(label)) return 'dont';
+  if (/^avoid\b/i.test(label)) return 'avoid';
+  return undefined;
+}
+
+/** An item that is only "Do:" or "Don't:" sets the mode of its nested list. */
+function itemMode(text: string, listMode: ListMode): ListMode {
+  if (/^(do'?s|do)\s*:?$/i.test(text)) return 'do';
+  if (/^(don'?ts?|do not|avoid|never)\s*:?$/i.test(text)) return 'dont';
+  return listMode;
+}
+
+/**
+ * A code block's caption: the bold label right above, or an introducing sentence ending in ":"
+ * ("For pooled connections, configure at the pooler level:").
+ */
+function captionOf(previous: Block | undefined): CodeBlock['caption'] {
+  if (previous?.type !== 'paragraph') return undefined;
+  if (previous.label) return { text: previous.label, line: previous.line, column: previous.column };
+  if (/:$/.test(previous.text) && previous.text.length <= 160)
+    return {
+      text: previous.text.replace(/:$/, ''),
+      line: previous.line,
+      column: previous.column,
+      sentence: true,
+    };
+  return undefined;
 }
 
 /** "At minimum, services MUST:" — a block ending in a colon whose keyword carries to the list below. */

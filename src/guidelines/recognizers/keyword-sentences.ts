@@ -6,9 +6,9 @@
  * below is a lead-in, not a rule. "YOU MAY use POST … but MUST return the URL" is two rules.
  */
 import type { DocumentModel, ParagraphBlock } from '../model/document-model.js';
-import { findProseThresholds } from '../find-prose-threshold.js';
+import { findProseThresholds, limitFields } from '../find-prose-threshold.js';
 import { LEGEND as MARKER_LEGEND, markedKeyword } from './marked-rules.js';
-import type { Recognized, Recognizer } from './types.js';
+import type { Proposal, Recognized, Recognizer } from './types.js';
 
 const BOILERPLATE = /RFC\s*2119|RFC\s*8174|BCP\s*14|key ?words/i;
 const RFC_UPPER = /\b(MUST|SHALL|SHOULD|REQUIRED|RECOMMENDED|MAY|OPTIONAL)\b/;
@@ -29,90 +29,86 @@ export const keywordSentences: Recognizer = {
       if (b.type !== 'paragraph' || b.label || b.skipped) continue;
       // A marker legend (":white_check_mark: **DO** adopt this pattern. … you MUST disclose …").
       if (markedKeyword(b.node) && MARKER_LEGEND.test(b.text)) continue;
-      let pin = b.pin;
-      const sentences = splitSentences(b.text);
-      sentences.forEach((sentence, si) => {
-        const upper = RFC_UPPER.test(sentence);
-        const lower =
-          (model.lowercaseKeywords && RFC_LOWER.test(sentence)) ||
-          (b.boldKeyword === true && RFC_BOLD.test(sentence));
-        if (!upper && !lower && !STYLE_START.test(sentence)) return;
-        const pos = positionOf(model, sentence, b);
-        if (/^(note|warning|caution)\b\s*:/i.test(sentence)) {
-          out.rejections.push({
-            recognizer: 'keyword-sentences',
-            ...pos,
-            text: sentence,
-            warn: false,
-            why: 'a note or warning: a caveat, not a rule',
-          });
-          return;
-        }
-        if (BOILERPLATE.test(sentence) || LEGEND.test(sentence)) {
-          out.rejections.push({
-            recognizer: 'keyword-sentences',
-            ...pos,
-            text: sentence,
-            warn: false,
-            why: 'explains the keywords (a legend or the RFC 2119 boilerplate), not a rule',
-          });
-          return;
-        }
-        if (/:$/.test(sentence) && si === sentences.length - 1 && nextIsList(model, b)) {
-          out.rejections.push({
-            recognizer: 'keyword-sentences',
-            ...pos,
-            text: sentence,
-            warn: false,
-            why: 'a lead-in: its level carries to the list items below',
-          });
-          return;
-        }
-        const parts = sentence.split(SPLIT).filter(Boolean);
-        parts.forEach((part, pi) => {
-          const key = `b${b.index}:s${si}${parts.length > 1 ? `:p${pi}` : ''}`;
-          const at = pi === 0 ? pos : positionOf(model, part, b);
-          const base = {
-            section: b.section,
-            ...at,
-            recognizer: 'keyword-sentences',
-            priority: 10,
-            ...(pin ? { pinnedId: pin } : {}),
-            ...(b.anchor && si === 0 && pi === 0 ? { authorId: b.anchor } : {}),
-          };
-          pin = undefined;
-          const limits = findProseThresholds(part);
-          if (limits.length === 0) {
-            out.proposals.push({
-              kind: 'practice',
-              statement: part,
-              key,
-              evidence: upper
-                ? 'a keyword in capitals'
-                : lower
-                  ? 'a lower-case keyword'
-                  : 'a style keyword',
-              ...base,
-            });
-            return;
-          }
-          limits.forEach((t, ti) =>
-            out.proposals.push({
-              kind: 'threshold',
-              statement: part,
-              subject: t.subject,
-              threshold: { ...t.parsed, subject: t.subject, text: t.text },
-              key: limits.length > 1 ? `${key}:t${ti}` : key,
-              evidence: `a keyword sentence with the limit "${t.text}"`,
-              ...base,
-            }),
-          );
-        });
-      });
+      readParagraph(model, b, out);
     }
     return out;
   },
 };
+
+/** Each keyword sentence of a paragraph: rejected with a reason, or one rule per part and limit. */
+function readParagraph(model: DocumentModel, b: ParagraphBlock, out: Recognized): void {
+  // The author's pin names the first rule of the paragraph.
+  let pin = b.pin;
+  const sentences = splitSentences(b.text);
+  sentences.forEach((sentence, si) => {
+    const upper = RFC_UPPER.test(sentence);
+    const lower =
+      (model.lowercaseKeywords && RFC_LOWER.test(sentence)) ||
+      (b.boldKeyword === true && RFC_BOLD.test(sentence));
+    if (!upper && !lower && !STYLE_START.test(sentence)) return;
+    const pos = positionOf(model, sentence, b);
+    const why = notARule(sentence, () => si === sentences.length - 1 && nextIsList(model, b));
+    if (why) {
+      out.rejections.push({
+        recognizer: 'keyword-sentences',
+        ...pos,
+        text: sentence,
+        warn: false,
+        why,
+      });
+      return;
+    }
+    const evidence = upper
+      ? 'a keyword in capitals'
+      : lower
+        ? 'a lower-case keyword'
+        : 'a style keyword';
+    const parts = sentence.split(SPLIT).filter(Boolean);
+    parts.forEach((part, pi) => {
+      const key = `b${b.index}:s${si}${parts.length > 1 ? `:p${pi}` : ''}`;
+      const at = pi === 0 ? pos : positionOf(model, part, b);
+      const base = {
+        section: b.section,
+        ...at,
+        recognizer: 'keyword-sentences',
+        priority: 10,
+        ...(pin ? { pinnedId: pin } : {}),
+        ...(b.anchor && si === 0 && pi === 0 ? { authorId: b.anchor } : {}),
+      };
+      pin = undefined;
+      out.proposals.push(...partProposals(part, key, evidence, base));
+    });
+  });
+}
+
+/** Why a keyword sentence is not a rule (a caveat, a legend, a lead-in), if it is not. */
+function notARule(sentence: string, beforeList: () => boolean): string | undefined {
+  if (/^(note|warning|caution)\b\s*:/i.test(sentence))
+    return 'a note or warning: a caveat, not a rule';
+  if (BOILERPLATE.test(sentence) || LEGEND.test(sentence))
+    return 'explains the keywords (a legend or the RFC 2119 boilerplate), not a rule';
+  if (/:$/.test(sentence) && beforeList())
+    return 'a lead-in: its level carries to the list items below';
+  return undefined;
+}
+
+/** A part without a limit is a practice; with limits, one threshold per limit. */
+function partProposals(
+  part: string,
+  key: string,
+  evidence: string,
+  base: Omit<Proposal, 'kind' | 'statement' | 'key' | 'evidence'>,
+): Proposal[] {
+  const limits = findProseThresholds(part);
+  if (limits.length === 0) return [{ kind: 'practice', statement: part, key, evidence, ...base }];
+  return limits.map((t, ti) => ({
+    ...limitFields(t),
+    statement: part,
+    key: limits.length > 1 ? `${key}:t${ti}` : key,
+    evidence: `a keyword sentence with the limit "${t.text}"`,
+    ...base,
+  }));
+}
 
 function nextIsList(model: DocumentModel, b: ParagraphBlock): boolean {
   const next = model.blocks[b.index + 1];

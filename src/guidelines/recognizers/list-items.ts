@@ -8,8 +8,10 @@ import { positionOf, splitSentences } from './keyword-sentences.js';
 import { explicitLevel } from '../detect-level.js';
 import type { DocumentModel, ListItemBlock, ListMode } from '../model/document-model.js';
 import { findAggregate, type ParsedThreshold } from '../parse-threshold.js';
-import { findProseThreshold } from '../find-prose-threshold.js';
-import type { Candidate, Proposal, Recognized, Recognizer } from './types.js';
+import { findProseThreshold, limitFields } from '../find-prose-threshold.js';
+import type { Candidate, Proposal, Recognized, Recognizer, Rejection } from './types.js';
+
+type CandidateBase = Omit<Candidate, 'kind' | 'statement'>;
 
 export const listItems: Recognizer = {
   name: 'list-items',
@@ -17,141 +19,145 @@ export const listItems: Recognizer = {
     const out: Recognized = { proposals: [], rejections: [] };
     for (const b of model.blocks) {
       if (b.type !== 'item' || b.skipped) continue;
-      const propose = (c: Candidate, evidence: string) =>
-        out.proposals.push({
-          ...c,
-          recognizer: 'list-items',
-          evidence,
-          key: `b${b.index}`,
-          priority: 10,
-        });
-      const text = b.text;
-      const baseC = {
-        section: b.section,
-        line: b.line,
-        column: b.column,
-        ...(b.pinnedId ? { pinnedId: b.pinnedId } : {}),
-        ...(b.anchor ? { authorId: b.anchor } : {}),
-      };
-      if (b.conditional && !explicitLevel(text)) {
-        out.rejections.push({
-          recognizer: 'list-items',
-          line: b.line,
-          column: b.column,
-          text,
-          warn: false,
-          key: `b${b.index}`,
-          why: 'a condition under an "If …:" lead-in, not an order',
-        });
-        continue;
-      }
-      if (/^(note|warning|caution)\b\s*:/i.test(text)) {
-        out.rejections.push({
-          recognizer: 'list-items',
-          line: b.line,
-          column: b.column,
-          text,
-          warn: false,
-          key: `b${b.index}`,
-          why: 'a note or warning: a caveat, not a rule',
-        });
-        continue;
-      }
-      if (b.mode && text && !/:$/.test(text)) {
-        propose(modeCandidate(text, b.mode, baseC), `item of a ${b.mode.toUpperCase()} list`);
-        continue;
-      }
-      // Several keyword sentences in one item are several rules ("… the API should document it.
-      // The API must not return an error.").
-      const sentences = splitSentences(text).flatMap(splitClauses);
-      // Lower-case "may" is a keyword only where the document says so (bold, declared, a lead-in).
-      const mayCounts = model.lowercaseKeywords || b.boldKeyword === true || b.leadIn !== undefined;
-      const keyed = sentences.filter((s) => explicitLevel(s, true, mayCounts));
-      const ordered = sentences.filter(
-        (s) => startsImperative(s) || explicitLevel(s, true, mayCounts),
-      );
-      if (sentences.length > 1 && keyed.length >= 1 && ordered.length > 1) {
-        sentences.forEach((sentence, si) => {
-          const level = explicitLevel(sentence, true, mayCounts);
-          if (!level && !startsImperative(sentence)) return;
-          const limit = findProseThreshold(sentence);
-          const pos =
-            si === 0 ? { line: b.line, column: b.column } : positionOf(model, sentence, b);
-          out.proposals.push({
-            ...(limit
-              ? {
-                  kind: 'threshold' as const,
-                  subject: limit.subject,
-                  threshold: { ...limit.parsed, subject: limit.subject, text: limit.text },
-                }
-              : { kind: 'practice' as const }),
-            statement: sentence,
-            ...baseC,
-            ...pos,
-            ...(si > 0 ? { pinnedId: undefined, authorId: undefined } : {}),
-            recognizer: 'list-items',
-            evidence: 'a keyword sentence in a bullet',
-            key: `b${b.index}:s${si}`,
-            priority: 10,
-          });
-        });
-        continue;
-      }
-      const c = classifyStatement(text, { lowercaseModals: true, lowercaseMay: mayCounts });
-      if (c.kind === 'threshold') {
-        propose(
-          thresholdCandidate(text, c.subject, c.parsed, c.valueText, baseC),
-          `bullet "subject: value"`,
-        );
-      } else if (c.kind === 'unreadable-threshold') {
-        out.rejections.push({
-          recognizer: 'list-items',
-          line: b.line,
-          column: b.column + c.valueOffset,
-          text,
-          warn: true,
-          key: `b${b.index}`,
-          code: 'threshold-unreadable',
-          why: `cannot read the threshold "${c.valueText}" of "${c.subject}"; write it as <comparator> <number><unit>, e.g. "< 200ms" or "> 99.9%" (not compiled into a rule)`,
-        });
-      } else if (c.kind === 'practice' || (b.leadIn && text && !/:$/.test(text))) {
-        const prose = findProseThreshold(text);
-        const level = leadInLevel(b, text);
-        if (prose) {
-          propose(
-            {
-              kind: 'threshold',
-              statement: text,
-              subject: prose.subject,
-              threshold: { ...prose.parsed, subject: prose.subject, text: prose.text },
-              ...baseC,
-              ...(level ? { level } : {}),
-            },
-            `limit in a bullet ("${prose.text}")`,
-          );
-        } else {
-          propose(
-            { kind: 'practice', statement: text, ...baseC, ...(level ? { level } : {}) },
-            b.leadIn && c.kind !== 'practice'
-              ? 'item under a normative lead-in'
-              : 'imperative bullet',
-          );
-        }
-      } else if (text && !/:$/.test(text)) {
-        out.rejections.push({
-          recognizer: 'list-items',
-          line: b.line,
-          column: b.column,
-          text,
-          warn: false,
-          key: `b${b.index}`,
-          why: 'not an imperative, a "subject: threshold" or a keyword sentence',
-        });
-      }
+      const read = readItem(model, b);
+      if (read.proposals) out.proposals.push(...read.proposals);
+      if (read.rejection) out.rejections.push(read.rejection);
     }
     return out;
   },
 };
+
+/** One bullet: its rules (one, or one per keyword sentence), or why it is none. */
+function readItem(
+  model: DocumentModel,
+  b: ListItemBlock,
+): { proposals?: Proposal[]; rejection?: Rejection } {
+  const text = b.text;
+  const base: CandidateBase = {
+    section: b.section,
+    line: b.line,
+    column: b.column,
+    ...(b.pinnedId ? { pinnedId: b.pinnedId } : {}),
+    ...(b.anchor ? { authorId: b.anchor } : {}),
+  };
+  if (b.conditional && !explicitLevel(text))
+    return { rejection: reject(b, 'a condition under an "If …:" lead-in, not an order') };
+  if (/^(note|warning|caution)\b\s*:/i.test(text))
+    return { rejection: reject(b, 'a note or warning: a caveat, not a rule') };
+  if (b.mode && text && !/:$/.test(text))
+    return {
+      proposals: [
+        propose(b, modeCandidate(text, b.mode, base), `item of a ${b.mode.toUpperCase()} list`),
+      ],
+    };
+  // Lower-case "may" is a keyword only where the document says so (bold, declared, a lead-in).
+  const mayCounts = model.lowercaseKeywords || b.boldKeyword === true || b.leadIn !== undefined;
+  return keywordSentenceRules(model, b, base, mayCounts) ?? classifiedItem(b, base, mayCounts);
+}
+
+/**
+ * Several keyword sentences in one item are several rules ("… the API should document it. The
+ * API must not return an error."); undefined when the item is one rule.
+ */
+function keywordSentenceRules(
+  model: DocumentModel,
+  b: ListItemBlock,
+  base: CandidateBase,
+  mayCounts: boolean,
+): { proposals: Proposal[] } | undefined {
+  const sentences = splitSentences(b.text).flatMap(splitClauses);
+  const keyed = sentences.filter((s) => explicitLevel(s, true, mayCounts));
+  const ordered = sentences.filter((s) => startsImperative(s) || explicitLevel(s, true, mayCounts));
+  if (!(sentences.length > 1 && keyed.length >= 1 && ordered.length > 1)) return undefined;
+  const proposals: Proposal[] = [];
+  sentences.forEach((sentence, si) => {
+    const level = explicitLevel(sentence, true, mayCounts);
+    if (!level && !startsImperative(sentence)) return;
+    const limit = findProseThreshold(sentence);
+    const pos = si === 0 ? { line: b.line, column: b.column } : positionOf(model, sentence, b);
+    proposals.push({
+      ...limitFields(limit),
+      statement: sentence,
+      ...base,
+      ...pos,
+      ...(si > 0 ? { pinnedId: undefined, authorId: undefined } : {}),
+      recognizer: 'list-items',
+      evidence: 'a keyword sentence in a bullet',
+      key: `b${b.index}:s${si}`,
+      priority: 10,
+    });
+  });
+  return { proposals };
+}
+
+/** A one-rule item: "subject: value", an imperative, an item under a lead-in, or none. */
+function classifiedItem(
+  b: ListItemBlock,
+  base: CandidateBase,
+  mayCounts: boolean,
+): { proposals?: Proposal[]; rejection?: Rejection } {
+  const text = b.text;
+  const c = classifyStatement(text, { lowercaseModals: true, lowercaseMay: mayCounts });
+  if (c.kind === 'threshold')
+    return {
+      proposals: [
+        propose(
+          b,
+          thresholdCandidate(text, c.subject, c.parsed, c.valueText, base),
+          `bullet "subject: value"`,
+        ),
+      ],
+    };
+  if (c.kind === 'unreadable-threshold')
+    return {
+      rejection: {
+        ...reject(
+          b,
+          `cannot read the threshold "${c.valueText}" of "${c.subject}"; write it as <comparator> <number><unit>, e.g. "< 200ms" or "> 99.9%" (not compiled into a rule)`,
+        ),
+        column: b.column + c.valueOffset,
+        warn: true,
+        code: 'threshold-unreadable',
+      },
+    };
+  if (c.kind === 'practice' || (b.leadIn && text && !/:$/.test(text))) {
+    const prose = findProseThreshold(text);
+    const level = leadInLevel(b, text);
+    const candidate: Candidate = {
+      ...limitFields(prose),
+      statement: text,
+      ...base,
+      ...(level ? { level } : {}),
+    };
+    const evidence = prose
+      ? `limit in a bullet ("${prose.text}")`
+      : b.leadIn && c.kind !== 'practice'
+        ? 'item under a normative lead-in'
+        : 'imperative bullet';
+    return { proposals: [propose(b, candidate, evidence)] };
+  }
+  if (text && !/:$/.test(text))
+    return {
+      rejection: reject(b, 'not an imperative, a "subject: threshold" or a keyword sentence'),
+    };
+  return {};
+}
+
+function propose(b: ListItemBlock, c: Candidate, evidence: string): Proposal {
+  return { ...c, recognizer: 'list-items', evidence, key: `b${b.index}`, priority: 10 };
+}
+
+function reject(b: ListItemBlock, why: string): Rejection {
+  return {
+    recognizer: 'list-items',
+    line: b.line,
+    column: b.column,
+    text: b.text,
+    warn: false,
+    key: `b${b.index}`,
+    why,
+  };
+}
 
 function leadInLevel(b: ListItemBlock, text: string): Candidate['level'] {
   if (!b.leadIn || explicitLevel(text, true)) return undefined;
@@ -163,7 +169,7 @@ function thresholdCandidate(
   subject: string,
   parsed: ParsedThreshold,
   valueText: string,
-  base: Omit<Candidate, 'kind' | 'statement'>,
+  base: CandidateBase,
 ): Candidate {
   const aggregateFromSection = [...base.section].reverse().map(findAggregate).find(Boolean);
   return {
@@ -183,7 +189,7 @@ function thresholdCandidate(
 function modeCandidate(
   text: string,
   listMode: Exclude<ListMode, undefined>,
-  base: Omit<Candidate, 'kind' | 'statement'>,
+  base: CandidateBase,
 ): Candidate {
   const explicit = explicitLevel(text, true);
   const negation =

@@ -8,7 +8,7 @@
 import type { Paragraph } from 'mdast';
 import { toString } from 'mdast-util-to-string';
 import type { DocumentModel } from '../model/document-model.js';
-import { findProseThresholds } from '../find-prose-threshold.js';
+import { findProseThresholds, limitFields } from '../find-prose-threshold.js';
 import { explicitLevel } from '../detect-level.js';
 import type { Level } from '../schema.js';
 import { splitSentences } from './keyword-sentences.js';
@@ -104,14 +104,8 @@ export const markedRules: Recognizer = {
             ? { level: marked.level, source: marked.keyword }
             : { level: secondLevel!.level, source: secondLevel!.source };
         out.proposals.push({
-          kind: limit ? 'threshold' : 'practice',
+          ...limitFields(limit),
           statement,
-          ...(limit
-            ? {
-                subject: limit.subject,
-                threshold: { ...limit.parsed, subject: limit.subject, text: limit.text },
-              }
-            : {}),
           section: b.section,
           line: b.line,
           column: b.column,

@@ -6,7 +6,7 @@
  * ("at least 12 characters") makes the row a threshold.
  */
 import { explicitLevel } from '../detect-level.js';
-import { findProseThresholds } from '../find-prose-threshold.js';
+import { findProseThresholds, limitFields } from '../find-prose-threshold.js';
 import type { DocumentModel, TableBlock } from '../model/document-model.js';
 import type { Recognized, Recognizer } from './types.js';
 
@@ -42,14 +42,8 @@ export const requirementTables: Recognizer = {
                 ? { level: 'MUST' as const, source: 'inferred: imperative' }
                 : undefined;
           out.proposals.push({
-            kind: limit ? 'threshold' : 'practice',
+            ...limitFields(limit),
             statement,
-            ...(limit
-              ? {
-                  subject: limit.subject,
-                  threshold: { ...limit.parsed, subject: limit.subject, text: limit.text },
-                }
-              : {}),
             section: b.section,
             line: row.line,
             column: row.column,

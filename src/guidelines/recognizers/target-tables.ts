@@ -11,12 +11,12 @@
 import { startsImperative } from '../classify-statement.js';
 import { explicitLevel } from '../detect-level.js';
 import { findProseThresholds } from '../find-prose-threshold.js';
-import type { DocumentModel } from '../model/document-model.js';
+import type { DocumentModel, TableBlock, TableRowModel } from '../model/document-model.js';
 import { normalizeUnit } from '../normalize-unit.js';
 import { findAggregate, parseThreshold, type ParsedThreshold } from '../parse-threshold.js';
 import type { Comparator } from '../schema.js';
 import { splitSentences } from './keyword-sentences.js';
-import type { Recognized, Recognizer } from './types.js';
+import type { Proposal, Recognized, Recognizer } from './types.js';
 
 const SUBJECT_HEADER =
   /^(sli|quantity|metric|subject|name|endpoint|operation|resource|item|measure|indicator|kpi|service|api|what)\b/;
@@ -30,120 +30,175 @@ export const targetTables: Recognizer = {
     const out: Recognized = { proposals: [], rejections: [] };
     for (const b of model.blocks) {
       if (b.type !== 'table' || b.skipped) continue;
-      const headers = b.headers.map((h) => h.toLowerCase());
-      let subjectCol = headers.findIndex((h) => SUBJECT_HEADER.test(h));
-      if (subjectCol < 0)
-        subjectCol = Math.max(
-          0,
-          headers.findIndex((h) => !NOT_SUBJECT.test(h)),
-        );
-      const limitCols = headers.flatMap((h, i) =>
-        i !== subjectCol && LIMIT_HEADER.test(h) ? [i] : [],
-      );
-      const valueCol = limitCols[0] ?? -1;
-      const levelCol = headers.findIndex((h) => /level|priority|requirement|must|keyword/.test(h));
-      const aggCol = headers.findIndex((h) => /percentile|aggregate|statistic/.test(h));
-      // `| p50 | p95 | p99 |`: every aggregate column is a target column.
-      const aggColumns = headers.flatMap((h, i) =>
-        i > 0 &&
-        /^\W*(p\d{2}(\.\d+)?|\d{2}(st|nd|rd|th) percentile|median|average|mean)\W*$/.test(h)
-          ? [i]
-          : [],
-      );
-      const multi =
-        aggColumns.length > 1
-          ? aggColumns
-          : limitCols.length > 1 && limitCols.every((i) => /threshold|limit|max/.test(headers[i]!))
-            ? limitCols
-            : undefined;
-      b.rows.forEach((row, ri) => {
-        // 150'000 → 150000; a footnote number glued to a unit ("30s5 otherwise") is dropped.
-        const cells = row.cells.map((c) =>
-          c.replace(/(\d)'(?=\d{3})/g, '$1').replace(/(\d(?:ms|s|min|h|%))\d{1,2}(?=\s|$)/g, '$1'),
-        );
-        const rawSubject = cells[subjectCol] ?? '';
-        if (!rawSubject) return;
-        const subject = nounPhrase(rawSubject);
-        const levelText = levelCol >= 0 ? cells[levelCol] : undefined;
-        const explicit = levelText ? explicitLevel(levelText.toUpperCase()) : undefined;
-        const base = {
-          section: b.section,
-          line: row.line,
-          column: row.column,
-          recognizer: 'target-tables',
-          priority: 10,
-          ...(row.pinnedId ? { pinnedId: row.pinnedId } : {}),
-          ...(explicit ? { level: { level: explicit.level, source: explicit.source } } : {}),
-        };
-        const order =
-          multi ??
-          (valueCol >= 0 ? [valueCol] : cells.map((_, i) => i).filter((i) => i !== subjectCol));
-        let done = false;
-        for (const i of order) {
-          const cell = cells[i];
-          if (!cell || i === levelCol || i === subjectCol) continue;
-          const header = headers[i] ?? '';
-          const found = readCell(
-            cell,
-            aggCol >= 0 && i !== aggCol ? cells[aggCol] : undefined,
-            header,
-            subject,
-          );
-          found.forEach((t, ti) => {
-            const aggregateFromSection = [...b.section].reverse().map(findAggregate).find(Boolean);
-            const qualifier = t.qualifier ?? headerQualifier(b.headers[i] ?? '');
-            out.proposals.push({
-              kind: 'threshold',
-              statement: `${subject}: ${cell}`,
-              subject,
-              threshold: {
-                ...t,
-                ...(qualifier ? { qualifier } : {}),
-                subject,
-                text: t.text,
-                ...(aggregateFromSection ? { aggregateFromSection } : {}),
-              },
-              key: `b${b.index}:r${ri}${multi ? `:c${i}` : ''}${found.length > 1 ? `:t${ti}` : ''}`,
-              evidence: `table cell under "${b.headers[i] ?? ''}"`,
-              ...base,
-              ...(multi || found.length > 1
-                ? {
-                    idSlug: `${subject} ${multi ? (headerQualifier(b.headers[i] ?? '') ?? header) : (t.qualifier ?? header)}`,
-                  }
-                : {}),
-            });
-          });
-          if (found.length > 0) {
-            done = true;
-            if (!multi) break;
-          }
-        }
-        if (done) return;
-        const first = cells[0] ?? '';
-        const keywordCell = cells.find((c) => KEYWORD.test(c));
-        if (first.split(/\s+/).length >= 2 && (startsImperative(first) || explicitLevel(first))) {
-          out.proposals.push({
-            kind: 'practice',
-            statement: first,
-            key: `b${b.index}:r${ri}`,
-            evidence: 'a table row opening with an imperative',
-            ...base,
-          });
-        } else if (keywordCell) {
-          const sentence = splitSentences(keywordCell).find((s) => KEYWORD.test(s)) ?? keywordCell;
-          out.proposals.push({
-            kind: 'practice',
-            statement: sentence,
-            key: `b${b.index}:r${ri}`,
-            evidence: 'a table cell with a keyword in capitals',
-            ...base,
-          });
-        }
-      });
+      const layout = tableLayout(b.headers);
+      b.rows.forEach((row, ri) => out.proposals.push(...readRow(b, layout, row, ri)));
     }
     return out;
   },
 };
+
+/** Which column holds what, read from the headers. */
+interface TableLayout {
+  /** The headers in lower case. */
+  headers: string[];
+  subjectCol: number;
+  /** The first limit column, -1 when none. */
+  valueCol: number;
+  levelCol: number;
+  aggCol: number;
+  /** Several target columns (`| p50 | p95 | p99 |`, one threshold column per scope): all read. */
+  multi: number[] | undefined;
+}
+
+function tableLayout(original: string[]): TableLayout {
+  const headers = original.map((h) => h.toLowerCase());
+  let subjectCol = headers.findIndex((h) => SUBJECT_HEADER.test(h));
+  if (subjectCol < 0)
+    subjectCol = Math.max(
+      0,
+      headers.findIndex((h) => !NOT_SUBJECT.test(h)),
+    );
+  const limitCols = headers.flatMap((h, i) =>
+    i !== subjectCol && LIMIT_HEADER.test(h) ? [i] : [],
+  );
+  // `| p50 | p95 | p99 |`: every aggregate column is a target column.
+  const aggColumns = headers.flatMap((h, i) =>
+    i > 0 && /^\W*(p\d{2}(\.\d+)?|\d{2}(st|nd|rd|th) percentile|median|average|mean)\W*$/.test(h)
+      ? [i]
+      : [],
+  );
+  const multi =
+    aggColumns.length > 1
+      ? aggColumns
+      : limitCols.length > 1 && limitCols.every((i) => /threshold|limit|max/.test(headers[i]!))
+        ? limitCols
+        : undefined;
+  return {
+    headers,
+    subjectCol,
+    valueCol: limitCols[0] ?? -1,
+    levelCol: headers.findIndex((h) => /level|priority|requirement|must|keyword/.test(h)),
+    aggCol: headers.findIndex((h) => /percentile|aggregate|statistic/.test(h)),
+    multi,
+  };
+}
+
+/** One row: a threshold per limit in its target cells, else a practice, else nothing. */
+function readRow(b: TableBlock, layout: TableLayout, row: TableRowModel, ri: number): Proposal[] {
+  const { subjectCol, levelCol } = layout;
+  // 150'000 → 150000; a footnote number glued to a unit ("30s5 otherwise") is dropped.
+  const cells = row.cells.map((c) =>
+    c.replace(/(\d)'(?=\d{3})/g, '$1').replace(/(\d(?:ms|s|min|h|%))\d{1,2}(?=\s|$)/g, '$1'),
+  );
+  const rawSubject = cells[subjectCol] ?? '';
+  if (!rawSubject) return [];
+  const subject = withCountedNoun(nounPhrase(rawSubject), b, subjectCol);
+  const levelText = levelCol >= 0 ? cells[levelCol] : undefined;
+  const explicit = levelText ? explicitLevel(levelText.toUpperCase()) : undefined;
+  const base: RowBase = {
+    section: b.section,
+    line: row.line,
+    column: row.column,
+    recognizer: 'target-tables',
+    priority: 10,
+    ...(row.pinnedId ? { pinnedId: row.pinnedId } : {}),
+    ...(explicit ? { level: { level: explicit.level, source: explicit.source } } : {}),
+  };
+  const thresholds = rowThresholds(b, layout, cells, subject, `b${b.index}:r${ri}`, base);
+  if (thresholds.length > 0) return thresholds;
+  const practice = rowPractice(cells);
+  return practice
+    ? [
+        {
+          kind: 'practice',
+          statement: practice.statement,
+          key: `b${b.index}:r${ri}`,
+          evidence: practice.evidence,
+          ...base,
+        },
+      ]
+    : [];
+}
+
+type RowBase = Omit<Proposal, 'kind' | 'statement' | 'key' | 'evidence'>;
+
+/** The thresholds of a row's target cells: the first cell that holds any, or every target column. */
+function rowThresholds(
+  b: TableBlock,
+  layout: TableLayout,
+  cells: string[],
+  subject: string,
+  rowKey: string,
+  base: RowBase,
+): Proposal[] {
+  const { headers, subjectCol, valueCol, levelCol, aggCol, multi } = layout;
+  const order =
+    multi ?? (valueCol >= 0 ? [valueCol] : cells.map((_, i) => i).filter((i) => i !== subjectCol));
+  const proposals: Proposal[] = [];
+  for (const i of order) {
+    const cell = cells[i];
+    if (!cell || i === levelCol || i === subjectCol) continue;
+    const header = headers[i] ?? '';
+    const found = readCell(
+      cell,
+      aggCol >= 0 && i !== aggCol ? cells[aggCol] : undefined,
+      header,
+      subject,
+    );
+    found.forEach((t, ti) => {
+      const aggregateFromSection = [...b.section].reverse().map(findAggregate).find(Boolean);
+      const qualifier = t.qualifier ?? headerQualifier(b.headers[i] ?? '');
+      proposals.push({
+        kind: 'threshold',
+        statement: `${subject}: ${cell}`,
+        subject,
+        threshold: {
+          ...t,
+          ...(qualifier ? { qualifier } : {}),
+          subject,
+          text: t.text,
+          ...(aggregateFromSection ? { aggregateFromSection } : {}),
+        },
+        key: `${rowKey}${multi ? `:c${i}` : ''}${found.length > 1 ? `:t${ti}` : ''}`,
+        evidence: `table cell under "${b.headers[i] ?? ''}"`,
+        ...base,
+        ...(multi || found.length > 1
+          ? {
+              idSlug: `${subject} ${multi ? (headerQualifier(b.headers[i] ?? '') ?? header) : (t.qualifier ?? header)}`,
+            }
+          : {}),
+      });
+    });
+    if (found.length > 0 && !multi) break;
+  }
+  return proposals;
+}
+
+/** A row with no limit is a practice when it opens with an imperative or holds a keyword. */
+function rowPractice(cells: string[]): { statement: string; evidence: string } | undefined {
+  const first = cells[0] ?? '';
+  if (first.split(/\s+/).length >= 2 && (startsImperative(first) || explicitLevel(first)))
+    return { statement: first, evidence: 'a table row opening with an imperative' };
+  const keywordCell = cells.find((c) => KEYWORD.test(c));
+  if (!keywordCell) return undefined;
+  return {
+    statement: splitSentences(keywordCell).find((s) => KEYWORD.test(s)) ?? keywordCell,
+    evidence: 'a table cell with a keyword in capitals',
+  };
+}
+
+/**
+ * "Total size" in a table whose other rows say what they count ("Number of objects", "Size per
+ * object"): the bare measure borrows that noun, "Total size of objects".
+ */
+function withCountedNoun(subject: string, b: TableBlock, subjectCol: number): string {
+  if (!/^(?:total|overall|combined|aggregate)\s+[a-z]+$/i.test(subject)) return subject;
+  for (const row of b.rows) {
+    const noun = /\b(?:of|per)\s+([a-z][\w-]*?)s?\b/i.exec(row.cells[subjectCol] ?? '')?.[1];
+    if (noun) return `${subject} of ${noun.toLowerCase()}s`;
+  }
+  return subject;
+}
 
 type CellThreshold = ParsedThreshold & { text: string };
 
