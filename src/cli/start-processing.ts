@@ -121,6 +121,7 @@ function keepSchedules(rt: Runtimes, closables: Closable[]): void {
   const m = config.measurements;
   const every = m.prometheusEveryMinutes * 60_000;
   let measure: Promise<MeasureRuntime | undefined> | undefined;
+  let closed = false;
   if (!redisUrl)
     logger.info(
       'measurement schedule (Prometheus evaluation, staleness) not started: it runs on BullMQ; set REDIS_URL',
@@ -144,9 +145,11 @@ function keepSchedules(rt: Runtimes, closables: Closable[]): void {
           }
         : {}),
     }).then(
-      (runtime) => {
+      async (runtime) => {
         runtime.queue.on('error', () => undefined); // the driver's watch reports outages
-        return runtime;
+        if (!closed) return runtime;
+        await runtime.close(); // started while shutting down: nothing may outlive the shutdown
+        return undefined;
       },
       (err: Error) => {
         logger.warn({ err }, 'could not start the measurement schedule');
@@ -156,10 +159,15 @@ function keepSchedules(rt: Runtimes, closables: Closable[]): void {
   if (redisUrl)
     closables.unshift({
       name: 'measure queue and worker',
-      close: async () => (await settledOrNothing(measure))?.close(),
+      // A start under way (Redis just answered) is awaited, unless the deadline forces the close.
+      close: async (force?: boolean) => {
+        closed = true;
+        await (force ? await settledOrNothing(measure) : await measure)?.close();
+      },
     });
   driver.onRecovery(async () => {
     await scans.scheduleReconcile();
+    if (closed) return;
     if (redisUrl && !measure) measure = startMeasure();
     else {
       const runtime = await settledOrNothing(measure);

@@ -5,9 +5,10 @@
  * - the outbox pass (every `outboxEverySeconds`, and at once when Redis comes back): deliveries
  *   recorded but not processed are enqueued again (job ids make that a no-op where the queue
  *   still holds them) — webhooks recorded during a Redis outage, or lost with Redis's data;
- * - the GitHub pass (every `reconcileEverySeconds`): the repository registry from the App's
- *   installations, rollout targets PostgreSQL holds as queued, webhooks GitHub failed to deliver
- *   (redelivered), and steering pull requests merged without a webhook saying so.
+ * - the GitHub pass (at start, then every `reconcileEverySeconds`): the repository registry from
+ *   the App's installations, rollout targets PostgreSQL holds as queued, webhooks GitHub failed to
+ *   deliver (redelivered; from the second pass on, once `serve` listens), and steering pull
+ *   requests merged without a webhook saying so.
  * A pass still running when its timer fires again is not started twice.
  */
 import type { Config } from '../config.js';
@@ -62,8 +63,12 @@ export function startReconcilers(deps: ReconcilerDeps): Reconcilers {
   const outboxPass = guarded(log, 'outbox pass', async () => {
     await runExclusively(db, 'outbox', () => reconcileOutbox(deps, log));
   });
+  // The first pass runs while `serve` starts, before its API listens: redeliveries asked for then
+  // would find nothing listening (and fail again), so they wait for the next pass.
+  let passes = 0;
   const githubPass = guarded(log, 'GitHub pass', async () => {
-    await runExclusively(db, 'github', () => reconcileWithGitHub(deps, log));
+    const redeliver = passes++ > 0;
+    await runExclusively(db, 'github', () => reconcileWithGitHub(deps, log, { redeliver }));
   });
   const timers: NodeJS.Timeout[] = [];
   const every = (seconds: number, fn: () => Promise<void>) => {
@@ -101,7 +106,11 @@ async function reconcileOutbox(deps: ReconcilerDeps, log: Logger): Promise<void>
   );
 }
 
-async function reconcileWithGitHub(deps: ReconcilerDeps, log: Logger): Promise<void> {
+async function reconcileWithGitHub(
+  deps: ReconcilerDeps,
+  log: Logger,
+  options: { redeliver: boolean },
+): Promise<void> {
   const { config, db, rollouts } = deps;
   const github = rollouts.github;
   if (config.github.auth.kind !== 'none') {
@@ -115,10 +124,11 @@ async function reconcileWithGitHub(deps: ReconcilerDeps, log: Logger): Promise<v
   if (due) log.info({ due }, 're-enqueued rollout targets from PostgreSQL');
   if (config.github.auth.kind === 'none') return;
   const hours = config.resilience.redeliverWithinHours;
-  await redeliverFailedWebhooks(
-    { github, db, logger: log },
-    { since: new Date(Date.now() - hours * 3_600_000) },
-  );
+  if (options.redeliver)
+    await redeliverFailedWebhooks(
+      { github, db, logger: log },
+      { since: new Date(Date.now() - hours * 3_600_000) },
+    );
   await reconcileOpenPullRequests({
     github,
     db,

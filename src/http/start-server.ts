@@ -78,6 +78,9 @@ export interface ShutdownPlan {
   deadlineMs?: number;
 }
 
+/** How long forced worker closes may take before shutdown goes on without them, ms. */
+const FORCED_CLOSE_GRACE_MS = 1000;
+
 /** Returns an idempotent shutdown function; errors are logged and shutdown goes on. */
 export function createShutdown(plan: ShutdownPlan): (reason: string) => Promise<void> {
   let running: Promise<void> | undefined;
@@ -112,7 +115,22 @@ export function createShutdown(plan: ShutdownPlan): (reason: string) => Promise<
           { workers: [...pending].map((w) => w.name), deadlineMs },
           'shutdown deadline reached: closing the busy workers now; their active jobs go back to the queue',
         );
-        await Promise.all([...pending].map((w) => step(`${w.name} (forced)`, () => w.close(true))));
+        // A worker whose close still waits (a job asleep in a GitHub backoff holds BullMQ's close)
+        // is left behind after a short grace: the lock of its job expires and another worker
+        // takes the job.
+        let grace: NodeJS.Timeout | undefined;
+        const forced = await Promise.race([
+          Promise.all(
+            [...pending].map((w) => step(`${w.name} (forced)`, () => w.close(true))),
+          ).then(() => true),
+          new Promise<false>((r) => (grace = setTimeout(() => r(false), FORCED_CLOSE_GRACE_MS))),
+        ]);
+        clearTimeout(grace);
+        if (!forced)
+          plan.logger.warn(
+            { graceMs: FORCED_CLOSE_GRACE_MS },
+            'busy workers did not close in time; leaving their jobs to the queue',
+          );
       }
       for (const r of plan.resources) await step(r.name, () => r.close());
       plan.logger.info('stopped');

@@ -6,6 +6,7 @@
  */
 import { Queue, Worker } from 'bullmq';
 import type { Logger } from '../log.js';
+import { isConnectionError } from '../queue/index.js';
 import type { Db } from '../store/index.js';
 import { evaluatePrometheus } from './evaluate-prometheus.js';
 import type { PrometheusClient } from './query-prometheus.js';
@@ -78,6 +79,11 @@ export async function startMeasureRuntime(o: MeasureRuntimeOptions): Promise<Mea
     connection: o.connection,
     prefix: o.prefix,
     concurrency: 1,
+  });
+  // Without a listener BullMQ prints each connection error raw; the queue driver's watch
+  // reports a Redis outage once, so only other errors are logged here.
+  worker.on('error', (err) => {
+    if (!isConnectionError(err)) log.warn({ err }, 'measurement worker error');
   });
   worker.on('failed', (job, err) =>
     log.warn({ jobId: job?.id, err: err.message }, 'measurement run failed'),

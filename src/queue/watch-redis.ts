@@ -80,8 +80,10 @@ export function watchRedis(url: string, options: RedisWatchOptions = {}): RedisW
         );
     }
   });
+  let closing = false;
   const lost = (err?: Error) => {
     up = false;
+    if (closing) return; // its own close at shutdown is no outage
     downSince ??= Date.now();
     if (reported) return;
     reported = true;
@@ -106,6 +108,9 @@ export function watchRedis(url: string, options: RedisWatchOptions = {}): RedisW
           .catch(() => undefined);
     },
     ping: () => client.ping(),
-    close: () => client.disconnect(),
+    close: () => {
+      closing = true;
+      client.disconnect();
+    },
   };
 }

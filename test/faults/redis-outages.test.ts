@@ -1,5 +1,8 @@
 /**
  * Fault scenarios around Redis (issue problems 2 and 3), against a redis-server of this test's own:
+ * - `steering serve` with Redis down at start: it listens, `/ready` answers 503 naming Redis and
+ *   200 once Redis answers (before: it never listened, waiting for ever on scheduling the
+ *   reconcile job); SIGTERM then stops it, "stopped" being its last line.
  * - Redis down at start: the workers start anyway (before: start-up waited for ever on
  *   registering the reconcile schedule); a delivery recorded during the outage is processed once
  *   Redis answers, with no restart (before: it waited for the next process start).
@@ -16,6 +19,7 @@ import { getDelivery, markDeliveriesEnqueued, recordDelivery } from '../../src/s
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { waitUntil } from '../support/wait-until.js';
 import { freePort, ownRedis, type OwnRedis } from './redis-server.js';
+import { databaseUrlFor, startSteering } from './steering-process.js';
 
 async function recordPing(t: TestDatabase): Promise<string> {
   const id = randomUUID();
@@ -45,6 +49,47 @@ describe('faults: Redis', () => {
     for (const c of processing?.closables ?? []) await c.close(true);
     await redis.stop();
     await t.drop();
+  });
+
+  it('serve listens with Redis down at start; /ready names Redis until it answers', async () => {
+    const serve = await startSteering({
+      DATABASE_URL: databaseUrlFor(t.schema),
+      REDIS_URL: redis.url,
+      STEERING_QUEUE_PREFIX: `faults-${randomUUID().slice(0, 8)}`,
+      GITHUB_TOKEN: undefined,
+      GITHUB_APP_ID: undefined,
+      REDIS_CONNECT_TIMEOUT_MS: '500',
+      REDIS_COMMAND_TIMEOUT_MS: '500',
+    });
+    try {
+      await serve.listening();
+      console.log('  serve listens while Redis is down');
+      const ready = async () => {
+        const r = await fetch(`${serve.url}/ready`);
+        return {
+          status: r.status,
+          body: (await r.json()) as { checks: Record<string, { status: string }> },
+        };
+      };
+      const down = await ready();
+      assert.equal(down.status, 503);
+      assert.equal(down.body.checks.redis?.status, 'down');
+      assert.equal(down.body.checks.postgres?.status, 'up');
+      assert.equal((await fetch(`${serve.url}/health`)).status, 200);
+      await redis.start();
+      console.log('  Redis started');
+      const up = await waitUntil('/ready to answer 200', async () => {
+        const r = await ready();
+        return r.status === 200 ? r : undefined;
+      });
+      assert.equal(up.body.checks.redis?.status, 'up');
+    } finally {
+      const exit = await serve.kill('SIGTERM');
+      await redis.stop();
+      assert.equal(exit.code, 0, serve.lines.slice(-20).join('\n'));
+    }
+    const last = serve.lines.filter((l) => l.startsWith('{')).pop() ?? '';
+    assert.match(last, /"msg":"stopped"/, 'nothing is logged after "stopped"');
   });
 
   it('starts with Redis down, and processes what was recorded meanwhile once Redis answers', async () => {
