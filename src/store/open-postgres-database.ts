@@ -37,6 +37,30 @@ function toInt8(value: string): number {
 export function openPostgresDatabase(options: PostgresOptions): Db {
   const logger = options.logger ?? silentLogger;
   const max = options.max ?? 10;
+  const pool = createPool(options, max);
+  pool.on('error', (err) => logger.error({ err }, 'idle PostgreSQL client failed'));
+  return {
+    kind: 'postgres',
+    description: describe(options.connectionString),
+    query: (sql, params) => runQuery(pool, sql, params),
+    transaction: (fn) => inTransaction(pool, fn),
+    async ping() {
+      const start = performance.now();
+      await runQuery(pool, 'SELECT 1');
+      return performance.now() - start;
+    },
+    stats: () => ({
+      total: pool.totalCount,
+      idle: pool.idleCount,
+      waiting: pool.waitingCount,
+      max,
+    }),
+    close: () => pool.end(),
+  };
+}
+
+/** The pool, with every limit set at connection start-up (no per-query SET). */
+function createPool(options: PostgresOptions, max: number): pg.Pool {
   if (options.schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(options.schema)) {
     throw new TypeError(`invalid schema name ${JSON.stringify(options.schema)}`);
   }
@@ -47,7 +71,7 @@ export function openPostgresDatabase(options: PostgresOptions): Db {
         ? toInt8
         : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
   };
-  const pool = new pg.Pool({
+  return new pg.Pool({
     connectionString: options.connectionString,
     max,
     statement_timeout: options.statementTimeoutMs ?? 5000,
@@ -61,78 +85,67 @@ export function openPostgresDatabase(options: PostgresOptions): Db {
     options: options.schema ? `-c search_path=${options.schema}` : undefined,
     types: typeParsers,
   });
-  pool.on('error', (err) => logger.error({ err }, 'idle PostgreSQL client failed'));
+}
 
-  let description = 'PostgreSQL';
+/** "PostgreSQL at host:port/db" for logs and /ready, never the password. */
+function describe(connectionString: string): string {
   try {
-    const u = new URL(options.connectionString);
-    description = `PostgreSQL at ${u.hostname}:${u.port || 5432}${u.pathname}`;
+    const u = new URL(connectionString);
+    return `PostgreSQL at ${u.hostname}:${u.port || 5432}${u.pathname}`;
   } catch {
-    // keep the generic description: the URL was validated by the config loader
+    return 'PostgreSQL'; // the URL was validated by the config loader
   }
+}
 
-  async function query<R>(
-    runner: pg.Pool | pg.PoolClient,
-    sql: string,
-    params?: readonly unknown[],
-  ): Promise<QueryResult<R>> {
-    try {
-      const r = await runner.query(sql, params as unknown[] | undefined);
-      return { rows: r.rows as R[], rowCount: r.rowCount ?? r.rows.length };
-    } catch (err) {
-      throw translateDatabaseError(err);
-    }
+async function runQuery<R>(
+  runner: pg.Pool | pg.PoolClient,
+  sql: string,
+  params?: readonly unknown[],
+): Promise<QueryResult<R>> {
+  try {
+    const r = await runner.query(sql, params as unknown[] | undefined);
+    return { rows: r.rows as R[], rowCount: r.rowCount ?? r.rows.length };
+  } catch (err) {
+    throw translateDatabaseError(err);
   }
+}
 
-  return {
-    kind: 'postgres',
-    description,
-    query: (sql, params) => query(pool, sql, params),
-    async transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
-      let client: pg.PoolClient;
+/**
+ * BEGIN, the body, COMMIT on one pooled connection; ROLLBACK on any error. Driver errors are
+ * translated, anything else the body throws is rethrown unchanged. A connection whose ROLLBACK
+ * fails is destroyed, not returned to the pool.
+ */
+async function inTransaction<T>(pool: pg.Pool, fn: (tx: Transaction) => Promise<T>): Promise<T> {
+  let client: pg.PoolClient;
+  try {
+    client = await pool.connect();
+  } catch (err) {
+    throw translateDatabaseError(err);
+  }
+  const tx: Transaction = {
+    query: (sql, params) => runQuery(client, sql, params),
+    async exec(sql) {
       try {
-        client = await pool.connect();
+        await client.query(sql); // simple protocol: several statements, an array of results
       } catch (err) {
         throw translateDatabaseError(err);
       }
-      const tx: Transaction = {
-        query: (sql, params) => query(client, sql, params),
-        async exec(sql) {
-          try {
-            await client.query(sql); // simple protocol: several statements, an array of results
-          } catch (err) {
-            throw translateDatabaseError(err);
-          }
-        },
-      };
-      let broken = false;
-      try {
-        await query(client, 'BEGIN');
-        const result = await fn(tx);
-        await query(client, 'COMMIT');
-        return result;
-      } catch (err) {
-        try {
-          await client.query('ROLLBACK');
-        } catch {
-          broken = true; // the connection is gone: do not return it to the pool
-        }
-        rethrowTransactionError(err);
-      } finally {
-        client.release(broken);
-      }
     },
-    async ping() {
-      const start = performance.now();
-      await query(pool, 'SELECT 1');
-      return performance.now() - start;
-    },
-    stats: () => ({
-      total: pool.totalCount,
-      idle: pool.idleCount,
-      waiting: pool.waitingCount,
-      max,
-    }),
-    close: () => pool.end(),
   };
+  let broken = false;
+  try {
+    await runQuery(client, 'BEGIN');
+    const result = await fn(tx);
+    await runQuery(client, 'COMMIT');
+    return result;
+  } catch (err) {
+    try {
+      await client.query('ROLLBACK');
+    } catch {
+      broken = true; // the connection is gone: do not return it to the pool
+    }
+    rethrowTransactionError(err);
+  } finally {
+    client.release(broken);
+  }
 }
