@@ -50,36 +50,60 @@ export interface DeliveryRecorderOptions {
 }
 
 export function createDeliveryRecorder(options: DeliveryRecorderOptions): DeliveryRecorder {
-  const maxBatch = options.maxBatch ?? 200;
-  let pending: Waiter[] = [];
-  /** Enqueued deliveries whose `enqueued_at` is not written yet. */
-  let unmarked: string[] = [];
-  let writing = false;
-  let feeding = 0;
-  let marking = 0;
-  let idleWaiters: (() => void)[] = [];
+  return new GroupCommitRecorder(options);
+}
 
-  function settleIdle(): void {
-    if (writing || feeding || marking || pending.length || unmarked.length) return;
-    const waiters = idleWaiters;
-    idleWaiters = [];
+/** The group-commit state machine: one INSERT in flight, the enqueue overlapping the next one. */
+class GroupCommitRecorder implements DeliveryRecorder {
+  private readonly maxBatch: number;
+  private pending: Waiter[] = [];
+  /** Enqueued deliveries whose `enqueued_at` is not written yet. */
+  private unmarked: string[] = [];
+  private writing = false;
+  private feeding = 0;
+  private marking = 0;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(private readonly options: DeliveryRecorderOptions) {
+    this.maxBatch = options.maxBatch ?? 200;
+  }
+
+  record(delivery: NewDelivery): Promise<RecordOutcome> {
+    return new Promise<RecordOutcome>((resolve, reject) => {
+      this.pending.push({ delivery, resolve, reject });
+      this.write();
+    });
+  }
+
+  idle(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.idleWaiters.push(resolve);
+      this.settleIdle();
+    });
+  }
+
+  private settleIdle(): void {
+    if (this.writing || this.feeding || this.marking) return;
+    if (this.pending.length || this.unmarked.length) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
     for (const resolve of waiters) resolve();
   }
 
   /** Which waiters' deliveries are new; a failed multi-row INSERT is retried row by row. */
-  async function insert(batch: Waiter[], marks: string[]): Promise<Map<Waiter, boolean>> {
+  private async insert(batch: Waiter[], marks: string[]): Promise<Map<Waiter, boolean>> {
     const fresh = new Map<Waiter, boolean>();
     let ids: Set<string>;
     try {
       ids = await recordDeliveries(
-        options.db,
+        this.options.db,
         batch.map((w) => w.delivery),
         marks,
       );
     } catch (err) {
-      unmarked.push(...marks); // rolled back with the batch: a later statement carries them
+      this.unmarked.push(...marks); // rolled back with the batch: a later statement carries them
       if (batch.length === 1) batch[0]!.reject(err);
-      else for (const w of batch) for (const [k, v] of await insert([w], [])) fresh.set(k, v);
+      else for (const w of batch) for (const [k, v] of await this.insert([w], [])) fresh.set(k, v);
       return fresh;
     }
     // An id twice in one batch: the first is new, the second a duplicate.
@@ -88,75 +112,70 @@ export function createDeliveryRecorder(options: DeliveryRecorderOptions): Delive
   }
 
   /** Enqueues the committed new deliveries in one call and answers every waiter. */
-  async function feed(fresh: Map<Waiter, boolean>): Promise<void> {
+  private async feed(fresh: Map<Waiter, boolean>): Promise<void> {
     const news = [...fresh].filter(([, isNew]) => isNew).map(([w]) => w.delivery.id);
     const queued = news.length
-      ? await options.enqueue(news).catch(() => new Set<string>())
+      ? await this.options.enqueue(news).catch(() => new Set<string>())
       : new Set<string>();
     for (const [w, isNew] of fresh) {
       if (!isNew) w.resolve('duplicate');
       else if (queued.has(w.delivery.id)) w.resolve('queued');
       else {
-        options.logger.warn(
+        this.options.logger.warn(
           { delivery: w.delivery.id, event: w.delivery.event },
           'delivery recorded, queue unreachable: reconcile will enqueue it',
         );
         w.resolve('recorded');
       }
     }
-    for (const id of news) if (queued.has(id)) unmarked.push(id);
+    for (const id of news) if (queued.has(id)) this.unmarked.push(id);
   }
 
-  async function mark(ids: string[]): Promise<void> {
+  private async mark(ids: string[]): Promise<void> {
     try {
-      await markDeliveriesEnqueued(options.db, ids);
+      await markDeliveriesEnqueued(this.options.db, ids);
     } catch (err) {
       // The rows are committed and enqueued; reconcile enqueues them again (the job id dedupes).
-      options.logger.warn({ err, deliveries: ids.length }, 'could not mark deliveries enqueued');
+      this.options.logger.warn(
+        { err, deliveries: ids.length },
+        'could not mark deliveries enqueued',
+      );
     }
   }
 
-  function write(): void {
-    if (writing) return;
-    if (pending.length) {
-      writing = true;
-      const batch = pending.slice(0, maxBatch);
-      pending = pending.slice(batch.length);
-      const marks = unmarked;
-      unmarked = [];
-      void insert(batch, marks).then((fresh) => {
-        writing = false;
-        feeding++;
-        write();
-        void feed(fresh).finally(() => {
-          feeding--;
-          write();
-        });
-      });
-    } else if (unmarked.length && !feeding) {
-      // No delivery to carry the marker: write it alone, beside (not before) the next INSERT.
-      marking++;
-      const marks = unmarked;
-      unmarked = [];
-      void mark(marks).finally(() => {
-        marking--;
-        settleIdle();
-      });
-    } else settleIdle();
+  private write(): void {
+    if (this.writing) return;
+    if (this.pending.length) this.writeBatch();
+    else if (this.unmarked.length && !this.feeding) this.writeMarks();
+    else this.settleIdle();
   }
 
-  return {
-    record(delivery) {
-      return new Promise<RecordOutcome>((resolve, reject) => {
-        pending.push({ delivery, resolve, reject });
-        write();
+  /** The next batch's INSERT (carrying the marks so far); then its enqueue, beside the next one. */
+  private writeBatch(): void {
+    this.writing = true;
+    const batch = this.pending.slice(0, this.maxBatch);
+    this.pending = this.pending.slice(batch.length);
+    const marks = this.unmarked;
+    this.unmarked = [];
+    void this.insert(batch, marks).then((fresh) => {
+      this.writing = false;
+      this.feeding++;
+      this.write();
+      void this.feed(fresh).finally(() => {
+        this.feeding--;
+        this.write();
       });
-    },
-    idle() {
-      return new Promise<void>((resolve) => {
-        idleWaiters.push(resolve);
-        settleIdle();
-      });
-    },
-  };
+    });
+  }
+
+  /** No delivery to carry the marker: write it alone, beside (not before) the next INSERT. */
+  private writeMarks(): void {
+    this.marking++;
+    const marks = this.unmarked;
+    this.unmarked = [];
+    void this.mark(marks).finally(() => {
+      this.marking--;
+      this.settleIdle();
+    });
+  }
 }
