@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { SteeringError } from '../../src/errors.js';
-import { createScaledClock } from '../../src/github/index.js';
+import { createManualClock, createScaledClock } from '../../src/github/index.js';
 import { startPort } from './start-port.js';
 
 // 1 simulated second = 10 ms real, shared by the simulator and the port, so a `retry-after: 1`
@@ -58,7 +58,8 @@ describe('rate limits', () => {
   });
 
   it('waits for x-ratelimit-reset when the primary limit is spent', async () => {
-    const clock = createScaledClock({ factor: 3600 }); // an hour passes in a second
+    // Time moves only when the port waits: the three allowed requests always fall in one window.
+    const clock = createManualClock();
     const { simulator, repos } = await startPort(
       { clock, rateLimits: { primaryPerHour: 3 } },
       { clock, maxRateLimitWaitMs: 2 * 3_600_000 },
