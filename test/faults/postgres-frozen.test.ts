@@ -16,6 +16,7 @@ import { silentLogger } from '../../src/log.js';
 import { createMetrics } from '../../src/metrics.js';
 import { createApiToken, openPostgresDatabase } from '../../src/store/index.js';
 import { TEST_DATABASE_URL, createTestDatabase } from '../support/db.js';
+import { waitUntil } from '../support/wait-until.js';
 
 function startProxy(target: { host: string; port: number }) {
   let frozen = false;
@@ -121,7 +122,16 @@ describe('faults: PostgreSQL frozen', () => {
         assert.doesNotMatch(a.body.detail ?? '', /SELECT|sqlstate|api_tokens/i);
       }
       assert.equal((await fetch(`${base}/ready`)).status, 503);
-      const stats = db.stats();
+      // A 503 goes out before its request's connection is handed back (the release runs after
+      // the timed-out query settles): wait for the pool to settle; a leaked connection never does.
+      const stats = await waitUntil(
+        () => `every connection back in the pool: ${JSON.stringify(db.stats())}`,
+        () => {
+          const s = db.stats();
+          return s.waiting === 0 && s.total === s.idle && s;
+        },
+        60_000,
+      );
       console.log(`  answered 503 x${answers.length}; pool ${JSON.stringify(stats)}`);
       assert.equal(stats.waiting, 0, 'nothing waits for a connection');
       assert.equal(stats.total, stats.idle, 'no connection stays checked out');
