@@ -2,10 +2,10 @@
  * Service units: the deployable parts of a repository. A unit root is a directory with a build
  * file of a server (pom.xml / build.gradle* with production sources, package.json declaring a
  * server framework, pyproject.toml / requirements*.txt / setup.py / Pipfile, go.mod,
- * composer.json) or a Dockerfile beside source code. A path belongs to the deepest unit above it;
- * paths outside every unit (CI, shared manifests) are visible to all units. A repository without
- * any unit root is one unit at its root. Directories whose package.json is a browser application
- * become front-end roots, not units. Pure.
+ * composer.json, a .NET *.csproj) or a Dockerfile beside source code. A path belongs to the
+ * deepest unit above it; paths outside every unit (CI, shared manifests) are visible to all
+ * units. A repository without any unit root is one unit at its root. Directories whose
+ * package.json is a browser application become front-end roots, not units. Pure.
  */
 import type { Snapshot } from './types.js';
 import { parseBuildFile } from './parse-dependencies.js';
@@ -98,7 +98,7 @@ interface Candidate {
 }
 
 const BUILD_FILE =
-  /^(pom\.xml|build\.gradle(\.kts)?|package\.json|pyproject\.toml|requirements[^/]*\.txt|setup\.py|Pipfile|go\.mod|composer\.json)$/;
+  /^(pom\.xml|build\.gradle(\.kts)?|package\.json|pyproject\.toml|requirements[^/]*\.txt|setup\.py|Pipfile|go\.mod|composer\.json|[^/]+\.csproj)$/;
 
 function surveyTree(snapshot: Snapshot): TreeSurvey {
   const survey: TreeSurvey = {
