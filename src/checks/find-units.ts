@@ -11,6 +11,7 @@ import type { Snapshot } from './types.js';
 import { parseBuildFile } from './parse-dependencies.js';
 import { classifyRole, withFrontendRoots, type PathRole, type RoleOf } from './classify-role.js';
 import { frameworksOf, type Stack } from './detect-stack.js';
+import { findSelfClients } from './find-self-clients.js';
 
 export interface ServiceUnit {
   /** Repository-relative directory, `.` for the root. */
@@ -78,7 +79,20 @@ export function findUnits(snapshot: Snapshot): RepoLayout {
   const merged = mergeDockerfileWrappers(withDocker, tree.dockerDirs);
   const candidates = dropAggregators(merged, snapshot);
   const units = toUnits(candidates, snapshot);
-  return layoutOf(units.length > 0 ? units : [rootUnit(snapshot)], frontendRoots, tree.roles);
+  const layout = layoutOf(
+    units.length > 0 ? units : [rootUnit(snapshot)],
+    frontendRoots,
+    tree.roles,
+  );
+  const selfClients = findSelfClients(
+    snapshot,
+    (p) => layout.unitOf(p)?.path,
+    (p) => layout.role(p),
+  );
+  if (selfClients.size === 0) return layout;
+  const roles = new Map(tree.roles);
+  for (const [p, r] of selfClients) roles.set(p, r);
+  return layoutOf(layout.units, frontendRoots, roles);
 }
 
 interface TreeSurvey {
