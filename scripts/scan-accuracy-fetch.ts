@@ -1,11 +1,14 @@
 // npm run scan-accuracy:fetch [-- --force] [--only <name>] [--git-dir-pattern <dir with {owner} {repo}>]
-// Rebuilds the real-repository corpus that `npm run scan-accuracy` reads, without committing any
-// third-party code: for each `<name>.truth.json` of the corpus folders (tuned and held-out), the
-// repository is taken at the recorded `commit` from its `source` (a shallow fetch of that one
-// commit; or, with --git-dir-pattern, from an existing local git directory such as a mirror),
-// exported without the truth file's `trim` list and what the general rules below trim, and
-// packed as `<name>.tar.gz` beside the truth file (git-ignored). An archive that exists is kept
-// unless --force. What was trimmed is written to `<name>.trimlog` (git-ignored).
+// Builds the real-repository corpus that `npm run scan-accuracy` reads. The archives are committed
+// (each keeps its repository's licence file), so this is only needed to add a repository or to
+// check that an archive matches its source: for each `<name>.truth.json` of the corpus folders
+// (tuned and held-out), the repository is taken at the recorded `commit` from its `source` (a
+// shallow fetch of that one commit; or, with --git-dir-pattern, from an existing local git
+// directory such as a mirror), exported without the truth file's `trim` list and what the general
+// rules below trim, and packed as `<name>.tar.gz` beside the truth file, reproducibly (sorted
+// names, fixed times and owners, no gzip timestamp), so rebuilding an unchanged archive leaves
+// git clean. An archive that exists is kept unless --force. What was trimmed is written to
+// `<name>.trimlog`.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -65,7 +68,7 @@ for (const corpus of CORPORA.filter((c) => existsSync(c))) {
     }
     try {
       const trimmed = buildArchive(truth, archive);
-      writeFileSync(join(corpus, `${truth.repo}.trimlog`), trimmed.join('\n') + '\n');
+      writeFileSync(join(corpus, `${truth.repo}.trimlog`), trimmed.sort().join('\n') + '\n');
       const kb = Math.round(statSync(archive).size / 1024);
       console.log(`${truth.repo}: ${archive} (${kb} kB, ${trimmed.length} paths trimmed)`);
     } catch (err) {
@@ -93,7 +96,10 @@ function buildArchive(truth: TruthHead, archive: string): string[] {
     const kept = all.filter((p) => !dropped(p, truth.trim ?? []));
     git(['checkout-index', '-z', '--stdin'], kept.join('\0'));
     const trimmed = [...all.filter((p) => dropped(p, truth.trim ?? [])), ...trimLarge(tree, tree)];
-    run('tar', ['-czf', archive, '-C', tree, '.']);
+    run('tar', [
+      ...['--sort=name', '--mtime=@0', '--owner=0', '--group=0', '--numeric-owner'],
+      ...['--use-compress-program=gzip -n -9', '-cf', archive, '-C', tree, '.'],
+    ]);
     return trimmed;
   } finally {
     rmSync(work, { recursive: true, force: true });

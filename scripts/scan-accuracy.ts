@@ -48,6 +48,14 @@ const md = 'guidelines/performance.md';
 const doc = compileGuideline(readFileSync(md, 'utf8'), { path: md }).document;
 if (!doc) throw new Error(`${md} does not compile`);
 const loaded = loadChecks(readFileSync('guidelines/performance.checks.yaml', 'utf8'), doc.rules);
+// A checks file that does not load would make every cell "not applicable": stop instead.
+if (!loaded.ok)
+  throw new Error(
+    `guidelines/performance.checks.yaml does not load: ${loaded.diagnostics
+      .filter((d) => d.severity === 'error')
+      .map((d) => `${d.line}:${d.column} ${d.message}`)
+      .join('; ')}`,
+  );
 const checks: Check[] = loaded.checks.filter((c) => questionOf(c.id) !== undefined);
 
 const SEVERITY: Record<CheckStatus, number> = {

@@ -8,7 +8,7 @@ import { parseBuildFile } from './parse-dependencies.js';
 import { isIgnoredPath, isTestPath } from './classify-path.js';
 
 export interface Stack {
-  /** python, java, node (and typescript when a tsconfig.json exists). */
+  /** python, java, node, go, php, dotnet (and typescript when a tsconfig.json exists). */
   languages: Set<string>;
   /** fastapi, flask, django, spring-boot, micronaut, express, nestjs. */
   frameworks: Set<string>;

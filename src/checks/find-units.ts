@@ -2,15 +2,16 @@
  * Service units: the deployable parts of a repository. A unit root is a directory with a build
  * file of a server (pom.xml / build.gradle* with production sources, package.json declaring a
  * server framework, pyproject.toml / requirements*.txt / setup.py / Pipfile, go.mod,
- * composer.json) or a Dockerfile beside source code. A path belongs to the deepest unit above it;
- * paths outside every unit (CI, shared manifests) are visible to all units. A repository without
- * any unit root is one unit at its root. Directories whose package.json is a browser application
- * become front-end roots, not units. Pure.
+ * composer.json, a .NET *.csproj) or a Dockerfile beside source code. A path belongs to the
+ * deepest unit above it; paths outside every unit (CI, shared manifests) are visible to all
+ * units. A repository without any unit root is one unit at its root. Directories whose
+ * package.json is a browser application become front-end roots, not units. Pure.
  */
 import type { Snapshot } from './types.js';
 import { parseBuildFile } from './parse-dependencies.js';
 import { classifyRole, withFrontendRoots, type PathRole, type RoleOf } from './classify-role.js';
 import { frameworksOf, type Stack } from './detect-stack.js';
+import { findSelfClients } from './find-self-clients.js';
 
 export interface ServiceUnit {
   /** Repository-relative directory, `.` for the root. */
@@ -78,7 +79,20 @@ export function findUnits(snapshot: Snapshot): RepoLayout {
   const merged = mergeDockerfileWrappers(withDocker, tree.dockerDirs);
   const candidates = dropAggregators(merged, snapshot);
   const units = toUnits(candidates, snapshot);
-  return layoutOf(units.length > 0 ? units : [rootUnit(snapshot)], frontendRoots, tree.roles);
+  const layout = layoutOf(
+    units.length > 0 ? units : [rootUnit(snapshot)],
+    frontendRoots,
+    tree.roles,
+  );
+  const selfClients = findSelfClients(
+    snapshot,
+    (p) => layout.unitOf(p)?.path,
+    (p) => layout.role(p),
+  );
+  if (selfClients.size === 0) return layout;
+  const roles = new Map(tree.roles);
+  for (const [p, r] of selfClients) roles.set(p, r);
+  return layoutOf(layout.units, frontendRoots, roles);
 }
 
 interface TreeSurvey {
@@ -98,7 +112,7 @@ interface Candidate {
 }
 
 const BUILD_FILE =
-  /^(pom\.xml|build\.gradle(\.kts)?|package\.json|pyproject\.toml|requirements[^/]*\.txt|setup\.py|Pipfile|go\.mod|composer\.json)$/;
+  /^(pom\.xml|build\.gradle(\.kts)?|package\.json|pyproject\.toml|requirements[^/]*\.txt|setup\.py|Pipfile|go\.mod|composer\.json|[^/]+\.csproj)$/;
 
 function surveyTree(snapshot: Snapshot): TreeSurvey {
   const survey: TreeSurvey = {

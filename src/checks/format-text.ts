@@ -51,9 +51,8 @@ export function formatFindingsText(
     if (f.status === 'fail' || f.status === 'error' || f.status === 'exempt') {
       lines.push(`    ${f.message}`);
       for (const e of f.evidence.slice(0, 10)) {
-        lines.push(
-          `    ${e.path}:${e.line}:${e.column}  ${e.snippet}${e.note ? `  (${e.note})` : ''}`,
-        );
+        const note = e.note && withoutRepeat(e.note, f.message);
+        lines.push(`    ${e.path}:${e.line}:${e.column}  ${e.snippet}${note ? `  (${note})` : ''}`);
       }
       if (f.evidence.length > 10) lines.push(`    … and ${f.evidence.length - 10} more`);
     }
@@ -65,6 +64,14 @@ export function formatFindingsText(
     `${c.pass} pass, ${c.fail} fail (${s.mustFailures} MUST), ${c.unchecked} unchecked, ${c['not-applicable']} not applicable, ${c.exempt} exempt, ${c.error} error`,
   );
   return lines.join('\n');
+}
+
+/** A note without the clauses the message above it already says (the remedy, once is enough). */
+function withoutRepeat(note: string, message: string): string {
+  return note
+    .split('; ')
+    .filter((clause) => !message.includes(clause))
+    .join('; ');
 }
 
 function shorten(s: string, n: number): string {

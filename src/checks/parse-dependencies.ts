@@ -8,7 +8,7 @@
 import { parse as parseToml } from 'smol-toml';
 import { XMLParser } from 'fast-xml-parser';
 
-export type Ecosystem = 'python' | 'java' | 'node' | 'go' | 'php';
+export type Ecosystem = 'python' | 'java' | 'node' | 'go' | 'php' | 'dotnet';
 
 export interface BuildFile {
   ecosystem: Ecosystem;
@@ -29,6 +29,7 @@ export function parseBuildFile(path: string, text: string): BuildFile | undefine
     return { ecosystem: 'java', dependencies: fromGradle(text) };
   if (name === 'go.mod') return { ecosystem: 'go', dependencies: fromGoMod(text) };
   if (name === 'composer.json') return { ecosystem: 'php', dependencies: fromComposer(text) };
+  if (/\.csproj$/.test(name)) return { ecosystem: 'dotnet', dependencies: fromCsproj(text) };
   return undefined;
 }
 
@@ -47,6 +48,7 @@ export const BUILD_FILE_GLOBS = [
   '**/build.gradle.kts',
   '**/go.mod',
   '**/composer.json',
+  '**/*.csproj',
   '**/Dockerfile',
   '**/settings.gradle',
   '**/settings.gradle.kts',
@@ -190,6 +192,30 @@ function fromGoMod(text: string): string[] {
       if (m) out.push(m[1] as string);
     }
   }
+  return out;
+}
+
+/**
+ * A .NET project file with an XML parser: its PackageReference names, and its SDK as
+ * `sdk:<name>` (`sdk:microsoft.net.sdk.web` is an ASP.NET Core server).
+ */
+function fromCsproj(text: string): string[] {
+  let doc: Record<string, unknown>;
+  try {
+    doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@' }).parse(
+      text,
+    ) as Record<string, unknown>;
+  } catch {
+    return [];
+  }
+  const project = obj(doc.Project);
+  const out: string[] = [];
+  if (typeof project['@Sdk'] === 'string') out.push(`sdk:${project['@Sdk'].trim()}`);
+  for (const group of list(project.ItemGroup))
+    for (const ref of list(obj(group).PackageReference)) {
+      const include = obj(ref)['@Include'];
+      if (typeof include === 'string') out.push(include.trim());
+    }
   return out;
 }
 

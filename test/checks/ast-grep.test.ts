@@ -4,7 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { readFileSync } from 'node:fs';
 import { createSnapshot, evaluateChecks, loadChecks } from '../../src/checks/index.js';
+import { loadGuidelines } from '../../src/cli/commands/scan.js';
 import { checksFrom, makeRule } from './support.js';
 
 const rules = [makeRule('demo.rule')];
@@ -89,6 +91,42 @@ describe('ast-grep', () => {
       { 'main.go': 'package main\n\nfunc f() {\n\tdb.SetMaxOpenConns(10)\n}\n' },
     );
     assert.equal(present.status, 'pass');
+  });
+
+  it('the shipped Go gRPC check: a call is bounded only when its function sets a deadline', () => {
+    const [guideline] = loadGuidelines(['guidelines/performance.md']);
+    const shipped = loadChecks(
+      readFileSync('guidelines/performance.checks.yaml', 'utf8'),
+      guideline?.rules ?? [],
+    ).checks.filter((c) => c.id === 'timeout-go-grpc');
+    assert.equal(shipped.length, 1);
+    const files: Record<string, string> = {
+      'go.mod': 'module checkout\n\ngo 1.22\n',
+      'main.go': [
+        'package main',
+        'func (cs *svc) quote(ctx context.Context) error {',
+        '\tctx, cancel := context.WithTimeout(ctx, 2*time.Second)',
+        '\tdefer cancel()',
+        '\t_, err := pb.NewShippingServiceClient(cs.conn).GetQuote(ctx, req)',
+        '\treturn err',
+        '}',
+        'func (cs *svc) cart(ctx context.Context) error {',
+        '\t_, err := pb.NewCartServiceClient(cs.conn).',
+        '\t\tGetCart(ctx, req)',
+        '\treturn err',
+        '}',
+        '',
+      ].join('\n'),
+    };
+    const [r] = evaluateChecks(shipped, createSnapshot(Object.keys(files), files)).results;
+    assert.equal(r?.status, 'fail');
+    assert.deepEqual(
+      r?.evidence.map((e) => `${e.path}:${e.line}`),
+      ['main.go:9'],
+    );
+    const none = { 'go.mod': files['go.mod'] as string, 'main.go': 'package main\n' };
+    const [n] = evaluateChecks(shipped, createSnapshot(Object.keys(none), none)).results;
+    assert.equal(n?.status, 'not-applicable');
   });
 
   it('a rule that does not compile is a load error at its position', () => {

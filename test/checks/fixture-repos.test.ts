@@ -97,6 +97,25 @@ const EXPECTED: Record<string, Record<string, CheckStatus>> = {
     'load-tests-present': 'fail',
     'performance-test-in-ci': 'fail',
   },
+  // An ASP.NET Core gRPC service (*.csproj): the gRPC health service is mapped, the Redis cache
+  // is a shared multiplexer, no Prometheus exporter.
+  'dotnet-grpc': {
+    'health-endpoint-dotnet': 'pass',
+    'db-pool-dotnet': 'pass',
+    'prometheus-metrics-dotnet': 'fail',
+    'load-tests-present': 'fail',
+    'performance-test-in-ci': 'fail',
+  },
+  // spring-boot-starter-data-jpa is declared but no code reaches a database: no pool to judge.
+  // Elasticsearch's low-level RestClient is a datastore client, not an outbound call: no breaker
+  // to judge either.
+  'trap-unused-jpa-starter': {
+    'health-endpoint-spring-boot': 'pass',
+    'prometheus-metrics-java': 'fail',
+    'load-tests-present': 'fail',
+    'performance-test-in-ci': 'fail',
+    'jvm-g1gc': 'fail',
+  },
   // The HPA is a Helm template; minReplicas 3 and CPU 65% come from values.yaml.
   // No application code at all: nothing to inspect for SELECT *, so not applicable.
   'trap-helm-hpa': {

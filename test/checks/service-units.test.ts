@@ -126,6 +126,32 @@ describe('service units', () => {
     for (const r of results) if (r.status === 'pass') assert.ok(r.evidence.length > 0, r.checkId);
   });
 
+  it("classifies a client of the unit's own gRPC API as tooling, not a call the service makes", () => {
+    const files: Record<string, string> = {
+      'email/requirements.txt': 'grpcio\n',
+      'email/email_server.py':
+        'import demo_pb2_grpc\ndemo_pb2_grpc.add_EmailServiceServicer_to_server(svc, server)\n',
+      'email/email_client.py':
+        'channel = grpc.insecure_channel("[::]:8080")\nstub = demo_pb2_grpc.EmailServiceStub(channel)\n',
+      'email/catalog_client.py':
+        'channel = grpc.insecure_channel(addr)\nstub = demo_pb2_grpc.ProductCatalogServiceStub(channel)\n',
+      'ads/build.gradle': "dependencies { implementation 'io.grpc:grpc-stub:1.60.0' }\n",
+      'ads/src/main/java/ads/AdService.java':
+        'class AdServiceImpl extends ads.AdServiceGrpc.AdServiceImplBase {}\n',
+      'ads/src/main/java/ads/AdServiceClient.java':
+        'blockingStub = ads.AdServiceGrpc.newBlockingStub(channel);\n',
+    };
+    const layout = findUnits(createSnapshot(Object.keys(files), files));
+    assert.deepEqual(layout.role('email/email_client.py'), {
+      role: 'tooling',
+      reason: "a client of the service's own gRPC API (EmailService)",
+    });
+    assert.equal(layout.role('ads/src/main/java/ads/AdServiceClient.java').role, 'tooling');
+    // A client of another service is a call the service makes.
+    assert.equal(layout.role('email/catalog_client.py').role, 'service');
+    assert.equal(layout.role('email/email_server.py').role, 'service');
+  });
+
   it('gives every SARIF result a location', () => {
     const findings = evaluateGuideline(rules, checks, snapshot);
     const sarif = toSarif({ toolVersion: '0', guidelines: [{ id: 'demo', rules, findings }] }) as {
