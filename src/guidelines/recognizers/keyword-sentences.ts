@@ -1,8 +1,8 @@
 /**
  * Sentences of running text that state a requirement: an RFC 2119 / 8174 keyword in capitals (or
  * in bold), a sentence opening with a style keyword (DO, NEVER, AVOID…), or — in a document that
- * declares lower-case keywords normative — "must/should/may" in lower case. A limit in the sentence
- * makes it a threshold (one per limit). A sentence ending in ":" whose level carries to the list
+ * declares lower-case keywords normative — "must/should/may" in lower case; in any document, a phrase
+ * that recommends ("it may be better to …") at MAY. A limit in the sentence makes it a threshold (one per limit). A sentence ending in ":" whose level carries to the list
  * below is a lead-in, not a rule. "YOU MAY use POST … but MUST return the URL" is two rules.
  */
 import type { DocumentModel, ParagraphBlock } from '../model/document-model.js';
@@ -13,6 +13,8 @@ import type { Proposal, Recognized, Recognizer } from './types.js';
 const BOILERPLATE = /RFC\s*2119|RFC\s*8174|BCP\s*14|key ?words/i;
 const RFC_UPPER = /\b(MUST|SHALL|SHOULD|REQUIRED|RECOMMENDED|MAY|OPTIONAL)\b/;
 const RFC_LOWER = /\b(must|shall|should|is required to|are required to|may not|must not)\b/;
+/** A phrase that recommends in any document: lower-case "may" alone is mere possibility. */
+const RECOMMENDS = /\bit (?:may|might) be (?:better|preferable|best|wiser|advisable) to\b/;
 const RFC_BOLD = /\b(must|shall|should|may|required|recommended|optional)\b/i;
 const STYLE_START = /^(DO|DON'T|DO NOT|NEVER|ALWAYS|AVOID|PREFER|CONSIDER)\b/;
 /** "**MUST**: satisfy this specification", '"SHOULD" means…': a legend explaining the keywords. */
@@ -44,6 +46,7 @@ function readParagraph(model: DocumentModel, b: ParagraphBlock, out: Recognized)
     const upper = RFC_UPPER.test(sentence);
     const lower =
       (model.lowercaseKeywords && RFC_LOWER.test(sentence)) ||
+      RECOMMENDS.test(sentence) ||
       (b.boldKeyword === true && RFC_BOLD.test(sentence));
     if (!upper && !lower && !STYLE_START.test(sentence)) return;
     const pos = positionOf(model, sentence, b);
