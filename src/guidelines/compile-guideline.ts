@@ -229,7 +229,8 @@ function buildRule(
     const t = labelComparator(c.threshold);
     const metric = nameMetric(t.subject, section, t.unit, t.qualifier);
     const comparator: Comparator | undefined =
-      t.comparator ?? impliedComparator(metric, t.qualifier);
+      t.comparator ?? impliedComparator(metric, t.qualifier) ?? (t.band ? '<=' : undefined);
+    const band = t.band ? bandEnds(t.band, comparator) : undefined;
     if (!comparator) {
       diagnostics.push({
         severity: 'warning',
@@ -246,7 +247,8 @@ function buildRule(
       ...(metric ? { metric } : {}),
       ...(aggregate ? { aggregate } : {}),
       comparator,
-      value: t.value,
+      value: band?.value ?? t.value,
+      ...(band ? { target: band.target } : {}),
       ...(t.unit ? { unit: t.unit } : {}),
       ...(t.duration ? { duration: t.duration } : {}),
       ...(t.qualifier ? { qualifier: t.qualifier } : {}),
@@ -283,6 +285,16 @@ function impliedComparator(
   )
     return '>=';
   return undefined;
+}
+
+/** A band's limit and target: a ceiling's limit is its high end, a floor's its low end. */
+function bandEnds(
+  band: { low: number; high: number },
+  comparator: Comparator | undefined,
+): { value: number; target: number } {
+  return comparator === '>=' || comparator === '>'
+    ? { value: band.low, target: band.high }
+    : { value: band.high, target: band.low };
 }
 
 /** "Max request body: 10 MB", "Minimum replicas: 2": the label gives the comparator. */
