@@ -157,3 +157,26 @@ test('a table row id is built from its own words, not from a noun borrowed from 
   assert.equal(total(withCount).threshold!.subject, 'Total size of objects');
   assert.equal(total(withCount).id, total(without).id);
 });
+
+test("the overview's own prose sets the level of unmarked imperatives; frontmatter wins", () => {
+  const body = '## Caching\n\n- Use Redis for sessions\n- MUST set a TTL on every key\n';
+  const overview = rulesOf(`# Practices\n\nTeams should follow these practices.\n\n${body}`);
+  assert.deepEqual(
+    overview.map((r) => [r.statement, r.level, r.levelSource]),
+    [
+      [
+        'Use Redis for sessions',
+        'SHOULD',
+        'document default (overview: "Teams should follow these practices")',
+      ],
+      ['MUST set a TTL on every key', 'MUST', 'MUST'],
+    ],
+  );
+  const front = rulesOf(
+    `---\nlevel: MAY\n---\n# Practices\n\nTeams should follow these practices.\n\n${body}`,
+  );
+  assert.equal(front[0]!.level, 'MAY');
+  // Said inside a section, it is that section's rule, not the document's default.
+  const inSection = rulesOf(`# Practices\n\n${body}\nTeams SHOULD follow these practices.\n`);
+  assert.equal(inSection[0]!.level, 'MUST');
+});

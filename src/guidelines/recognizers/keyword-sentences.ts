@@ -7,6 +7,7 @@
  */
 import type { DocumentModel, ParagraphBlock } from '../model/document-model.js';
 import { findProseThresholds, limitFields } from '../find-prose-threshold.js';
+import { declaresDefaultLevel, inOverview } from '../read-default-level.js';
 import { LEGEND as MARKER_LEGEND, markedKeyword } from './marked-rules.js';
 import type { Proposal, Recognized, Recognizer } from './types.js';
 
@@ -50,7 +51,11 @@ function readParagraph(model: DocumentModel, b: ParagraphBlock, out: Recognized)
       (b.boldKeyword === true && RFC_BOLD.test(sentence));
     if (!upper && !lower && !STYLE_START.test(sentence)) return;
     const pos = positionOf(model, sentence, b);
-    const why = notARule(sentence, () => si === sentences.length - 1 && nextIsList(model, b));
+    const why = notARule(
+      sentence,
+      () => si === sentences.length - 1 && nextIsList(model, b),
+      inOverview(b),
+    );
     if (why) {
       out.rejections.push({
         recognizer: 'keyword-sentences',
@@ -85,9 +90,15 @@ function readParagraph(model: DocumentModel, b: ParagraphBlock, out: Recognized)
 }
 
 /** Why a keyword sentence is not a rule (a caveat, a legend, a lead-in), if it is not. */
-function notARule(sentence: string, beforeList: () => boolean): string | undefined {
+function notARule(
+  sentence: string,
+  beforeList: () => boolean,
+  overview: boolean,
+): string | undefined {
   if (/^(note|warning|caution)\b\s*:/i.test(sentence))
     return 'a note or warning: a caveat, not a rule';
+  if (overview && declaresDefaultLevel(sentence))
+    return "states the whole document's force (its default level), not a rule of its own";
   if (BOILERPLATE.test(sentence) || LEGEND.test(sentence))
     return 'explains the keywords (a legend or the RFC 2119 boilerplate), not a rule';
   if (/:$/.test(sentence) && beforeList())
