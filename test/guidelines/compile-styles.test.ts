@@ -180,3 +180,24 @@ test("the overview's own prose sets the level of unmarked imperatives; frontmatt
   const inSection = rulesOf(`# Practices\n\n${body}\nTeams SHOULD follow these practices.\n`);
   assert.equal(inSection[0]!.level, 'MUST');
 });
+
+test('list items: an order before a colon, verbs that are also nouns, and setting definitions', () => {
+  const rules = rulesOf(
+    [
+      '# Config',
+      '',
+      '## Tips',
+      '',
+      '- When defining configurations, specify the latest stable API version.',
+      '- Group related objects into a single file whenever it makes sense.',
+      '- Group membership is synced hourly.',
+      "- Don't specify default values unnecessarily: simple configuration makes errors less likely.",
+      '- `imagePullPolicy: Never`: the image is assumed to exist locally.',
+      '',
+    ].join('\n'),
+  );
+  assert.deepEqual(
+    rules.map((r) => r.source.line),
+    [5, 6, 8],
+  );
+});
