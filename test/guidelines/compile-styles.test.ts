@@ -201,3 +201,12 @@ test('list items: an order before a colon, verbs that are also nouns, and settin
     [5, 6, 8],
   );
 });
+
+test('three reference configurations under one caption keep readable, distinct ids', () => {
+  const block = (n: number) => `**Code**\n\n\`\`\`yaml\nreplicas: ${n}\n\`\`\`\n\n`;
+  const ids = rulesOf(`# Deploy\n\n## Scaling\n\n${block(1)}${block(2)}${block(3)}`).map(
+    (r) => r.id,
+  );
+  assert.equal(new Set(ids).size, 3);
+  for (const id of ids) assert.match(id, /^doc\.code\.reference(?:-[0-9a-f]{6}(?:-\d+)?)?$/);
+});
