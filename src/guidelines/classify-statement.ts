@@ -19,7 +19,7 @@ const IMPERATIVE = new Set(
     'instrument capture escalate investigate fix delete drop archive migrate split sort fetch ' +
     'preload prefetch schedule warm precompute memoize favor favour choose prioritize prioritise refrain stop ' +
     'avoid alert establish maintain give prevent rely treat wrap place put declare annotate start ' +
-    'debounce cap bound tag terminate abort cancel reject deny expire disconnect'
+    'debounce cap bound tag terminate abort cancel reject deny expire disconnect specify'
   ).split(/\s+/),
 );
 
@@ -35,10 +35,20 @@ export type Classified =
   | { kind: 'unreadable-threshold'; subject: string; valueText: string; valueOffset: number }
   | { kind: 'none' };
 
+/** Words as often nouns as verbs: imperative only when an object follows ("Group related objects",
+ * "Cache the results"), not as a noun phrase ("Group membership", "Cache hit ratio"). */
+const AMBIGUOUS = new Set(
+  'group cache log index test load query report label name mark version order'.split(' '),
+);
+const OBJECT_START =
+  /^(?:the|a|an|all|any|each|every|your|its|their|them|it|related|such|these|those)$/;
+
 export function startsImperative(text: string): boolean {
-  const first = /^[^A-Za-z]*([A-Za-z]+(?:['’][a-z]+)?)/.exec(text)?.[1]?.toLowerCase();
+  const m = /^[^A-Za-z]*([A-Za-z]+(?:['’][a-z]+)?)\s*([A-Za-z]+)?/.exec(text);
+  const first = m?.[1]?.toLowerCase();
   if (!first) return false;
   if (first === "don't" || first === 'don’t') return true;
+  if (AMBIGUOUS.has(first)) return OBJECT_START.test(m?.[2]?.toLowerCase() ?? '');
   return IMPERATIVE.has(first);
 }
 
@@ -67,6 +77,11 @@ export function classifyStatement(
   if (colon && !/^https?$/i.test(colon[1]!)) {
     const subject = colon[1]!.replace(/^\*\*|\*\*$/g, '').trim();
     const valueText = colon[2]!.trim();
+    // "Don't specify default values unnecessarily: simple configuration …": the order comes first.
+    if (startsImperative(subject) && subject.includes(' ') && !looksNumeric(valueText))
+      return { kind: 'practice' };
+    // "imagePullPolicy: Always: every time …": a setting's value and what it does — a definition.
+    if (/^[\w.-]+:\s/.test(valueText)) return { kind: 'none' };
     const valueOffset = t.length - colon[2]!.length;
     if (looksNumeric(valueText)) {
       const parsed = parseThreshold(valueText);

@@ -11,6 +11,7 @@ import type { Root } from 'mdast';
 import { RECOGNIZERS, type Candidate } from './recognizers/index.js';
 import { resolveProposals, type Decision, type Resolved } from './resolve-proposals.js';
 import { describeNoRules, explainDropped } from './explain-dropped.js';
+import { overviewDefaultLevel, type DefaultLevel } from './read-default-level.js';
 import { decodeSource } from './decode-source.js';
 import { detectLevel } from './detect-level.js';
 import { hashRule, sha256 } from './hash-rule.js';
@@ -70,7 +71,10 @@ export function compileGuideline(
   const id = guidelineId(options, frontmatter, model);
   const title = frontmatter.title ?? model.title ?? id;
   diagnostics.push(...pinnedIdErrors(resolved.candidates));
-  const rules = buildRules(id, resolved.candidates, diagnostics, model.defaultLevel);
+  const documentLevel: DefaultLevel | undefined = model.defaultLevel
+    ? { level: model.defaultLevel, source: 'document default (frontmatter level)' }
+    : overviewDefaultLevel(model);
+  const rules = buildRules(id, resolved.candidates, diagnostics, documentLevel);
 
   if (rules.length === 0 && !diagnostics.some((d) => d.severity === 'error')) {
     diagnostics.push({
@@ -185,7 +189,7 @@ function buildRules(
   id: string,
   candidates: readonly Candidate[],
   diagnostics: Diagnostic[],
-  defaultLevel: Level | undefined,
+  defaultLevel: DefaultLevel | undefined,
 ): Rule[] {
   const built = candidates
     .map((c) => buildRule(id, c, diagnostics, defaultLevel))
@@ -220,7 +224,7 @@ function buildRule(
   guideline: string,
   c: Candidate,
   diagnostics: Diagnostic[],
-  defaultLevel: Level | undefined,
+  defaultLevel: DefaultLevel | undefined,
 ): { rule: RuleMeaning; candidate: Candidate } | null {
   const statement = repairMojibake(c.statement);
   const section = c.section.map(repairMojibake);
@@ -229,7 +233,8 @@ function buildRule(
     const t = labelComparator(c.threshold);
     const metric = nameMetric(t.subject, section, t.unit, t.qualifier);
     const comparator: Comparator | undefined =
-      t.comparator ?? impliedComparator(metric, t.qualifier);
+      t.comparator ?? impliedComparator(metric, t.qualifier) ?? (t.band ? '<=' : undefined);
+    const band = t.band ? bandEnds(t.band, comparator) : undefined;
     if (!comparator) {
       diagnostics.push({
         severity: 'warning',
@@ -246,7 +251,8 @@ function buildRule(
       ...(metric ? { metric } : {}),
       ...(aggregate ? { aggregate } : {}),
       comparator,
-      value: t.value,
+      value: band?.value ?? t.value,
+      ...(band ? { target: band.target } : {}),
       ...(t.unit ? { unit: t.unit } : {}),
       ...(t.duration ? { duration: t.duration } : {}),
       ...(t.qualifier ? { qualifier: t.qualifier } : {}),
@@ -255,8 +261,7 @@ function buildRule(
     };
   }
   let detected: { level: Level; source: string } = c.level ?? detectLevel(statement, c.kind);
-  if (defaultLevel && detected.source === 'inferred: imperative')
-    detected = { level: defaultLevel, source: 'document default (frontmatter level)' };
+  if (defaultLevel && detected.source === 'inferred: imperative') detected = defaultLevel;
   const rule: RuleMeaning = {
     guideline,
     section,
@@ -283,6 +288,16 @@ function impliedComparator(
   )
     return '>=';
   return undefined;
+}
+
+/** A band's limit and target: a ceiling's limit is its high end, a floor's its low end. */
+function bandEnds(
+  band: { low: number; high: number },
+  comparator: Comparator | undefined,
+): { value: number; target: number } {
+  return comparator === '>=' || comparator === '>'
+    ? { value: band.low, target: band.high }
+    : { value: band.high, target: band.low };
 }
 
 /** "Max request body: 10 MB", "Minimum replicas: 2": the label gives the comparator. */

@@ -122,6 +122,11 @@ function compareThresholds(
   if (a.comparator !== b.comparator) note('threshold.comparator', a.comparator, b.comparator);
   if (a.value !== b.value) note('threshold.value', a.value, b.value);
   if (a.unit !== b.unit) note('threshold.unit', a.unit ?? null, b.unit ?? null);
+  if (a.target !== b.target) {
+    note('threshold.target', a.target ?? null, b.target ?? null);
+    // The target is what the author aims at; only the limit is enforced.
+    out.push(['minor', 'target changed']);
+  }
   if (a.aggregate !== b.aggregate)
     note('threshold.aggregate', a.aggregate ?? null, b.aggregate ?? null);
   if (JSON.stringify(a.duration) !== JSON.stringify(b.duration))

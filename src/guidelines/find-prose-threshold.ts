@@ -102,7 +102,7 @@ export function findProseThresholds(sentence: string): ProseThreshold[] {
     if (!comparator) continue;
     const after = sentence.slice(m.index + m[0].length);
     const counted = m[4] ? undefined : countedUnit(after);
-    const unit = m[4] ? normalizeUnit(m[4]) : counted;
+    const unit = m[4] ? normalizeUnit(m[4]) : (counted ?? definedRate(after));
     // "over 3 services" or "above 2" with no unit after a word comparator: too vague to be a limit.
     if (!unit && /^[a-z]/.test(word) && !/\d\s*%/.test(m[0])) {
       if (!/^\s*(?:[a-z]+\s+)?(?:per|\/)\s/i.test(after) && !/^\s+[a-z]+s\b/i.test(after)) continue;
@@ -218,6 +218,18 @@ function expandAcronym(subject: string, text: string): string {
   return subject;
 }
 
+/**
+ * "<= 20, where churn is defined as: … in a given second": a bare number whose definition counts
+ * per unit of time is a rate ("/s").
+ */
+function definedRate(after: string): string | undefined {
+  const m =
+    /^,?\s*(?:where|with)\s+[^.;]{0,40}?\b(?:is|being)\s+defined\s+as\b[^.;]{0,200}?\b(?:in\s+a\s+given|per|each|every)\s+(second|minute|hour|day)\b/i.exec(
+      after,
+    );
+  return m ? normalizeUnit(`per ${m[1]!}`) : undefined;
+}
+
 /** The counted noun after a bare number, as written, without modifiers: "passwords", "levels". */
 function countedUnit(after: string): string | undefined {
   const m = COUNTED.exec(after);
@@ -261,6 +273,18 @@ function subjectOfLimit(
   const took = /\b(?:that|which|who)\s+(?:\w+\s+)?takes?\s*$/i.exec(before);
   const verb = /^\s*to\s+([a-z]+)/i.exec(rest)?.[1]?.toLowerCase();
   if (took && verb) return `${singular(subject)} ${NOMINAL[verb] ?? verb} time`;
+  // "an operation may take a very long time to complete, e.g. longer than 15 minutes".
+  const tookTime =
+    /\btak(?:e|es|ing)\s+(?:an?\s+)?(?:[\w*]+\s+){0,2}?time\s+to\s+([a-z]+)\b[^;]{0,20}$/i.exec(
+      before,
+    )?.[1];
+  if (tookTime) return `${singular(subject)} ${NOMINAL[tookTime.toLowerCase()] ?? tookTime} time`;
+  // "checked against an available set of, at least, the top 3000 passwords": the set is counted.
+  const setOf =
+    /\b(?:an?|the)\s+((?:[a-z-]+\s+)?(?:set|list|collection|pool|dictionary|corpus))\s+of,?\s*$/i.exec(
+      before,
+    );
+  if (setOf && unit && !isMeasureUnit(unit)) return `${setOf[1]!.toLowerCase()} of ${unit}`;
   // The relative clause's object is what the limit is about ("that can generate URLs longer than").
   const object =
     /(?:^|\s)([A-Za-z][\w-]*)\s+(?:that|which|who)\s+(?:(?:can|could|may|might|will|would|must|should|do|does)\s+)?(?:not\s+)?[a-z]+\s+((?:[\w-]+\s+){0,2}[\w-]+)\s*$/i.exec(
@@ -281,6 +305,11 @@ function subjectOfLimit(
       return `${singular(subject)} size`;
   }
   return subject;
+}
+
+/** A unit of measure (time, size, percent, a rate), not a counted noun. */
+function isMeasureUnit(unit: string): boolean {
+  return /^(?:ms|s|min|h|d|wk|mo|y|%|B|KB|MB|GB|TB|bits|characters)$|\//.test(unit);
 }
 
 function singular(phrase: string): string {

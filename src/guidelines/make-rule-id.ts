@@ -117,7 +117,8 @@ export function assignRuleIds(
     const longest = tries[tries.length - 1]!;
     tries.push(`${longest}-${hashOf(c.statement).slice(0, 6)}`);
     let id = tries.find((t) => !owner.has(t));
-    for (let n = 2; !id; n++) if (!owner.has(`${tries[2]}-${n}`)) id = `${tries[2]}-${n}`;
+    const last = tries[tries.length - 1]!;
+    for (let n = 2; !id; n++) if (!owner.has(`${last}-${n}`)) id = `${last}-${n}`;
     ids[i] = id;
     owner.set(id, i);
   });

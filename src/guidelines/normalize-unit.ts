@@ -43,6 +43,12 @@ export const UNIT_PATTERN =
 export function normalizeUnit(raw: string): string | undefined {
   const t = raw.trim().replace(/\s+/g, ' ');
   for (const [re, unit] of UNITS) if (re.test(t)) return unit;
+  // A rate of what the subject counts: "per second", "/s" → "/s".
+  const bare = /^(?:per\s+|\/\s*)(.+)$/i.exec(t);
+  if (bare) {
+    const per = normalizeUnit(bare[1]!);
+    return per && TIME_UNITS.has(per) ? `/${per}` : undefined;
+  }
   // A rate: "attempts per hour", "requests/min" → "attempts/h", "requests/min".
   const rate = /^(.+?)\s*(?:\/|\bper\b|\ban?\b)\s*(.+)$/i.exec(t);
   if (rate) {

@@ -2,6 +2,7 @@
  * The threshold grammar: the text after "Subject:" in a bullet, or after a comparator in a sentence.
  *
  *   [aggregate] [comparator] number [unit] [for <duration>] [qualifier]
+ *   [aggregate] number [unit] (- | – | to) number [unit] …     a band: a target and a limit
  *
  * e.g. "< 50ms", "95th percentile < 500ms", "> 90% for 5 minutes", "99.9% uptime",
  * "< 5% of CPU time", "< 5000ms (excluding transfer time)", "at most 2 s". A value with no
@@ -15,6 +16,9 @@ export interface ParsedThreshold {
   aggregate?: string;
   comparator?: Comparator;
   value: number;
+  /** A band "150-200ms": both ends as written, low first. `value` is the high end until the caller
+   * knows whether the subject is a ceiling (limit = high) or a floor (limit = low). */
+  band?: { low: number; high: number };
   unit?: string;
   duration?: Duration;
   qualifier?: string;
@@ -35,6 +39,10 @@ const AGGREGATE =
   /^(?:(\d{1,2}(?:\.\d+)?)(?:st|nd|rd|th)\s+percentile|p(\d{1,2}(?:\.\d+)?)|(median)|(average|mean|avg)|(maximum|max|peak)|(minimum|min))\b[\s:,]*/i;
 const NUMBER = new RegExp(
   `^(\\d{1,3}(?:,\\d{3})+|\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(${UNIT_PATTERN})?(?![A-Za-z0-9])`,
+  'i',
+);
+const BAND_END = new RegExp(
+  `^\\s*(?:-|–|—|to)\\s*(\\d{1,3}(?:,\\d{3})+|\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(${UNIT_PATTERN})?(?![A-Za-z0-9])`,
   'i',
 );
 const DURATION = new RegExp(
@@ -91,6 +99,18 @@ export function parseThreshold(input: string): ParsedThreshold | undefined {
     if (unit) out.unit = unit;
   }
   rest = rest.slice(num[0].length).trim();
+  // "150-200ms", "150 to 200 ms": a band, its unit written once (at either end) or twice.
+  const band = out.comparator ? undefined : BAND_END.exec(rest);
+  if (band) {
+    const high = Number(band[1]!.replace(/,/g, ''));
+    const unit = band[2] ? normalizeUnit(band[2]) : undefined;
+    if (high > out.value && (!unit || !out.unit || unit === out.unit)) {
+      out.band = { low: out.value, high };
+      out.value = high;
+      if (unit) out.unit = unit;
+      rest = rest.slice(band[0].length).trim();
+    }
+  }
 
   const qualifiers: string[] = [];
   while (rest.length > 0) {

@@ -31,6 +31,11 @@ export const ThresholdSchema = z.object({
   aggregate: z.string().optional(),
   comparator: ComparatorSchema,
   value: z.number(),
+  /**
+   * A band's other end, the value aimed at; `value` is then the limit. "p95: 150-200ms" → target
+   * 150, `<=` 200; a floor's band "99.9-99.99%" → target 99.99, `>=` 99.9.
+   */
+  target: z.number().optional(),
   /** Normalised unit: ms, s, min, h, %, req/s, MB… */
   unit: z.string().optional(),
   /** "for 5 minutes": the condition must hold this long. */

@@ -37,6 +37,10 @@ const cases: Array<[string, Record<string, unknown>]> = [
   ['p99 <= 250 ms', { aggregate: 'p99', comparator: '<=', value: 250, unit: 'ms' }],
   ['under 30 s', { comparator: '<', value: 30, unit: 's' }],
   ['< 512MB', { comparator: '<', value: 512, unit: 'MB' }],
+  // A band: the value is the high end until the compiler knows ceiling from floor.
+  ['150-200ms', { value: 200, band: { low: 150, high: 200 }, unit: 'ms' }],
+  ['300 to 500 ms', { value: 500, band: { low: 300, high: 500 }, unit: 'ms' }],
+  ['99.9–99.99%', { value: 99.99, band: { low: 99.9, high: 99.99 }, unit: '%' }],
   [
     'within 300 ms at the 99th percentile',
     { comparator: '<=', value: 300, unit: 'ms', qualifier: 'at the 99th percentile' },
@@ -84,5 +88,36 @@ test('prose: the size of secret material is a floor, beside the other limits of 
       f.parsed.value,
     ]),
     [['<=', 30]],
+  );
+});
+
+test('prose: the noun phrase a limit is about, where the clause subject is not it', () => {
+  const subjects = (text: string) =>
+    findProseThresholds(text).map((f) => [
+      f.subject,
+      f.parsed.comparator,
+      f.parsed.value,
+      f.parsed.unit,
+    ]);
+  // A set checked against is what is counted, not what is checked.
+  assert.deepEqual(
+    subjects(
+      'Verify that passwords are checked against an available set of, at least, the top 3000 passwords.',
+    ),
+    [['available set of passwords', '>=', 3000, 'passwords']],
+  );
+  // "takes a long time to complete, e.g. longer than …": the time to complete.
+  assert.deepEqual(
+    subjects(
+      'Where an operation may take a very long time to complete, e.g. longer than 15 minutes, it may be better to expose a resource.',
+    ),
+    [['operation completion time', '>', 15, 'min']],
+  );
+  // A bare count defined per unit of time is a rate.
+  assert.deepEqual(
+    subjects(
+      'Cluster churn is <= 20, where churn is defined as: #(creations) + #(updates) in a given second',
+    ),
+    [['Cluster churn', '<=', 20, '/s']],
   );
 });

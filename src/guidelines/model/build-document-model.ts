@@ -60,6 +60,9 @@ class ModelWalker {
   /** The list being walked follows a conditional lead-in ("If you promise to:"). */
   private conditional = false;
   private previous: Block | undefined;
+  /** The HTML table being walked (`<table>` … `</table>` spread over html nodes), if any. */
+  private htmlTable: { id: number; columns: string[]; row: number; cell: number } | undefined;
+  private htmlTables = 0;
 
   constructor(readonly model: DocumentModel) {}
 
@@ -160,6 +163,32 @@ class ModelWalker {
     if (pin) this.pendingPin = pin[1];
     const anchor = HTML_ANCHOR.exec(value);
     if (anchor && /^\s*<a\s[^>]*>\s*(<\/a>)?\s*$/i.test(value)) this.pendingAnchor = anchor[1];
+    this.readHtmlTable(value);
+  }
+
+  /** Follows `<table>`, `<tr>`, `<th>` and `<td>` tags so code inside a cell knows its column. */
+  private readHtmlTable(value: string): void {
+    const tag = /<(\/?)(table|tr|th|td)\b[^>]*>/gi;
+    for (let m = tag.exec(value); m; m = tag.exec(value)) {
+      const closing = m[1] === '/';
+      const name = m[2]!.toLowerCase();
+      if (name === 'table') {
+        this.htmlTable = closing
+          ? undefined
+          : { id: this.htmlTables++, columns: [], row: -1, cell: -1 };
+        continue;
+      }
+      const t = this.htmlTable;
+      if (!t || closing) continue;
+      if (name === 'tr') {
+        t.row++;
+        t.cell = -1;
+      } else if (name === 'td') t.cell++;
+      else {
+        const text = /^([^<]*)<\/th>/i.exec(value.slice(m.index + m[0].length))?.[1] ?? '';
+        t.columns.push(clean(text));
+      }
+    }
   }
 
   private visitParagraph(p: Paragraph): void {
@@ -273,7 +302,11 @@ class ModelWalker {
 
   private visitCode(code: Code): void {
     const pin = this.skipping ? undefined : this.takePin();
-    const caption = captionOf(this.previous);
+    const t = this.htmlTable;
+    const header = t && t.cell >= 0 ? t.columns[t.cell] : undefined;
+    const cell = header ? { header, row: `h${t!.id}:r${t!.row}` } : undefined;
+    // In a table cell, the text before the table captions the table, not this block.
+    const caption = t ? undefined : captionOf(this.previous);
     this.push({
       type: 'code',
       ...this.base(code),
@@ -281,6 +314,7 @@ class ModelWalker {
       lang: code.lang ?? null,
       value: code.value,
       ...(caption ? { caption } : {}),
+      ...(cell ? { cell } : {}),
       ...(pin ? { pin } : {}),
     });
   }

@@ -89,6 +89,11 @@ export interface CodeBlock extends BlockBase {
   value: string;
   /** The bold label right above the block, with its line. */
   caption?: { text: string; line: number; column: number; sentence?: boolean };
+  /**
+   * Inside an HTML table (`<th>Bad</th><th>Good</th>` … `<td>` code `</td>`): the header of the
+   * column the block sits in, and `row` naming its table row.
+   */
+  cell?: { header: string; row: string };
   pin?: string;
 }
 

@@ -1,18 +1,21 @@
 /**
  * Sentences of running text that state a requirement: an RFC 2119 / 8174 keyword in capitals (or
  * in bold), a sentence opening with a style keyword (DO, NEVER, AVOID…), or — in a document that
- * declares lower-case keywords normative — "must/should/may" in lower case. A limit in the sentence
- * makes it a threshold (one per limit). A sentence ending in ":" whose level carries to the list
+ * declares lower-case keywords normative — "must/should/may" in lower case; in any document, a phrase
+ * that recommends ("it may be better to …") at MAY. A limit in the sentence makes it a threshold (one per limit). A sentence ending in ":" whose level carries to the list
  * below is a lead-in, not a rule. "YOU MAY use POST … but MUST return the URL" is two rules.
  */
 import type { DocumentModel, ParagraphBlock } from '../model/document-model.js';
 import { findProseThresholds, limitFields } from '../find-prose-threshold.js';
+import { declaresDefaultLevel, inOverview } from '../read-default-level.js';
 import { LEGEND as MARKER_LEGEND, markedKeyword } from './marked-rules.js';
 import type { Proposal, Recognized, Recognizer } from './types.js';
 
 const BOILERPLATE = /RFC\s*2119|RFC\s*8174|BCP\s*14|key ?words/i;
 const RFC_UPPER = /\b(MUST|SHALL|SHOULD|REQUIRED|RECOMMENDED|MAY|OPTIONAL)\b/;
 const RFC_LOWER = /\b(must|shall|should|is required to|are required to|may not|must not)\b/;
+/** A phrase that recommends in any document: lower-case "may" alone is mere possibility. */
+const RECOMMENDS = /\bit (?:may|might) be (?:better|preferable|best|wiser|advisable) to\b/;
 const RFC_BOLD = /\b(must|shall|should|may|required|recommended|optional)\b/i;
 const STYLE_START = /^(DO|DON'T|DO NOT|NEVER|ALWAYS|AVOID|PREFER|CONSIDER)\b/;
 /** "**MUST**: satisfy this specification", '"SHOULD" means…': a legend explaining the keywords. */
@@ -44,10 +47,15 @@ function readParagraph(model: DocumentModel, b: ParagraphBlock, out: Recognized)
     const upper = RFC_UPPER.test(sentence);
     const lower =
       (model.lowercaseKeywords && RFC_LOWER.test(sentence)) ||
+      RECOMMENDS.test(sentence) ||
       (b.boldKeyword === true && RFC_BOLD.test(sentence));
     if (!upper && !lower && !STYLE_START.test(sentence)) return;
     const pos = positionOf(model, sentence, b);
-    const why = notARule(sentence, () => si === sentences.length - 1 && nextIsList(model, b));
+    const why = notARule(
+      sentence,
+      () => si === sentences.length - 1 && nextIsList(model, b),
+      inOverview(b),
+    );
     if (why) {
       out.rejections.push({
         recognizer: 'keyword-sentences',
@@ -82,9 +90,15 @@ function readParagraph(model: DocumentModel, b: ParagraphBlock, out: Recognized)
 }
 
 /** Why a keyword sentence is not a rule (a caveat, a legend, a lead-in), if it is not. */
-function notARule(sentence: string, beforeList: () => boolean): string | undefined {
+function notARule(
+  sentence: string,
+  beforeList: () => boolean,
+  overview: boolean,
+): string | undefined {
   if (/^(note|warning|caution)\b\s*:/i.test(sentence))
     return 'a note or warning: a caveat, not a rule';
+  if (overview && declaresDefaultLevel(sentence))
+    return "states the whole document's force (its default level), not a rule of its own";
   if (BOILERPLATE.test(sentence) || LEGEND.test(sentence))
     return 'explains the keywords (a legend or the RFC 2119 boilerplate), not a rule';
   if (/:$/.test(sentence) && beforeList())

@@ -164,6 +164,9 @@ function leadInLevel(b: ListItemBlock, text: string): Candidate['level'] {
   return { level: b.leadIn.level, source: b.leadIn.source };
 }
 
+const AGGREGATE_ONLY =
+  /^(?:p\d{2}(?:\.\d+)?|\d{1,2}(?:\.\d+)?(?:st|nd|rd|th) percentile|median|average|mean)$/i;
+
 function thresholdCandidate(
   statement: string,
   subject: string,
@@ -172,10 +175,20 @@ function thresholdCandidate(
   base: CandidateBase,
 ): Candidate {
   const aggregateFromSection = [...base.section].reverse().map(findAggregate).find(Boolean);
+  // "p95: 150-200ms" under "API latency": the label is the aggregate, the section the subject.
+  const label = AGGREGATE_ONLY.test(subject) ? findAggregate(subject) : undefined;
+  const named = label ? base.section.at(-1) : undefined;
+  const idSlug = label && named ? subject : undefined;
+  if (label && named) {
+    parsed = { ...parsed, aggregate: parsed.aggregate ?? label };
+    subject = named;
+  }
   return {
     kind: 'threshold',
     statement,
     subject,
+    // The id stays the label's ("…api-latency.p95"), as it was before the subject was read.
+    ...(idSlug ? { idSlug } : {}),
     threshold: {
       ...parsed,
       subject,

@@ -3,10 +3,12 @@
  * description column ("Verify that …") and applicability columns (✓, L1/L2/L3). Every row is one
  * rule; its id comes from the id column, its statement from the description column, which is picked
  * by content (the column with the longest sentences), not by position. A limit in the description
- * ("at least 12 characters") makes the row a threshold.
+ * ("at least 12 characters") makes the row a threshold. A row is read in its section: a limit
+ * about a bare noun ("a code with at least 64 bits") is about that noun of the section's topic
+ * ("V6.6 Out-of-Band authentication mechanisms" → "out-of-band authentication code").
  */
 import { explicitLevel } from '../detect-level.js';
-import { findProseThresholds, limitFields } from '../find-prose-threshold.js';
+import { findProseThresholds, limitFields, type ProseThreshold } from '../find-prose-threshold.js';
 import type { DocumentModel, TableBlock } from '../model/document-model.js';
 import type { Recognized, Recognizer } from './types.js';
 
@@ -29,7 +31,7 @@ export const requirementTables: Recognizer = {
         if (!statement || !ID_CELL.test(row.cells[shape.idCol] ?? '')) return;
         const levelText = levelCol >= 0 ? row.cells[levelCol] : undefined;
         const explicit = levelText ? explicitLevel(levelText.toUpperCase()) : undefined;
-        const limits = findProseThresholds(statement);
+        const limits = findProseThresholds(statement).map((t) => inSection(t, b.headings));
         (limits.length ? limits : [undefined]).forEach((limit, li) => {
           // A second limit with its own keyword ("… although a minimum of 15 is recommended").
           const clause = limit ? statement.slice(limit.index) : statement;
@@ -91,4 +93,21 @@ function readShape(b: TableBlock): { idCol: number; textCol: number } | undefine
   }
   // Sentences, not labels: a table of numbers and names is not a requirement table.
   return textCol >= 0 && best >= 5 ? { idCol, textCol } : undefined;
+}
+
+const GENERIC_HEADS =
+  /\s+(?:mechanisms?|requirements?|guidelines?|rules?|controls?|practices?|considerations?)$/i;
+
+/** A one-word subject named by the section's topic, when the topic is a short noun phrase. */
+function inSection(t: ProseThreshold, headings: readonly string[]): ProseThreshold {
+  const heading = headings.at(-1);
+  if (!heading || /\s/.test(t.subject.trim())) return t;
+  // Only a heading that names a kind of thing ("… mechanisms", "… requirements") gives a topic.
+  const named = heading.replace(/^(?:[A-Z]?\d+(?:\.\d+)*\.?)\s+/, '');
+  if (!GENERIC_HEADS.test(named)) return t;
+  const topic = named.replace(GENERIC_HEADS, '').toLowerCase();
+  const words = topic.split(/\s+/);
+  if (!topic || words.length > 4 || words.some((w) => w.startsWith(t.subject.toLowerCase())))
+    return t;
+  return { ...t, subject: `${topic} ${t.subject}` };
 }

@@ -92,7 +92,9 @@ function readRow(b: TableBlock, layout: TableLayout, row: TableRowModel, ri: num
   );
   const rawSubject = cells[subjectCol] ?? '';
   if (!rawSubject) return [];
-  const subject = withCountedNoun(nounPhrase(rawSubject), b, subjectCol);
+  // The id is built from the row's own words: a noun borrowed from other rows must not move it.
+  const own = nounPhrase(rawSubject);
+  const subject = withCountedNoun(own, b, subjectCol);
   const levelText = levelCol >= 0 ? cells[levelCol] : undefined;
   const explicit = levelText ? explicitLevel(levelText.toUpperCase()) : undefined;
   const base: RowBase = {
@@ -104,7 +106,7 @@ function readRow(b: TableBlock, layout: TableLayout, row: TableRowModel, ri: num
     ...(row.pinnedId ? { pinnedId: row.pinnedId } : {}),
     ...(explicit ? { level: { level: explicit.level, source: explicit.source } } : {}),
   };
-  const thresholds = rowThresholds(b, layout, cells, subject, `b${b.index}:r${ri}`, base);
+  const thresholds = rowThresholds(b, layout, cells, { subject, own }, `b${b.index}:r${ri}`, base);
   if (thresholds.length > 0) return thresholds;
   const practice = rowPractice(cells);
   return practice
@@ -127,7 +129,7 @@ function rowThresholds(
   b: TableBlock,
   layout: TableLayout,
   cells: string[],
-  subject: string,
+  { subject, own }: { subject: string; own: string },
   rowKey: string,
   base: RowBase,
 ): Proposal[] {
@@ -164,9 +166,11 @@ function rowThresholds(
         ...base,
         ...(multi || found.length > 1
           ? {
-              idSlug: `${subject} ${multi ? (headerQualifier(b.headers[i] ?? '') ?? header) : (t.qualifier ?? header)}`,
+              idSlug: `${own} ${multi ? (headerQualifier(b.headers[i] ?? '') ?? header) : (t.qualifier ?? header)}`,
             }
-          : {}),
+          : own !== subject
+            ? { idSlug: own }
+            : {}),
       });
     });
     if (found.length > 0 && !multi) break;
