@@ -1,8 +1,8 @@
-// The fleet summary reads `compliance_summary`, which triggers on rule_status keep. On both store
-// drivers, after every kind of write (scan, rescan, measured update, deletion) and every
-// read-time change (waivers granted, expiring and revoked; due dates passing; a repository
-// removed), the maintained table equals rule_status aggregated afresh, and the summary read from
-// it equals the summary computed from rule_status.
+// The fleet summary reads `compliance_summary` and `compliance_rule_failing`, which triggers on
+// rule_status (and on the summary rows) keep. On both store drivers, after every kind of write
+// (scan, rescan, measured update, deletion) and every read-time change (waivers granted, expiring
+// and revoked; due dates passing; a repository removed), the maintained tables equal rule_status
+// aggregated afresh, and the summary read from them equals the summary computed from rule_status.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { fleetSummary, grantWaiver, revokeWaiver } from '../../src/compliance/index.js';
@@ -19,6 +19,11 @@ const AGGREGATE = `SELECT repository_id::int, guideline_id, track, count(*)::int
   FROM rule_status GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`;
 const MAINTAINED = `SELECT repository_id::int, guideline_id, track, rules, failing_count, must_failing,
     failing FROM compliance_summary ORDER BY 1, 2, 3`;
+const RULE_COUNTS = `SELECT guideline_id, track, level || '|' || status || '|' || version || '|' || rule_id
+    AS key, count(*)::int AS repositories FROM rule_status WHERE status IN ('fail', 'error')
+  GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`;
+const KEPT_RULE_COUNTS = `SELECT guideline_id, track, key, repositories FROM compliance_rule_failing
+  WHERE repositories <> 0 ORDER BY 1, 2, 3`;
 
 for (const driver of TEST_DRIVERS) {
   describe(`compliance summary (${driver})`, () => {
@@ -28,6 +33,11 @@ for (const driver of TEST_DRIVERS) {
     async function consistent() {
       const [fresh, kept] = await Promise.all([t.db.query(AGGREGATE), t.db.query(MAINTAINED)]);
       assert.deepEqual(kept.rows, fresh.rows);
+      const [freshCounts, keptCounts] = await Promise.all([
+        t.db.query(RULE_COUNTS),
+        t.db.query(KEPT_RULE_COUNTS),
+      ]);
+      assert.deepEqual(keptCounts.rows, freshCounts.rows);
       const [maintained, computed] = await Promise.all([
         fleetSummary(t.db, { guideline: 'fleet' }),
         fleetSummary(t.db, { guideline: 'fleet', source: 'computed' }),
@@ -149,7 +159,11 @@ for (const driver of TEST_DRIVERS) {
 
     it('drops what is gone: a removed repository, deleted statuses', async () => {
       await t.db.query(`UPDATE repositories SET deleted_at = now() WHERE id = 101`);
-      assert.equal((await consistent()).repositories.scanned, 2);
+      const left = await consistent();
+      assert.equal(left.repositories.scanned, 2);
+      // Only the removed repository failed these: the kept counts still hold it, the read does not.
+      const ids = left.topFailingRules.map((r) => r.ruleId);
+      assert.ok(!ids.includes(RULES.health), ids.join(', '));
       await t.db.query(`DELETE FROM rule_status WHERE repository_id = 102 AND track = 'latest'`);
       const s = await consistent();
       assert.equal(s.repositories.scanned, 1);
