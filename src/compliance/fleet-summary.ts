@@ -75,7 +75,9 @@ export type SummarySource = keyof typeof SUMMARY_SOURCE;
 /**
  * The rule_status rows of guideline $1 a waiver in force covers (both tracks, repositories not
  * deleted), each once. Waiver patterns are matched against the guideline's rule ids once; the
- * rows are then probed by primary key (repository, rule, track).
+ * rows are then probed by primary key (repository, rule, track): the LATERAL subquery (at most
+ * one row per track, hence the LIMIT, which also keeps the planner from turning the probes into
+ * a scan of every rule_status row of the guideline).
  */
 const WAIVED_ROWS = `(WITH live_rules AS MATERIALIZED (
       SELECT DISTINCT w.scope, w.repository_id, w.topic, ru.rule_id
@@ -88,13 +90,13 @@ const WAIVED_ROWS = `(WITH live_rules AS MATERIALIZED (
         JOIN repositories r ON r.topics @> ARRAY[lr.topic] WHERE lr.scope = 'topic'
       UNION SELECT r.id, lr.rule_id FROM live_rules lr CROSS JOIN repositories r
         WHERE lr.scope = 'fleet')
-    SELECT rs.repository_id, rs.rule_id, rs.track, rs.status IN ${FAILING} AS failing,
-      ${KEY('rs')} AS key
-    FROM pairs p
+    SELECT rs.* FROM pairs p
     JOIN repositories r ON r.id = p.repository_id AND r.deleted_at IS NULL
-    JOIN rule_status rs ON rs.repository_id = p.repository_id AND rs.rule_id = p.rule_id
-      AND rs.track IN ('latest', 'adopted')
-    WHERE rs.guideline_id = $1)`;
+    CROSS JOIN LATERAL (SELECT rs.repository_id, rs.rule_id, rs.track,
+        rs.status IN ${FAILING} AS failing, ${KEY('rs')} AS key
+      FROM rule_status rs WHERE rs.repository_id = p.repository_id AND rs.rule_id = p.rule_id
+        AND rs.track IN ('latest', 'adopted') AND rs.guideline_id = $1
+      LIMIT 2) rs)`;
 
 /**
  * One guideline's figures in one statement ($1 guideline, $2 its latest version), as JSON
