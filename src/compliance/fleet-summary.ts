@@ -5,7 +5,9 @@
  *
  * It reads `compliance_summary` (migration 0090: one row per repository, guideline and track with
  * its failing rules, kept by triggers on rule_status in the writer's transaction), so the cost is
- * one small row per repository rather than every rule's status. What depends on the clock or on
+ * one small row per repository rather than every rule's status, and `compliance_rule_failing`
+ * (migration 0097: per failing key, how many repositories; kept by triggers on the summary rows)
+ * for the per-rule counts, so those need no unpacking. What depends on the clock or on
  * waivers is applied here, at read time, exactly as `statusRows` does for every other fleet query:
  * a waiver in force removes a failing rule, a failing MUST rule past its due date is overdue.
  * One statement per guideline (plus the due-date check and the guideline list).
