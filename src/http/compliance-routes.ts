@@ -83,7 +83,6 @@ registerSchemas([
   [RepositoryCompliance, 'RepositoryCompliance'],
 ]);
 
-
 export function complianceRoutes(deps: { db: Db }): RouteSpec[] {
   const { db } = deps;
   const requireRepository = repositoryFinder(db);
@@ -119,7 +118,10 @@ export function complianceRoutes(deps: { db: Db }): RouteSpec[] {
             'since',
             'dueAt',
             'deadline',
-            ['waiver', (r) => (r.waiver ? `${r.waiver.reason} (until ${r.waiver.expiresAt})` : null)],
+            [
+              'waiver',
+              (r) => (r.waiver ? `${r.waiver.reason} (until ${r.waiver.expiresAt})` : null),
+            ],
             'message',
           ],
         ),

@@ -69,7 +69,6 @@ registerSchemas([
   [MeasurementUploadResult, 'MeasurementUploadResult'],
 ]);
 
-
 export function measurementRoutes(deps: {
   db: Db;
   /** Largest upload body. Default '50mb'. */
