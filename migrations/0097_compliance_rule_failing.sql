@@ -15,10 +15,14 @@ CREATE TABLE compliance_rule_failing (
   PRIMARY KEY (guideline_id, track, key)
 );
 
--- One function for the three events; the rows are grouped and taken in key order, so concurrent
--- scans of one guideline wait for each other's counter rows instead of deadlocking.
+-- One function for the three events. A transaction changes counter rows in several statements
+-- (a rescan deletes and inserts rule_status, then measured statuses update it), each touching its
+-- own keys, so two scans could each hold a key the other waits for. The first change therefore
+-- takes one transaction-scoped advisory lock (keyed by schema): writers of counts queue for the
+-- few milliseconds from their first rule_status write to commit instead of deadlocking.
 CREATE FUNCTION compliance_rule_failing_trigger() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  PERFORM pg_advisory_xact_lock(hashtext('steering:compliance_rule_failing:' || current_schema()));
   IF TG_OP = 'INSERT' THEN
     INSERT INTO compliance_rule_failing AS c (guideline_id, track, key, repositories)
     SELECT n.guideline_id, n.track, k.key, count(*)::int
