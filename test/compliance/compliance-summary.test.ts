@@ -7,7 +7,12 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { fleetSummary, grantWaiver, revokeWaiver } from '../../src/compliance/index.js';
 import { publishGuideline } from '../../src/publish/index.js';
-import { recordAdoption, updateRuleStatus, upsertRepository } from '../../src/store/index.js';
+import {
+  recordAdoption,
+  updateRuleStatus,
+  upsertRepository,
+  type Queryable,
+} from '../../src/store/index.js';
 import { TEST_DRIVERS, createTestDatabaseOf, type TestDatabase } from '../support/db.js';
 import { FLEET_MD, REPOS, RULES, scan } from './seed-fleet.js';
 
@@ -174,3 +179,76 @@ for (const driver of TEST_DRIVERS) {
     });
   });
 }
+
+// Two scans that change the same per-rule counters in opposite order, each over two statements:
+// the second writer queues on the counts' advisory lock until the first commits. Without it each
+// would hold one counter row the other needs, and PostgreSQL would abort one as a deadlock.
+describe('compliance rule counts under concurrent writers (postgres)', () => {
+  let t: TestDatabase;
+  before(async () => {
+    t = await createTestDatabaseOf('postgres');
+    await publishGuideline(t.db, { source: FLEET_MD, path: 'fleet.md', publisher: 'test' });
+    for (const r of REPOS.filter((x) => x.id === 101 || x.id === 102))
+      await upsertRepository(t.db, {
+        id: r.id,
+        owner: 'acme',
+        name: r.name,
+        defaultBranch: 'main',
+        archived: false,
+        fork: false,
+        topics: r.topics,
+        installationId: 1,
+      });
+    await scan(t.db, 101, [], ['latest']);
+    await scan(t.db, 102, [], ['latest']);
+  });
+  after(async () => {
+    await t?.drop();
+  });
+
+  it('queues the second writer instead of deadlocking', async () => {
+    const fail = (tx: Queryable, repo: number, rule: string) =>
+      tx.query(
+        `UPDATE rule_status SET status = 'fail' WHERE repository_id = $1 AND rule_id = $2
+           AND track = 'latest'`,
+        [repo, rule],
+      );
+    /** Resolves once backend `pid` waits for a lock (polled: a state, not a delay). */
+    const waitingForLock = async (pid: number) => {
+      for (;;) {
+        const r = await t.db.query<{ w: string | null }>(
+          `SELECT wait_event_type AS w FROM pg_stat_activity WHERE pid = $1`,
+          [pid],
+        );
+        if (r.rows[0]?.w === 'Lock') return;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    };
+    let second: Promise<void> | undefined;
+    await t.db.transaction(async (a) => {
+      await fail(a, 101, RULES.health);
+      let firstWrote!: () => void;
+      const wrote = new Promise<void>((resolve) => (firstWrote = resolve));
+      let pidOf!: (pid: number) => void;
+      const pid = new Promise<number>((resolve) => (pidOf = resolve));
+      second = t.db.transaction(async (b) => {
+        pidOf((await b.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid);
+        await fail(b, 102, RULES.json);
+        firstWrote();
+        await fail(b, 102, RULES.health);
+      });
+      // The second writer is either queued (the lock) or has written its first counter.
+      await Promise.race([wrote, pid.then(waitingForLock)]);
+      await fail(a, 101, RULES.json);
+    });
+    await second;
+    const counts = await t.db.query(KEPT_RULE_COUNTS);
+    assert.deepEqual(
+      counts.rows.filter((r) => r.track === 'latest').map((r) => [r.key, r.repositories]),
+      [
+        [`MUST|fail|1.0.0|${RULES.health}`, 2],
+        [`SHOULD|fail|1.0.0|${RULES.json}`, 2],
+      ],
+    );
+  });
+});
