@@ -5,14 +5,21 @@
  *
  * It reads `compliance_summary` (migration 0090: one row per repository, guideline and track with
  * its failing rules, kept by triggers on rule_status in the writer's transaction), so the cost is
- * one small row per repository rather than every rule's status. What depends on the clock or on
+ * one small row per repository rather than every rule's status, and `compliance_rule_failing`
+ * (migration 0097: per failing key, how many repositories; kept by triggers on the summary rows)
+ * for the per-rule counts, so those need no unpacking. What depends on the clock or on
  * waivers is applied here, at read time, exactly as `statusRows` does for every other fleet query:
  * a waiver in force removes a failing rule, a failing MUST rule past its due date is overdue.
  * One statement per guideline (plus the due-date check and the guideline list).
  */
 import type { Db } from '../store/index.js';
 import { ensureDeadlines } from './sync-deadlines.js';
-import { FAILING, waivedRows } from './status-sql.js';
+import { pastDueSql } from './deadline.js';
+import { FAILING } from './status-sql.js';
+
+/** A failing rule's key as compliance_summary lists it: `level|status|version|rule id`. */
+const KEY = (rs: string) =>
+  `concat_ws('|', ${rs}.level, ${rs}.status, ${rs}.version, ${rs}.rule_id)`;
 
 export interface FleetSummary {
   guideline: string;
@@ -44,43 +51,79 @@ const LEVEL_RANK: Record<string, number> = { MUST: 0, SHOULD: 1, MAY: 2 };
 const share = (n: number, d: number) => (d === 0 ? 0 : Math.round((n / d) * 1000) / 1000);
 
 /**
- * Where the per-repository rows come from: the maintained table, or the same shape aggregated
- * from rule_status on the fly (what the table must always equal; tests compare both).
+ * Where the per-repository rows and the per-rule failing counts (latest track, every repository
+ * whether deleted or not, waivers ignored) come from: the maintained tables, or the same shapes
+ * aggregated from rule_status on the fly (what the tables must always equal; tests compare both).
  */
 const SUMMARY_SOURCE = {
-  maintained: `SELECT cs.repository_id, cs.track, cs.failing_count, cs.must_failing, cs.failing
-    FROM compliance_summary cs WHERE cs.guideline_id = $1`,
-  computed: `SELECT rs.repository_id, rs.track,
-      count(*) FILTER (WHERE rs.status IN ${FAILING})::int AS failing_count,
-      count(*) FILTER (WHERE rs.status IN ${FAILING} AND rs.level = 'MUST')::int AS must_failing,
-      coalesce(array_agg(concat_ws('|', rs.level, rs.status, rs.version, rs.rule_id))
-        FILTER (WHERE rs.status IN ${FAILING}), '{}') AS failing
-    FROM rule_status rs WHERE rs.guideline_id = $1 GROUP BY rs.repository_id, rs.track`,
+  maintained: {
+    rows: `SELECT cs.repository_id, cs.track, cs.failing_count, cs.must_failing, cs.failing
+      FROM compliance_summary cs WHERE cs.guideline_id = $1`,
+    ruleCounts: `SELECT key, repositories AS n FROM compliance_rule_failing
+      WHERE guideline_id = $1 AND track = 'latest' AND repositories <> 0`,
+  },
+  computed: {
+    rows: `SELECT rs.repository_id, rs.track,
+        count(*) FILTER (WHERE rs.status IN ${FAILING})::int AS failing_count,
+        count(*) FILTER (WHERE rs.status IN ${FAILING} AND rs.level = 'MUST')::int AS must_failing,
+        coalesce(array_agg(${KEY('rs')}) FILTER (WHERE rs.status IN ${FAILING}), '{}') AS failing
+      FROM rule_status rs WHERE rs.guideline_id = $1 GROUP BY rs.repository_id, rs.track`,
+    ruleCounts: `SELECT ${KEY('rs')} AS key, count(*)::int AS n FROM rule_status rs
+      WHERE rs.guideline_id = $1 AND rs.track = 'latest' AND rs.status IN ${FAILING} GROUP BY 1`,
+  },
 };
 export type SummarySource = keyof typeof SUMMARY_SOURCE;
 
 /**
+ * The rule_status rows of guideline $1 a waiver in force covers (both tracks, repositories not
+ * deleted), each once. Waiver patterns are matched against the guideline's rule ids once; the
+ * rows are then probed by primary key (repository, rule, track): the LATERAL subquery (at most
+ * one row per track, hence the LIMIT, which also keeps the planner from turning the probes into
+ * a scan of every rule_status row of the guideline).
+ */
+const WAIVED_ROWS = `(WITH live_rules AS MATERIALIZED (
+      SELECT DISTINCT w.scope, w.repository_id, w.topic, ru.rule_id
+      FROM waivers w JOIN (SELECT DISTINCT rule_id FROM rules WHERE guideline_id = $1) ru
+        ON ru.rule_id LIKE w.rule_like
+      WHERE w.revoked_at IS NULL AND (w.expires_at IS NULL OR w.expires_at > now())),
+    pairs AS (
+      SELECT lr.repository_id, lr.rule_id FROM live_rules lr WHERE lr.scope = 'repository'
+      UNION SELECT r.id, lr.rule_id FROM live_rules lr
+        JOIN repositories r ON r.topics @> ARRAY[lr.topic] WHERE lr.scope = 'topic'
+      UNION SELECT r.id, lr.rule_id FROM live_rules lr CROSS JOIN repositories r
+        WHERE lr.scope = 'fleet')
+    SELECT rs.* FROM pairs p
+    JOIN repositories r ON r.id = p.repository_id AND r.deleted_at IS NULL
+    CROSS JOIN LATERAL (SELECT rs.repository_id, rs.rule_id, rs.track,
+        rs.status IN ${FAILING} AS failing, ${KEY('rs')} AS key
+      FROM rule_status rs WHERE rs.repository_id = p.repository_id AND rs.rule_id = p.rule_id
+        AND rs.track IN ('latest', 'adopted') AND rs.guideline_id = $1
+      LIMIT 2) rs)`;
+
+/**
  * One guideline's figures in one statement ($1 guideline, $2 its latest version), as JSON
  * columns. A row's failing rules are keys `level|status|version|rule`; the keys overdue right now
- * (MUST, fail, past the due date) are one small array, so "has an overdue rule" is an array
- * overlap. Only the rows of repositories with a waived failing rule (few) are unpacked, to leave
- * the waived rules out.
+ * (MUST, fail, past the due date) are one small JSON object, so "has an overdue rule" is `?|`
+ * (a binary search per failing key; an array overlap `&&` compares every pair, several times
+ * slower over a fleet's rows). Only the rows of repositories with a waived failing rule (few) are unpacked, to leave
+ * the waived rules out. Per-rule failing counts are the kept counts less the waived rows and the
+ * deleted repositories' rows (both few).
  */
 function summarySql(source: SummarySource): string {
+  const from = SUMMARY_SOURCE[source];
   const rule = (k: string) => `split_part(${k}, '|', 4)`;
   return `WITH adopted AS (
       SELECT DISTINCT ON (repository_id) repository_id, version FROM adoptions
       WHERE guideline_id = $1 ORDER BY repository_id, adopted_at DESC, id DESC),
-    waived_rows AS MATERIALIZED ${waivedRows(
-      (rs) => `${rs}.guideline_id = $1`,
-      `rs2.repository_id, rs2.rule_id, rs2.track, rs2.status IN ${FAILING} AS failing`,
-    )},
+    waived_rows AS MATERIALIZED ${WAIVED_ROWS},
     waived AS (SELECT DISTINCT repository_id, rule_id FROM waived_rows WHERE failing),
-    overdue_now AS (SELECT coalesce(array_agg(concat_ws('|', 'MUST', 'fail', version, rule_id)),
-        '{}') AS keys FROM rule_deadlines WHERE guideline_id = $1 AND due_at <= now()),
+    overdue_now AS (SELECT coalesce(array_agg(k), '{}') AS keys,
+        coalesce(jsonb_object_agg(k, true), '{}') AS key_set
+      FROM (SELECT concat_ws('|', 'MUST', 'fail', version, rule_id) AS k FROM rule_deadlines
+        WHERE guideline_id = $1 AND ${pastDueSql('due_at')}) d),
     sm AS MATERIALIZED (SELECT s.*, a.version AS adopted,
         s.repository_id IN (SELECT repository_id FROM waived) AS touched
-      FROM (${SUMMARY_SOURCE[source]}) s
+      FROM (${from.rows}) s
       JOIN repositories r ON r.id = s.repository_id AND r.deleted_at IS NULL
       LEFT JOIN adopted a ON a.repository_id = s.repository_id),
     detail AS MATERIALIZED (SELECT sm.repository_id, sm.track, sm.adopted, k.key
@@ -89,16 +132,20 @@ function summarySql(source: SummarySource): string {
         WHERE w.repository_id = sm.repository_id AND w.rule_id = ${rule('k.key')})),
     per_repo AS (
       SELECT track, adopted, failing_count > 0 AS any_fail, must_failing > 0 AS must_fail,
-        failing && (SELECT keys FROM overdue_now) AS overdue
+        (SELECT key_set FROM overdue_now) ?| failing AS overdue
       FROM sm WHERE NOT touched
       UNION ALL
       SELECT sm.track, sm.adopted, count(d.key) > 0, count(d.key) FILTER (WHERE d.key LIKE 'MUST|%') > 0,
-        coalesce(array_agg(d.key) FILTER (WHERE d.key IS NOT NULL), '{}') && (SELECT keys FROM overdue_now)
+        (SELECT key_set FROM overdue_now) ?| coalesce(array_agg(d.key) FILTER (WHERE d.key IS NOT NULL), '{}')
       FROM sm LEFT JOIN detail d ON d.repository_id = sm.repository_id AND d.track = sm.track
       WHERE sm.touched GROUP BY sm.repository_id, sm.track, sm.adopted),
-    latest_keys AS (SELECT key, count(*)::int AS n FROM (
-        SELECT unnest(failing) AS key FROM sm WHERE track = 'latest' AND NOT touched
-        UNION ALL SELECT key FROM detail WHERE track = 'latest') x GROUP BY key)
+    latest_keys AS (SELECT key, sum(n)::int AS n FROM (
+        SELECT key, n FROM (${from.ruleCounts}) c
+        UNION ALL SELECT key, -1 FROM waived_rows WHERE track = 'latest' AND failing
+        UNION ALL SELECT k.key, -1 FROM (${from.rows}) g
+          JOIN repositories r ON r.id = g.repository_id AND r.deleted_at IS NOT NULL
+          CROSS JOIN LATERAL unnest(g.failing) k(key) WHERE g.track = 'latest') x
+      GROUP BY key HAVING sum(n) > 0)
     SELECT
       (SELECT coalesce(json_agg(x), '[]') FROM (SELECT track, adopted, count(*)::int AS repos
         FROM sm GROUP BY track, adopted) x) AS scanned,

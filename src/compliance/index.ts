@@ -58,6 +58,7 @@ export {
   syncDeadlines,
   type Grace,
 } from './sync-deadlines.js';
+export { deadlineOf, formatDue, isPastDue, type Deadline } from './deadline.js';
 export { parseDuration } from './parse-duration.js';
 export { matchesRulePattern } from './waiver-pattern.js';
 export {

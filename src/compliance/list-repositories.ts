@@ -9,6 +9,7 @@ import { SteeringError } from '../errors.js';
 import type { Db } from '../store/index.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { ensureDeadlines } from './sync-deadlines.js';
+import { pastDueSql } from './deadline.js';
 import { FAILING, statusRows } from './status-sql.js';
 import { LIVE_WAIVERS_CTE, waivedSql } from './waivers.js';
 
@@ -111,7 +112,7 @@ export function repositoryListSql(f: RepositoryFilter): { sql: string; params: u
   if (f.overdue !== undefined) {
     const overdue = `EXISTS (${latestRows(`rs.level = 'MUST' AND rs.status = 'fail'
       AND EXISTS (SELECT 1 FROM rule_deadlines d WHERE d.guideline_id = rs.guideline_id
-        AND d.version = rs.version AND d.rule_id = rs.rule_id AND d.due_at <= now())
+        AND d.version = rs.version AND d.rule_id = rs.rule_id AND ${pastDueSql('d.due_at')})
       AND NOT ${waivedSql()}`)})`;
     where.push(f.overdue ? overdue : `NOT ${overdue}`);
   }
@@ -125,7 +126,7 @@ export function repositoryListSql(f: RepositoryFilter): { sql: string; params: u
 export const PAGE_AGGREGATES_SQL = `SELECT x.repository_id, x.guideline_id, max(x.version) AS version,
     x.status, count(*)::int AS n, count(*) FILTER (WHERE x.overdue)::int AS overdue,
     count(*) FILTER (WHERE x.level = 'MUST' AND x.status IN ${FAILING})::int AS must_failing,
-    min(x.due_at) FILTER (WHERE x.status = 'fail' AND x.level = 'MUST' AND x.due_at > now()) AS next_due,
+    min(x.due_at) FILTER (WHERE x.status = 'fail' AND x.level = 'MUST' AND NOT ${pastDueSql('x.due_at')}) AS next_due,
     max(x.updated_at) AS updated_at,
     (SELECT a.version FROM adoptions a WHERE a.repository_id = x.repository_id
        AND a.guideline_id = x.guideline_id ORDER BY a.adopted_at DESC, a.id DESC LIMIT 1) AS adopted

@@ -7,6 +7,7 @@
 import { describeThreshold, type Rule } from '../guidelines/index.js';
 import type { Db, StoredEvidence } from '../store/index.js';
 import { emptyCounts, type FindingStatus, type StatusCounts } from './list-repositories.js';
+import { deadlineOf, type Deadline } from './deadline.js';
 import { ensureDeadlines } from './sync-deadlines.js';
 import { matchesRulePattern } from './waiver-pattern.js';
 import { listWaiversForRepository, type WaiverRecord } from './waivers.js';
@@ -22,8 +23,8 @@ export interface RuleState {
   evidence: StoredEvidence[];
   waiver: { id: number; owner: string | null; reason: string; expiresAt: string | null } | null;
   dueAt: string | null;
-  /** For a failing MUST rule: `due` before its due date, `overdue` after. */
-  deadline: 'due' | 'overdue' | null;
+  /** For a failing MUST rule: `due` until its due date, `overdue` once it has passed. */
+  deadline: Deadline | null;
 }
 
 export interface TrackState {
@@ -89,8 +90,7 @@ function ruleState(row: StatusRow, waivers: readonly WaiverRecord[], now: number
   const status: FindingStatus = w ? 'exempt' : checkStatus;
   const level = row.level as RuleState['level'];
   const dueAt = (row.due_at as Date | null)?.toISOString() ?? null;
-  const failingMust = status === 'fail' && level === 'MUST';
-  const deadline = failingMust && dueAt ? (Date.parse(dueAt) <= now ? 'overdue' : 'due') : null;
+  const deadline = deadlineOf({ status, level, dueAt }, now);
   return {
     ruleId: row.rule_id as string,
     level,

@@ -6,6 +6,7 @@
  */
 import type { Db } from '../store/index.js';
 import { latestRules, measuredOf, ruleLabel } from './repository-compliance.js';
+import { deadlineOf } from './deadline.js';
 import { ensureDeadlines } from './sync-deadlines.js';
 
 export interface OutlookRule {
@@ -76,7 +77,11 @@ export async function repositoryOutlook(
         level: r.level,
         measured: measuredOf(r.message),
         dueAt: r.due_at?.toISOString() ?? null,
-        overdue: r.level === 'MUST' && !!r.due_at && r.due_at.getTime() <= now.getTime(),
+        overdue:
+          deadlineOf(
+            { status: r.status, level: r.level, dueAt: r.due_at?.toISOString() ?? null },
+            now.getTime(),
+          ) === 'overdue',
       })),
   };
 }

@@ -1,5 +1,5 @@
 /** A repository's scans, newest first (keyset by id), and one scan with its findings. */
-import { listFindings, type Db, type FindingRecord } from '../store/index.js';
+import { listFindings, scanFromRow, type Db, type FindingRecord } from '../store/index.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 
 export interface ScanRow {
@@ -17,25 +17,14 @@ export interface ScanRow {
   finishedAt: string | null;
 }
 
-const SELECT = `SELECT s.id, r.full_name, s.sha, s.guideline_id, s.version, s.state::text AS state,
+const SELECT = `SELECT s.id, r.full_name, s.repository_id, s.sha, s.guideline_id, s.version, s.state::text AS state,
   s.trigger, s.tracks, s.check_run_id, s.summary, s.created_at, s.finished_at
   FROM scans s JOIN repositories r ON r.id = s.repository_id`;
 
+/** The store's scan record, named by the repository's full name instead of its id. */
 function toRow(row: Record<string, unknown>): ScanRow {
-  return {
-    id: Number(row.id),
-    repository: row.full_name as string,
-    sha: row.sha as string,
-    guideline: row.guideline_id as string,
-    version: row.version as string,
-    state: row.state as string,
-    trigger: (row.trigger as string | null) ?? null,
-    tracks: (row.tracks as string[] | null) ?? [],
-    checkRunId: row.check_run_id === null ? null : Number(row.check_run_id),
-    summary: (row.summary as Record<string, number> | null) ?? null,
-    createdAt: (row.created_at as Date).toISOString(),
-    finishedAt: row.finished_at ? (row.finished_at as Date).toISOString() : null,
-  };
+  const { id, repositoryId: _repositoryId, ...scan } = scanFromRow(row);
+  return { id, repository: row.full_name as string, ...scan };
 }
 
 export const SCANS_SQL = `${SELECT} WHERE s.repository_id = $1 AND ($2::bigint IS NULL OR s.id < $2)

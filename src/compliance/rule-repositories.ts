@@ -5,6 +5,7 @@
 import type { Db, StoredEvidence } from '../store/index.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import type { FindingStatus } from './list-repositories.js';
+import { deadlineOf } from './deadline.js';
 import { ensureDeadlines } from './sync-deadlines.js';
 import { statusRows } from './status-sql.js';
 
@@ -71,12 +72,7 @@ export async function listRuleRepositories(
       message: (row.message as string | null) ?? null,
       evidence: (row.evidence as StoredEvidence[]).slice(0, 5),
       dueAt,
-      deadline:
-        status === 'fail' && row.level === 'MUST' && dueAt
-          ? Date.parse(dueAt) <= now
-            ? ('overdue' as const)
-            : ('due' as const)
-          : null,
+      deadline: deadlineOf({ status, level: row.level as string, dueAt }, now),
     };
   });
   const last = rows[rows.length - 1];

@@ -8,6 +8,8 @@
  * updated_at. Waivers are few, so the waived (repository, rule) pairs are found first and joined by
  * hash, instead of testing every row against every waiver.
  */
+import { pastDueSql } from './deadline.js';
+
 const LIVE = `w.revoked_at IS NULL AND (w.expires_at IS NULL OR w.expires_at > now())`;
 
 /**
@@ -43,7 +45,7 @@ export function statusRows(where: (rs: string) => string): string {
       rs.status::text AS raw_status,
       CASE WHEN wv.rule_id IS NOT NULL THEN 'exempt' ELSE rs.status::text END AS status,
       d.due_at,
-      (wv.rule_id IS NULL AND rs.status = 'fail' AND rs.level = 'MUST' AND d.due_at <= now()) AS overdue,
+      (wv.rule_id IS NULL AND rs.status = 'fail' AND rs.level = 'MUST' AND ${pastDueSql('d.due_at')}) AS overdue,
       rs.scan_id, rs.sha, rs.updated_at, rs.message, rs.evidence
     FROM rule_status rs
     JOIN repositories r ON r.id = rs.repository_id AND r.deleted_at IS NULL

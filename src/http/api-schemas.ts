@@ -8,6 +8,11 @@ import { BumpSchema, ChangelogSchema, DiagnosticSchema, RuleSchema } from '../gu
 
 export const apiRegistry = z.registry<{ id: string; description?: string }>();
 
+/** Names each schema in `apiRegistry` (`#/components/schemas/<id>`), once. */
+export function registerSchemas(entries: readonly (readonly [z.ZodType, string])[]): void {
+  for (const [schema, id] of entries) if (!apiRegistry.get(schema)) apiRegistry.add(schema, { id });
+}
+
 const timestamp = z.iso.datetime();
 
 export const GuidelineIdSchema = z
@@ -28,6 +33,11 @@ export const RuleIdSchema = z
 export const GuidelineParams = z.object({ id: GuidelineIdSchema });
 export const VersionParams = z.object({ id: GuidelineIdSchema, version: VersionSchema });
 export const RuleParams = z.object({ ruleId: RuleIdSchema });
+const RepoName = z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/);
+export const RepoParams = z.object({
+  owner: RepoName.describe('Repository owner'),
+  repo: RepoName.describe('Repository name'),
+});
 export const ListVersionsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100).describe('Page size (default 100)'),
   offset: z.coerce.number().int().min(0).default(0).describe('Rows to skip (default 0)'),

@@ -7,12 +7,11 @@
  */
 import { z } from 'zod';
 import { repositoryCompliance } from '../compliance/index.js';
-import { SteeringError } from '../errors.js';
-import { findRepositoryByName, type Db } from '../store/index.js';
-import { apiRegistry } from './api-schemas.js';
-import { defineRoute, type RouteSpec } from './define-route.js';
+import type { Db } from '../store/index.js';
+import { RepoParams, registerSchemas } from './api-schemas.js';
+import type { RouteSpec } from './define-route.js';
+import { csvTable, defineListRoute, repositoryFinder } from './fleet-route-kit.js';
 import { FindingStatusSchema, StatusCounts } from './fleet-schemas.js';
-import { respondList } from './respond-list.js';
 
 const Status = FindingStatusSchema;
 export const ComplianceEvidence = z.object({
@@ -76,53 +75,39 @@ export const RepositoryCompliance = z.object({
     .array(VersionChange)
     .describe('Per guideline: what moving from the adopted to the latest version changes here'),
 });
-for (const [schema, id] of [
+registerSchemas([
   [ComplianceEvidence, 'ComplianceEvidence'],
   [RuleCompliance, 'RuleCompliance'],
   [GuidelineCompliance, 'GuidelineCompliance'],
   [VersionChange, 'VersionChange'],
   [RepositoryCompliance, 'RepositoryCompliance'],
-] as const) {
-  if (!apiRegistry.get(schema)) apiRegistry.add(schema, { id });
-}
-
-const Name = z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/);
-const Params = z.object({
-  owner: Name.describe('Repository owner'),
-  repo: Name.describe('Repository name'),
-});
+]);
 
 export function complianceRoutes(deps: { db: Db }): RouteSpec[] {
   const { db } = deps;
+  const requireRepository = repositoryFinder(db);
   return [
-    defineRoute({
-      method: 'get',
+    defineListRoute({
       path: '/v1/repositories/:owner/:repo/compliance',
       operationId: 'getRepositoryCompliance',
       summary:
         'Status per rule of one repository, per guideline and track, with evidence, waiver and due date',
-      scope: 'read',
-      params: Params,
-      responses: {
-        200: { description: 'Compliance', schema: RepositoryCompliance, csv: true },
-        304: { description: 'Not modified (If-None-Match matched the ETag)' },
-      },
-      async handle({ params, req }) {
-        const repo = await findRepositoryByName(db, params.owner, params.repo);
-        if (!repo)
-          throw new SteeringError(
-            'NOT_FOUND',
-            `repository ${params.owner}/${params.repo} not found`,
-          );
+      params: RepoParams,
+      ok: { description: 'Compliance', schema: RepositoryCompliance },
+      async load({ params }) {
+        const repo = await requireRepository(params.owner, params.repo);
         const state = await repositoryCompliance(db, repo.id);
-        const body = {
+        return {
           repository: `${repo.owner}/${repo.name}`,
           headSha: repo.headSha,
           guidelines: state.tracks,
           changes: state.changes,
         };
-        return respondList(req, body, () => ({
-          columns: [
+      },
+      csv: ({ guidelines }) =>
+        csvTable(
+          guidelines.flatMap((t) => t.rules.map((r) => ({ ...t, ...r }))),
+          [
             'guideline',
             'track',
             'version',
@@ -133,27 +118,13 @@ export function complianceRoutes(deps: { db: Db }): RouteSpec[] {
             'since',
             'dueAt',
             'deadline',
-            'waiver',
+            [
+              'waiver',
+              (r) => (r.waiver ? `${r.waiver.reason} (until ${r.waiver.expiresAt})` : null),
+            ],
             'message',
           ],
-          rows: state.tracks.flatMap((t) =>
-            t.rules.map((r) => [
-              t.guideline,
-              t.track,
-              t.version,
-              r.ruleId,
-              r.level,
-              r.status,
-              r.checkStatus,
-              r.since,
-              r.dueAt,
-              r.deadline,
-              r.waiver ? `${r.waiver.reason} (until ${r.waiver.expiresAt})` : null,
-              r.message,
-            ]),
-          ),
-        }));
-      },
+        ),
     }),
   ];
 }

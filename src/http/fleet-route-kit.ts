@@ -1,10 +1,14 @@
 /**
- * What the fleet, scan and history routes share: paging parameters, repository path parameters,
- * the 304 answer every list documents, and the repository look-up that answers 404 in our words.
+ * What the fleet, scan, history and compliance routes share: paging parameters, the read-only
+ * list route (GET; JSON, or CSV by `Accept`; ETag and 304) with its CSV table named column by
+ * column, and the repository look-up that answers 404 in our words.
  */
 import { z } from 'zod';
 import { SteeringError } from '../errors.js';
-import { findRepositoryByName, type Db } from '../store/index.js';
+import type { Db, Scope } from '../store/index.js';
+import { findRepositoryByName } from '../store/index.js';
+import { defineRoute, type RouteSpec } from './define-route.js';
+import { respondList, type CsvTable } from './respond-list.js';
 
 export interface FleetRouteDeps {
   db: Db;
@@ -28,11 +32,6 @@ export const day = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/)
   .describe('YYYY-MM-DD');
-const Name = z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/);
-export const RepoParams = z.object({
-  owner: Name.describe('Repository owner'),
-  repo: Name.describe('Repository name'),
-});
 export const PageQuery = z.object({ limit, cursor });
 
 export const notModified = { description: 'Not modified (If-None-Match matched the ETag)' };
@@ -49,3 +48,51 @@ export function repositoryFinder(db: Db) {
 /** Evidence as one CSV cell: `path:line` separated by spaces. */
 export const evidenceText = (evidence: readonly { path: string; line: number }[]): string =>
   evidence.map((e) => `${e.path}:${e.line}`).join(' ');
+
+/** A CSV column: an item's property of that name, or a name and how to read it from an item. */
+export type CsvColumn<T> = (keyof T & string) | readonly [string, (item: T) => unknown];
+
+/** One CSV row per item, the columns in the order given. */
+export function csvTable<T>(items: readonly T[], columns: readonly CsvColumn<T>[]): CsvTable {
+  return {
+    columns: columns.map((c) => (typeof c === 'string' ? c : c[0])),
+    rows: items.map((item) => columns.map((c) => (typeof c === 'string' ? item[c] : c[1](item)))),
+  };
+}
+
+type AnyObject = z.ZodObject<z.ZodRawShape>;
+
+/**
+ * A read-only list route: GET with scope `read` unless given, answering 200 (`ok`, also as
+ * text/csv) or 304; `load` builds the JSON body and `csv` the table of the same answer.
+ */
+export function defineListRoute<
+  B extends object,
+  P extends AnyObject = AnyObject,
+  Q extends AnyObject = AnyObject,
+>(spec: {
+  path: string;
+  operationId: string;
+  summary: string;
+  scope?: Scope;
+  params?: P;
+  query?: Q;
+  ok: { description: string; schema: z.ZodType };
+  load(input: { params: z.output<P>; query: z.output<Q> }): Promise<B>;
+  csv(body: B): CsvTable;
+}): RouteSpec {
+  return defineRoute({
+    method: 'get',
+    path: spec.path,
+    operationId: spec.operationId,
+    summary: spec.summary,
+    scope: spec.scope ?? 'read',
+    params: spec.params,
+    query: spec.query,
+    responses: { 200: { ...spec.ok, csv: true }, 304: notModified },
+    async handle({ params, query, req }) {
+      const body = await spec.load({ params, query });
+      return respondList(req, body, () => spec.csv(body));
+    },
+  });
+}

@@ -13,23 +13,27 @@ import {
   listAudit,
   listRepositoryCompliance,
   listRuleRepositories,
+  type RepositoryGuidelineRow,
 } from '../compliance/index.js';
 import { SteeringError } from '../errors.js';
 import { GuidelineIdSchema, RuleIdSchema } from './api-schemas.js';
-import { defineRoute, type RouteSpec } from './define-route.js';
+import type { RouteSpec } from './define-route.js';
 import * as F from './fleet-schemas.js';
-import { respondList } from './respond-list.js';
 import {
+  csvTable,
   cursor,
   day,
+  defineListRoute,
   evidenceText,
   limit,
-  notModified,
   type FleetRouteDeps,
 } from './fleet-route-kit.js';
 import { scanRoutes } from './scan-routes.js';
 
 export type { FleetRouteDeps };
+
+/** A CSV row of the repository list: one repository and guideline (or unscanned). */
+type CsvGuideline = { repository: string; status: string } & Partial<RepositoryGuidelineRow>;
 
 const guideline = GuidelineIdSchema.optional().describe('Only this guideline');
 
@@ -83,190 +87,117 @@ const AuditQuery = z.object({
 export function fleetRoutes(deps: FleetRouteDeps): RouteSpec[] {
   const { db } = deps;
   return [
-    defineRoute({
-      method: 'get',
+    defineListRoute({
       path: '/v1/compliance',
       operationId: 'getFleetCompliance',
       summary:
         'The fleet at a glance per guideline: share compliant, adopted versions, top failing rules, coverage, overdue',
-      scope: 'read',
       query: SummaryQuery,
-      responses: {
-        200: { description: 'One summary per guideline', schema: F.FleetSummaryList, csv: true },
-        304: notModified,
-      },
-      async handle({ query, req }) {
+      ok: { description: 'One summary per guideline', schema: F.FleetSummaryList },
+      async load({ query }) {
         const guidelines = await fleetSummary(db, { guideline: query.guideline });
         if (query.guideline && !guidelines.length)
           throw new SteeringError('NOT_FOUND', `guideline "${query.guideline}" not found`);
-        return respondList(req, { guidelines }, () => ({
-          columns: [
-            'guideline',
-            'latestVersion',
-            'repositories',
-            'scanned',
-            'compliantMust',
-            'shareCompliantMust',
-            'compliantAll',
-            'shareCompliantAll',
-            'overdueRepositories',
-            'overdueFindings',
-            'coverage',
-          ],
-          rows: guidelines.map((g) => [
-            g.guideline,
-            g.latestVersion,
-            g.repositories.total,
-            g.repositories.scanned,
-            g.repositories.compliantMust,
-            g.repositories.shareCompliantMust,
-            g.repositories.compliantAll,
-            g.repositories.shareCompliantAll,
-            g.overdue.repositories,
-            g.overdue.findings,
-            g.coverage.share,
-          ]),
-        }));
+        return { guidelines };
       },
+      csv: ({ guidelines }) =>
+        csvTable(guidelines, [
+          'guideline',
+          'latestVersion',
+          ['repositories', (g) => g.repositories.total],
+          ['scanned', (g) => g.repositories.scanned],
+          ['compliantMust', (g) => g.repositories.compliantMust],
+          ['shareCompliantMust', (g) => g.repositories.shareCompliantMust],
+          ['compliantAll', (g) => g.repositories.compliantAll],
+          ['shareCompliantAll', (g) => g.repositories.shareCompliantAll],
+          ['overdueRepositories', (g) => g.overdue.repositories],
+          ['overdueFindings', (g) => g.overdue.findings],
+          ['coverage', (g) => g.coverage.share],
+        ]),
     }),
-    defineRoute({
-      method: 'get',
+    defineListRoute({
       path: '/v1/repositories',
       operationId: 'listRepositories',
       summary:
         'Repositories with their compliance per guideline, filtered by guideline, status, rule, topic, adopted version, overdue',
-      scope: 'read',
       query: RepositoriesQuery,
-      responses: {
-        200: { description: 'A page of repositories', schema: F.RepositoryList, csv: true },
-        304: notModified,
-      },
-      async handle({ query, req }) {
-        const page = await listRepositoryCompliance(db, query);
-        return respondList(req, page, () => ({
-          columns: [
+      ok: { description: 'A page of repositories', schema: F.RepositoryList },
+      load: ({ query }) => listRepositoryCompliance(db, query),
+      csv: (page) =>
+        csvTable<CsvGuideline>(
+          page.repositories.flatMap((r): CsvGuideline[] =>
+            r.guidelines.length
+              ? r.guidelines.map((g) => ({ repository: r.repository, ...g }))
+              : [{ repository: r.repository, status: 'unscanned' }],
+          ),
+          [
             'repository',
             'guideline',
             'status',
             'adopted',
             'version',
-            ...FINDING_STATUSES,
+            ...FINDING_STATUSES.map((s) => [s, (g: CsvGuideline) => g.counts?.[s]] as const),
             'overdue',
             'nextDue',
           ],
-          rows: page.repositories.flatMap((r) =>
-            r.guidelines.length
-              ? r.guidelines.map((g) => [
-                  r.repository,
-                  g.guideline,
-                  g.status,
-                  g.adopted,
-                  g.version,
-                  ...FINDING_STATUSES.map((s) => g.counts[s]),
-                  g.overdue,
-                  g.nextDue,
-                ])
-              : [[r.repository, null, 'unscanned']],
-          ),
-        }));
-      },
+        ),
     }),
-    defineRoute({
-      method: 'get',
+    defineListRoute({
       path: '/v1/rules/:ruleId/repositories',
       operationId: 'listRuleRepositories',
       summary:
         'Who fails rule X: repositories with their status on one rule, evidence and due date',
-      scope: 'read',
       params: z.object({ ruleId: RuleIdSchema }),
       query: RuleQuery,
-      responses: {
-        200: { description: 'A page of repositories', schema: F.RuleRepositoryList, csv: true },
-        304: notModified,
-      },
-      async handle({ params, query, req }) {
+      ok: { description: 'A page of repositories', schema: F.RuleRepositoryList },
+      async load({ params, query }) {
         const page = await listRuleRepositories(db, { ruleId: params.ruleId, ...query });
-        return respondList(req, { rule: params.ruleId, ...page }, () => ({
-          columns: [
-            'repository',
-            'status',
-            'checkStatus',
-            'level',
-            'version',
-            'since',
-            'dueAt',
-            'deadline',
-            'message',
-            'evidence',
-          ],
-          rows: page.repositories.map((r) => [
-            r.repository,
-            r.status,
-            r.checkStatus,
-            r.level,
-            r.version,
-            r.since,
-            r.dueAt,
-            r.deadline,
-            r.message,
-            evidenceText(r.evidence),
-          ]),
-        }));
+        return { rule: params.ruleId, ...page };
       },
+      csv: (page) =>
+        csvTable(page.repositories, [
+          'repository',
+          'status',
+          'checkStatus',
+          'level',
+          'version',
+          'since',
+          'dueAt',
+          'deadline',
+          'message',
+          ['evidence', (r) => evidenceText(r.evidence)],
+        ]),
     }),
     ...scanRoutes(deps),
-    defineRoute({
-      method: 'get',
+    defineListRoute({
       path: '/v1/compliance/history',
       operationId: 'getComplianceHistory',
       summary: 'The burndown: fleet counts per day or week from daily snapshots',
-      scope: 'read',
       query: HistoryQuery,
-      responses: {
-        200: { description: 'Points, oldest first', schema: F.HistoryResponse, csv: true },
-        304: notModified,
-      },
-      async handle({ query, req }) {
+      ok: { description: 'Points, oldest first', schema: F.HistoryResponse },
+      async load({ query }) {
         const points = await complianceHistory(db, query);
-        const body = {
+        return {
           guideline: query.guideline ?? null,
           rule: query.rule ?? null,
           bucket: query.bucket,
           points,
         };
-        return respondList(req, body, () => ({
-          columns: ['date', 'pass', 'fail', 'mustFailing', 'exempt', 'other', 'overdue'],
-          rows: points.map((p) => [
-            p.date,
-            p.pass,
-            p.fail,
-            p.mustFailing,
-            p.exempt,
-            p.other,
-            p.overdue,
-          ]),
-        }));
       },
+      csv: ({ points }) =>
+        csvTable(points, ['date', 'pass', 'fail', 'mustFailing', 'exempt', 'other', 'overdue']),
     }),
-    defineRoute({
-      method: 'get',
+    defineListRoute({
       path: '/v1/audit',
       operationId: 'listAudit',
       summary:
         'The audit log: every write (publish, tokens, waivers, rollout promote), newest first',
       scope: 'admin',
       query: AuditQuery,
-      responses: {
-        200: { description: 'A page of entries', schema: F.AuditList, csv: true },
-        304: notModified,
-      },
-      async handle({ query, req }) {
-        const page = await listAudit(db, query);
-        return respondList(req, page, () => ({
-          columns: ['id', 'at', 'actor', 'action', 'subject', 'details'],
-          rows: page.entries.map((e) => [e.id, e.at, e.actor, e.action, e.subject, e.details]),
-        }));
-      },
+      ok: { description: 'A page of entries', schema: F.AuditList },
+      load: ({ query }) => listAudit(db, query),
+      csv: ({ entries }) =>
+        csvTable(entries, ['id', 'at', 'actor', 'action', 'subject', 'details']),
     }),
   ];
 }

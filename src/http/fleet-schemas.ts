@@ -3,19 +3,11 @@
  * scans, history, waivers, audit). Registered in `apiRegistry`, so /openapi.json names them.
  */
 import { z } from 'zod';
-import { WaiverGrantSchema } from '../compliance/index.js';
-import { apiRegistry } from './api-schemas.js';
+import { FINDING_STATUSES, WaiverGrantSchema } from '../compliance/index.js';
+import { registerSchemas } from './api-schemas.js';
 
 const timestamp = z.iso.datetime();
-export const FindingStatusSchema = z.enum([
-  'pass',
-  'fail',
-  'not-applicable',
-  'unchecked',
-  'exempt',
-  'error',
-  'stale',
-]);
+export const FindingStatusSchema = z.enum(FINDING_STATUSES);
 const int = () => z.number().int();
 export const StatusCounts = z.object({
   pass: int(),
@@ -193,7 +185,7 @@ export const AuditEntry = z.object({
 });
 export const AuditList = z.object({ entries: z.array(AuditEntry), nextCursor });
 
-for (const [schema, id] of [
+registerSchemas([
   [StatusCounts, 'StatusCounts'],
   [FleetSummary, 'FleetSummary'],
   [FleetSummaryList, 'FleetSummaryList'],
@@ -211,6 +203,4 @@ for (const [schema, id] of [
   [WaiverGrantSchema, 'WaiverGrant'],
   [AuditEntry, 'AuditEntry'],
   [AuditList, 'AuditList'],
-] as const) {
-  if (!apiRegistry.get(schema)) apiRegistry.add(schema, { id });
-}
+]);

@@ -9,7 +9,7 @@ import express from 'express';
 import { z } from 'zod';
 import { REPORT_FORMATS, uploadMeasurements } from '../measurements/index.js';
 import type { Db } from '../store/index.js';
-import { apiRegistry } from './api-schemas.js';
+import { RepoParams, registerSchemas } from './api-schemas.js';
 import { defineRoute, type RouteSpec } from './define-route.js';
 
 export const MeasurementUpload = z.object({
@@ -64,18 +64,10 @@ export const MeasurementUploadResult = z.object({
     }),
   ),
 });
-for (const [schema, id] of [
+registerSchemas([
   [MeasurementUpload, 'MeasurementUpload'],
   [MeasurementUploadResult, 'MeasurementUploadResult'],
-] as const) {
-  if (!apiRegistry.get(schema)) apiRegistry.add(schema, { id });
-}
-
-const Name = z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/);
-const Params = z.object({
-  owner: Name.describe('Repository owner'),
-  repo: Name.describe('Repository name'),
-});
+]);
 
 export function measurementRoutes(deps: {
   db: Db;
@@ -92,7 +84,7 @@ export function measurementRoutes(deps: {
       summary:
         'Upload load-test reports; the measured threshold rules are decided from their figures',
       scope: 'report',
-      params: Params,
+      params: RepoParams,
       body: {
         contentTypes: ['application/json'],
         description: 'MeasurementUpload: the report files (Locust, k6, JMeter, Artillery, Gatling)',

@@ -5,17 +5,17 @@
 import { z } from 'zod';
 import { getRepositoryScan, listRepositoryScans } from '../compliance/index.js';
 import { SteeringError } from '../errors.js';
+import { RepoParams } from './api-schemas.js';
 import { defineRoute, type RouteSpec } from './define-route.js';
 import * as F from './fleet-schemas.js';
 import {
   PageQuery,
-  RepoParams,
+  csvTable,
+  defineListRoute,
   evidenceText,
-  notModified,
   repositoryFinder,
   type FleetRouteDeps,
 } from './fleet-route-kit.js';
-import { respondList } from './respond-list.js';
 
 const ScanParams = RepoParams.extend({ id: z.coerce.number().int().min(1) });
 
@@ -23,59 +23,37 @@ export function scanRoutes(deps: FleetRouteDeps): RouteSpec[] {
   const { db } = deps;
   const requireRepository = repositoryFinder(db);
   return [
-    defineRoute({
-      method: 'get',
+    defineListRoute({
       path: '/v1/repositories/:owner/:repo/scans',
       operationId: 'listRepositoryScans',
       summary: 'Scans of one repository, newest first',
-      scope: 'read',
       params: RepoParams,
       query: PageQuery,
-      responses: {
-        200: { description: 'A page of scans', schema: F.ScanList, csv: true },
-        304: notModified,
-      },
-      async handle({ params, query, req }) {
+      ok: { description: 'A page of scans', schema: F.ScanList },
+      async load({ params, query }) {
         const repo = await requireRepository(params.owner, params.repo);
-        const page = await listRepositoryScans(db, repo.id, query);
-        return respondList(req, page, () => ({
-          columns: [
-            'id',
-            'sha',
-            'guideline',
-            'version',
-            'state',
-            'trigger',
-            'tracks',
-            'createdAt',
-            'finishedAt',
-          ],
-          rows: page.scans.map((s) => [
-            s.id,
-            s.sha,
-            s.guideline,
-            s.version,
-            s.state,
-            s.trigger,
-            s.tracks.join(' '),
-            s.createdAt,
-            s.finishedAt,
-          ]),
-        }));
+        return listRepositoryScans(db, repo.id, query);
       },
+      csv: ({ scans }) =>
+        csvTable(scans, [
+          'id',
+          'sha',
+          'guideline',
+          'version',
+          'state',
+          'trigger',
+          ['tracks', (s) => s.tracks.join(' ')],
+          'createdAt',
+          'finishedAt',
+        ]),
     }),
-    defineRoute({
-      method: 'get',
+    defineListRoute({
       path: '/v1/repositories/:owner/:repo/scans/:id',
       operationId: 'getRepositoryScan',
       summary: 'One scan with its findings',
-      scope: 'read',
       params: ScanParams,
-      responses: {
-        200: { description: 'The scan', schema: F.ScanDetail, csv: true },
-        304: notModified,
-      },
-      async handle({ params, req }) {
+      ok: { description: 'The scan', schema: F.ScanDetail },
+      async load({ params }) {
         const repo = await requireRepository(params.owner, params.repo);
         const scan = await getRepositoryScan(db, repo.id, params.id);
         if (!scan)
@@ -83,17 +61,16 @@ export function scanRoutes(deps: FleetRouteDeps): RouteSpec[] {
             'NOT_FOUND',
             `scan ${params.id} of ${repo.owner}/${repo.name} not found`,
           );
-        return respondList(req, scan, () => ({
-          columns: ['ruleId', 'status', 'level', 'message', 'evidence'],
-          rows: scan.findings.map((f) => [
-            f.ruleId,
-            f.status,
-            f.level,
-            f.message,
-            evidenceText(f.evidence),
-          ]),
-        }));
+        return scan;
       },
+      csv: (scan) =>
+        csvTable(scan.findings, [
+          'ruleId',
+          'status',
+          'level',
+          'message',
+          ['evidence', (f) => evidenceText(f.evidence)],
+        ]),
     }),
     defineRoute({
       method: 'post',

@@ -3,7 +3,7 @@
  * rules added, removed and changed (threshold changes as "< 50 ms → < 20 ms"), short enough for
  * a service owner to read in a minute. The commit trailer marks commits steering made.
  */
-import type { RepositoryOutlook } from '../compliance/index.js';
+import { formatDue, type RepositoryOutlook } from '../compliance/index.js';
 import {
   describeThreshold,
   type Bump,
@@ -98,14 +98,12 @@ export function pullRequestBody(v: PullRequestVersion): string {
   return lines.join('\n');
 }
 
-const day = (iso: string) => iso.slice(0, 10);
-
 /** "With 2.0.0 this repository would fail 1 rule: …", the due date, and what is overdue. */
 export function outlookLines(version: string, o: RepositoryOutlook): string[] {
   const lines = ['### What this version means for this repository', ''];
   if (o.dueAt)
     lines.push(
-      `**Due ${day(o.dueAt)}**: MUST rules this version adds or tightens count as overdue after that date.`,
+      `**Due ${formatDue(o.dueAt)}**: MUST rules this version adds or tightens that still fail count as overdue once that time has passed.`,
     );
   if (!o.scanned) {
     lines.push(`Not scanned against ${version} yet; this section is updated after the next scan.`);
@@ -124,7 +122,7 @@ export function outlookLines(version: string, o: RepositoryOutlook): string[] {
     if (overdue.length)
       lines.push(
         '',
-        `**Overdue**: ${overdue.map((r) => `\`${r.ruleId}\` (due ${day(r.dueAt!)})`).join(', ')}.`,
+        `**Overdue**: ${overdue.map((r) => `\`${r.ruleId}\` (was due ${formatDue(r.dueAt!)})`).join(', ')}.`,
       );
   }
   if (o.waived)

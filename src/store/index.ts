@@ -100,6 +100,7 @@ export {
   listRescanCandidates,
   listScans,
   getRepositoryHead,
+  scanFromRow,
   listScansOfCommit,
   saveScanResults,
   setRepositoryHead,

@@ -60,11 +60,12 @@ export interface ScanRecord {
 /** Evidence kept per finding (the check run and the API show the first ones). */
 export const MAX_EVIDENCE = 20;
 
-/** The columns toScan reads (named, not `*`: our own guideline asks services not to select all). */
+/** The columns scanFromRow reads (named, not `*`: our own guideline asks services not to select all). */
 const SCAN_COLUMNS =
   'id, repository_id, sha, guideline_id, version, state, trigger, tracks, check_run_id, summary, created_at, finished_at';
 
-function toScan(row: Record<string, unknown>): ScanRecord {
+/** A scans row (the columns SCAN_COLUMNS names) as a record. */
+export function scanFromRow(row: Record<string, unknown>): ScanRecord {
   return {
     id: Number(row.id),
     repositoryId: Number(row.repository_id),
@@ -186,7 +187,7 @@ export async function listScansOfCommit(
     `SELECT ${SCAN_COLUMNS} FROM scans WHERE repository_id = $1 AND sha = $2 AND state = 'completed' ORDER BY id`,
     [repositoryId, sha],
   );
-  return r.rows.map(toScan);
+  return r.rows.map(scanFromRow);
 }
 
 export async function listScans(
@@ -198,7 +199,7 @@ export async function listScans(
     `SELECT ${SCAN_COLUMNS} FROM scans WHERE repository_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2`,
     [repositoryId, options.limit ?? 100],
   );
-  return r.rows.map(toScan);
+  return r.rows.map(scanFromRow);
 }
 
 export interface RescanCandidate {

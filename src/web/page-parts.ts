@@ -1,7 +1,10 @@
 /** Pieces every dashboard page uses: dates, links to rules and repositories, status badges. */
+import { formatDue } from '../compliance/index.js';
 import { html, type Html } from './html.js';
 
 export const day = (iso: string | null) => (iso ? iso.slice(0, 10) : '—');
+/** A due date to the minute (UTC): a date alone would read "due today" for a rule overdue today. */
+export const dueTime = (iso: string | null) => (iso ? formatDue(iso) : '—');
 export const repoLink = (full: string) => html`<a href="/repositories/${full}">${full}</a>`;
 export const ruleLink = (id: string) => html`<a href="/rules/${encodeURIComponent(id)}">${id}</a>`;
 

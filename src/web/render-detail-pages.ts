@@ -11,7 +11,7 @@ import type {
 } from '../compliance/index.js';
 import type { Rule } from '../guidelines/index.js';
 import { dataTable, html, numeric, type Html } from './html.js';
-import { day, repoLink, ruleLink, statusBadge } from './page-parts.js';
+import { day, dueTime, repoLink, ruleLink, statusBadge } from './page-parts.js';
 
 export function rulePage(o: {
   rule: Rule | null;
@@ -38,7 +38,7 @@ export function rulePage(o: {
                   <td>${repoLink(r.repository)}</td>
                   <td>${statusBadge(r.status, r.deadline)}</td>
                   <td>${day(r.since)}</td>
-                  <td>${day(r.dueAt)}</td>
+                  <td>${dueTime(r.dueAt)}</td>
                   <td>
                     ${r.message ?? ''}${r.evidence.length ? html`<br /><code>${r.evidence.map((e) => `${e.path}:${e.line}`).join(', ')}</code>` : ''}
                   </td>
@@ -78,7 +78,7 @@ function upgradeSection(c: RepositoryState['changes'][number]): Html {
               rule${c.wouldFail.length === 1 ? '' : 's'}:
             </p>
             <ul>
-              ${c.wouldFail.map((r) => html`<li>${ruleLink(r.ruleId)}: ${r.label}${r.measured ? ` (${r.measured})` : ''}${r.dueAt ? `, due ${day(r.dueAt)}` : ''}</li>`)}
+              ${c.wouldFail.map((r) => html`<li>${ruleLink(r.ruleId)}: ${r.label}${r.measured ? ` (${r.measured})` : ''}${r.dueAt ? `, due ${dueTime(r.dueAt)}` : ''}</li>`)}
             </ul>`
         : html`<p>Moving to ${c.latest} adds no failing rule.</p>`
     }`;
@@ -98,7 +98,7 @@ function trackSection(t: RepositoryState['tracks'][number]): Html {
             <td>${r.level}</td>
             <td>${statusBadge(r.status, r.deadline)}</td>
             <td>${day(r.since)}</td>
-            <td>${day(r.dueAt)}</td>
+            <td>${dueTime(r.dueAt)}</td>
             <td>
               ${r.waiver ? html`waived until ${day(r.waiver.expiresAt)}: ${r.waiver.reason}` : (r.message ?? '')}${
                 r.evidence.length

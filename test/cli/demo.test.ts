@@ -48,7 +48,14 @@ test('steering demo: publish → one PR per repository → merge → compliance 
   assert.match(r.stdout, /Rollout 2: 2 opened, 2 updated/);
   assert.match(r.stdout, /8\. Rescanned acme\/payments; its open pull request #\d+ now says:/);
   assert.match(r.stdout, /With 2\.0\.0 this repository would fail/);
-  assert.match(r.stdout, /\*\*Due \d{4}-\d{2}-\d{2}\*\*: MUST rules this version adds or tightens/);
+  const due =
+    /\*\*Due (\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC)\*\*: MUST rules this version adds or tightens/.exec(
+      r.stdout,
+    );
+  assert.ok(due, 'the pull request states the due date to the minute');
+  // A rule listed as overdue names the instant it was due, and that instant has passed.
+  for (const m of r.stdout.matchAll(/\(was due (\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}) UTC\)/g))
+    assert.ok(Date.parse(`${m[1]}T${m[2]}Z`) < Date.now(), m[0]);
   assert.match(r.stdout, /9\. Waived performance\.[a-z0-9.-]+ for acme\/\w+ until/);
   assert.match(
     r.stdout,

@@ -1,13 +1,18 @@
-// The fleet summary reads `compliance_summary`, which triggers on rule_status keep. On both store
-// drivers, after every kind of write (scan, rescan, measured update, deletion) and every
-// read-time change (waivers granted, expiring and revoked; due dates passing; a repository
-// removed), the maintained table equals rule_status aggregated afresh, and the summary read from
-// it equals the summary computed from rule_status.
+// The fleet summary reads `compliance_summary` and `compliance_rule_failing`, which triggers on
+// rule_status (and on the summary rows) keep. On both store drivers, after every kind of write
+// (scan, rescan, measured update, deletion) and every read-time change (waivers granted, expiring
+// and revoked; due dates passing; a repository removed), the maintained tables equal rule_status
+// aggregated afresh, and the summary read from them equals the summary computed from rule_status.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { fleetSummary, grantWaiver, revokeWaiver } from '../../src/compliance/index.js';
 import { publishGuideline } from '../../src/publish/index.js';
-import { recordAdoption, updateRuleStatus, upsertRepository } from '../../src/store/index.js';
+import {
+  recordAdoption,
+  updateRuleStatus,
+  upsertRepository,
+  type Queryable,
+} from '../../src/store/index.js';
 import { TEST_DRIVERS, createTestDatabaseOf, type TestDatabase } from '../support/db.js';
 import { FLEET_MD, REPOS, RULES, scan } from './seed-fleet.js';
 
@@ -19,6 +24,11 @@ const AGGREGATE = `SELECT repository_id::int, guideline_id, track, count(*)::int
   FROM rule_status GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`;
 const MAINTAINED = `SELECT repository_id::int, guideline_id, track, rules, failing_count, must_failing,
     failing FROM compliance_summary ORDER BY 1, 2, 3`;
+const RULE_COUNTS = `SELECT guideline_id, track, level || '|' || status || '|' || version || '|' || rule_id
+    AS key, count(*)::int AS repositories FROM rule_status WHERE status IN ('fail', 'error')
+  GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`;
+const KEPT_RULE_COUNTS = `SELECT guideline_id, track, key, repositories FROM compliance_rule_failing
+  WHERE repositories <> 0 ORDER BY 1, 2, 3`;
 
 for (const driver of TEST_DRIVERS) {
   describe(`compliance summary (${driver})`, () => {
@@ -28,6 +38,11 @@ for (const driver of TEST_DRIVERS) {
     async function consistent() {
       const [fresh, kept] = await Promise.all([t.db.query(AGGREGATE), t.db.query(MAINTAINED)]);
       assert.deepEqual(kept.rows, fresh.rows);
+      const [freshCounts, keptCounts] = await Promise.all([
+        t.db.query(RULE_COUNTS),
+        t.db.query(KEPT_RULE_COUNTS),
+      ]);
+      assert.deepEqual(keptCounts.rows, freshCounts.rows);
       const [maintained, computed] = await Promise.all([
         fleetSummary(t.db, { guideline: 'fleet' }),
         fleetSummary(t.db, { guideline: 'fleet', source: 'computed' }),
@@ -149,7 +164,11 @@ for (const driver of TEST_DRIVERS) {
 
     it('drops what is gone: a removed repository, deleted statuses', async () => {
       await t.db.query(`UPDATE repositories SET deleted_at = now() WHERE id = 101`);
-      assert.equal((await consistent()).repositories.scanned, 2);
+      const left = await consistent();
+      assert.equal(left.repositories.scanned, 2);
+      // Only the removed repository failed these: the kept counts still hold it, the read does not.
+      const ids = left.topFailingRules.map((r) => r.ruleId);
+      assert.ok(!ids.includes(RULES.health), ids.join(', '));
       await t.db.query(`DELETE FROM rule_status WHERE repository_id = 102 AND track = 'latest'`);
       const s = await consistent();
       assert.equal(s.repositories.scanned, 1);
@@ -160,3 +179,76 @@ for (const driver of TEST_DRIVERS) {
     });
   });
 }
+
+// Two scans that change the same per-rule counters in opposite order, each over two statements:
+// the second writer queues on the counts' advisory lock until the first commits. Without it each
+// would hold one counter row the other needs, and PostgreSQL would abort one as a deadlock.
+describe('compliance rule counts under concurrent writers (postgres)', () => {
+  let t: TestDatabase;
+  before(async () => {
+    t = await createTestDatabaseOf('postgres');
+    await publishGuideline(t.db, { source: FLEET_MD, path: 'fleet.md', publisher: 'test' });
+    for (const r of REPOS.filter((x) => x.id === 101 || x.id === 102))
+      await upsertRepository(t.db, {
+        id: r.id,
+        owner: 'acme',
+        name: r.name,
+        defaultBranch: 'main',
+        archived: false,
+        fork: false,
+        topics: r.topics,
+        installationId: 1,
+      });
+    await scan(t.db, 101, [], ['latest']);
+    await scan(t.db, 102, [], ['latest']);
+  });
+  after(async () => {
+    await t?.drop();
+  });
+
+  it('queues the second writer instead of deadlocking', async () => {
+    const fail = (tx: Queryable, repo: number, rule: string) =>
+      tx.query(
+        `UPDATE rule_status SET status = 'fail' WHERE repository_id = $1 AND rule_id = $2
+           AND track = 'latest'`,
+        [repo, rule],
+      );
+    /** Resolves once backend `pid` waits for a lock (polled: a state, not a delay). */
+    const waitingForLock = async (pid: number) => {
+      for (;;) {
+        const r = await t.db.query<{ w: string | null }>(
+          `SELECT wait_event_type AS w FROM pg_stat_activity WHERE pid = $1`,
+          [pid],
+        );
+        if (r.rows[0]?.w === 'Lock') return;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    };
+    let second: Promise<void> | undefined;
+    await t.db.transaction(async (a) => {
+      await fail(a, 101, RULES.health);
+      let firstWrote!: () => void;
+      const wrote = new Promise<void>((resolve) => (firstWrote = resolve));
+      let pidOf!: (pid: number) => void;
+      const pid = new Promise<number>((resolve) => (pidOf = resolve));
+      second = t.db.transaction(async (b) => {
+        pidOf((await b.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid);
+        await fail(b, 102, RULES.json);
+        firstWrote();
+        await fail(b, 102, RULES.health);
+      });
+      // The second writer is either queued (the lock) or has written its first counter.
+      await Promise.race([wrote, pid.then(waitingForLock)]);
+      await fail(a, 101, RULES.json);
+    });
+    await second;
+    const counts = await t.db.query(KEPT_RULE_COUNTS);
+    assert.deepEqual(
+      counts.rows.filter((r) => r.track === 'latest').map((r) => [r.key, r.repositories]),
+      [
+        [`MUST|fail|1.0.0|${RULES.health}`, 2],
+        [`SHOULD|fail|1.0.0|${RULES.json}`, 2],
+      ],
+    );
+  });
+});

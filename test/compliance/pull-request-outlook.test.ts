@@ -3,7 +3,7 @@
 // marked.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { repositoryOutlook } from '../../src/compliance/index.js';
+import { formatDue, repositoryOutlook } from '../../src/compliance/index.js';
 import { pullRequestBody } from '../../src/jobs/index.js';
 import { getGuidelineVersion } from '../../src/store/index.js';
 import { createTestApp } from '../support/app.js';
@@ -38,9 +38,12 @@ describe('rollout pull request outlook', () => {
     );
     assert.match(
       body,
-      /\*\*Overdue\*\*: `fleet\.response-times\.health-checks` \(due \d{4}-\d{2}-\d{2}\)/,
+      new RegExp(
+        `\\*\\*Overdue\\*\\*: \`fleet\\.response-times\\.health-checks\` \\(was due ${formatDue(v.createdAt)}\\)`,
+      ),
     );
-    assert.match(body, new RegExp(`\\*\\*Due ${v.createdAt.slice(0, 10)}\\*\\*`));
+    // The same instant on both lines: due at publish, overdue once that has passed.
+    assert.match(body, new RegExp(`\\*\\*Due ${formatDue(v.createdAt)}\\*\\*`));
 
     const bravo = await repositoryOutlook(t.db, 102, 'fleet', '1.0.0');
     assert.match(
