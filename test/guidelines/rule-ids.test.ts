@@ -144,7 +144,9 @@ function applyEdit(rules: Tagged[], edit: Edit, target: number, extra: RuleSpec)
     return edited;
   }
   return rules.map((r, i) =>
-    i === target ? { ...r, words: [...r.words].reverse().concat('renamed'), value: r.value + 1 } : r,
+    i === target
+      ? { ...r, words: [...r.words].reverse().concat('renamed'), value: r.value + 1 }
+      : r,
   );
 }
 
