@@ -4,6 +4,7 @@
  * tests point that implementation at the simulator. Every failure surfaces as a SteeringError
  * (`GITHUB_NOT_FOUND`, `GITHUB_FORBIDDEN`, `RATE_LIMITED`, `GITHUB_UNAVAILABLE`, `GITHUB_ERROR`).
  */
+import type { RepositoryFacts } from '../repository-facts.js';
 
 export interface Installation {
   id: number;
@@ -12,17 +13,8 @@ export interface Installation {
   accountType: 'Organization' | 'User' | 'Bot' | (string & {});
 }
 
-export interface RepositoryInfo {
-  id: number;
-  owner: string;
-  name: string;
-  /** `owner/name` */
-  fullName: string;
-  defaultBranch: string;
-  archived: boolean;
-  fork: boolean;
+export interface RepositoryInfo extends RepositoryFacts {
   private: boolean;
-  topics: string[];
 }
 
 export interface TreeEntry {

@@ -8,12 +8,12 @@
  */
 import express from 'express';
 import { z } from 'zod';
-import { recordAudit } from '../compliance/index.js';
 import { SteeringError } from '../errors.js';
-import { publishGuideline, type PublishOptions } from '../publish/index.js';
+import type { PublishOptions } from '../publish/index.js';
 import { getGuideline, getGuidelineVersion, type Db } from '../store/index.js';
 import * as S from './api-schemas.js';
 import { decodeUtf8 } from './decode-utf8.js';
+import { publishAsToken } from './publish-as-token.js';
 import { publishedAnswer } from './published-answer.js';
 import { defineRoute, type RouteSpec } from './define-route.js';
 
@@ -71,25 +71,17 @@ export function checksRoutes(deps: ChecksRouteDeps): RouteSpec[] {
         if (checks.trim() === '')
           throw new SteeringError('INVALID_INPUT', 'the request body must be the checks YAML');
         const latest = await latestVersion(db, params.id);
-        const r = await publishGuideline(
+        const r = await publishAsToken(
           db,
           {
+            id: params.id,
+            tokenName: token.name,
             source: latest.source,
-            path: `${params.id}.md`,
-            defaultId: params.id,
-            expectedId: params.id,
-            publisher: `token:${token.name}`,
             checks,
+            auditDetails: () => ({ checksOnly: true }),
           },
           { onPublished: deps.onPublished, compile: deps.compile },
         );
-        if (r.created)
-          await recordAudit(db, {
-            actor: `token:${token.name}`,
-            action: 'publish',
-            subject: `${r.guideline}@${r.version}`,
-            details: { bump: r.bump, previousVersion: r.previousVersion, checksOnly: true },
-          });
         const answer = publishedAnswer(r);
         return { ...answer, body: { ...answer.body, checksChange: r.checksChange } };
       },

@@ -2,10 +2,9 @@
  * The /v1 API: publish a guideline version, read guidelines, versions, diffs and rules.
  */
 import express from 'express';
-import { recordAudit } from '../compliance/index.js';
 import { SteeringError } from '../errors.js';
 import { diffRules } from '../guidelines/index.js';
-import { publishGuideline, summarizeChangelog, type PublishOptions } from '../publish/index.js';
+import { summarizeChangelog, type PublishOptions } from '../publish/index.js';
 import {
   getGuideline,
   getGuidelineVersion,
@@ -16,6 +15,7 @@ import {
 } from '../store/index.js';
 import * as S from './api-schemas.js';
 import { decodeUtf8 } from './decode-utf8.js';
+import { publishAsToken } from './publish-as-token.js';
 import { publishedAnswer } from './published-answer.js';
 import { defineRoute, type RouteSpec } from './define-route.js';
 
@@ -106,24 +106,16 @@ export function v1Routes(deps: V1Deps): RouteSpec[] {
             'INVALID_INPUT',
             'the request body must be the guideline markdown',
           );
-        const r = await publishGuideline(
+        const r = await publishAsToken(
           db,
           {
+            id: params.id,
+            tokenName: token.name,
             source,
-            path: `${params.id}.md`,
-            defaultId: params.id,
-            expectedId: params.id,
-            publisher: `token:${token.name}`,
+            auditDetails: (published) => ({ ruleCount: published.ruleCount }),
           },
           { onPublished: deps.onPublished, compile: deps.compile },
         );
-        if (r.created)
-          await recordAudit(db, {
-            actor: `token:${token.name}`,
-            action: 'publish',
-            subject: `${r.guideline}@${r.version}`,
-            details: { bump: r.bump, previousVersion: r.previousVersion, ruleCount: r.ruleCount },
-          });
         return publishedAnswer(r);
       },
     }),

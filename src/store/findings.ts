@@ -1,5 +1,6 @@
 /** Reading findings and the latest status per repository and rule (the compliance API's source). */
 import type { Queryable } from './db.js';
+import { queryOne } from './query-one.js';
 import { iso } from './to-iso.js';
 import type { ScanTrack, StoredEvidence } from './scans.js';
 
@@ -17,6 +18,17 @@ export interface RuleStatusRecord {
   updatedAt: string;
 }
 
+/** A rule_status row's rule (guideline, version, track, id) and status, as every reader names them. */
+export function ruleStatusKey(row: Record<string, unknown>) {
+  return {
+    guideline: row.guideline_id as string,
+    ruleId: row.rule_id as string,
+    version: row.version as string,
+    track: row.track as ScanTrack,
+    status: row.status as string,
+  };
+}
+
 export async function listRuleStatus(
   q: Queryable,
   repositoryId: number,
@@ -28,11 +40,7 @@ export async function listRuleStatus(
     [repositoryId],
   );
   return r.rows.map((row) => ({
-    guideline: row.guideline_id as string,
-    ruleId: row.rule_id as string,
-    version: row.version as string,
-    track: row.track as ScanTrack,
-    status: row.status as string,
+    ...ruleStatusKey(row),
     level: row.level as string,
     message: (row.message as string | null) ?? null,
     sha: row.sha as string,
@@ -70,18 +78,16 @@ export async function findRepositoryByName(
   owner: string,
   name: string,
 ): Promise<{ id: number; owner: string; name: string; headSha: string | null } | null> {
-  const r = await q.query(
+  return queryOne(
+    q,
     `SELECT id, owner, name, head_sha FROM repositories
      WHERE lower(owner) = lower($1) AND lower(name) = lower($2) AND deleted_at IS NULL`,
     [owner, name],
+    (row) => ({
+      id: Number(row.id),
+      owner: row.owner as string,
+      name: row.name as string,
+      headSha: (row.head_sha as string | null) ?? null,
+    }),
   );
-  const row = r.rows[0];
-  return row
-    ? {
-        id: Number(row.id),
-        owner: row.owner as string,
-        name: row.name as string,
-        headSha: (row.head_sha as string | null) ?? null,
-      }
-    : null;
 }

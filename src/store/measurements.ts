@@ -4,17 +4,26 @@
  * written in the caller's transaction, so a failure stores nothing of it.
  */
 import type { Queryable } from './db.js';
-import { iso } from './to-iso.js';
+import { queryOne } from './query-one.js';
+import { ruleStatusKey } from './findings.js';
+import { iso, isoOrNull } from './to-iso.js';
 
+/** One measured figure for one rule, whichever source produced it (measurements' `Measurement`). */
 export interface MeasuredValueInput {
   ruleId: string;
   value: number;
   unit: string;
+  /** `report`: a load-test report; `prometheus`: a PromQL query. */
   source: 'report' | 'prometheus';
+  /** What was read: `out_stats.csv: GET /health p95`, or the PromQL query. */
   what: string;
+  /** Report file, or the Prometheus URL. */
   origin: string;
+  /** The period the figure covers: the test's duration, or the query window. */
   window: string;
+  /** CI run, commit, … when the uploader said. */
   context?: string;
+  /** ISO time the figure was measured. */
   measuredAt: string;
 }
 
@@ -116,11 +125,12 @@ export async function getServiceConfig(
   q: Queryable,
   repositoryId: number,
 ): Promise<{ source: string; sha: string | null } | null> {
-  const r = await q.query(`SELECT source, sha FROM service_configs WHERE repository_id = $1`, [
-    repositoryId,
-  ]);
-  const row = r.rows[0];
-  return row ? { source: row.source as string, sha: (row.sha as string | null) ?? null } : null;
+  return queryOne(
+    q,
+    `SELECT source, sha FROM service_configs WHERE repository_id = $1`,
+    [repositoryId],
+    (row) => ({ source: row.source as string, sha: (row.sha as string | null) ?? null }),
+  );
 }
 
 export async function putServiceConfig(
@@ -165,18 +175,17 @@ export async function getPrometheusHealth(
   q: Queryable,
   repositoryId: number,
 ): Promise<PrometheusHealth | null> {
-  const r = await q.query(
+  return queryOne(
+    q,
     `SELECT url, last_ok_at, last_error_at, last_error FROM prometheus_health WHERE repository_id = $1`,
     [repositoryId],
+    (row) => ({
+      url: row.url as string,
+      lastOkAt: isoOrNull(row.last_ok_at),
+      lastErrorAt: isoOrNull(row.last_error_at),
+      lastError: (row.last_error as string | null) ?? null,
+    }),
   );
-  const row = r.rows[0];
-  if (!row) return null;
-  return {
-    url: row.url as string,
-    lastOkAt: row.last_ok_at ? iso(row.last_ok_at) : null,
-    lastErrorAt: row.last_error_at ? iso(row.last_error_at) : null,
-    lastError: (row.last_error as string | null) ?? null,
-  };
 }
 
 /** Repositories with something measured (the schedule refreshes their statuses as figures age). */
@@ -213,11 +222,7 @@ export async function listStatusWithFindings(
     [repositoryId],
   );
   return r.rows.map((row) => ({
-    guideline: row.guideline_id as string,
-    version: row.version as string,
-    ruleId: row.rule_id as string,
-    track: row.track as string,
-    status: row.status as string,
+    ...ruleStatusKey(row),
     scanStatus: row.scan_status as string,
     scanMessage: (row.scan_message as string | null) ?? null,
     scanEvidence: (row.scan_evidence as unknown[]) ?? [],

@@ -4,31 +4,18 @@
  * targets, not here, so `steering repos list` can show why a repository is skipped.
  * A repository that disappears from every installation keeps its row with `deleted_at` set.
  */
+import type { RepositoryFacts } from '../repository-facts.js';
 import type { Queryable } from './db.js';
 import { iso } from './to-iso.js';
 
-export interface RepositoryRecord {
-  id: number;
-  owner: string;
-  name: string;
-  fullName: string;
-  defaultBranch: string;
-  archived: boolean;
-  fork: boolean;
-  topics: string[];
+export interface RepositoryRecord extends RepositoryFacts {
   installationId: number | null;
   deletedAt: string | null;
   updatedAt: string;
 }
 
-export interface RepositoryUpsert {
-  id: number;
-  owner: string;
-  name: string;
-  defaultBranch: string;
-  archived: boolean;
-  fork: boolean;
-  topics: string[];
+/** The facts to store (`fullName` follows from owner and name) and the installation seeing them. */
+export interface RepositoryUpsert extends Omit<RepositoryFacts, 'fullName'> {
   installationId: number;
 }
 

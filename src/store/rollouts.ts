@@ -4,6 +4,7 @@
  * state change lands here, guarded so a late or duplicate job never moves a finished target.
  */
 import type { Queryable } from './db.js';
+import { queryOne } from './query-one.js';
 import { iso, isoOrNull } from './to-iso.js';
 
 export const TARGET_STATES = [
@@ -137,8 +138,7 @@ export async function insertRollout(q: Queryable, input: NewRollout): Promise<nu
 }
 
 export async function getRollout(q: Queryable, id: number): Promise<RolloutRecord | null> {
-  const r = await q.query(`${ROLLOUT_SELECT} WHERE r.id = $1`, [id]);
-  return r.rows[0] ? toRollout(r.rows[0]) : null;
+  return queryOne(q, `${ROLLOUT_SELECT} WHERE r.id = $1`, [id], toRollout);
 }
 
 /** Newest first. */
@@ -179,11 +179,12 @@ export async function getRolloutTarget(
   rolloutId: number,
   repositoryId: number,
 ): Promise<RolloutTargetRecord | null> {
-  const r = await q.query(`${TARGET_SELECT} WHERE t.rollout_id = $1 AND t.repository_id = $2`, [
-    rolloutId,
-    repositoryId,
-  ]);
-  return r.rows[0] ? toTarget(r.rows[0]) : null;
+  return queryOne(
+    q,
+    `${TARGET_SELECT} WHERE t.rollout_id = $1 AND t.repository_id = $2`,
+    [rolloutId, repositoryId],
+    toTarget,
+  );
 }
 
 /** Queued targets of running rollouts in waves already released: what the queue must hold. */
@@ -280,13 +281,14 @@ export async function findPreviousPullRequest(
   guideline: string,
   beforeRolloutId: number,
 ): Promise<RolloutTargetRecord | null> {
-  const r = await q.query(
+  return queryOne(
+    q,
     `${TARGET_SELECT} JOIN rollouts r ON r.id = t.rollout_id
      WHERE t.repository_id = $1 AND r.guideline_id = $2 AND t.rollout_id < $3
        AND t.pr_number IS NOT NULL ORDER BY t.rollout_id DESC LIMIT 1`,
     [repositoryId, guideline, beforeRolloutId],
+    toTarget,
   );
-  return r.rows[0] ? toTarget(r.rows[0]) : null;
 }
 
 /** Records that an earlier target's pull request was merged or closed (any state may move). */

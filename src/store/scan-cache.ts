@@ -4,6 +4,7 @@
  * cache keeps each repository's last recursive listing with its ETag.
  */
 import type { Queryable } from './db.js';
+import { queryOne } from './query-one.js';
 
 export interface CachedTree {
   sha: string;
@@ -42,18 +43,17 @@ export async function getCachedTree(
   q: Queryable,
   repositoryId: number,
 ): Promise<CachedTree | null> {
-  const r = await q.query(
+  return queryOne(
+    q,
     `SELECT sha, etag, entries, truncated FROM tree_cache WHERE repository_id = $1`,
     [repositoryId],
+    (row) => ({
+      sha: row.sha as string,
+      etag: (row.etag as string | null) ?? null,
+      entries: row.entries as [string, string, number][],
+      truncated: Boolean(row.truncated),
+    }),
   );
-  const row = r.rows[0];
-  if (!row) return null;
-  return {
-    sha: row.sha as string,
-    etag: (row.etag as string | null) ?? null,
-    entries: row.entries as [string, string, number][],
-    truncated: Boolean(row.truncated),
-  };
 }
 
 export async function putCachedTree(

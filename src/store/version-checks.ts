@@ -4,6 +4,7 @@
  * transaction) and by the scan job (which evaluates a version with that version's checks).
  */
 import type { Queryable, Transaction } from './db.js';
+import { queryOne } from './query-one.js';
 import { sha256 } from '../hash.js';
 
 export interface VersionChecks {
@@ -39,12 +40,12 @@ export async function getVersionChecks(
   guideline: string,
   version: string,
 ): Promise<VersionChecks | null> {
-  const r = await q.query<{ sha256: string; text: string }>(
+  return queryOne(
+    q,
     `SELECT f.sha256, f.text FROM guideline_version_checks v
      JOIN checks_files f ON f.sha256 = v.checks_sha256
      WHERE v.guideline_id = $1 AND v.version = $2`,
     [guideline, version],
+    (row) => ({ sha256: row.sha256 as string, text: row.text as string }),
   );
-  const row = r.rows[0];
-  return row ? { sha256: row.sha256, text: row.text } : null;
 }

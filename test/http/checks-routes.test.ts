@@ -60,7 +60,7 @@ describe('POST /v1/guidelines/:id/checks', () => {
   });
 
   it('stores a new version carrying the checks; the same checks again answer 200', async () => {
-    await request(ctx.app)
+    const markdown = await request(ctx.app)
       .post('/v1/guidelines/performance/versions')
       .set('Authorization', `Bearer ${ctx.tokens.publish}`)
       .set('Content-Type', 'text/markdown')
@@ -86,6 +86,32 @@ describe('POST /v1/guidelines/:id/checks', () => {
     const more = await publishChecks(MORE_CHECKS);
     assert.equal(more.status, 201);
     assert.deepEqual(more.body.checksChange.added, ['dockerfile']);
+
+    // Each new version is audited under the token's name (the unchanged publish is not).
+    const audit = await ctx.db.query<{ actor: string; subject: string; details: unknown }>(
+      `SELECT actor, subject, details FROM audit_log WHERE action = 'publish' ORDER BY id`,
+    );
+    assert.deepEqual(audit.rows, [
+      {
+        actor: 'token:publisher',
+        subject: 'performance@1.0.0',
+        details: {
+          bump: markdown.body.bump,
+          previousVersion: null,
+          ruleCount: markdown.body.ruleCount,
+        },
+      },
+      {
+        actor: 'token:publisher',
+        subject: `performance@${first.body.version}`,
+        details: { bump: first.body.bump, previousVersion: '1.0.0', checksOnly: true },
+      },
+      {
+        actor: 'token:publisher',
+        subject: `performance@${more.body.version}`,
+        details: { bump: more.body.bump, previousVersion: first.body.version, checksOnly: true },
+      },
+    ]);
   });
 
   it('rejects an invalid checks file with line:column and stores nothing', async () => {

@@ -26,7 +26,9 @@ const descriptions = JSON.parse(
   components: Json;
 };
 
-const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true });
+// inlineRefs off: each GitHub component (repository, user, pull request, …) is compiled once and
+// called from every validator that refers to it, instead of generated again inside each one.
+const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true, inlineRefs: false });
 (addFormats as unknown as (a: Ajv) => void)(ajv);
 ajv.addSchema({ $id: 'gh', components: descriptions.components }, 'gh');
 
