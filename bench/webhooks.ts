@@ -82,7 +82,11 @@ async function serveSteering(schema: string, prefix: string): Promise<() => Prom
     db,
     logger: silentLogger,
     metrics: createMetrics(),
-    webhooks: { secret: SECRET, enqueue: runtime.enqueueDelivery },
+    webhooks: {
+      secret: SECRET,
+      enqueue: runtime.enqueueDelivery,
+      enqueueMany: runtime.enqueueDeliveries,
+    },
   });
   const server = await startServer(app, { port: 0, host: '127.0.0.1' });
   process.send!({ port: Number(new URL(server.url).port) });

@@ -3,6 +3,10 @@
  * arguments, streams, environment and working directory. Everything else is in run-cli.ts.
  */
 import { runCli } from './run-cli.js';
+import { holdYoungGeneration } from './young-generation.js';
+
+// `serve` restores V8's default once it listens (young-generation.ts).
+if (process.argv[2] === 'serve') holdYoungGeneration();
 
 process.exitCode = await runCli(process.argv.slice(2), {
   stdout: process.stdout,

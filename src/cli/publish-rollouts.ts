@@ -4,7 +4,7 @@
  */
 import type { Config } from '../config.js';
 import {
-  createRollout,
+  createRolloutForPublished,
   enqueueRollout,
   openRolloutRuntime,
   planDistribution,
@@ -23,12 +23,9 @@ export function publishRollouts(config: Config, db: Db, io: CliIo) {
   const none: string[] = [];
   return {
     onPublished: async (tx: Transaction, result: PublishResult) => {
-      const id = await createRollout(tx, {
-        guideline: result.guideline,
-        version: result.version,
-        appliesTo: result.record?.appliesTo ?? null,
-        createdBy: result.record?.publisher ?? 'cli',
+      const id = await createRolloutForPublished(tx, result, {
         selectors: config.rollout,
+        fallbackAuthor: 'cli',
       });
       if (id === null) none.push(`${result.guideline} ${result.version}`);
       else created.push(id);

@@ -219,7 +219,12 @@ function createDemoApp(
     logger,
     metrics: createMetrics({ processMetrics: false }),
     onPublished: hook.onPublished,
-    webhooks: { secret, previousSecret: undefined, enqueue: processing.scans.enqueueDelivery },
+    webhooks: {
+      secret,
+      previousSecret: undefined,
+      enqueue: processing.scans.enqueueDelivery,
+      enqueueMany: processing.scans.enqueueDeliveries,
+    },
     compliance: {
       rescan: (repositoryId, sha) =>
         enqueueScan(

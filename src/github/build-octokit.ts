@@ -11,7 +11,7 @@ import { Octokit } from '@octokit/rest';
 import type { Logger } from '../log.js';
 import type { Clock } from './clock.js';
 import { isHttpError, isRateLimited, rateLimitDelayMs } from './rate-limit-delay.js';
-import type { WriteLimiter } from './write-limiter.js';
+import type { WriteLimiter, WriteSlot } from './write-limiter.js';
 
 export const SteeringOctokit = Octokit.plugin(retry, throttling);
 export type SteeringOctokit = InstanceType<typeof SteeringOctokit>;
@@ -52,15 +52,16 @@ function limitedFetch(o: BuildOctokitOptions): typeof fetch {
   return async (input, init) => {
     const method = (init?.method ?? 'GET').toUpperCase();
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    let slot: WriteSlot | undefined;
     if (
       o.writeLimiter &&
       method !== 'GET' &&
       method !== 'HEAD' &&
       !TOKEN_PATH.test(new URL(url).pathname)
     ) {
-      const waited = await o.writeLimiter.acquire(o.limiterKey);
-      if (waited > 0)
-        o.logger.debug({ limiterKey: o.limiterKey, waitedMs: waited }, 'write limiter wait');
+      slot = await o.writeLimiter.acquireWrite(o.limiterKey);
+      if (slot.waitedMs > 0)
+        o.logger.debug({ limiterKey: o.limiterKey, waitedMs: slot.waitedMs }, 'write limiter wait');
     }
     const timeout = AbortSignal.timeout(o.requestTimeoutMs);
     const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
@@ -71,6 +72,9 @@ function limitedFetch(o: BuildOctokitOptions): typeof fetch {
       if (timeout.aborted)
         throw new TimeoutError(`request timed out after ${o.requestTimeoutMs} ms`);
       throw err;
+    } finally {
+      // The write counts in the limiter's windows until now: GitHub received it before this.
+      await slot?.answered().catch(() => undefined);
     }
   };
 }

@@ -23,6 +23,7 @@ export { createGitHubPort, type GitHubPortOptions } from './create-github-port.j
 export {
   createWriteLimiter,
   type WriteLimiter,
+  type WriteSlot,
   type WriteLimiterOptions,
   type WriteLimits,
 } from './write-limiter.js';

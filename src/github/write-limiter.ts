@@ -6,6 +6,15 @@
  * `acquire` reserves the earliest slot that keeps all three limits (atomically, one Lua script),
  * then sleeps until that slot. Reservations are never handed back: a write that fails after its
  * slot still counted, which is also how GitHub counts it.
+ *
+ * GitHub counts a write when it receives it, some time between when it was sent and when its
+ * answer arrived, so the windows are kept on upper bounds of those times, not on slots, and the
+ * exact limits hold at the windows' edges without a safety margin:
+ * - when the slot comes, the write is confirmed (CONFIRM): its time becomes the moment it is sent,
+ *   and it waits again if the other writes sent or answered within a window already fill it (a
+ *   write reserved before an earlier one was answered);
+ * - `acquireWrite(…).answered()` moves the write's time to when its answer arrived (SETTLE).
+ * A write still unanswered counts at the time it was sent; GitHub cannot count it earlier.
  */
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
@@ -41,6 +50,47 @@ redis.call('PEXPIRE', KEYS[3], 3600000 + (t - now) + 1000)
 return tostring(t)
 `;
 
+// KEYS: minute zset, hour zset. ARGV: at, member, perMinute, perHour.
+// Counts the other writes timed within each window ending at `at`; when one is full returns the
+// time at which it no longer is, else moves the member to `at` and returns 0.
+const CONFIRM = `
+local at = tonumber(ARGV[1])
+local member = ARGV[2]
+local wait = 0
+local function check(key, window, limit)
+  local lo = '(' .. tostring(at - window)
+  local n = redis.call('ZCOUNT', key, lo, at)
+  local own = tonumber(redis.call('ZSCORE', key, member) or '-1')
+  if own > at - window and own <= at then n = n - 1 end
+  if n < limit then return end
+  local s = redis.call('ZRANGEBYSCORE', key, lo, at, 'WITHSCORES', 'LIMIT', 0, n - limit + 2)
+  local k = 0
+  for i = 1, #s, 2 do
+    if s[i] ~= member then
+      k = k + 1
+      if k == n - limit + 1 then
+        local t = tonumber(s[i + 1]) + window
+        if t > wait then wait = t end
+        return
+      end
+    end
+  end
+end
+check(KEYS[1], 60000, tonumber(ARGV[3]))
+check(KEYS[2], 3600000, tonumber(ARGV[4]))
+if wait > 0 then return tostring(wait) end
+redis.call('ZADD', KEYS[1], 'XX', 'GT', at, member)
+redis.call('ZADD', KEYS[2], 'XX', 'GT', at, member)
+return '0'
+`;
+
+// KEYS: minute zset, hour zset. ARGV: answered at, member.
+const SETTLE = `
+redis.call('ZADD', KEYS[1], 'XX', 'GT', ARGV[1], ARGV[2])
+redis.call('ZADD', KEYS[2], 'XX', 'GT', ARGV[1], ARGV[2])
+return 1
+`;
+
 export interface WriteLimits {
   /** Minimum gap between two content-creating requests, ms. Config default 1000. */
   writeIntervalMs: number;
@@ -58,14 +108,46 @@ export interface WriteLimiterOptions extends WriteLimits {
   clock?: Clock;
 }
 
+/** A write allowed to go now. */
+export interface WriteSlot {
+  /** The (simulated) ms waited for it. */
+  waitedMs: number;
+  /** Call when its answer (or failure) arrived: the windows count it until then. */
+  answered(): Promise<void>;
+}
+
 export interface WriteLimiter {
   /** Waits for this installation's next write slot; resolves to the (simulated) ms it waited. */
   acquire(installationKey: string): Promise<number>;
+  /** `acquire`, and a handle to say when the write's answer arrived. */
+  acquireWrite(installationKey: string): Promise<WriteSlot>;
 }
 
 type WithReserve = Redis & {
   steeringReserveWrite(k1: string, k2: string, k3: string, ...args: string[]): Promise<string>;
+  steeringConfirmWrite(k1: string, k2: string, ...args: string[]): Promise<string>;
+  steeringSettleWrite(k1: string, k2: string, ...args: string[]): Promise<number>;
 };
+
+/**
+ * Sleeps until `slot`, then asks `confirm(at)` until it answers 0, sleeping until each time it
+ * names. `at` only moves forward, so a clock that does not move (a test's) cannot loop forever.
+ */
+export async function waitForConfirmedSlot(
+  clock: Clock,
+  slot: number,
+  from: number,
+  confirm: (at: number) => Promise<number>,
+): Promise<number> {
+  let at = slot;
+  for (;;) {
+    await sleepUntil(clock, at, from);
+    at = Math.max(at, Math.floor(clock.now()));
+    const until = await confirm(at);
+    if (until <= at) return Math.max(0, at - from);
+    at = until;
+  }
+}
 
 export function createWriteLimiter(options: WriteLimiterOptions): WriteLimiter {
   const { redis, prefix, writeIntervalMs, writesPerMinute, writesPerHour } = options;
@@ -73,24 +155,48 @@ export function createWriteLimiter(options: WriteLimiterOptions): WriteLimiter {
   const client = redis as WithReserve;
   if (typeof client.steeringReserveWrite !== 'function') {
     redis.defineCommand('steeringReserveWrite', { numberOfKeys: 3, lua: RESERVE });
+    redis.defineCommand('steeringConfirmWrite', { numberOfKeys: 2, lua: CONFIRM });
+    redis.defineCommand('steeringSettleWrite', { numberOfKeys: 2, lua: SETTLE });
   }
-  return {
-    async acquire(installationKey) {
-      const base = `${prefix}:github-writes:${installationKey}`;
-      const now = Math.floor(clock.now());
-      const slot = Number(
-        await client.steeringReserveWrite(
-          `${base}:last`,
-          `${base}:minute`,
-          `${base}:hour`,
-          String(now),
-          String(writeIntervalMs),
+  async function acquireWrite(installationKey: string): Promise<WriteSlot> {
+    const base = `${prefix}:github-writes:${installationKey}`;
+    const [minute, hour] = [`${base}:minute`, `${base}:hour`];
+    const member = randomUUID();
+    const now = Math.floor(clock.now());
+    const slot = Number(
+      await client.steeringReserveWrite(
+        `${base}:last`,
+        minute,
+        hour,
+        String(now),
+        String(writeIntervalMs),
+        String(writesPerMinute),
+        String(writesPerHour),
+        member,
+      ),
+    );
+    const waitedMs = await waitForConfirmedSlot(clock, slot, now, async (at) =>
+      Number(
+        await client.steeringConfirmWrite(
+          minute,
+          hour,
+          String(at),
+          member,
           String(writesPerMinute),
           String(writesPerHour),
-          randomUUID(),
         ),
-      );
-      return sleepUntil(clock, slot, now);
-    },
+      ),
+    );
+    return {
+      waitedMs,
+      async answered() {
+        const at = String(Math.ceil(clock.now()));
+        await client.steeringSettleWrite(minute, hour, at, member);
+      },
+    };
+  }
+  return {
+    acquireWrite,
+    acquire: async (installationKey) => (await acquireWrite(installationKey)).waitedMs,
   };
 }

@@ -6,7 +6,7 @@
  * enqueues them: PostgreSQL is the truth. A version no repository would receive gets no rollout.
  */
 import { planWaves, type RepositorySelectors } from '../fleet/index.js';
-import type { PublishOptions } from '../publish/index.js';
+import type { PublishOptions, PublishResult } from '../publish/index.js';
 import type { Logger } from '../log.js';
 import {
   getRollout,
@@ -38,6 +38,25 @@ export async function createRollout(
     version: input.version,
     createdBy: input.createdBy,
     targets: planned.map((p) => ({ repositoryId: p.repo.id, wave: p.wave })),
+  });
+}
+
+/**
+ * The rollout of a version just published, created in the publishing transaction: its targets
+ * from the registry and `selectors`, its author the version's publisher (else `fallbackAuthor`).
+ * Null when no repository would receive the version.
+ */
+export function createRolloutForPublished(
+  tx: Queryable,
+  result: PublishResult,
+  options: { selectors: RepositorySelectors; fallbackAuthor: string },
+): Promise<number | null> {
+  return createRollout(tx, {
+    guideline: result.guideline,
+    version: result.version,
+    appliesTo: result.record?.appliesTo ?? null,
+    createdBy: result.record?.publisher ?? options.fallbackAuthor,
+    selectors: options.selectors,
   });
 }
 
@@ -102,12 +121,9 @@ export function createRolloutHook(options: {
   }
   return {
     async onPublished(tx, result) {
-      const id = await createRollout(tx, {
-        guideline: result.guideline,
-        version: result.version,
-        appliesTo: result.record?.appliesTo ?? null,
-        createdBy: result.record?.publisher ?? 'unknown',
+      const id = await createRolloutForPublished(tx, result, {
         selectors: options.selectors,
+        fallbackAuthor: 'unknown',
       });
       if (id === null) {
         options.logger?.info(

@@ -12,7 +12,12 @@ export {
   type DistributeQueue,
 } from './distribute-queue.js';
 export { advanceRollout } from './advance-rollout.js';
-export { createRollout, createRolloutHook, enqueueRollout } from './create-rollout.js';
+export {
+  createRollout,
+  createRolloutForPublished,
+  createRolloutHook,
+  enqueueRollout,
+} from './create-rollout.js';
 export { distributeTarget, type DistributeDeps } from './distribute-target.js';
 export {
   distributeToRepository,

@@ -3,7 +3,7 @@
  * the write limiter: in Redis, shared by every worker process, or in-process without Redis), the
  * `distribute` queue of the queue driver, and the selectors. `close()` releases what it opened.
  */
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import {
   createGitHubPort,
@@ -13,7 +13,12 @@ import {
 } from '../github/index.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { RepositorySelectors } from '../fleet/index.js';
-import { createQueueDriver, isConnectionError, type QueueDriver } from '../queue/index.js';
+import {
+  createQueueDriver,
+  isConnectionError,
+  loadIoredis,
+  type QueueDriver,
+} from '../queue/index.js';
 import { createDistributeQueue, type DistributeQueue } from './distribute-queue.js';
 
 export interface RolloutRuntime {
@@ -36,7 +41,7 @@ export function openRolloutRuntime(
   };
   let redis: Redis | undefined;
   if (config.redis.url) {
-    redis = new Redis(config.redis.url, {
+    redis = new (loadIoredis().Redis)(config.redis.url, {
       maxRetriesPerRequest: null,
       connectTimeout: config.redis.connectTimeoutMs ?? 5000,
     });

@@ -4,9 +4,9 @@
  * statuses refreshed, so a figure turns `stale` as it ages even when nothing else happens. One job
  * at a time: with the client's per-URL spacing that is the per-Prometheus rate limit.
  */
-import { Queue, Worker } from 'bullmq';
+import type { Queue } from 'bullmq';
 import type { Logger } from '../log.js';
-import { isConnectionError } from '../queue/index.js';
+import { isConnectionError, loadBullmq } from '../queue/index.js';
 import type { Db } from '../store/index.js';
 import { evaluatePrometheus } from './evaluate-prometheus.js';
 import type { PrometheusClient } from './query-prometheus.js';
@@ -39,6 +39,7 @@ export interface MeasureRuntime {
 }
 
 export async function startMeasureRuntime(o: MeasureRuntimeOptions): Promise<MeasureRuntime> {
+  const { Queue, Worker } = loadBullmq();
   const queue = new Queue(MEASURE_QUEUE, {
     connection: o.connection,
     prefix: o.prefix,

@@ -4,9 +4,11 @@
  * of rules after it, and a compile that runs past its time is stopped (its thread is terminated
  * and replaced). While a large document compiles, the API goes on answering.
  * Over a limit: 413 (size) or 422 (nesting, rules, time), each naming the limit's variable.
+ * The pool (and piscina) is loaded at the first compile: a server that publishes nothing never
+ * loads it.
  */
 import { fileURLToPath } from 'node:url';
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import { SteeringError } from '../errors.js';
 import { checkDocumentLimits, type DocumentLimits } from './check-document-limits.js';
 import type { CompileForPublishInput, CompiledForPublish } from './compile-for-publish.js';
@@ -40,15 +42,20 @@ function workerFile(): { filename: string; execArgv: string[] } {
 export function createCompilePool(options: CompilePoolOptions): CompilePool {
   const { filename, execArgv } = workerFile();
   const threads = options.threads ?? 1;
-  const pool = new Piscina<CompileTask, CompileAnswer>({
-    filename,
-    execArgv,
-    minThreads: 0,
-    maxThreads: threads,
-    idleTimeout: 30_000,
-    // A compile that overflows the stack fails in its thread, not in the API's.
-    resourceLimits: { stackSizeMb: 4 },
-  });
+  let opened: Promise<Piscina<CompileTask, CompileAnswer>> | undefined;
+  const pool = () =>
+    (opened ??= import('piscina').then(
+      ({ Piscina }) =>
+        new Piscina<CompileTask, CompileAnswer>({
+          filename,
+          execArgv,
+          minThreads: 0,
+          maxThreads: threads,
+          idleTimeout: 30_000,
+          // A compile that overflows the stack fails in its thread, not in the API's.
+          resourceLimits: { stackSizeMb: 4 },
+        }),
+    ));
 
   async function compile(input: CompileForPublishInput): Promise<CompiledForPublish> {
     const path = input.path ?? (input.defaultId ? `${input.defaultId}.md` : 'document.md');
@@ -59,7 +66,7 @@ export function createCompilePool(options: CompilePoolOptions): CompilePool {
     try {
       const task: CompileTask = { source: input.source, path };
       if (input.defaultId !== undefined) task.defaultId = input.defaultId;
-      answer = await pool.run(task, { signal: abort.signal });
+      answer = await (await pool()).run(task, { signal: abort.signal });
     } catch (err) {
       if (abort.signal.aborted) {
         throw new SteeringError(
@@ -85,5 +92,10 @@ export function createCompilePool(options: CompilePoolOptions): CompilePool {
     return answer.compiled;
   }
 
-  return { compile, close: () => pool.destroy() };
+  return {
+    compile,
+    close: async () => {
+      if (opened) await (await opened).destroy();
+    },
+  };
 }

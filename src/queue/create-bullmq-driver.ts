@@ -6,9 +6,10 @@
  * reconnect on their own; their connection errors are left to one `watchRedis`, which logs the
  * loss and the recovery once each and runs the `onRecovery` handlers (schedules) when it is back.
  */
-import { Queue, UnrecoverableError, Worker, type JobsOptions } from 'bullmq';
+import type { JobsOptions, Queue, Worker } from 'bullmq';
 import { silentLogger, type Logger } from '../log.js';
 import { limitAttempt } from './limit-attempt.js';
+import { loadBullmq } from './load-bullmq.js';
 import { isConnectionError, watchRedis, type RedisWatch } from './watch-redis.js';
 import type {
   JobQueue,
@@ -87,6 +88,7 @@ function jobOptions(d: QueueDefaults): JobsOptions {
  */
 function bullmqProcessor<T>(processor: Processor<T>, timeoutMs: number, queue: string) {
   const limited = limitAttempt(processor, timeoutMs, queue);
+  const { UnrecoverableError } = loadBullmq();
   return async (job: Parameters<typeof limited>[0]) => {
     try {
       return await limited(job);
@@ -120,6 +122,7 @@ function workerSettings(wo: WorkerOptions) {
 
 export function createBullmqDriver(options: BullmqDriverOptions): QueueDriver {
   const { url, prefix } = options;
+  const { Queue, Worker } = loadBullmq();
   const logger = (options.logger ?? silentLogger).child({ component: 'queue' });
   const connectTimeout = options.connectTimeoutMs ?? 5000;
   const connection = { url, maxRetriesPerRequest: null, connectTimeout };

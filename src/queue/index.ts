@@ -6,4 +6,5 @@ export * from './types.js';
 export { createMemoryDriver } from './create-memory-driver.js';
 export { createBullmqDriver, redactUrl, type BullmqDriverOptions } from './create-bullmq-driver.js';
 export { createQueueDriver } from './create-queue-driver.js';
+export { loadBullmq, loadIoredis } from './load-bullmq.js';
 export { isConnectionError, watchRedis, type RedisWatch } from './watch-redis.js';

@@ -6,8 +6,9 @@
  * registered again there). The watch's own connection answers `ping` (readiness) and fails fast
  * while Redis is down.
  */
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { silentLogger, type Logger } from '../log.js';
+import { loadIoredis } from './load-bullmq.js';
 
 export interface RedisWatchOptions {
   logger?: Logger;
@@ -59,7 +60,7 @@ export function watchRedis(url: string, options: RedisWatchOptions = {}): RedisW
   let up = false;
   let downSince: number | undefined = Date.now();
   let reported = false;
-  const client = new Redis(url, {
+  const client: Redis = new (loadIoredis().Redis)(url, {
     maxRetriesPerRequest: 1,
     enableOfflineQueue: false,
     connectTimeout: options.connectTimeoutMs ?? 5000,

@@ -11,7 +11,12 @@ import { createQueueDriver, type JobWorker, type QueueDriver } from '../queue/in
 import type { Db } from '../store/index.js';
 import { checksFromDirectory, type ChecksSource } from './load-guideline-checks.js';
 import { scheduleScanReconcile } from './reconcile-scans.js';
-import { createScanQueue, enqueueDeliveryWithin, type ScanQueue } from './scan-queue.js';
+import {
+  createScanQueue,
+  enqueueDeliveriesWithin,
+  enqueueDeliveryWithin,
+  type ScanQueue,
+} from './scan-queue.js';
 import { startScanWorker } from './start-scan-worker.js';
 
 export interface ScanRuntime {
@@ -19,6 +24,8 @@ export interface ScanRuntime {
   checks: ChecksSource;
   /** For the webhook intake: true when enqueued, false after `enqueueTimeoutMs`. */
   enqueueDelivery(deliveryId: string): Promise<boolean>;
+  /** For the webhook intake: a committed batch in one round trip; the ids enqueued (all or none). */
+  enqueueDeliveries(deliveryIds: readonly string[]): Promise<ReadonlySet<string>>;
   startWorker(deps: { db: Db; github: GitHubPort; concurrency?: number }): JobWorker;
   /** Default every 5 minutes. */
   scheduleReconcile(everyMs?: number): Promise<void>;
@@ -42,6 +49,8 @@ export function openScanRuntime(
     queue,
     checks,
     enqueueDelivery: (id) => enqueueDeliveryWithin(intake, id, options.enqueueTimeoutMs ?? 1000),
+    enqueueDeliveries: (ids) =>
+      enqueueDeliveriesWithin(intake, ids, options.enqueueTimeoutMs ?? 1000),
     startWorker(deps) {
       const w = startScanWorker({
         ...deps,

@@ -78,14 +78,30 @@ export async function enqueueDeliveryWithin(
   id: string,
   timeoutMs: number,
 ): Promise<boolean> {
+  return (await enqueueDeliveriesWithin(queue, [id], timeoutMs)).has(id);
+}
+
+/**
+ * A committed batch of deliveries in one `addBulk` (one round trip to Redis); resolves to the ids
+ * the queue took: all of them, or none when it gave up after `timeoutMs` or failed.
+ */
+export async function enqueueDeliveriesWithin(
+  queue: ScanQueue,
+  ids: readonly string[],
+  timeoutMs: number,
+): Promise<ReadonlySet<string>> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<false>((resolve) => {
     timer = setTimeout(() => resolve(false), timeoutMs);
   });
   try {
-    return await Promise.race([enqueueDeliveries(queue, [id]).then(() => true as const), timeout]);
+    const added = await Promise.race([
+      enqueueDeliveries(queue, ids).then(() => true as const),
+      timeout,
+    ]);
+    return added ? new Set(ids) : new Set();
   } catch {
-    return false;
+    return new Set();
   } finally {
     clearTimeout(timer);
   }

@@ -11,6 +11,26 @@ function steppingClock(): Clock & { t: number } {
   return c;
 }
 
+/** A clock whose sleepers wake only when the test moves it (`advanceTo`). */
+function heldClock(start: number): Clock & { advanceTo(t: number): Promise<void> } {
+  let now = start;
+  let sleepers: { at: number; wake: () => void }[] = [];
+  const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
+  return {
+    now: () => now,
+    sleep: (ms) => new Promise<void>((wake) => void sleepers.push({ at: now + ms, wake })),
+    async advanceTo(t) {
+      now = t;
+      for (let i = 0; i < 20; i++) {
+        const due = sleepers.filter((s) => s.at <= now);
+        sleepers = sleepers.filter((s) => s.at > now);
+        for (const s of due) s.wake();
+        await settle();
+      }
+    },
+  };
+}
+
 describe('write limiter (in-process)', () => {
   it('hands concurrent callers distinct slots, interval apart, within the minute budget', async () => {
     const limiter = createMemoryWriteLimiter({
@@ -55,5 +75,22 @@ describe('write limiter (in-process)', () => {
       at.push(clock.now() - start);
     }
     assert.deepEqual(at, [0, 0, 0, 3_600_000, 3_600_000, 3_600_000, 7_200_000]);
+  });
+  it('counts a write until its answer arrived: one reserved before that answer waits for it', async () => {
+    const clock = heldClock(9_000_000);
+    const limits = { writeIntervalMs: 0, writesPerMinute: 1, writesPerHour: 100 };
+    const limiter = createMemoryWriteLimiter({ clock, ...limits });
+    const first = await limiter.acquireWrite('installation-answered');
+    let waited: number | undefined;
+    const second = limiter
+      .acquireWrite('installation-answered')
+      .then((slot) => (waited = slot.waitedMs));
+    await clock.advanceTo(9_010_000); // the first write's answer arrives 10 s after it was sent
+    await first.answered();
+    await clock.advanceTo(9_060_000); // its slot, a minute after the first was sent
+    assert.equal(waited, undefined, 'GitHub may have counted the first write up to 10 s late');
+    await clock.advanceTo(9_070_000); // a minute after the first write's answer
+    await second;
+    assert.equal(waited, 70_000);
   });
 });

@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Command } from 'commander';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { loadConfig, type Config } from '../../config.js';
 import { SteeringError } from '../../errors.js';
 import { syncRepositories } from '../../fleet/index.js';
@@ -25,11 +25,13 @@ import { createRolloutHook, promoteRollout, reconcileRollouts } from '../../jobs
 import { createLogger, type Logger } from '../../log.js';
 import { createMetrics, registerQueueMetrics } from '../../metrics.js';
 import { createCompilePool } from '../../publish/index.js';
+import { loadIoredis } from '../../queue/index.js';
 import { enqueueScan } from '../../scans/index.js';
 import { createApiToken, openDatabase, revokeApiToken, type Db } from '../../store/index.js';
 import { removeServerFile, writeServerFile } from '../server-client.js';
 import { startProcessing, type Processing } from '../start-processing.js';
 import { untilSignal } from '../until-signal.js';
+import { releaseYoungGeneration } from '../young-generation.js';
 
 interface ServeOptions {
   port?: number;
@@ -78,6 +80,7 @@ async function runServe(opts: ServeOptions): Promise<void> {
     host: opts.host ?? config.http.host,
   });
   logger.info({ url: server.url, database: db.description }, 'steering is listening');
+  releaseYoungGeneration();
   const local = await leaveServerFile(config, db, server.url).catch((err: Error) => {
     logger.warn(
       { err: err.message },
@@ -160,6 +163,7 @@ function buildApi(config: Config, db: Db, logger: Logger, processing: Processing
             secret,
             previousSecret: config.github.previousWebhookSecret,
             enqueue: scans.enqueueDelivery,
+            enqueueMany: scans.enqueueDeliveries,
           },
         }
       : {}),
@@ -184,7 +188,7 @@ function buildApi(config: Config, db: Db, logger: Logger, processing: Processing
 /** Failed-authentication counts are shared through Redis when there is one, in-process otherwise. */
 function openAuthRedis(config: Config): Redis | undefined {
   if (!config.redis.url) return undefined;
-  const redis = new Redis(config.redis.url, {
+  const redis: Redis = new (loadIoredis().Redis)(config.redis.url, {
     lazyConnect: true,
     maxRetriesPerRequest: 1,
     enableOfflineQueue: false,

@@ -1,7 +1,8 @@
 /**
- * Group commit for the webhook intake. Deliveries that arrive while a batch is being written wait
- * for the next batch, so under load many share one INSERT (one transaction, one WAL flush), while
- * a lone delivery is written at once (no timer, no added latency).
+ * Group commit for the webhook intake. A delivery is written at once while fewer than
+ * `maxInFlight` INSERTs are in flight (no timer, no added latency); deliveries that arrive while
+ * all of them are busy wait for the next free one and share its INSERT (one transaction, one WAL
+ * flush), so under load a delivery waits for one commit of its own, not for the batch ahead too.
  * Invariants:
  * - `record` resolves only after the delivery's row is committed (a 202 means recorded durably)
  *   and, for a new delivery, after the queue took it (`queued`) or gave up (`recorded`). It
@@ -13,7 +14,7 @@
  *   not two. A row left without its marker (the process stopped first, or the queue was
  *   unreachable) is enqueued again by the reconcile job; the `delivery` job's id (the delivery
  *   id) and `processed_at` keep a delivery processed once.
- * - At most one INSERT is in flight; the enqueue of batch n overlaps the INSERT of n + 1.
+ * - At most `maxInFlight` INSERTs are in flight; a batch's enqueue overlaps the next INSERTs.
  */
 import type { Logger } from '../../log.js';
 import {
@@ -47,6 +48,8 @@ export interface DeliveryRecorderOptions {
   logger: Logger;
   /** Most deliveries in one INSERT. Default 200. */
   maxBatch?: number;
+  /** Most INSERTs in flight at once (each holds a pool connection). Default 4. */
+  maxInFlight?: number;
 }
 
 export function createDeliveryRecorder(options: DeliveryRecorderOptions): DeliveryRecorder {
@@ -59,13 +62,15 @@ class GroupCommitRecorder implements DeliveryRecorder {
   private pending: Waiter[] = [];
   /** Enqueued deliveries whose `enqueued_at` is not written yet. */
   private unmarked: string[] = [];
-  private writing = false;
+  private readonly maxInFlight: number;
+  private writing = 0;
   private feeding = 0;
   private marking = 0;
   private idleWaiters: (() => void)[] = [];
 
   constructor(private readonly options: DeliveryRecorderOptions) {
     this.maxBatch = options.maxBatch ?? 200;
+    this.maxInFlight = options.maxInFlight ?? 4;
   }
 
   record(delivery: NewDelivery): Promise<RecordOutcome> {
@@ -144,21 +149,21 @@ class GroupCommitRecorder implements DeliveryRecorder {
   }
 
   private write(): void {
-    if (this.writing) return;
-    if (this.pending.length) this.writeBatch();
+    if (this.pending.length && this.writing < this.maxInFlight) this.writeBatch();
+    else if (this.writing) return;
     else if (this.unmarked.length && !this.feeding) this.writeMarks();
     else this.settleIdle();
   }
 
   /** The next batch's INSERT (carrying the marks so far); then its enqueue, beside the next one. */
   private writeBatch(): void {
-    this.writing = true;
+    this.writing++;
     const batch = this.pending.slice(0, this.maxBatch);
     this.pending = this.pending.slice(batch.length);
     const marks = this.unmarked;
     this.unmarked = [];
     void this.insert(batch, marks).then((fresh) => {
-      this.writing = false;
+      this.writing--;
       this.feeding++;
       this.write();
       void this.feed(fresh).finally(() => {

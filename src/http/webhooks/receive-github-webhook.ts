@@ -8,9 +8,9 @@
  *    well-formed JSON (400), with event and delivery headers (400).
  * 3. Events and actions steering has nothing to do for → 202 `ignored`, not stored.
  * 4. The delivery is recorded (outbox, unique `X-GitHub-Delivery`: a redelivery → 202
- *    `duplicate`) by group commit (`create-delivery-recorder.ts`): deliveries arriving while the
- *    previous batch is written share the next INSERT, so under load one transaction and one WAL
- *    flush serve many, and a lone delivery waits for nothing. Only committed rows are enqueued, a
+ *    `duplicate`) by group commit (`create-delivery-recorder.ts`): deliveries arriving while every
+ *    INSERT slot is busy share the next INSERT, so under load one transaction and one WAL flush
+ *    serve many, and a lone delivery waits for nothing. Only committed rows are enqueued, a
  *    batch in one call, then the answer is 202 `queued`; their `enqueued_at` marker rides on the
  *    next batch's INSERT. When Redis is unreachable the answer is still 202 `recorded`, and the
  *    reconcile job enqueues it later. A 202 is never sent before the row is committed.
