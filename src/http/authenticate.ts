@@ -61,7 +61,11 @@ export function createAuthenticator(
     generation++;
     cache.clear();
   };
-  if (cacheMs > 0) {
+  let subscribed = false;
+  // On the first lookup, not at creation: an app built only to list its routes opens nothing.
+  const subscribe = () => {
+    if (subscribed || cacheMs <= 0) return;
+    subscribed = true;
     db.listen(TOKEN_REVOKED_CHANNEL, {
       notified: forget,
       listening(live) {
@@ -69,11 +73,12 @@ export function createAuthenticator(
         forget();
       },
     });
-  }
+  };
 
   // Keyed by the presented secret itself: a hit costs no sha256 (the secret is in this process's
   // memory for the request anyway, and an entry lives `cacheMs`).
   async function lookup(secret: string): Promise<ApiTokenRecord | null> {
+    subscribe();
     const now = Date.now();
     const hit = cache.get(secret);
     if (hit && hit.until > now) return hit.record;
@@ -95,26 +100,28 @@ export function createAuthenticator(
     );
   }
 
-  const authenticate = (scope: Scope): RequestHandler => async (req, _res, next) => {
-    const header = req.get('authorization');
-    const m = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-    if (!m)
-      throw new SteeringError(
-        'UNAUTHENTICATED',
-        'send an API token: Authorization: Bearer <token>',
-      );
-    const record = await lookup(m[1]!);
-    if (!record || (record.expiresAt && Date.parse(record.expiresAt) <= Date.now()))
-      throw new SteeringError('UNAUTHENTICATED', 'unknown, revoked or expired API token');
-    if (!hasScope(record.scopes, scope)) {
-      throw new SteeringError(
-        'FORBIDDEN',
-        `this route needs the "${scope}" scope; the token has ${record.scopes.join(', ')}`,
-      );
-    }
-    (req as Request & { token?: ApiTokenRecord }).token = record;
-    touch(record);
-    next();
-  };
+  const authenticate =
+    (scope: Scope): RequestHandler =>
+    async (req, _res, next) => {
+      const header = req.get('authorization');
+      const m = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+      if (!m)
+        throw new SteeringError(
+          'UNAUTHENTICATED',
+          'send an API token: Authorization: Bearer <token>',
+        );
+      const record = await lookup(m[1]!);
+      if (!record || (record.expiresAt && Date.parse(record.expiresAt) <= Date.now()))
+        throw new SteeringError('UNAUTHENTICATED', 'unknown, revoked or expired API token');
+      if (!hasScope(record.scopes, scope)) {
+        throw new SteeringError(
+          'FORBIDDEN',
+          `this route needs the "${scope}" scope; the token has ${record.scopes.join(', ')}`,
+        );
+      }
+      (req as Request & { token?: ApiTokenRecord }).token = record;
+      touch(record);
+      next();
+    };
   return Object.assign(authenticate, { forget });
 }

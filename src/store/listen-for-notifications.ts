@@ -19,6 +19,11 @@ export interface NotificationHub {
   close(): Promise<void>;
 }
 
+/** A channel goes into `LISTEN <channel>` as is: a plain lower-case identifier only. */
+function checkChannel(channel: string): void {
+  if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new TypeError(`invalid channel ${channel}`);
+}
+
 export function createNotificationHub(config: pg.ClientConfig, logger: Logger): NotificationHub {
   const channels = new Map<string, Set<NotificationListener>>();
   let client: pg.Client | null = null;
@@ -27,25 +32,25 @@ export function createNotificationHub(config: pg.ClientConfig, logger: Logger): 
   let retryMs = FIRST_RETRY_MS;
   let timer: NodeJS.Timeout | undefined;
 
-  const tell = (listeners: Iterable<NotificationListener>, state: boolean) => {
-    for (const l of listeners) l.listening(state);
+  const tellEveryone = (state: boolean) => {
+    for (const set of channels.values()) for (const l of set) l.listening(state);
   };
-  const everyListener = () => [...channels.values()].flatMap((set) => [...set]);
 
   function lose(c: pg.Client, err?: Error): void {
     if (client !== c) return; // already replaced
     client = null;
     if (live) logger.warn({ err }, 'lost the PostgreSQL notification connection; reconnecting');
     live = false;
-    tell(everyListener(), false);
+    tellEveryone(false);
     c.end().catch(() => undefined);
     if (closed) return;
-    timer = setTimeout(() => {
-      timer = undefined;
-      void connect();
-    }, retryMs);
-    timer.unref();
+    timer = setTimeout(reconnect, retryMs).unref();
     retryMs = Math.min(retryMs * 2, LAST_RETRY_MS);
+  }
+
+  function reconnect(): void {
+    timer = undefined;
+    void connect();
   }
 
   async function connect(): Promise<void> {
@@ -70,7 +75,7 @@ export function createNotificationHub(config: pg.ClientConfig, logger: Logger): 
     }
     live = true;
     retryMs = FIRST_RETRY_MS;
-    tell(everyListener(), true);
+    tellEveryone(true);
   }
 
   async function listenOn(channel: string, listener: NotificationListener): Promise<void> {
@@ -86,7 +91,7 @@ export function createNotificationHub(config: pg.ClientConfig, logger: Logger): 
 
   return {
     listen(channel, listener) {
-      if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new TypeError(`invalid channel ${channel}`);
+      checkChannel(channel);
       const set = channels.get(channel) ?? new Set();
       const added = !channels.has(channel);
       channels.set(channel, set.add(listener));
@@ -101,7 +106,6 @@ export function createNotificationHub(config: pg.ClientConfig, logger: Logger): 
       clearTimeout(timer);
       const c = client;
       client = null;
-      live = false;
       await c?.end().catch(() => undefined);
     },
   };

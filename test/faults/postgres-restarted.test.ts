@@ -211,10 +211,15 @@ describe('faults: PostgreSQL restarted', () => {
       );
       return r.rows.length === acknowledged.length && r.rows.every((x) => x.processed) && r.rows;
     });
-    console.log(`  ${acknowledged.length} webhooks acknowledged; ${rows.length} recorded and processed`);
+    console.log(
+      `  ${acknowledged.length} webhooks acknowledged; ${rows.length} recorded and processed`,
+    );
     const repos = await t.db.query<{ n: string }>(
       `SELECT count(*) AS n FROM repositories WHERE name LIKE 'r9%'`,
     );
-    assert.ok(Number(repos.rows[0]?.n) >= acknowledged.length, 'each processed delivery took effect');
+    assert.ok(
+      Number(repos.rows[0]?.n) >= acknowledged.length,
+      'each processed delivery took effect',
+    );
   });
 });
