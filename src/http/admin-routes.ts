@@ -71,6 +71,8 @@ export interface AdminDeps {
   promoteRollout?: (id: number) => Promise<number>;
   /** Re-enqueues every queued target PostgreSQL holds; resolves to how many. */
   reconcileRollouts?: () => Promise<number>;
+  /** Called once a revocation has committed (the app's authenticator drops its cached tokens). */
+  onTokenRevoked?: () => void;
 }
 
 const Enqueued = z.object({ enqueued: z.number().int() });
@@ -154,6 +156,7 @@ export function adminRoutes(deps: AdminDeps): RouteSpec[] {
       responses: { 200: { description: 'The revoked token', schema: ApiToken } },
       async handle({ params, token }) {
         const revoked = await revokeApiToken(db, params.name);
+        deps.onTokenRevoked?.();
         await recordAudit(db, {
           actor: `token:${token.name}`,
           action: 'token.revoke',

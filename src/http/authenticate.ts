@@ -1,12 +1,19 @@
 /**
  * Bearer API tokens. Tokens are looked up by sha256 and cached for a few seconds, keyed by the
- * presented secret (so a hot read path costs one query, not two, and a cache hit hashes nothing); `last_used_at` is written at most once a minute per token.
+ * presented secret (so a hot read path costs one query, not two, and a cache hit hashes nothing);
+ * `last_used_at` is written at most once a minute per token.
  * No header or an unknown token → 401; a token without the route's scope → 403.
+ * Revocation takes effect at once: a revoke in this process empties the cache (`forget`), one in
+ * another process (a second server, the CLI on the database) is heard through the database's
+ * notification (`TOKEN_REVOKED_CHANNEL`), and while that notification cannot be heard (connection
+ * lost, not yet up) nothing is served from the cache. A lookup that was in flight across an
+ * invalidation is not cached.
  */
 import type { Request, RequestHandler } from 'express';
 import { SteeringError } from '../errors.js';
 import type { Logger } from '../log.js';
 import {
+  TOKEN_REVOKED_CHANNEL,
   findApiToken,
   hasScope,
   touchApiToken,
@@ -16,14 +23,22 @@ import {
 } from '../store/index.js';
 
 export interface AuthOptions {
-  /** How long a looked-up token is trusted before it is read again (revocation delay). Default 5000 ms. */
+  /**
+   * How long a looked-up token is trusted before it is read again. Revocations empty the cache
+   * whenever they happen; 0 turns the cache off. Default 5000 ms.
+   */
   cacheMs?: number;
 }
 
 const TOUCH_EVERY_MS = 60_000;
 const MAX_CACHED = 1000;
 
-export type Authenticator = (scope: Scope) => RequestHandler;
+export interface Authenticator {
+  /** The middleware that admits a request holding a live token with `scope`. */
+  (scope: Scope): RequestHandler;
+  /** Drops every cached token (a token was revoked in this process). */
+  forget(): void;
+}
 
 export function tokenOf(req: Request): ApiTokenRecord {
   const token = (req as Request & { token?: ApiTokenRecord }).token;
@@ -39,16 +54,39 @@ export function createAuthenticator(
   const cacheMs = options.cacheMs ?? 5000;
   const cache = new Map<string, { record: ApiTokenRecord; until: number }>();
   const touched = new Map<number, number>();
+  // Bumped by every invalidation: a lookup that started under another generation is not cached.
+  let generation = 0;
+  let hearing = false;
+  const forget = () => {
+    generation++;
+    cache.clear();
+  };
+  let subscribed = false;
+  // On the first lookup, not at creation: an app built only to list its routes opens nothing.
+  const subscribe = () => {
+    if (subscribed || cacheMs <= 0) return;
+    subscribed = true;
+    db.listen(TOKEN_REVOKED_CHANNEL, {
+      notified: forget,
+      listening(live) {
+        hearing = live;
+        forget();
+      },
+    });
+  };
 
   // Keyed by the presented secret itself: a hit costs no sha256 (the secret is in this process's
   // memory for the request anyway, and an entry lives `cacheMs`).
   async function lookup(secret: string): Promise<ApiTokenRecord | null> {
+    subscribe();
     const now = Date.now();
     const hit = cache.get(secret);
     if (hit && hit.until > now) return hit.record;
+    const started = generation;
     const record = await findApiToken(db, secret);
     if (cache.size >= MAX_CACHED) cache.clear();
-    if (record) cache.set(secret, { record, until: now + cacheMs });
+    if (record && hearing && started === generation)
+      cache.set(secret, { record, until: now + cacheMs });
     else cache.delete(secret);
     return record;
   }
@@ -62,25 +100,28 @@ export function createAuthenticator(
     );
   }
 
-  return (scope) => async (req, _res, next) => {
-    const header = req.get('authorization');
-    const m = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-    if (!m)
-      throw new SteeringError(
-        'UNAUTHENTICATED',
-        'send an API token: Authorization: Bearer <token>',
-      );
-    const record = await lookup(m[1]!);
-    if (!record || (record.expiresAt && Date.parse(record.expiresAt) <= Date.now()))
-      throw new SteeringError('UNAUTHENTICATED', 'unknown, revoked or expired API token');
-    if (!hasScope(record.scopes, scope)) {
-      throw new SteeringError(
-        'FORBIDDEN',
-        `this route needs the "${scope}" scope; the token has ${record.scopes.join(', ')}`,
-      );
-    }
-    (req as Request & { token?: ApiTokenRecord }).token = record;
-    touch(record);
-    next();
-  };
+  const authenticate =
+    (scope: Scope): RequestHandler =>
+    async (req, _res, next) => {
+      const header = req.get('authorization');
+      const m = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+      if (!m)
+        throw new SteeringError(
+          'UNAUTHENTICATED',
+          'send an API token: Authorization: Bearer <token>',
+        );
+      const record = await lookup(m[1]!);
+      if (!record || (record.expiresAt && Date.parse(record.expiresAt) <= Date.now()))
+        throw new SteeringError('UNAUTHENTICATED', 'unknown, revoked or expired API token');
+      if (!hasScope(record.scopes, scope)) {
+        throw new SteeringError(
+          'FORBIDDEN',
+          `this route needs the "${scope}" scope; the token has ${record.scopes.join(', ')}`,
+        );
+      }
+      (req as Request & { token?: ApiTokenRecord }).token = record;
+      touch(record);
+      next();
+    };
+  return Object.assign(authenticate, { forget });
 }

@@ -134,7 +134,11 @@ export function createApp(deps: AppDeps): Express {
   app.use(helmet());
   registerPoolMetrics(deps.metrics, () => deps.db.stats());
 
-  const routes = apiRoutes(deps);
+  const authenticate = createAuthenticator(deps.db, deps.logger, deps.auth);
+  const routes = apiRoutes({
+    ...deps,
+    admin: { ...deps.admin, onTokenRevoked: authenticate.forget },
+  });
   let openapi: unknown;
   mountOpsRoutes(app, {
     metrics: deps.metrics,
@@ -148,7 +152,6 @@ export function createApp(deps: AppDeps): Express {
     app.use(intake);
     intakes.set(app, intake);
   }
-  const authenticate = createAuthenticator(deps.db, deps.logger, deps.auth);
   for (const r of routes) mountRoute(app, r, authenticate, checkMediaType);
 
   app.use(

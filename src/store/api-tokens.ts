@@ -143,10 +143,19 @@ export async function listApiTokens(q: Queryable): Promise<ApiTokenRecord[]> {
   return r.rows.map(toToken);
 }
 
-/** Revokes the live token with this name; NOT_FOUND if there is none. */
+/**
+ * The channel a revocation is announced on (payload: the token's name), when it commits, so that
+ * every server drops the tokens it has cached (`Db.listen`).
+ */
+export const TOKEN_REVOKED_CHANNEL = 'steering_token_revoked';
+
+/** Revokes the live token with this name and announces it; NOT_FOUND if there is none. */
 export async function revokeApiToken(q: Queryable, name: string): Promise<ApiTokenRecord> {
   const r = await q.query(
-    `UPDATE api_tokens SET revoked_at = now() WHERE name = $1 AND revoked_at IS NULL RETURNING ${COLUMNS}`,
+    `WITH revoked AS (
+       UPDATE api_tokens SET revoked_at = now() WHERE name = $1 AND revoked_at IS NULL
+       RETURNING ${COLUMNS})
+     SELECT revoked.*, pg_notify('${TOKEN_REVOKED_CHANNEL}', revoked.name) FROM revoked`,
     [name],
   );
   if (!r.rows[0]) throw new SteeringError('NOT_FOUND', `no live token named "${name}"`);

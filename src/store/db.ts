@@ -31,6 +31,18 @@ export interface PoolStats {
   max: number;
 }
 
+/** A subscriber to `Db.listen`. */
+export interface NotificationListener {
+  /** A NOTIFY on the channel arrived ('' when it carried no payload). */
+  notified(payload: string): void;
+  /**
+   * Whether notifications are being received. False until the listening connection is up and
+   * whenever it is lost: notifications sent meanwhile are missed, so whatever relies on them
+   * (a cache invalidated by them) must not be trusted while false.
+   */
+  listening(live: boolean): void;
+}
+
 export interface Db extends Queryable {
   readonly kind: 'postgres' | 'pglite';
   /** Human-readable target for logs, without credentials. */
@@ -40,5 +52,12 @@ export interface Db extends Queryable {
   /** `SELECT 1`; resolves with the round-trip time in ms. */
   ping(): Promise<number>;
   stats(): PoolStats;
+  /**
+   * Subscribes to NOTIFY on `channel` (a lower-case identifier). PostgreSQL: every subscription
+   * shares one connection of its own (outside the pool), opened on first use and re-established
+   * after a loss. Embedded: one process owns the database, so nothing is ever notified from
+   * elsewhere and the listener is live at once. Returns a function that unsubscribes.
+   */
+  listen(channel: string, listener: NotificationListener): () => void;
   close(): Promise<void>;
 }

@@ -2,7 +2,14 @@
  * The store room: PostgreSQL (pg Pool) or embedded PGlite behind one `Db` interface, the migration
  * runner, and one module per aggregate. pg errors become SteeringErrors inside this room.
  */
-export type { Db, PoolStats, Queryable, QueryResult, Transaction } from './db.js';
+export type {
+  Db,
+  NotificationListener,
+  PoolStats,
+  Queryable,
+  QueryResult,
+  Transaction,
+} from './db.js';
 export { openDatabase, type OpenDatabaseOptions } from './open-database.js';
 export { openPostgresDatabase, type PostgresOptions } from './open-postgres-database.js';
 export {
@@ -43,6 +50,7 @@ export {
 export {
   IMPLIES,
   SCOPES,
+  TOKEN_REVOKED_CHANNEL,
   createApiToken,
   findApiToken,
   hasScope,

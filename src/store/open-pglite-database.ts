@@ -140,6 +140,10 @@ export async function openPgliteDatabase(options: PgliteOptions): Promise<Db> {
       return performance.now() - start;
     },
     stats: () => ({ total: 1, idle: inTransaction ? 0 : 1, waiting: 0, max: 1 }),
+    listen(_channel, listener) {
+      listener.listening(true); // no other process can write: nothing to hear from elsewhere
+      return () => undefined;
+    },
     close: async () => {
       try {
         await pglite.close();

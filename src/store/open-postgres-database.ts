@@ -1,13 +1,15 @@
 /**
  * A pg Pool behind the Db interface. Every connection gets `statement_timeout` (and, for tests and
  * multi-tenant setups, a `search_path`) through the startup options, so no query can hang forever
- * and no per-query SET is needed. Pool errors on idle clients are logged, never thrown.
+ * and no per-query SET is needed. Pool errors on idle clients are logged, never thrown. `listen`
+ * uses one more connection with the same settings, outside the pool (listen-for-notifications.ts).
  */
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
 import type { Db, QueryResult, Transaction } from './db.js';
+import { createNotificationHub } from './listen-for-notifications.js';
 import { rethrowTransactionError, translateDatabaseError } from './translate-database-error.js';
 
 export interface PostgresOptions {
@@ -37,8 +39,10 @@ function toInt8(value: string): number {
 export function openPostgresDatabase(options: PostgresOptions): Db {
   const logger = options.logger ?? silentLogger;
   const max = options.max ?? 10;
-  const pool = createPool(options, max);
+  const config = connectionConfig(options);
+  const pool = new pg.Pool({ ...config, max, idleTimeoutMillis: 30_000 });
   pool.on('error', (err) => logger.error({ err }, 'idle PostgreSQL client failed'));
+  const hub = createNotificationHub(config, logger);
   return {
     kind: 'postgres',
     description: describe(options.connectionString),
@@ -55,12 +59,16 @@ export function openPostgresDatabase(options: PostgresOptions): Db {
       waiting: pool.waitingCount,
       max,
     }),
-    close: () => pool.end(),
+    listen: (channel, listener) => hub.listen(channel, listener),
+    async close() {
+      await hub.close();
+      await pool.end();
+    },
   };
 }
 
-/** The pool, with every limit set at connection start-up (no per-query SET). */
-function createPool(options: PostgresOptions, max: number): pg.Pool {
+/** Every connection's settings, each limit set at start-up (no per-query SET). */
+function connectionConfig(options: PostgresOptions): pg.ClientConfig {
   if (options.schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(options.schema)) {
     throw new TypeError(`invalid schema name ${JSON.stringify(options.schema)}`);
   }
@@ -71,20 +79,18 @@ function createPool(options: PostgresOptions, max: number): pg.Pool {
         ? toInt8
         : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
   };
-  return new pg.Pool({
+  return {
     connectionString: options.connectionString,
-    max,
     statement_timeout: options.statementTimeoutMs ?? 5000,
     query_timeout: options.queryTimeoutMs ?? 10_000,
     idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs ?? 30_000,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
-    idleTimeoutMillis: 30_000,
     // TCP keepalive: a peer that vanished (no FIN) is noticed instead of holding a connection.
     keepAlive: true,
     keepAliveInitialDelayMillis: 10_000,
     options: options.schema ? `-c search_path=${options.schema}` : undefined,
     types: typeParsers,
-  });
+  };
 }
 
 /** "PostgreSQL at host:port/db" for logs and /ready, never the password. */

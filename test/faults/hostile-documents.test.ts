@@ -11,25 +11,11 @@
  * `/health` request from even being sent until the compile had finished.
  */
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '../../src/config.js';
-import { createApp } from '../../src/http/index.js';
-import { silentLogger } from '../../src/log.js';
-import { createMetrics } from '../../src/metrics.js';
 import { createCompilePool, type CompilePool } from '../../src/publish/index.js';
-import { createApiToken } from '../../src/store/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
-
-/** `sections` × `items` threshold rules, about 45 bytes a rule. */
-function manyRules(id: string, sections: number, items: number): string {
-  const out = [`---\nid: ${id}\n---\n# Limits of ${id}\n`];
-  for (let s = 0; s < sections; s++) {
-    out.push(`\n## Area ${s}\n`);
-    for (let i = 0; i < items; i++) out.push(`- Endpoint ${s}x${i} response time: < ${100 + i}ms`);
-  }
-  return out.join('\n') + '\n';
-}
+import { listenForPublishing, manyRules } from '../support/publishing-app.js';
 
 interface Problem {
   code: string;
@@ -51,10 +37,7 @@ describe('faults: hostile documents', () => {
   before(async () => {
     t = await createTestDatabase();
     pool = createCompilePool(config.compile);
-    const app = createApp({
-      db: t.db,
-      logger: silentLogger,
-      metrics: createMetrics({ processMetrics: false }),
+    ({ base, token, close } = await listenForPublishing(t.db, {
       bodyLimit: '4mb',
       compile: async (input) => {
         compiles.started++;
@@ -65,12 +48,7 @@ describe('faults: hostile documents', () => {
           compiles.finished++;
         }
       },
-    });
-    const server = app.listen(0, '127.0.0.1');
-    await new Promise((r) => server.once('listening', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    token = (await createApiToken(t.db, { name: 'publisher', scopes: ['publish', 'read'] })).token;
-    close = () => new Promise((r) => server.close(() => r()));
+    }));
   });
   after(async () => {
     await close();

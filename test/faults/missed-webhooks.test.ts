@@ -10,15 +10,19 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { Redis } from 'ioredis';
 import { startSimulator, type Simulator } from '../../src/github/index.js';
-import { deletePrefixKeys } from '../../src/jobs/index.js';
 import { createApiToken } from '../../src/store/index.js';
 import { TEST_REDIS_URL } from '../support/app.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { waitUntil } from '../support/wait-until.js';
 import { freePort } from './redis-server.js';
-import { databaseUrlFor, startSteering, type SteeringProcess } from './steering-process.js';
+import {
+  databaseUrlFor,
+  publishPerformance,
+  startSteering,
+  tearDown,
+  type SteeringProcess,
+} from './steering-process.js';
 
 const REPOS = ['billing', 'ledger', 'search', 'profile'];
 
@@ -62,24 +66,13 @@ describe('faults: webhooks sent while steering is down', () => {
       STEERING_OUTBOX_EVERY_SECONDS: '1',
     };
   });
-  after(async () => {
-    await serve?.kill('SIGKILL');
-    await sim?.close();
-    const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
-    await deletePrefixKeys(redis, prefix);
-    redis.disconnect();
-    await t?.drop();
-  });
+  after(() => tearDown({ serve, sim, prefix, t }));
 
   it('records every merge made while steering was down, through GitHub redeliveries', async () => {
     const { token } = await createApiToken(t.db, { name: 'faults', scopes: ['admin'] });
     serve = await startSteering(env);
     await serve.listening();
-    const published = await fetch(`${serve.url}/v1/guidelines/performance/versions`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'text/markdown' },
-      body: '---\nid: performance\n---\n# Performance\n\n- p99 latency: < 300ms\n',
-    });
+    const published = await publishPerformance(serve.url, token);
     assert.equal(published.status, 201, await published.text());
     const prs = new Map<string, number>();
     for (const name of REPOS) {

@@ -7,7 +7,6 @@
  * is given back or dropped (none stays checked out), and the API answers 200 after the thaw.
  */
 import assert from 'node:assert/strict';
-import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { after, describe, it } from 'node:test';
 import { SteeringError } from '../../src/errors.js';
@@ -17,34 +16,7 @@ import { createMetrics } from '../../src/metrics.js';
 import { createApiToken, openPostgresDatabase } from '../../src/store/index.js';
 import { TEST_DATABASE_URL, createTestDatabase } from '../support/db.js';
 import { waitUntil } from '../support/wait-until.js';
-
-function startProxy(target: { host: string; port: number }) {
-  let frozen = false;
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((client) => {
-    const upstream = connect(target.port, target.host);
-    for (const s of [client, upstream]) {
-      sockets.add(s);
-      s.on('error', () => undefined);
-      s.on('close', () => sockets.delete(s));
-    }
-    client.on('data', (d) => void (frozen || upstream.write(d)));
-    upstream.on('data', (d) => void (frozen || client.write(d)));
-    client.on('close', () => upstream.destroy());
-    upstream.on('close', () => client.destroy());
-  });
-  return {
-    listening: new Promise<number>((r) =>
-      server.listen(0, '127.0.0.1', () => r((server.address() as { port: number }).port)),
-    ),
-    freeze: () => void (frozen = true),
-    thaw: () => void (frozen = false),
-    close: () => {
-      for (const s of sockets) s.destroy();
-      return new Promise<void>((r) => server.close(() => r()));
-    },
-  };
-}
+import { startProxy } from './tcp-proxy.js';
 
 describe('faults: PostgreSQL frozen', () => {
   const u = new URL(TEST_DATABASE_URL);

@@ -2,7 +2,8 @@
  * Fault scenarios around Redis (issue problems 2 and 3), against a redis-server of this test's own:
  * - `steering serve` with Redis down at start: it listens, `/ready` answers 503 naming Redis and
  *   200 once Redis answers (before: it never listened, waiting for ever on scheduling the
- *   reconcile job); SIGTERM then stops it, "stopped" being its last line.
+ *   reconcile job); the log says once that Redis is unreachable and every line is JSON (before:
+ *   about 7 lines a second, some not JSON); SIGTERM then stops it, "stopped" being its last line.
  * - Redis down at start: the workers start anyway (before: start-up waited for ever on
  *   registering the reconcile schedule); a delivery recorded during the outage is processed once
  *   Redis answers, with no restart (before: it waited for the next process start).
@@ -76,6 +77,10 @@ describe('faults: Redis', () => {
       assert.equal(down.body.checks.redis?.status, 'down');
       assert.equal(down.body.checks.postgres?.status, 'up');
       assert.equal((await fetch(`${serve.url}/health`)).status, 200);
+      // While Redis is down the log says so once (before: ~7 lines a second, some not JSON).
+      await serve.logged(/"component":"redis".*ECONNREFUSED/);
+      const redisLines = serve.lines.filter((l) => /"component":"redis"/.test(l));
+      assert.equal(redisLines.length, 1, redisLines.join('\n'));
       await redis.start();
       console.log('  Redis started');
       const up = await waitUntil('/ready to answer 200', async () => {
@@ -88,8 +93,15 @@ describe('faults: Redis', () => {
       await redis.stop();
       assert.equal(exit.code, 0, serve.lines.slice(-20).join('\n'));
     }
-    const last = serve.lines.filter((l) => l.startsWith('{')).pop() ?? '';
-    assert.match(last, /"msg":"stopped"/, 'nothing is logged after "stopped"');
+    const notJson = serve.lines.filter((l) => {
+      try {
+        return typeof JSON.parse(l) !== 'object';
+      } catch {
+        return true;
+      }
+    });
+    assert.deepEqual(notJson, [], 'every line is JSON');
+    assert.match(serve.lines.at(-1) ?? '', /"msg":"stopped"/, 'nothing is logged after "stopped"');
   });
 
   it('starts with Redis down, and processes what was recorded meanwhile once Redis answers', async () => {

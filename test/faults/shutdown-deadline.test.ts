@@ -9,14 +9,18 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { Redis } from 'ioredis';
 import { startSimulator, type Simulator } from '../../src/github/index.js';
-import { deletePrefixKeys } from '../../src/jobs/index.js';
 import { createApiToken } from '../../src/store/index.js';
 import { TEST_REDIS_URL } from '../support/app.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { waitUntil } from '../support/wait-until.js';
-import { databaseUrlFor, startSteering, type SteeringProcess } from './steering-process.js';
+import {
+  databaseUrlFor,
+  publishPerformance,
+  startSteering,
+  tearDown,
+  type SteeringProcess,
+} from './steering-process.js';
 
 describe('faults: SIGTERM during GitHub backoff', () => {
   let t: TestDatabase;
@@ -31,14 +35,7 @@ describe('faults: SIGTERM during GitHub backoff', () => {
     sim.addRepo({ owner: 'acme', name: 'api', installationId, topics: ['steering-canary'] });
     sim.addToken('ghs_faults', { login: 'steering[bot]', installationId });
   });
-  after(async () => {
-    await serve?.kill('SIGKILL');
-    await sim?.close();
-    const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
-    await deletePrefixKeys(redis, prefix);
-    redis.disconnect();
-    await t?.drop();
-  });
+  after(() => tearDown({ serve, sim, prefix, t }));
 
   it('stops at the shutdown deadline while a job waits out a rate limit', async () => {
     const { token } = await createApiToken(t.db, { name: 'faults', scopes: ['admin'] });
@@ -61,11 +58,7 @@ describe('faults: SIGTERM during GitHub backoff', () => {
       retryAfterSeconds: 600,
       times: 1000,
     });
-    const published = await fetch(`${serve.url}/v1/guidelines/performance/versions`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'text/markdown' },
-      body: '---\nid: performance\n---\n# Performance\n\n- p99 latency: < 300ms\n',
-    });
+    const published = await publishPerformance(serve.url, token);
     assert.equal(published.status, 201, await published.text());
     const waiting = await serve.logged(/"msg":"GitHub rate limit, waiting"/);
     assert.match(waiting, /"delayMs":600000/);

@@ -8,7 +8,11 @@ import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TEST_DATABASE_URL } from '../support/db.js';
+import { Redis } from 'ioredis';
+import type { Simulator } from '../../src/github/index.js';
+import { deletePrefixKeys } from '../../src/jobs/index.js';
+import { TEST_REDIS_URL } from '../support/app.js';
+import { TEST_DATABASE_URL, type TestDatabase } from '../support/db.js';
 import { freePort } from './redis-server.js';
 
 export interface SteeringProcess {
@@ -101,4 +105,28 @@ export async function startSteering(
       return exited;
     },
   };
+}
+
+/** Ends a scenario: the process killed, the simulator closed, its queues' keys and its schema dropped. */
+export async function tearDown(parts: {
+  serve: SteeringProcess | undefined;
+  sim?: Simulator | undefined;
+  prefix: string;
+  t: TestDatabase | undefined;
+}): Promise<void> {
+  await parts.serve?.kill('SIGKILL');
+  await parts.sim?.close();
+  const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
+  await deletePrefixKeys(redis, parts.prefix);
+  redis.disconnect();
+  await parts.t?.drop();
+}
+
+/** Publishes a one-rule `performance` guideline through the API (a rollout follows). */
+export function publishPerformance(url: string, token: string): Promise<Response> {
+  return fetch(`${url}/v1/guidelines/performance/versions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'text/markdown' },
+    body: '---\nid: performance\n---\n# Performance\n\n- p99 latency: < 300ms\n',
+  });
 }

@@ -156,6 +156,8 @@ function buildApi(config: Config, db: Db, logger: Logger, processing: Processing
     },
     staleAfterDays: config.measurements.staleAfterDays,
     compile: compilePool.compile,
+    // The HTTP body limit never refuses a document STEERING_MAX_DOCUMENT_BYTES allows (1 MiB at least).
+    bodyLimit: String(Math.max(config.compile.maxBytes, 1024 * 1024)),
     failedAuth: authRedis ? { redis: { client: authRedis, prefix: config.redis.prefix } } : {},
     ...(secret
       ? {
