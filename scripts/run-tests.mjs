@@ -4,10 +4,20 @@
 // Usage: node scripts/run-tests.mjs [--unit] [--durations] [filter-substring ...]
 //   --unit       only the unit tests: files under test/unit/ and those listed in test/unit-files.txt,
 //                run with PostgreSQL and Redis pointed at a closed port (they must need neither)
-//   --durations  after the run, print each file's time, slowest first
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+//   --durations  after the run, print each file's time, slowest first (each file in a process of
+//                its own, so its start-up counts in its time)
+//
+// The unit files (test/unit-files.txt, test/unit/) share processes: one per concurrency slot, each
+// importing its share of them. They touch no service and no process-wide state, and most of a unit
+// file's time alone was its own start-up (loading tsx and the rooms it imports). Every other file
+// runs in a process of its own, as node's runner does by default.
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { spawnSync } from 'node:child_process';
+
+const CONCURRENCY = 2;
 
 function walk(dir) {
   const out = [];
@@ -40,7 +50,8 @@ const args = process.argv.slice(2);
 const unit = args.includes('--unit');
 const durations = args.includes('--durations');
 const filters = args.filter((a) => a !== '--unit' && a !== '--durations');
-const selected = unit ? unitFiles() : undefined;
+const units = unitFiles();
+const selected = unit ? units : undefined;
 const files = walk('test')
   .map((f) => relative('.', f))
   .filter((f) => !selected || selected.has(f))
@@ -52,6 +63,31 @@ if (files.length === 0) {
   );
   process.exit(1);
 }
+
+/**
+ * The unit files among `files`, dealt round-robin into one entry module per concurrency slot (in a
+ * temporary folder), and the other files as they are.
+ */
+function groupUnitFiles(files) {
+  const shared = files.filter((f) => units.has(f));
+  if (durations || shared.length < 2) return { args: files, cleanup() {} };
+  const dir = mkdtempSync(join(tmpdir(), 'steering-unit-'));
+  const groups = Array.from({ length: CONCURRENCY }, () => []);
+  shared.forEach((f, i) => groups[i % CONCURRENCY].push(f));
+  const entries = groups
+    .filter((g) => g.length)
+    .map((g, i) => {
+      const entry = join(dir, `unit-files-${i + 1}-of-${CONCURRENCY}.test.mjs`);
+      const lines = g.map((f) => `import ${JSON.stringify(pathToFileURL(resolve(f)).href)};`);
+      writeFileSync(entry, `// ${g.join(', ')}\n${lines.join('\n')}\n`);
+      return entry;
+    });
+  return {
+    args: [...entries, ...files.filter((f) => !units.has(f))],
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+const run = groupUnitFiles(files);
 
 // CLIs the tests spawn (bin/steering.js) run the sources, so a stale dist/ never answers.
 const env = { ...process.env, STEERING_FROM_SOURCE: '1' };
@@ -80,11 +116,12 @@ const result = spawnSync(
     'tsx',
     '--test',
     ...reporters,
-    '--test-concurrency=2',
+    `--test-concurrency=${CONCURRENCY}`,
     // A hang guard only: no test's result depends on the clock (they await events).
     '--test-timeout=600000',
-    ...files,
+    ...run.args,
   ],
   { stdio: 'inherit', env },
 );
+run.cleanup();
 process.exit(result.status ?? 1);
