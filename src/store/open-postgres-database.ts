@@ -42,6 +42,13 @@ export function openPostgresDatabase(options: PostgresOptions): Db {
   const config = connectionConfig(options);
   const pool = new pg.Pool({ ...config, max, idleTimeoutMillis: 30_000 });
   pool.on('error', (err) => logger.error({ err }, 'idle PostgreSQL client failed'));
+  // A client checked out between two statements of a transaction (while the transaction awaits
+  // other work) has no listener of the pool's: a lost connection would be an unhandled 'error'
+  // event and end the process. The next statement on it fails instead (a DATABASE_ERROR), and the
+  // transaction releases it as broken.
+  pool.on('connect', (client) =>
+    client.on('error', (err) => logger.debug({ err }, 'PostgreSQL connection lost')),
+  );
   const hub = createNotificationHub(config, logger);
   return {
     kind: 'postgres',

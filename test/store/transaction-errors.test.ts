@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { SteeringError, describeError } from '../../src/errors.js';
 import { outsideTransaction } from '../../src/store/index.js';
 import { createTestDatabaseOf, TEST_DRIVERS, type TestDatabase } from '../support/db.js';
+import { waitUntil } from '../support/wait-until.js';
 
 for (const driver of TEST_DRIVERS) {
   describe(`transaction errors (${driver})`, () => {
@@ -121,5 +122,37 @@ describe('the embedded driver guards against its own deadlock', () => {
       );
     });
     assert.equal(await scheduled, 2);
+  });
+});
+
+describe('a connection lost while a transaction awaits other work (postgres)', () => {
+  let t: TestDatabase;
+  before(async () => {
+    t = await createTestDatabaseOf('postgres');
+  });
+  after(() => t.drop());
+
+  it('fails the transaction as DATABASE_ERROR instead of ending the process', async () => {
+    await assert.rejects(
+      t.db.transaction(async (tx) => {
+        const { rows } = await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+        const pid = rows[0]!.pid;
+        // The server ends this transaction's connection while the body awaits something else;
+        // its socket closes between two statements, where no query is there to take the error.
+        await t.db.query('SELECT pg_terminate_backend($1)', [pid]);
+        await waitUntil('the backend to be gone', async () => {
+          const r = await t.db.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [pid]);
+          return r.rows.length === 0;
+        });
+        await tx.query('SELECT 1');
+      }),
+      (err: unknown) => {
+        assert.ok(err instanceof SteeringError);
+        assert.equal(err.code, 'DATABASE_ERROR');
+        return true;
+      },
+    );
+    // The pool replaced the broken connection.
+    assert.deepEqual((await t.db.query('SELECT 1 AS one')).rows, [{ one: 1 }]);
   });
 });
