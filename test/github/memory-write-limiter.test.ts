@@ -2,34 +2,8 @@
 // same calls: the cases of write-limiter.test.ts, on one process's memory.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createMemoryWriteLimiter, type Clock } from '../../src/github/index.js';
-
-const frozen: Clock = { now: () => 1_000_000, sleep: async () => {} };
-
-function steppingClock(): Clock & { t: number } {
-  const c = { t: 5_000_000, now: () => c.t, sleep: async (ms: number) => void (c.t += ms) };
-  return c;
-}
-
-/** A clock whose sleepers wake only when the test moves it (`advanceTo`). */
-function heldClock(start: number): Clock & { advanceTo(t: number): Promise<void> } {
-  let now = start;
-  let sleepers: { at: number; wake: () => void }[] = [];
-  const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
-  return {
-    now: () => now,
-    sleep: (ms) => new Promise<void>((wake) => void sleepers.push({ at: now + ms, wake })),
-    async advanceTo(t) {
-      now = t;
-      for (let i = 0; i < 20; i++) {
-        const due = sleepers.filter((s) => s.at <= now);
-        sleepers = sleepers.filter((s) => s.at > now);
-        for (const s of due) s.wake();
-        await settle();
-      }
-    },
-  };
-}
+import { createMemoryWriteLimiter } from '../../src/github/index.js';
+import { frozenClock as frozen, heldClock, steppingClock } from '../support/test-clocks.js';
 
 describe('write limiter (in-process)', () => {
   it('hands concurrent callers distinct slots, interval apart, within the minute budget', async () => {

@@ -2,38 +2,10 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
-import { createWriteLimiter, type Clock } from '../../src/github/index.js';
+import { createWriteLimiter } from '../../src/github/index.js';
+import { frozenClock as frozen, heldClock, steppingClock } from '../support/test-clocks.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-/** A clock that stands still: waits are reported, not slept, so slots are exact. */
-const frozen: Clock = { now: () => 1_000_000, sleep: async () => {} };
-
-/** A clock that jumps forward when someone sleeps (one caller at a time). */
-function steppingClock(): Clock & { t: number } {
-  const c = { t: 5_000_000, now: () => c.t, sleep: async (ms: number) => void (c.t += ms) };
-  return c;
-}
-
-/** A clock whose sleepers wake only when the test moves it (`advanceTo`). */
-function heldClock(start: number): Clock & { advanceTo(t: number): Promise<void> } {
-  let now = start;
-  let sleepers: { at: number; wake: () => void }[] = [];
-  const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
-  return {
-    now: () => now,
-    sleep: (ms) => new Promise<void>((wake) => void sleepers.push({ at: now + ms, wake })),
-    async advanceTo(t) {
-      now = t;
-      for (let i = 0; i < 20; i++) {
-        const due = sleepers.filter((s) => s.at <= now);
-        sleepers = sleepers.filter((s) => s.at > now);
-        for (const s of due) s.wake();
-        await settle();
-      }
-    },
-  };
-}
 
 describe('write limiter (real Redis)', () => {
   const prefix = `steering-test-${randomUUID()}`;
