@@ -7,14 +7,9 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { fleetSummary, grantWaiver, revokeWaiver } from '../../src/compliance/index.js';
 import { publishGuideline } from '../../src/publish/index.js';
-import {
-  recordAdoption,
-  updateRuleStatus,
-  upsertRepository,
-  type Queryable,
-} from '../../src/store/index.js';
+import { recordAdoption, updateRuleStatus, type Queryable } from '../../src/store/index.js';
 import { TEST_DRIVERS, createTestDatabaseOf, type TestDatabase } from '../support/db.js';
-import { FLEET_MD, REPOS, RULES, scan } from './seed-fleet.js';
+import { FLEET_MD, REPOS, RULES, registerRepos, scan } from './seed-fleet.js';
 
 const AGGREGATE = `SELECT repository_id::int, guideline_id, track, count(*)::int AS rules,
     count(*) FILTER (WHERE status IN ('fail', 'error'))::int AS failing_count,
@@ -54,17 +49,7 @@ for (const driver of TEST_DRIVERS) {
     before(async () => {
       t = await createTestDatabaseOf(driver);
       await publishGuideline(t.db, { source: FLEET_MD, path: 'fleet.md', publisher: 'test' });
-      for (const r of REPOS)
-        await upsertRepository(t.db, {
-          id: r.id,
-          owner: 'acme',
-          name: r.name,
-          defaultBranch: 'main',
-          archived: false,
-          fork: false,
-          topics: r.topics,
-          installationId: 1,
-        });
+      await registerRepos(t.db, REPOS);
       await recordAdoption(t.db, { repositoryId: 101, guideline: 'fleet', version: '1.0.0' });
       await recordAdoption(t.db, { repositoryId: 102, guideline: 'fleet', version: '1.0.0' });
     });
@@ -188,17 +173,10 @@ describe('compliance rule counts under concurrent writers (postgres)', () => {
   before(async () => {
     t = await createTestDatabaseOf('postgres');
     await publishGuideline(t.db, { source: FLEET_MD, path: 'fleet.md', publisher: 'test' });
-    for (const r of REPOS.filter((x) => x.id === 101 || x.id === 102))
-      await upsertRepository(t.db, {
-        id: r.id,
-        owner: 'acme',
-        name: r.name,
-        defaultBranch: 'main',
-        archived: false,
-        fork: false,
-        topics: r.topics,
-        installationId: 1,
-      });
+    await registerRepos(
+      t.db,
+      REPOS.filter((x) => x.id === 101 || x.id === 102),
+    );
     await scan(t.db, 101, [], ['latest']);
     await scan(t.db, 102, [], ['latest']);
   });

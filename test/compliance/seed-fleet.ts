@@ -98,15 +98,12 @@ export async function scan(
 }
 
 /** alpha: health (overdue) and json fail; bravo: all pass; charlie (not adopted): simple (due) fails. */
-export async function seedFleet(app: Express, db: Db, adminToken: string): Promise<void> {
-  const pub = await request(app)
-    .post('/v1/guidelines/fleet/versions')
-    .set('authorization', `Bearer ${adminToken}`)
-    .set('content-type', 'text/markdown')
-    .send(FLEET_MD);
-  if (pub.status !== 201)
-    throw new Error(`publish failed: ${pub.status} ${JSON.stringify(pub.body)}`);
-  for (const r of REPOS)
+/** The fleet's repositories (or some of them) in the registry, installed under acme. */
+export async function registerRepos(
+  db: Db,
+  repos: readonly (typeof REPOS)[number][],
+): Promise<void> {
+  for (const r of repos)
     await upsertRepository(db, {
       id: r.id,
       owner: 'acme',
@@ -117,6 +114,17 @@ export async function seedFleet(app: Express, db: Db, adminToken: string): Promi
       topics: r.topics,
       installationId: 1,
     });
+}
+
+export async function seedFleet(app: Express, db: Db, adminToken: string): Promise<void> {
+  const pub = await request(app)
+    .post('/v1/guidelines/fleet/versions')
+    .set('authorization', `Bearer ${adminToken}`)
+    .set('content-type', 'text/markdown')
+    .send(FLEET_MD);
+  if (pub.status !== 201)
+    throw new Error(`publish failed: ${pub.status} ${JSON.stringify(pub.body)}`);
+  await registerRepos(db, REPOS);
   await recordAdoption(db, { repositoryId: 101, guideline: 'fleet', version: '1.0.0' });
   await recordAdoption(db, { repositoryId: 102, guideline: 'fleet', version: '1.0.0' });
   await scan(db, 101, [RULES.health, RULES.json], ['adopted', 'latest']);
