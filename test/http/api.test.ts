@@ -318,7 +318,13 @@ describe('HTTP API', () => {
       .use(helmet())
       .get('/', (_req, res) => res.end());
     const expected = (await request(reference).get('/')).headers;
-    const own = new Set(['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding']);
+    const own = new Set([
+      'date',
+      'connection',
+      'keep-alive',
+      'content-length',
+      'transfer-encoding',
+    ]);
     const helmetNames = Object.keys(expected).filter((name) => !own.has(name));
     assert.ok(helmetNames.length >= 10, helmetNames.join());
     for (const name of helmetNames) assert.equal(ready.headers[name], expected[name], name);
