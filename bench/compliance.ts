@@ -224,6 +224,8 @@ interface Statement {
   params: readonly unknown[] | undefined;
   start: number;
   end: number;
+  /** A transaction the request opened: its statements run on their own client, not replayed. */
+  transaction?: true;
 }
 
 /**
@@ -240,6 +242,11 @@ function recordStatements(db: Db): { during(fn: () => Promise<unknown>): Promise
     const settled = () => (s.end = performance.now());
     return query(sql, params).finally(settled);
   }) as Db['query'];
+  const transaction = db.transaction.bind(db);
+  db.transaction = (fn) => {
+    recording?.push({ sql: '', params: undefined, start: NaN, end: NaN, transaction: true });
+    return transaction(fn);
+  };
   return {
     async during(fn) {
       recording = [];
@@ -258,14 +265,20 @@ function recordStatements(db: Db): { during(fn: () => Promise<unknown>): Promise
  * The route's statements as a bare replay: the same texts and parameters, each started once every
  * statement that had settled before it started (in the route) has settled, so the order and the
  * parallelism are the route's. The token look-up is left out: it is cached (one look-up per token
- * every few seconds), so a steady stream of requests does not run it.
+ * every few seconds), so a steady stream of requests does not run it. A transaction the request
+ * opened (none of the measured reads does, unless due dates were stale) is named in the output.
  */
 function replayOf(db: Db, statements: Statement[]): { run: () => Promise<void>; shape: string } {
-  const own = statements.filter((s) => !/\bapi_tokens\b/.test(s.sql) || /web_sessions/.test(s.sql));
+  const transactions = statements.filter((s) => s.transaction).length;
+  const own = statements.filter(
+    (s) => !s.transaction && (!/\bapi_tokens\b/.test(s.sql) || /web_sessions/.test(s.sql)),
+  );
   const deps = own.map((s) => own.flatMap((o, j) => (o.end <= s.start ? [j] : [])));
   const steps = new Set(own.map((_s, i) => deps[i]!.length)).size;
   return {
-    shape: `${own.length} statement${own.length === 1 ? '' : 's'} in ${steps} step${steps === 1 ? '' : 's'}`,
+    shape:
+      `${own.length} statement${own.length === 1 ? '' : 's'} in ${steps} step${steps === 1 ? '' : 's'}` +
+      (transactions ? `; ${transactions} transaction(s) NOT replayed` : ''),
     async run() {
       const done: Promise<unknown>[] = [];
       own.forEach((s, i) => {
