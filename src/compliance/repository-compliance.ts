@@ -178,9 +178,13 @@ async function versionChanges(
 export async function repositoryCompliance(
   db: Db,
   repositoryId: number,
-  options: { now?: Date } = {},
+  options: {
+    now?: Date;
+    /** The caller has run `ensureDeadlines` for this read (beside its repository look-up). */
+    deadlinesChecked?: boolean;
+  } = {},
 ): Promise<RepositoryState> {
-  await ensureDeadlines(db);
+  if (!options.deadlinesChecked) await ensureDeadlines(db);
   const now = (options.now ?? new Date()).getTime();
   const [rows, waivers, adopted] = await Promise.all([
     db.query(

@@ -47,10 +47,12 @@ export async function getRepositoryScan(
   repositoryId: number,
   scanId: number,
 ): Promise<(ScanRow & { findings: FindingRecord[] }) | null> {
-  const r = await db.query(`${SELECT} WHERE s.repository_id = $1 AND s.id = $2`, [
-    repositoryId,
-    scanId,
+  // The findings are read beside the scan (one round trip, not two); they are only returned when
+  // the scan is this repository's.
+  const [r, findings] = await Promise.all([
+    db.query(`${SELECT} WHERE s.repository_id = $1 AND s.id = $2`, [repositoryId, scanId]),
+    listFindings(db, scanId),
   ]);
   if (!r.rows[0]) return null;
-  return { ...toRow(r.rows[0]), findings: await listFindings(db, scanId) };
+  return { ...toRow(r.rows[0]), findings };
 }

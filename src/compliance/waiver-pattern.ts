@@ -17,12 +17,20 @@ export function toLikePattern(pattern: string): string {
     .replace(/\*/g, '%');
 }
 
+const compiled = new Map<string, RegExp>();
+
+/** Whether `ruleId` matches the pattern (compiled once per pattern: waivers are few and reused). */
 export function matchesRulePattern(pattern: string, ruleId: string): boolean {
-  const re = new RegExp(
-    `^${pattern
-      .split('*')
-      .map((p) => p.replace(/[.+?^${}()|[\]\\-]/g, '\\$&'))
-      .join('.*')}$`,
-  );
+  let re = compiled.get(pattern);
+  if (!re) {
+    re = new RegExp(
+      `^${pattern
+        .split('*')
+        .map((p) => p.replace(/[.+?^${}()|[\]\\-]/g, '\\$&'))
+        .join('.*')}$`,
+    );
+    if (compiled.size >= 1000) compiled.clear();
+    compiled.set(pattern, re);
+  }
   return re.test(ruleId);
 }

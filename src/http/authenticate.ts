@@ -77,11 +77,14 @@ export function createAuthenticator(
 
   // Keyed by the presented secret itself: a hit costs no sha256 (the secret is in this process's
   // memory for the request anyway, and an entry lives `cacheMs`).
-  async function lookup(secret: string): Promise<ApiTokenRecord | null> {
+  function cached(secret: string): ApiTokenRecord | undefined {
     subscribe();
-    const now = Date.now();
     const hit = cache.get(secret);
-    if (hit && hit.until > now) return hit.record;
+    return hit && hit.until > Date.now() ? hit.record : undefined;
+  }
+
+  async function lookup(secret: string): Promise<ApiTokenRecord | null> {
+    const now = Date.now();
     const started = generation;
     const record = await findApiToken(db, secret);
     if (cache.size >= MAX_CACHED) cache.clear();
@@ -110,7 +113,8 @@ export function createAuthenticator(
           'UNAUTHENTICATED',
           'send an API token: Authorization: Bearer <token>',
         );
-      const record = await lookup(m[1]!);
+      // A cached token admits the request in this tick (no promise to wait for).
+      const record = cached(m[1]!) ?? (await lookup(m[1]!));
       if (!record || (record.expiresAt && Date.parse(record.expiresAt) <= Date.now()))
         throw new SteeringError('UNAUTHENTICATED', 'unknown, revoked or expired API token');
       if (!hasScope(record.scopes, scope)) {

@@ -6,7 +6,7 @@
  * `Accept: text/csv` as on the lists.
  */
 import { z } from 'zod';
-import { repositoryCompliance } from '../compliance/index.js';
+import { ensureDeadlines, repositoryCompliance } from '../compliance/index.js';
 import type { Db } from '../store/index.js';
 import { RepoParams, registerSchemas } from './api-schemas.js';
 import type { RouteSpec } from './define-route.js';
@@ -95,8 +95,12 @@ export function complianceRoutes(deps: { db: Db }): RouteSpec[] {
       params: RepoParams,
       ok: { description: 'Compliance', schema: RepositoryCompliance },
       async load({ params }) {
-        const repo = await requireRepository(params.owner, params.repo);
-        const state = await repositoryCompliance(db, repo.id);
+        // Due dates are brought up to date while the repository is looked up: neither needs the other.
+        const [repo] = await Promise.all([
+          requireRepository(params.owner, params.repo),
+          ensureDeadlines(db),
+        ]);
+        const state = await repositoryCompliance(db, repo.id, { deadlinesChecked: true });
         return {
           repository: `${repo.owner}/${repo.name}`,
           headSha: repo.headSha,

@@ -23,7 +23,10 @@ export interface RouteResult {
   status: number;
   /** Serialised with res.json, unless `json` is given. */
   body?: unknown;
-  /** An already serialised JSON body (immutable records cache their encoded serialisation). */
+  /**
+   * An already serialised JSON body, sent as it is (immutable records cache their encoded
+   * serialisation; lists encode theirs once for the ETag and the answer).
+   */
   json?: string | Buffer;
   headers?: Record<string, string>;
   /** A body in another media type (CSV lists), sent as is. */
@@ -58,7 +61,10 @@ export function defineRoute<P extends AnyObject, Q extends AnyObject>(
   return spec;
 }
 
-/** Cached bytes go out as they are: no re-encoding, no ETag hashing (routes set their own). */
+/**
+ * Encoded bytes go out as they are: no re-encoding, no ETag hashing, no freshness check (routes
+ * set their own ETag and answer If-None-Match themselves).
+ */
 function sendJsonBytes(res: Response, body: Buffer): void {
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
   res.setHeader('Content-Length', body.length);
@@ -81,8 +87,8 @@ export function mountRoute(
     res.status(result.status);
     if (result.status === 304) res.end();
     else if (result.raw) res.type(result.raw.contentType).send(result.raw.body);
-    else if (Buffer.isBuffer(result.json)) sendJsonBytes(res, result.json);
-    else if (result.json !== undefined) res.type('application/json').send(result.json);
+    else if (result.json !== undefined)
+      sendJsonBytes(res, Buffer.isBuffer(result.json) ? result.json : Buffer.from(result.json));
     else res.json(result.body);
   });
   app[spec.method](spec.path, ...chain);

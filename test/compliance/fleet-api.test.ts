@@ -133,6 +133,29 @@ describe('fleet compliance API', () => {
       csv.text,
     );
     assert.notEqual(csv.headers.etag, etag);
+    // If-None-Match compares weakly (the tag without W/ matches too) and takes a list.
+    const strong = await get('/v1/repositories').set('if-none-match', etag.slice(2));
+    assert.equal(strong.status, 304);
+    const listed = await get('/v1/repositories').set('if-none-match', `"other", ${etag}`);
+    assert.equal(listed.status, 304);
+    const other = await get('/v1/repositories').set('if-none-match', '"other"');
+    assert.equal(other.status, 200);
+    const csvAgain = await get('/v1/repositories')
+      .set('accept', 'text/csv')
+      .set('if-none-match', String(csv.headers.etag));
+    assert.equal(csvAgain.status, 304);
+    // Which representation each Accept header gets.
+    for (const [accept, type] of [
+      ['*/*', 'application/json'],
+      ['application/json, text/csv', 'application/json'],
+      ['text/csv, application/json', 'text/csv'],
+      ['text/*', 'text/csv'],
+      ['application/json;q=0.5, text/csv', 'text/csv'],
+      ['application/json;q=0, */*', 'text/csv'],
+    ] as const) {
+      const r = await get('/v1/repositories').set('accept', accept);
+      assert.equal(r.type, type, accept);
+    }
   });
 
   it('lists who fails a rule, with the deadline', async () => {

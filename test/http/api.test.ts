@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
+import express from 'express';
+import helmet from 'helmet';
 import request from 'supertest';
 import { createApp } from '../../src/http/index.js';
 import { silentLogger } from '../../src/log.js';
@@ -310,6 +312,22 @@ describe('HTTP API', () => {
     const ready = await call('get', '/ready', '/ready', { 'X-Request-Id': 'abc-123' });
     assert.equal(ready.headers['x-request-id'], 'abc-123');
     assert.equal(ready.headers['x-content-type-options'], 'nosniff');
+    // Every other answer carries exactly the headers helmet sets (worked out once, not per request).
+    const reference = express()
+      .disable('x-powered-by')
+      .use(helmet())
+      .get('/', (_req, res) => res.end());
+    const expected = (await request(reference).get('/')).headers;
+    const own = new Set([
+      'date',
+      'connection',
+      'keep-alive',
+      'content-length',
+      'transfer-encoding',
+    ]);
+    const helmetNames = Object.keys(expected).filter((name) => !own.has(name));
+    assert.ok(helmetNames.length >= 10, helmetNames.join());
+    for (const name of helmetNames) assert.equal(ready.headers[name], expected[name], name);
     const generated = await request(ctx.app).get('/ready');
     assert.match(String(generated.headers['x-request-id']), /^[0-9a-f-]{36}$/);
 
