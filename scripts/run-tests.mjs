@@ -7,10 +7,11 @@
 //   --durations  after the run, print each file's time, slowest first (each file in a process of
 //                its own, so its start-up counts in its time)
 //
-// The unit files (test/unit-files.txt, test/unit/) share processes: one per concurrency slot, each
-// importing its share of them. They touch no service and no process-wide state, and most of a unit
-// file's time alone was its own start-up (loading tsx and the rooms it imports). Every other file
-// runs in a process of its own, as node's runner does by default.
+// The unit files (test/unit-files.txt, test/unit/) and the files listed in test/shared-files.txt
+// share processes: one per concurrency slot, each importing its share of them. They change no
+// process-wide state, and much of such a file's time alone was its own start-up (loading tsx and
+// the rooms it imports). Every other file runs in a process of its own, as node's runner does by
+// default.
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
@@ -30,20 +31,25 @@ function walk(dir) {
   return out;
 }
 
-function unitFiles() {
-  const listed = readFileSync('test/unit-files.txt', 'utf8')
+/** The test files a list names (one path a line, `#` comments); refuses a name that is no file. */
+function listedFiles(list, all) {
+  const listed = readFileSync(list, 'utf8')
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l && !l.startsWith('#'));
-  const all = new Set(walk('test').map((f) => relative('.', f)));
   const missing = listed.filter((f) => !all.has(f));
   if (missing.length) {
-    console.error(
-      `run-tests: test/unit-files.txt names files that do not exist: ${missing.join(', ')}`,
-    );
+    console.error(`run-tests: ${list} names files that do not exist: ${missing.join(', ')}`);
     process.exit(1);
   }
-  return new Set([...listed, ...[...all].filter((f) => f.startsWith(`test${'/'}unit/`))]);
+  return listed;
+}
+
+const allFiles = new Set(walk('test').map((f) => relative('.', f)));
+
+function unitFiles() {
+  const listed = listedFiles('test/unit-files.txt', allFiles);
+  return new Set([...listed, ...[...allFiles].filter((f) => f.startsWith(`test${'/'}unit/`))]);
 }
 
 const args = process.argv.slice(2);
@@ -51,9 +57,9 @@ const unit = args.includes('--unit');
 const durations = args.includes('--durations');
 const filters = args.filter((a) => a !== '--unit' && a !== '--durations');
 const units = unitFiles();
+const sharing = new Set([...units, ...listedFiles('test/shared-files.txt', allFiles)]);
 const selected = unit ? units : undefined;
-const files = walk('test')
-  .map((f) => relative('.', f))
+const files = [...allFiles]
   .filter((f) => !selected || selected.has(f))
   .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
   .sort();
@@ -65,29 +71,29 @@ if (files.length === 0) {
 }
 
 /**
- * The unit files among `files`, dealt round-robin into one entry module per concurrency slot (in a
- * temporary folder), and the other files as they are.
+ * The files among `files` that may share a process, dealt round-robin into one entry module per
+ * concurrency slot (in a temporary folder), and the other files as they are.
  */
-function groupUnitFiles(files) {
-  const shared = files.filter((f) => units.has(f));
+function groupSharingFiles(files) {
+  const shared = files.filter((f) => sharing.has(f));
   if (durations || shared.length < 2) return { args: files, cleanup() {} };
-  const dir = mkdtempSync(join(tmpdir(), 'steering-unit-'));
+  const dir = mkdtempSync(join(tmpdir(), 'steering-tests-'));
   const groups = Array.from({ length: CONCURRENCY }, () => []);
   shared.forEach((f, i) => groups[i % CONCURRENCY].push(f));
   const entries = groups
     .filter((g) => g.length)
     .map((g, i) => {
-      const entry = join(dir, `unit-files-${i + 1}-of-${CONCURRENCY}.test.mjs`);
+      const entry = join(dir, `shared-files-${i + 1}-of-${CONCURRENCY}.test.mjs`);
       const lines = g.map((f) => `import ${JSON.stringify(pathToFileURL(resolve(f)).href)};`);
       writeFileSync(entry, `// ${g.join(', ')}\n${lines.join('\n')}\n`);
       return entry;
     });
   return {
-    args: [...entries, ...files.filter((f) => !units.has(f))],
+    args: [...entries, ...files.filter((f) => !sharing.has(f))],
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
-const run = groupUnitFiles(files);
+const run = groupSharingFiles(files);
 
 // CLIs the tests spawn (bin/steering.js) run the sources, so a stale dist/ never answers.
 const env = { ...process.env, STEERING_FROM_SOURCE: '1' };

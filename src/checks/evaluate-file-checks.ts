@@ -11,7 +11,9 @@ import { findMatches, type Hit } from './find-matches.js';
 import { globText, plural, type Outcome } from './check-outcome.js';
 
 type FileExists = Extract<LeafCheck, { type: 'file-exists' }>;
-type Contains = Extract<LeafCheck, { type: 'file-contains' | 'file-not-contains' }>;
+type FileContains = Extract<LeafCheck, { type: 'file-contains' }>;
+type FileNotContains = Extract<LeafCheck, { type: 'file-not-contains' }>;
+type Contains = FileContains | FileNotContains;
 
 const scope = (includeTests?: boolean) => (includeTests ? '' : ', tests left out');
 
@@ -32,17 +34,44 @@ export function evaluateFileExists(check: FileExists, ctx: EvalContext): Outcome
 }
 
 export function evaluateContains(check: Contains, ctx: EvalContext): Outcome {
+  const search = searchFiles(check, ctx);
+  return check.type === 'file-not-contains'
+    ? judgeNotContains(check, search)
+    : judgeContains(check, search);
+}
+
+/** A loaded file and its hits, one list per pattern. */
+interface FileHits {
+  path: string;
+  text: string;
+  perPattern: Hit[][];
+}
+
+/** Where a contains check looked, what it found there, and both told in words. */
+interface Search {
+  files: readonly string[];
+  hitsByFile: FileHits[];
+  /** `where` names the files looked in; `unreadNote` the files that could not be loaded. */
+  where: string;
+  unreadNote: string;
+  explain: string;
+}
+
+/** `match: all` — every pattern must be found in one file (otherwise any one will do). */
+const matchesAll = (check: Contains) => check.type === 'file-contains' && check.match === 'all';
+
+/** Loads the selected files (code only, unless `ignoreComments: false`) and finds each pattern. */
+function searchFiles(check: Contains, ctx: EvalContext): Search {
   const flags = `g${check.flags ?? ''}`;
   const patterns = asList(check.pattern).map((p) => new RegExp(p, flags));
   const ignoreIf = check.ignoreIf ? new RegExp(check.ignoreIf, check.flags ?? '') : undefined;
   const files = ctx.select(check);
-  const all = check.type === 'file-contains' && check.match === 'all';
   const explain =
-    `${patterns.map((p) => `/${p.source}/`).join(all ? ' and ' : ' or ')}` +
+    `${patterns.map((p) => `/${p.source}/`).join(matchesAll(check) ? ' and ' : ' or ')}` +
     `${ignoreIf ? ` (ignoring hits matching /${ignoreIf.source}/)` : ''} in ${globText(check.files)}`;
   const where = `${plural(files.length, 'file')} (${globText(check.files)}${scope(check.includeTests)})`;
   let unread = 0;
-  const hitsByFile: { path: string; text: string; perPattern: Hit[][] }[] = [];
+  const hitsByFile: FileHits[] = [];
   for (const path of files) {
     const text = check.ignoreComments === false ? ctx.read(path) : ctx.readCode(path);
     if (text === undefined) {
@@ -56,38 +85,46 @@ export function evaluateContains(check: Contains, ctx: EvalContext): Outcome {
     });
   }
   const unreadNote = unread ? ` (${plural(unread, 'file')} not loaded)` : '';
+  return { files, hitsByFile, where, unreadNote, explain };
+}
 
-  if (check.type === 'file-not-contains') {
-    const unless = check.unlessFileContains ? new RegExp(check.unlessFileContains) : undefined;
-    const hits = hitsByFile
-      .filter((f) => !unless || !unless.test(f.text))
-      .flatMap((f) => f.perPattern.flat());
-    if (hits.length > 0) {
-      return {
-        status: 'fail',
-        message: `${plural(hits.length, 'place')} to fix in ${where}`,
-        evidence: hits.map(stripMatch),
-        explain,
-      };
-    }
-    const inspected = inspectedPlaces(check, hitsByFile);
-    const what = check.inspectsWhat ?? 'files';
-    if (inspected.length === 0) {
-      return {
-        status: 'not-applicable',
-        message: `nothing to inspect: no ${what} in ${where}${unreadNote}`,
-        evidence: [],
-        explain,
-      };
-    }
+/** file-not-contains: every hit (outside files with `unlessFileContains`) is a place to fix. */
+function judgeNotContains(check: FileNotContains, search: Search): Outcome {
+  const { hitsByFile, where, unreadNote, explain } = search;
+  const unless = check.unlessFileContains ? new RegExp(check.unlessFileContains) : undefined;
+  const hits = hitsByFile
+    .filter((f) => !unless || !unless.test(f.text))
+    .flatMap((f) => f.perPattern.flat());
+  if (hits.length > 0) {
     return {
-      status: 'pass',
-      message: `${plural(inspected.length, 'place')} inspected (${what}), none to fix`,
-      evidence: inspected.slice(0, 5),
+      status: 'fail',
+      message: `${plural(hits.length, 'place')} to fix in ${where}`,
+      evidence: hits.map(stripMatch),
       explain,
     };
   }
+  const inspected = inspectedPlaces(check, hitsByFile);
+  const what = check.inspectsWhat ?? 'files';
+  if (inspected.length === 0) {
+    return {
+      status: 'not-applicable',
+      message: `nothing to inspect: no ${what} in ${where}${unreadNote}`,
+      evidence: [],
+      explain,
+    };
+  }
+  return {
+    status: 'pass',
+    message: `${plural(inspected.length, 'place')} inspected (${what}), none to fix`,
+    evidence: inspected.slice(0, 5),
+    explain,
+  };
+}
 
+/** file-contains: passes on the files where any pattern (every one, with `match: all`) is found. */
+function judgeContains(check: FileContains, search: Search): Outcome {
+  const { files, hitsByFile, where, unreadNote, explain } = search;
+  const all = matchesAll(check);
   const passing = hitsByFile.filter((f) =>
     all ? f.perPattern.every((h) => h.length > 0) : f.perPattern.some((h) => h.length > 0),
   );

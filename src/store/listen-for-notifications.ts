@@ -24,28 +24,58 @@ function checkChannel(channel: string): void {
   if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new TypeError(`invalid channel ${channel}`);
 }
 
-export function createNotificationHub(config: pg.ClientConfig, logger: Logger): NotificationHub {
+/** Who listens on which channel: the channels to LISTEN on, and where their news goes. */
+function createSubscriptions() {
   const channels = new Map<string, Set<NotificationListener>>();
+  return {
+    channels: () => channels.keys(),
+    /** Adds a listener; `newChannel` when no one listened on its channel before. */
+    add(channel: string, listener: NotificationListener) {
+      const newChannel = !channels.has(channel);
+      const set = channels.get(channel) ?? new Set();
+      channels.set(channel, set.add(listener));
+      return { newChannel, remove: () => void set.delete(listener) };
+    },
+    /** Tells every listener whether its channel is LISTENed on a live connection. */
+    tellEveryone(state: boolean) {
+      for (const set of channels.values()) for (const l of set) l.listening(state);
+    },
+    deliver(channel: string, payload: string) {
+      for (const l of channels.get(channel) ?? []) l.notified(payload);
+    },
+  };
+}
+
+/** The waits before reconnecting: 0.5 s, doubling to 10 s; back to 0.5 s once live again. */
+function createBackOff() {
+  let ms = FIRST_RETRY_MS;
+  return {
+    next() {
+      const wait = ms;
+      ms = Math.min(ms * 2, LAST_RETRY_MS);
+      return wait;
+    },
+    reset: () => void (ms = FIRST_RETRY_MS),
+  };
+}
+
+export function createNotificationHub(config: pg.ClientConfig, logger: Logger): NotificationHub {
+  const subscriptions = createSubscriptions();
   let client: pg.Client | null = null;
   let live = false;
   let closed = false;
-  let retryMs = FIRST_RETRY_MS;
+  const backOff = createBackOff();
   let timer: NodeJS.Timeout | undefined;
-
-  const tellEveryone = (state: boolean) => {
-    for (const set of channels.values()) for (const l of set) l.listening(state);
-  };
 
   function lose(c: pg.Client, err?: Error): void {
     if (client !== c) return; // already replaced
     client = null;
     if (live) logger.warn({ err }, 'lost the PostgreSQL notification connection; reconnecting');
     live = false;
-    tellEveryone(false);
+    subscriptions.tellEveryone(false);
     c.end().catch(() => undefined);
     if (closed) return;
-    timer = setTimeout(reconnect, retryMs).unref();
-    retryMs = Math.min(retryMs * 2, LAST_RETRY_MS);
+    timer = setTimeout(reconnect, backOff.next()).unref();
   }
 
   function reconnect(): void {
@@ -59,12 +89,10 @@ export function createNotificationHub(config: pg.ClientConfig, logger: Logger): 
     client = c;
     c.on('error', (err) => lose(c, err));
     c.on('end', () => lose(c));
-    c.on('notification', (msg) => {
-      for (const l of channels.get(msg.channel) ?? []) l.notified(msg.payload ?? '');
-    });
+    c.on('notification', (msg) => subscriptions.deliver(msg.channel, msg.payload ?? ''));
     try {
       await c.connect();
-      for (const channel of channels.keys()) await c.query(`LISTEN ${channel}`);
+      for (const channel of subscriptions.channels()) await c.query(`LISTEN ${channel}`);
     } catch (err) {
       lose(c, err as Error);
       return;
@@ -74,8 +102,8 @@ export function createNotificationHub(config: pg.ClientConfig, logger: Logger): 
       return;
     }
     live = true;
-    retryMs = FIRST_RETRY_MS;
-    tellEveryone(true);
+    backOff.reset();
+    subscriptions.tellEveryone(true);
   }
 
   async function listenOn(channel: string, listener: NotificationListener): Promise<void> {
@@ -92,14 +120,12 @@ export function createNotificationHub(config: pg.ClientConfig, logger: Logger): 
   return {
     listen(channel, listener) {
       checkChannel(channel);
-      const set = channels.get(channel) ?? new Set();
-      const added = !channels.has(channel);
-      channels.set(channel, set.add(listener));
+      const { newChannel, remove } = subscriptions.add(channel, listener);
       listener.listening(false);
       if (!client && !timer) void connect();
-      else if (added) void listenOn(channel, listener);
+      else if (newChannel) void listenOn(channel, listener);
       else if (live) listener.listening(true);
-      return () => void set.delete(listener);
+      return remove;
     },
     async close() {
       closed = true;

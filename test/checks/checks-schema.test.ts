@@ -4,7 +4,6 @@
  * type or an unknown field at its line and column.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +11,7 @@ import { describe, it } from 'node:test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
 import { renderChecksSchema } from '../../src/checks/index.js';
+import { cli } from '../support/run-cli.js';
 
 describe('checks file schema', () => {
   it('schema/checks.schema.json is up to date, and the shipped checks validate against it', () => {
@@ -30,7 +30,7 @@ describe('checks file schema', () => {
     assert.equal(validate(misspelled), false);
   });
 
-  it('steering lint: a misspelled type and an unknown field are errors at line:column', () => {
+  it('steering lint: a misspelled type and an unknown field are errors at line:column', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'steering-lint-checks-'));
     try {
       writeFileSync(
@@ -51,8 +51,8 @@ describe('checks file schema', () => {
           '',
         ].join('\n'),
       );
-      const r = spawnSync(process.execPath, ['bin/steering.js', 'lint', dir], { encoding: 'utf8' });
-      assert.equal(r.status, 1, r.stdout + r.stderr);
+      const r = await cli(['lint', dir]);
+      assert.equal(r.code, 1, r.stdout + r.stderr);
       assert.match(r.stdout, /demo\.checks\.yaml:\d+:\d+: error CHECKS_SCHEMA/);
       assert.match(r.stdout, /1 checks file\(s\): [1-9]\d* error\(s\)/);
     } finally {

@@ -1,9 +1,8 @@
 /**
- * `steering scan` end to end: the real CLI process over fixture repositories. JSON statuses and
+ * `steering scan` end to end: the CLI (in-process, `runCli`) over fixture repositories. JSON statuses and
  * exit codes, and the SARIF output validated against the SARIF 2.1.0 JSON schema.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, it } from 'node:test';
@@ -11,11 +10,9 @@ import AjvDraft04 from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import { loadGuidelines, scanDirectory } from '../../src/cli/commands/scan.js';
 import { toSarif } from '../../src/checks/index.js';
+import { cli } from '../support/run-cli.js';
 
-function steering(...args: string[]) {
-  const r = spawnSync(process.execPath, ['bin/steering.js', ...args], { encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const steering = (...args: string[]) => cli(args);
 
 interface JsonOut {
   summary: { mustFailures: number };
@@ -26,8 +23,8 @@ interface JsonOut {
 }
 
 describe('steering scan', () => {
-  it('json: statuses per rule and check; exit 0 when no MUST rule fails', () => {
-    const r = steering('scan', 'test/fixtures/repos/java-micronaut', '--format', 'json');
+  it('json: statuses per rule and check; exit 0 when no MUST rule fails', async () => {
+    const r = await steering('scan', 'test/fixtures/repos/java-micronaut', '--format', 'json');
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout) as JsonOut;
     assert.equal(out.summary.mustFailures, 0);
@@ -49,8 +46,8 @@ describe('steering scan', () => {
     );
   });
 
-  it('exit 1 when a MUST rule fails; the text table shows the evidence', () => {
-    const r = steering('scan', 'test/fixtures/repos/trap-test-only-timeouts');
+  it('exit 1 when a MUST rule fails; the text table shows the evidence', async () => {
+    const r = await steering('scan', 'test/fixtures/repos/trap-test-only-timeouts');
     assert.equal(r.code, 1);
     assert.match(
       r.stdout,
@@ -59,18 +56,22 @@ describe('steering scan', () => {
     assert.match(r.stdout, /src\/main\/resources\/application\.yml:1:1/);
   });
 
-  it('exit 2 on usage errors', () => {
-    assert.equal(steering('scan', 'test/fixtures/repos/nope').code, 2);
-    assert.equal(steering('scan', 'test/fixtures/repos/java-spring', '--format', 'xml').code, 2);
+  it('exit 2 on usage errors', async () => {
+    assert.equal((await steering('scan', 'test/fixtures/repos/nope')).code, 2);
     assert.equal(
-      steering('scan', 'test/fixtures/repos/java-spring', '--guidelines-dir', 'no-such-dir').code,
+      (await steering('scan', 'test/fixtures/repos/java-spring', '--format', 'xml')).code,
       2,
     );
-    assert.equal(steering('scan').code, 2);
+    assert.equal(
+      (await steering('scan', 'test/fixtures/repos/java-spring', '--guidelines-dir', 'no-such-dir'))
+        .code,
+      2,
+    );
+    assert.equal((await steering('scan')).code, 2);
   });
 
-  it('sarif: validates against the SARIF 2.1.0 schema, with rules and locations', () => {
-    const r = steering('scan', 'test/fixtures/repos/java-spring', '--format', 'sarif');
+  it('sarif: validates against the SARIF 2.1.0 schema, with rules and locations', async () => {
+    const r = await steering('scan', 'test/fixtures/repos/java-spring', '--format', 'sarif');
     assert.equal(r.code, 1, r.stderr);
     const log = JSON.parse(r.stdout) as {
       runs: {

@@ -48,21 +48,21 @@ const grantArgs = (...more: string[]) => [
   ...more,
 ];
 
-before(async () => {
-  t = await createTestApp();
-  waive = (await createApiToken(t.db, { name: 'waiver-ci', scopes: ['waive'] })).token;
-  server = t.app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-
-after(async () => {
-  await new Promise((resolve) => server?.close(resolve));
-  await t?.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
-
 describe('steering waiver through the API', () => {
+  before(async () => {
+    t = await createTestApp();
+    waive = (await createApiToken(t.db, { name: 'waiver-ci', scopes: ['waive'] })).token;
+    server = t.app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  after(async () => {
+    await new Promise((resolve) => server?.close(resolve));
+    await t?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
   it('grants, lists and revokes through the server; the audit names the token', async () => {
     const env = { STEERING_URL: base, STEERING_TOKEN: waive };
     const grant = await cli(grantArgs('--expires', '30d', '--by', 'alice'), env);

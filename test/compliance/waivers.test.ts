@@ -3,30 +3,17 @@
 // stops applying at expiry without a rescan; every grant and revoke is in the audit log.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import request from 'supertest';
 import { readWaiversFile } from '../../src/compliance/index.js';
 import { createApiToken } from '../../src/store/index.js';
 import { createTestApp } from '../support/app.js';
 import { TEST_DATABASE_URL } from '../support/db.js';
+import { cli as runCli } from '../support/run-cli.js';
 import { RULES, seedFleet } from './seed-fleet.js';
 
-function cli(args: string[], env: Record<string, string>) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, ['bin/steering.js', ...args], {
-      env: { ...process.env, ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+/** The CLI in-process with this process's environment plus `env` (as a spawned one would get). */
+const cli = (args: string[], env: Record<string, string>) =>
+  runCli(args, { env: { ...process.env, ...env } });
 
 describe('waivers', () => {
   let t: Awaited<ReturnType<typeof createTestApp>>;

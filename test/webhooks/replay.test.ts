@@ -2,17 +2,14 @@
 // manifest subscribes to the events the samples carry.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { promisify } from 'node:util';
 import { classifyDelivery } from '../../src/scans/index.js';
 import { createWorld, SECRET, type World } from '../scans/world.js';
+import { cli } from '../support/run-cli.js';
 
-const run = promisify(execFile);
 const SAMPLES = new URL('../../webhooks/samples/', import.meta.url).pathname;
-const BIN = new URL('../../bin/steering.js', import.meta.url).pathname;
 
 describe('webhooks replay', { timeout: 60_000 }, () => {
   let w: World;
@@ -53,8 +50,7 @@ describe('webhooks replay', { timeout: 60_000 }, () => {
 
   it('signs and posts a sample; a wrong secret exits 1 with the 401', async () => {
     const file = SAMPLES + 'push-default-branch.json';
-    const ok = await run(process.execPath, [
-      BIN,
+    const ok = await cli([
       'webhooks',
       'replay',
       file,
@@ -65,12 +61,12 @@ describe('webhooks replay', { timeout: 60_000 }, () => {
       '--delivery',
       'replay-1',
     ]);
+    assert.equal(ok.code, 0, ok.stderr);
     assert.match(ok.stdout, /^202 delivery replay-1/);
     assert.match(ok.stdout, /"status":"queued"/);
     assert.equal(await w.count(`webhook_deliveries WHERE delivery_id = 'replay-1'`), 1);
-    await assert.rejects(
-      run(process.execPath, [BIN, 'webhooks', 'replay', file, '--url', url, '--secret', 'nope']),
-      (err: { code?: number; stdout?: string }) => err.code === 1 && /^401/.test(err.stdout ?? ''),
-    );
+    const refused = await cli(['webhooks', 'replay', file, '--url', url, '--secret', 'nope']);
+    assert.equal(refused.code, 1, refused.stderr);
+    assert.match(refused.stdout, /^401/);
   });
 });
