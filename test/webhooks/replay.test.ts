@@ -66,7 +66,7 @@ describe('webhooks replay', { timeout: 60_000 }, () => {
       'replay-1',
     ]);
     assert.match(ok.stdout, /^202 delivery replay-1/);
-    assert.match(ok.stdout, /"status":"queued"/);
+    assert.match(ok.stdout, /"status":"recorded"/);
     assert.equal(await w.count(`webhook_deliveries WHERE delivery_id = 'replay-1'`), 1);
     await assert.rejects(
       run(process.execPath, [BIN, 'webhooks', 'replay', file, '--url', url, '--secret', 'nope']),
