@@ -58,7 +58,7 @@ describe('delivery recorder (group commit)', { timeout: 60_000 }, () => {
     ]);
     assert.equal(outcomes.filter((o) => o === 'recorded').length, 30);
     assert.equal(outcomes.filter((o) => o === 'duplicate').length, 1);
-    // Answered while the queue still holds its first call: the rows are committed, unmarked.
+    // Answered before the queue took any of them: the rows are committed, not yet marked.
     assert.equal((await rows(ids)).length, 30);
     assert.ok((await rows(ids)).every((r) => !r.enqueued));
     release();

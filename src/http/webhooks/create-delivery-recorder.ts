@@ -53,8 +53,13 @@ export interface DeliveryRecorderOptions {
   maxBatch?: number;
   /** Most INSERTs in flight at once (each holds a pool connection). Default 4. */
   maxInFlight?: number;
-  /** Most deliveries in one enqueue call. Default 1000. */
+  /** Most deliveries in one enqueue call; that many waiting are enqueued at once. Default 1000. */
   maxEnqueue?: number;
+  /**
+   * How long committed deliveries wait for others to share their enqueue call, ms (nobody waits
+   * for it: the answers are sent). Default 50.
+   */
+  feedWindowMs?: number;
 }
 
 export function createDeliveryRecorder(options: DeliveryRecorderOptions): DeliveryRecorder {
@@ -66,6 +71,8 @@ class GroupCommitRecorder implements DeliveryRecorder {
   private readonly maxBatch: number;
   private readonly maxInFlight: number;
   private readonly maxEnqueue: number;
+  private readonly feedWindowMs: number;
+  private feedTimer: NodeJS.Timeout | undefined;
   private pending: Waiter[] = [];
   /** Committed new deliveries not yet handed to the queue. */
   private committed: string[] = [];
@@ -80,6 +87,7 @@ class GroupCommitRecorder implements DeliveryRecorder {
     this.maxBatch = options.maxBatch ?? 200;
     this.maxInFlight = options.maxInFlight ?? 4;
     this.maxEnqueue = options.maxEnqueue ?? 1000;
+    this.feedWindowMs = options.feedWindowMs ?? 50;
   }
 
   record(delivery: NewDelivery): Promise<RecordOutcome> {
@@ -92,6 +100,7 @@ class GroupCommitRecorder implements DeliveryRecorder {
   idle(): Promise<void> {
     return new Promise<void>((resolve) => {
       this.idleWaiters.push(resolve);
+      this.feed(true); // nothing more to wait for: the window would only delay shutdown
       this.settleIdle();
     });
   }
@@ -133,9 +142,22 @@ class GroupCommitRecorder implements DeliveryRecorder {
     return fresh;
   }
 
-  /** Hands the committed deliveries to the queue, one call at a time; the rest wait for the next. */
-  private feed(): void {
+  /**
+   * Hands the committed deliveries to the queue, one call at a time, after a window in which
+   * others may join (a call's fixed cost dwarfs a job's); the rest wait for the next call.
+   */
+  private feed(now = false): void {
     if (this.feeding || !this.committed.length) return;
+    const full = this.committed.length >= this.maxEnqueue;
+    if (!now && !full && this.feedWindowMs > 0 && !this.idleWaiters.length) {
+      this.feedTimer ??= setTimeout(() => {
+        this.feedTimer = undefined;
+        this.feed(true);
+      }, this.feedWindowMs);
+      return;
+    }
+    clearTimeout(this.feedTimer);
+    this.feedTimer = undefined;
     this.feeding = true;
     const ids = this.committed.slice(0, this.maxEnqueue);
     this.committed = this.committed.slice(ids.length);

@@ -23,7 +23,10 @@ import { SteeringError } from '../../errors.js';
 import { decodeUtf8 } from '../decode-utf8.js';
 import { silentLogger, type Logger } from '../../log.js';
 import type { Db } from '../../store/index.js';
-import { createDeliveryRecorder } from './create-delivery-recorder.js';
+import {
+  createDeliveryRecorder,
+  type DeliveryRecorderOptions,
+} from './create-delivery-recorder.js';
 import { classifyDelivery, repositoryIdOf } from '../../scans/index.js';
 
 export interface WebhookIntakeOptions {
@@ -40,6 +43,8 @@ export interface WebhookIntakeOptions {
    */
   enqueueMany?(deliveryIds: readonly string[]): Promise<ReadonlySet<string>>;
   logger?: Logger;
+  /** Group commit limits (`create-delivery-recorder.ts`); the defaults are the measured ones. */
+  recorder?: Pick<DeliveryRecorderOptions, 'maxBatch' | 'maxInFlight' | 'feedWindowMs'>;
   /** GitHub caps payloads at 25 MB. Default '25mb'. */
   bodyLimit?: string;
   now?: () => Date;
@@ -148,6 +153,7 @@ export function webhookRouter(options: WebhookIntakeOptions): WebhookRouter {
     db: options.db,
     enqueue: options.enqueueMany ?? enqueueOneByOne,
     logger,
+    ...options.recorder,
   });
 
   const router = express.Router();
