@@ -77,6 +77,46 @@ describe('webhook intake', { timeout: 60_000 }, () => {
     await w.db.query('DELETE FROM webhook_deliveries');
   });
 
+  it('answers 202 recorded once the row is committed, without waiting for the queue', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const handed: string[] = [];
+    const app = createApp({
+      db: w.db,
+      logger: silentLogger,
+      metrics: createMetrics({ processMetrics: false }),
+      webhooks: {
+        secret: SECRET,
+        enqueue: async () => false,
+        enqueueMany: async (ids) => {
+          handed.push(...ids);
+          await held; // a queue that does not answer (yet)
+          return new Set(ids);
+        },
+      },
+    });
+    const id = randomUUID();
+    const res = await request(app)
+      .post('/webhooks/github')
+      .set('content-type', 'application/json')
+      .set('x-github-event', 'push')
+      .set('x-github-delivery', id)
+      .set('x-hub-signature-256', sign(pushBody))
+      .send(pushBody);
+    assert.equal(res.status, 202);
+    assert.deepEqual(res.body, { delivery: id, status: 'recorded' });
+    assert.equal(await w.count('webhook_deliveries WHERE delivery_id = $1', [id]), 1);
+    const idle = webhookIntakeIdle(app);
+    release();
+    await idle;
+    assert.deepEqual(handed, [id]);
+    assert.equal(
+      await w.count('webhook_deliveries WHERE delivery_id = $1 AND enqueued_at IS NOT NULL', [id]),
+      1,
+    );
+    await w.db.query('DELETE FROM webhook_deliveries');
+  });
+
   it('answers 415 for a wrong content type and 400 for malformed JSON, storing nothing', async () => {
     const form = `payload=${encodeURIComponent(pushBody)}`;
     const r415 = await w.deliver('push', null, {
