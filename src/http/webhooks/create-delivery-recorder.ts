@@ -51,7 +51,12 @@ export interface DeliveryRecorderOptions {
   logger: Logger;
   /** Most deliveries in one INSERT. Default 200. */
   maxBatch?: number;
-  /** Most INSERTs in flight at once (each holds a pool connection). Default 4. */
+  /**
+   * Most INSERTs in flight at once (each holds a pool connection). Default 2: fewer, larger
+   * batches cost less CPU per delivery (under load, PostgreSQL's CPU per delivery measured
+   * 250–410 µs with 1 or 2 in flight, 330–610 µs with 4, 530–580 µs with 10; see
+   * docs/benchmarks.md), and a second slot lets a delivery start while a batch commits.
+   */
   maxInFlight?: number;
   /** Most deliveries in one enqueue call; that many waiting are enqueued at once. Default 1000. */
   maxEnqueue?: number;
@@ -85,7 +90,7 @@ class GroupCommitRecorder implements DeliveryRecorder {
 
   constructor(private readonly options: DeliveryRecorderOptions) {
     this.maxBatch = options.maxBatch ?? 200;
-    this.maxInFlight = options.maxInFlight ?? 4;
+    this.maxInFlight = options.maxInFlight ?? 2;
     this.maxEnqueue = options.maxEnqueue ?? 1000;
     this.feedWindowMs = options.feedWindowMs ?? 50;
   }
