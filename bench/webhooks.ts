@@ -3,14 +3,19 @@
  * 1. Webhook intake, three servers on the same deliveries, each in its own child process, the
  *    load generator (autocannon) in this one: a signed `push` (a real @octokit/webhooks-examples
  *    payload, ~7 KB) with a fresh `X-GitHub-Delivery` per request, into one PostgreSQL table.
- *    - steering: `POST /webhooks/github` (verify on the raw body, record, enqueue, 202);
+ *    - steering: `POST /webhooks/github` (verify on the raw body, record, 202 once the row is
+ *      committed; the queue is fed from committed rows after the answer);
  *    - bare Express + `@octokit/webhooks-methods` `verify` + the same INSERT, 202;
  *    - Probot 14 (`createNodeMiddleware`) with the same INSERT in an `onAny` handler (Probot
  *      answers 200 after its handlers resolve, so its answer also means "recorded").
  *    The guarantee compared: a 2xx means the delivery's row is committed. Rounds alternate the
  *    servers (BENCH_ROUNDS, default 2); the ratio uses the median of each server's rounds.
  *    After steering's runs every recorded delivery must be enqueued (`enqueued_at` set, one job).
- *    BENCH_DURATION (s, default 10), BENCH_CONNECTIONS (default 10).
+ *    BENCH_DURATION (s, default 10), BENCH_CONNECTIONS (default 10); steering's group commit:
+ *    BENCH_MAX_IN_FLIGHT, BENCH_FEED_WINDOW_MS (unset: the intake's defaults).
+ *    Each run also reports CPU time per delivery (cpu-time.ts): the server process, its
+ *    PostgreSQL backends and, for steering, the Redis server. With every core busy, throughput
+ *    follows that sum, which is steadier than deliveries/s under a varying load.
  * 2. GitHub requests per scan (bench/count-scan-requests.ts).
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -22,6 +27,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { countScanRequests } from './count-scan-requests.js';
+import { cpuBetween, localRedisPid, snapshotCpu, type CpuSpent } from './cpu-time.js';
 
 const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -40,7 +46,7 @@ const INSERT = `INSERT INTO webhook_deliveries (delivery_id, event, action, repo
   VALUES ($1, $2, $3, $4, $5::jsonb) ON CONFLICT (delivery_id) DO NOTHING`;
 
 const KINDS = {
-  steering: 'steering: POST /webhooks/github (verify + record + enqueue)',
+  steering: 'steering: POST /webhooks/github (verify, record, 202; then enqueue)',
   express: 'bare Express + webhooks-methods verify + INSERT',
   probot: 'Probot 14 + the same INSERT',
 } as const;
@@ -72,7 +78,11 @@ async function serveSteering(schema: string, prefix: string): Promise<() => Prom
   const { createMetrics } = await import('../src/metrics.js');
   const store = await import('../src/store/index.js');
   const { openScanRuntime } = await import('../src/scans/index.js');
-  const db = store.openPostgresDatabase({ connectionString: DATABASE_URL, schema, max: 10 });
+  const db = store.openPostgresDatabase({
+    connectionString: withApplicationName('steering'),
+    schema,
+    max: 10,
+  });
   const runtime = openScanRuntime({
     redis: { url: REDIS_URL, prefix },
     guidelinesDir: 'guidelines',
@@ -86,6 +96,14 @@ async function serveSteering(schema: string, prefix: string): Promise<() => Prom
       secret: SECRET,
       enqueue: runtime.enqueueDelivery,
       enqueueMany: runtime.enqueueDeliveries,
+      recorder: {
+        ...(process.env.BENCH_MAX_IN_FLIGHT
+          ? { maxInFlight: Number(process.env.BENCH_MAX_IN_FLIGHT) }
+          : {}),
+        ...(process.env.BENCH_FEED_WINDOW_MS
+          ? { feedWindowMs: Number(process.env.BENCH_FEED_WINDOW_MS) }
+          : {}),
+      },
     },
   });
   const server = await startServer(app, { port: 0, host: '127.0.0.1' });
@@ -98,9 +116,16 @@ async function serveSteering(schema: string, prefix: string): Promise<() => Prom
   };
 }
 
-function pool(schema: string): pg.Pool {
+/** The server's PostgreSQL backends carry its name, so their CPU time can be read (cpu-time.ts). */
+function withApplicationName(kind: Kind): string {
+  const url = new URL(DATABASE_URL);
+  url.searchParams.set('application_name', `bench-webhooks-${kind}`);
+  return url.toString();
+}
+
+function pool(schema: string, kind: Kind): pg.Pool {
   return new pg.Pool({
-    connectionString: DATABASE_URL,
+    connectionString: withApplicationName(kind),
     max: 10,
     options: `-c search_path=${schema}`,
   });
@@ -109,7 +134,7 @@ function pool(schema: string): pg.Pool {
 async function serveExpress(schema: string): Promise<() => Promise<void>> {
   const { default: express } = await import('express');
   const { verify } = await import('@octokit/webhooks-methods');
-  const db = pool(schema);
+  const db = pool(schema, 'express');
   const app = express();
   app.post(PATH, express.raw({ type: () => true, limit: '25mb' }), async (req, res) => {
     const raw = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
@@ -152,7 +177,7 @@ async function serveProbot(schema: string): Promise<() => Promise<void>> {
   // out of the project's type check.
   const probotName = 'probot';
   const { Probot, createNodeMiddleware } = (await import(probotName)) as ProbotModule;
-  const db = pool(schema);
+  const db = pool(schema, 'probot');
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const probot = new Probot({
     appId: 1,
@@ -204,12 +229,29 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-async function run(kind: Kind, port: number, body: string, duration = DURATION) {
+interface Target {
+  kind: Kind;
+  port: number;
+  pid: number;
+}
+
+const perDelivery = (ms: number | null, n: number) =>
+  ms === null || n === 0 ? null : Math.round((ms * 1000) / n);
+
+async function run(
+  t: Target,
+  body: string,
+  cpu: { admin: pg.Client; redisPid: number | null },
+  duration = DURATION,
+) {
   const times: number[] = [];
   let non2xx = 0;
   const signature = `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
+  const name = `bench-webhooks-${t.kind}`;
+  const redisPid = t.kind === 'steering' ? cpu.redisPid : null; // only steering uses Redis
+  const before = await snapshotCpu(cpu.admin, t.pid, name, redisPid);
   const result = await autocannon({
-    url: `http://127.0.0.1:${port}${PATH}`,
+    url: `http://127.0.0.1:${t.port}${PATH}`,
     method: 'POST',
     duration,
     connections: CONNECTIONS,
@@ -235,14 +277,19 @@ async function run(kind: Kind, port: number, body: string, duration = DURATION) 
       });
     },
   });
+  const spent: CpuSpent = cpuBetween(before, await snapshotCpu(cpu.admin, t.pid, name, redisPid));
   times.sort((a, b) => a - b);
+  const n = result.requests.total;
   return {
-    server: KINDS[kind],
-    deliveries: result.requests.total,
-    'deliveries/s': Math.round(result.requests.total / duration),
+    server: KINDS[t.kind],
+    deliveries: n,
+    'deliveries/s': Math.round(n / duration),
     'p50 ms': percentile(times, 50).toFixed(2),
     'p99 ms': percentile(times, 99).toFixed(2),
     errors: result.errors + result.timeouts + non2xx,
+    'CPU µs/delivery: server': perDelivery(spent.server, n) ?? '-',
+    'its PostgreSQL': perDelivery(spent.postgres, n) ?? '-',
+    Redis: perDelivery(spent.redis, n) ?? '-',
   };
 }
 
@@ -250,7 +297,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 async function startServers(schema: string, prefix: string) {
   const children: ChildProcess[] = [];
-  const ports = {} as Record<Kind, number>;
+  const targets = {} as Record<Kind, Target>;
   for (const kind of Object.keys(KINDS) as Kind[]) {
     const child = fork(fileURLToPath(import.meta.url), ['--server', kind], {
       execArgv: [
@@ -265,10 +312,11 @@ async function startServers(schema: string, prefix: string) {
       },
     });
     children.push(child);
-    ports[kind] = await new Promise<number>((resolve, reject) => {
+    const port = await new Promise<number>((resolve, reject) => {
       child.once('message', (m) => resolve((m as { port: number }).port));
       child.once('exit', (code) => reject(new Error(`bench server ${kind} exited with ${code}`)));
     });
+    targets[kind] = { kind, port, pid: child.pid! };
   }
   const stop = () =>
     Promise.all(
@@ -277,7 +325,7 @@ async function startServers(schema: string, prefix: string) {
         return new Promise((r) => c.once('exit', r));
       }),
     );
-  return { ports, stop };
+  return { targets, stop };
 }
 
 /** Every delivery steering answered is committed and enqueued (waits for the last batch). */
@@ -300,23 +348,29 @@ async function intake(schema: string, prefix: string, admin: pg.Client) {
   const db = openPostgresDatabase({ connectionString: DATABASE_URL, schema, max: 2 });
   await runMigrations(db);
   await db.close();
-  const { ports, stop } = await startServers(schema, prefix);
+  const { targets, stop } = await startServers(schema, prefix);
   const body = pushBody();
+  const cpu = { admin, redisPid: await localRedisPid(REDIS_URL) };
+  const loadAtStart = loadavg()[0]!;
   try {
     console.log(
-      `webhook intake: ${cpus().length} CPUs (load average ${loadavg()[0]!.toFixed(1)}), node ${process.version}, ` +
+      `webhook intake: ${cpus().length} CPUs (load average ${loadAtStart.toFixed(1)}), node ${process.version}, ` +
         `PostgreSQL + Redis on loopback, ${DURATION}s per run, ${CONNECTIONS} connections, ` +
         `${body.length}-byte push payload, ${ROUNDS} rounds`,
     );
-    for (const kind of Object.keys(KINDS) as Kind[]) await run(kind, ports[kind], body, 2);
+    for (const kind of Object.keys(KINDS) as Kind[]) await run(targets[kind], body, cpu, 2);
     const rows = [];
     const rates: Record<Kind, number[]> = { steering: [], express: [], probot: [] };
+    const cpuPer: Record<Kind, number[]> = { steering: [], express: [], probot: [] };
     for (let round = 0; round < ROUNDS; round++) {
       for (const kind of Object.keys(KINDS) as Kind[]) {
         await admin.query(`TRUNCATE ${schema}.webhook_deliveries CASCADE`);
-        const row = await run(kind, ports[kind], body);
+        const row = await run(targets[kind], body, cpu);
         rows.push(row);
         rates[kind].push(row['deliveries/s']);
+        const parts = [row['CPU µs/delivery: server'], row['its PostgreSQL'], row.Redis];
+        if (typeof parts[0] === 'number' && typeof parts[1] === 'number')
+          cpuPer[kind].push(parts.reduce<number>((a, b) => a + (typeof b === 'number' ? b : 0), 0));
         if (kind === 'steering')
           console.log(
             `  steering round ${round + 1}: ${await checkSteeringGuarantee(admin, schema, row.deliveries)}`,
@@ -325,9 +379,24 @@ async function intake(schema: string, prefix: string, admin: pg.Client) {
     }
     console.table(rows);
     const s = median(rates.steering);
+    const p = median(rates.probot);
     console.log(
-      `steering ${s}/s: ${(s / median(rates.probot)).toFixed(2)}× Probot (goal ≥ 2×), ` +
-        `${(s / median(rates.express)).toFixed(2)}× bare Express + INSERT; load average now ${loadavg()[0]!.toFixed(1)}`,
+      `steering ${s}/s: ${(s / p).toFixed(2)}× Probot (goal ≥ 2×), ` +
+        `${(s / median(rates.express)).toFixed(2)}× bare Express + INSERT ` +
+        `(medians of ${ROUNDS} rounds; steering ${rates.steering.join(', ')}/s, Probot ${rates.probot.join(', ')}/s)`,
+    );
+    if (cpuPer.steering.length && cpuPer.probot.length) {
+      const cs = median(cpuPer.steering);
+      const cp = median(cpuPer.probot);
+      console.log(
+        `CPU per delivery (medians; the server process + its PostgreSQL backends [+ the Redis server]): ` +
+          `steering ${cs} µs, Probot ${cp} µs, bare Express ${median(cpuPer.express)} µs; ` +
+          `on a machine whose cores are all busy the ratio tends to Probot's CPU / steering's = ${(cp / cs).toFixed(2)}×`,
+      );
+    }
+    console.log(
+      `load average ${loadAtStart.toFixed(1)} at start, ${loadavg()[0]!.toFixed(1)} at end (${cpus().length} CPUs): ` +
+        `above the CPU count, the figures are shared with other work and vary between rounds`,
     );
   } finally {
     await stop();

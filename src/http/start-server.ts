@@ -1,7 +1,8 @@
 /**
  * Listening and graceful shutdown. On SIGTERM/SIGINT: stop accepting connections and let
  * in-flight requests finish (idle keep-alive sockets closed at once, the rest after
- * `graceMs`), then close the workers (hooks registered by the jobs room), then the resources
+ * `graceMs`), then drain what answered requests still owe (the webhook intake's enqueue), then
+ * close the workers (hooks registered by the jobs room), then the resources
  * (database pool, Redis) in order. The whole of it has a deadline (default 25 s, inside
  * Kubernetes' 30 s grace): workers still busy then are closed with `force`, which gives their
  * active jobs back to the queue for another worker instead of waiting out a GitHub backoff.
@@ -69,6 +70,11 @@ export interface Closable {
 
 export interface ShutdownPlan {
   server: RunningServer;
+  /**
+   * Awaited in order after the HTTP server, before the workers and queues close: what answered
+   * requests still owe them (the webhook intake feeds the queue after its answers).
+   */
+  drain?: Closable[];
   /** Closed after the HTTP server, before resources. The jobs room pushes its workers here. */
   workers: Closable[];
   /** Closed last, in order (e.g. the database pool, then Redis). */
@@ -98,6 +104,7 @@ export function createShutdown(plan: ShutdownPlan): (reason: string) => Promise<
       const deadlineMs = plan.deadlineMs ?? 25_000;
       const deadline = Date.now() + deadlineMs;
       await step('http', () => plan.server.close(Math.min(10_000, deadlineMs)));
+      for (const d of plan.drain ?? []) await step(d.name, () => d.close());
       const pending = new Set(plan.workers);
       const graceful = Promise.all(
         plan.workers.map((w) => step(w.name, () => w.close()).then(() => pending.delete(w))),

@@ -1,7 +1,8 @@
 /**
  * Fault scenarios around Redis (issue problems 2 and 3), against a redis-server of this test's own:
  * - `steering serve` with Redis down at start: it listens, `/ready` answers 503 naming Redis and
- *   200 once Redis answers (before: it never listened, waiting for ever on scheduling the
+ *   200 once Redis answers; a webhook meanwhile is answered 202 `recorded` (its row committed,
+ *   left to the outbox pass), and SIGTERM does not wait on the queue it could not feed (before: it never listened, waiting for ever on scheduling the
  *   reconcile job); the log says once that Redis is unreachable and every line is JSON (before:
  *   about 7 lines a second, some not JSON); SIGTERM then stops it, "stopped" being its last line.
  * - Redis down at start: the workers start anyway (before: start-up waited for ever on
@@ -11,7 +12,7 @@
  *   enqueued again and processed (before: only never-enqueued rows were reconciled).
  */
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { startProcessing, type Processing } from '../../src/cli/start-processing.js';
 import { loadConfig } from '../../src/config.js';
@@ -21,6 +22,29 @@ import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { waitUntil } from '../support/wait-until.js';
 import { freePort, ownRedis, type OwnRedis } from './redis-server.js';
 import { databaseUrlFor, startSteering } from './steering-process.js';
+
+const SECRET = 'faults-secret';
+
+/** A signed push to the default branch (a delivery steering acts on). */
+function deliverPush(url: string, id: string): Promise<Response> {
+  const body = JSON.stringify({
+    ref: 'refs/heads/main',
+    after: 'a'.repeat(40),
+    repository: { id: 1, name: 'svc', default_branch: 'main', owner: { login: 'acme' } },
+    sender: { login: 'octocat', type: 'User' },
+    commits: [],
+  });
+  return fetch(`${url}/webhooks/github`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-github-event': 'push',
+      'x-github-delivery': id,
+      'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`,
+    },
+    body,
+  });
+}
 
 async function recordPing(t: TestDatabase): Promise<string> {
   const id = randomUUID();
@@ -61,6 +85,7 @@ describe('faults: Redis', () => {
       GITHUB_APP_ID: undefined,
       REDIS_CONNECT_TIMEOUT_MS: '500',
       REDIS_COMMAND_TIMEOUT_MS: '500',
+      GITHUB_WEBHOOK_SECRET: SECRET,
     });
     try {
       await serve.listening();
@@ -81,6 +106,14 @@ describe('faults: Redis', () => {
       await serve.logged(/"component":"redis".*ECONNREFUSED/);
       const redisLines = serve.lines.filter((l) => /"component":"redis"/.test(l));
       assert.equal(redisLines.length, 1, redisLines.join('\n'));
+      // A webhook during the outage: answered 202 `recorded` once its row is committed; the queue
+      // cannot take it, so its marker stays unset for the outbox pass.
+      const id = randomUUID();
+      const hook = await deliverPush(serve.url, id);
+      assert.equal(hook.status, 202);
+      assert.deepEqual(await hook.json(), { delivery: id, status: 'recorded' });
+      const row = await getDelivery(t.db, id);
+      assert.equal(row?.enqueuedAt, null);
       await redis.start();
       console.log('  Redis started');
       const up = await waitUntil('/ready to answer 200', async () => {

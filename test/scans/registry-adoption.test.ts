@@ -56,7 +56,7 @@ describe('adoptions and the registry', () => {
     p.repository.owner.login = 'acme';
     p.installation = { id: w.installationId, node_id: 'x' };
     const res = await w.deliver('pull_request', p);
-    assert.equal(res.body.status, 'queued');
+    assert.equal(res.body.status, 'recorded');
     await waitUntil(
       'adopted scan',
       async () =>
@@ -94,7 +94,7 @@ describe('adoptions and the registry', () => {
       files: { 'NOTES.md': 'x\n' },
     });
     const res = await w.deliver('push', w.pushPayload('payments', repo.head, sha, ['NOTES.md']));
-    assert.equal(res.body.status, 'queued');
+    assert.equal(res.body.status, 'recorded');
     await waitUntil(
       'two scans of the push',
       async () => (await w.count(`scans WHERE sha = $1 AND check_run_id IS NOT NULL`, [sha])) === 2,
@@ -118,7 +118,7 @@ describe('adoptions and the registry', () => {
     });
     renamed.repository.owner.login = 'acme';
     renamed.installation = { id: w.installationId, node_id: 'x' };
-    assert.equal((await w.deliver('repository', renamed)).body.status, 'queued');
+    assert.equal((await w.deliver('repository', renamed)).body.status, 'recorded');
     await waitUntil(
       'renamed',
       async () => (await getRepository(w.db, repo.id))?.name === 'payments-api',
@@ -130,7 +130,7 @@ describe('adoptions and the registry', () => {
     added.repositories_added = [
       { id: extra.id, name: 'ledger', full_name: 'acme/ledger', private: true },
     ];
-    assert.equal((await w.deliver('installation_repositories', added)).body.status, 'queued');
+    assert.equal((await w.deliver('installation_repositories', added)).body.status, 'recorded');
     const ledger = await waitUntil('ledger registered', () => getRepository(w.db, extra.id));
     assert.equal(ledger.defaultBranch, 'trunk', 'read from GitHub by the worker, not guessed');
 
@@ -139,7 +139,7 @@ describe('adoptions and the registry', () => {
     removed.repositories_removed = [
       { id: extra.id, name: 'ledger', full_name: 'acme/ledger', private: true },
     ];
-    assert.equal((await w.deliver('installation_repositories', removed)).body.status, 'queued');
+    assert.equal((await w.deliver('installation_repositories', removed)).body.status, 'recorded');
     await waitUntil('ledger removed', async () => (await getRepository(w.db, extra.id))?.deletedAt);
   });
 });

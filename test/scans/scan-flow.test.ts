@@ -4,6 +4,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { webhookIntakeIdle } from '../../src/http/index.js';
 import { CHECK_RUN_NAME } from '../../src/scans/index.js';
 import { listRuleStatus } from '../../src/store/index.js';
 import { createWorld, examples, fixtureFiles, waitUntil, type World } from './world.js';
@@ -27,7 +28,7 @@ describe('scan flow against the simulator', () => {
       id: pushId,
     });
     assert.equal(res.status, 202);
-    assert.equal(res.body.status, 'queued');
+    assert.equal(res.body.status, 'recorded');
     await waitUntil(
       'check run id stored',
       async () =>
@@ -58,6 +59,7 @@ describe('scan flow against the simulator', () => {
     assert.equal(runs[0]!.headSha, repo.head);
     assert.equal(runs[0]!.status, 'completed');
     assert.match(String(runs[0]!.output.summary), /\| performance \|/);
+    await webhookIntakeIdle(w.app); // the marker is written once the queue took the delivery
     const delivery = await w.db.query(
       `SELECT enqueued_at, processed_at FROM webhook_deliveries WHERE delivery_id = $1`,
       [pushId],
@@ -77,7 +79,7 @@ describe('scan flow against the simulator', () => {
     assert.equal(await w.count('webhook_deliveries'), 1);
     // A new delivery id for the same commit is a no-op too (job id keyed by repo + sha + versions).
     const again = await w.deliver('push', w.pushPayload('orders', '0'.repeat(40), repo.head));
-    assert.equal(again.body.status, 'queued');
+    assert.equal(again.body.status, 'recorded');
     await waitUntil(
       'second delivery processed',
       async () => (await w.count('webhook_deliveries WHERE processed_at IS NOT NULL')) === 2,
@@ -99,7 +101,7 @@ describe('scan flow against the simulator', () => {
     });
     w.sim.resetRequests();
     const res = await w.deliver('push', w.pushPayload('orders', repo.head, sha, ['app/db.py']));
-    assert.equal(res.body.status, 'queued');
+    assert.equal(res.body.status, 'recorded');
     await waitUntil(
       'rescan stored',
       async () => (await w.count(`scans WHERE sha = $1 AND check_run_id IS NOT NULL`, [sha])) > 0,
@@ -122,7 +124,7 @@ describe('scan flow against the simulator', () => {
     w.sim.resetRequests();
     const runsBefore = w.sim.getRepo('acme', 'orders').checkRuns.length;
     const res = await w.deliver('check_suite', p);
-    assert.equal(res.body.status, 'queued');
+    assert.equal(res.body.status, 'recorded');
     await waitUntil(
       'second check run',
       async () => w.sim.getRepo('acme', 'orders').checkRuns.length > runsBefore,

@@ -16,7 +16,7 @@ import {
   type GitHubPort,
   type SimulatorOptions,
 } from '../../src/github/index.js';
-import { createApp } from '../../src/http/index.js';
+import { createApp, webhookIntakeIdle } from '../../src/http/index.js';
 import { silentLogger } from '../../src/log.js';
 import { createMetrics } from '../../src/metrics.js';
 import { publishGuideline } from '../../src/publish/index.js';
@@ -207,6 +207,7 @@ export async function createWorld(options: WorldOptions = {}) {
       return Number(r.rows[0]!.n);
     },
     async close() {
+      await webhookIntakeIdle(app); // as serve does: the queue is fed after the answers
       for (const w of workers) await w.close();
       await intakeQueue.close().catch(() => undefined);
       await queue.obliterate({ force: true }).catch(() => undefined);

@@ -1,6 +1,7 @@
 // The intake's group commit against real PostgreSQL: one answer per delivery after its commit,
-// redeliveries recorded once, the enqueued_at marker written after the answer (by the next batch's
-// INSERT or alone), and nothing marked that the queue did not take.
+// without waiting for the queue; the queue fed from committed rows after the answers;
+// redeliveries recorded once; the enqueued_at marker written once the queue took a delivery (by
+// the next batch's INSERT or alone), and nothing marked that the queue did not take.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -35,8 +36,10 @@ describe('delivery recorder (group commit)', { timeout: 60_000 }, () => {
       )
     ).rows;
 
-  it('answers each delivery once committed and enqueued, and marks them after the answers', async () => {
+  it('answers each delivery once committed, without waiting for the queue, then feeds and marks it', async () => {
     const calls: string[][] = [];
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
     const recorder = createDeliveryRecorder({
       db: t.db,
       logger: silentLogger,
@@ -44,6 +47,7 @@ describe('delivery recorder (group commit)', { timeout: 60_000 }, () => {
         calls.push([...ids]);
         // Every row handed to the queue is already committed.
         assert.equal((await rows([...ids])).length, ids.length);
+        await held; // the queue answers only after every delivery was answered
         return new Set(ids);
       },
     });
@@ -52,16 +56,21 @@ describe('delivery recorder (group commit)', { timeout: 60_000 }, () => {
       ...ids.map((id) => recorder.record(delivery(id))),
       recorder.record(delivery(ids[0])),
     ]);
-    assert.equal(outcomes.filter((o) => o === 'queued').length, 30);
+    assert.equal(outcomes.filter((o) => o === 'recorded').length, 30);
     assert.equal(outcomes.filter((o) => o === 'duplicate').length, 1);
+    // Answered before the queue took any of them: the rows are committed, not yet marked.
+    assert.equal((await rows(ids)).length, 30);
+    assert.ok((await rows(ids)).every((r) => !r.enqueued));
+    release();
+    await recorder.idle();
     assert.ok(calls.length < 30, `batched: ${calls.length} enqueue calls for 30 deliveries`);
     assert.deepEqual(calls.flat().sort(), [...ids].sort(), 'each new delivery enqueued once');
-    await recorder.idle();
     const stored = await rows(ids);
     assert.equal(stored.length, 30);
     assert.ok(stored.every((r) => r.enqueued));
     // A redelivery after the batch is a duplicate and enqueues nothing.
     assert.equal(await recorder.record(delivery(ids[5])), 'duplicate');
+    await recorder.idle();
     assert.equal(calls.flat().length, 30);
   });
 
@@ -81,7 +90,7 @@ describe('delivery recorder (group commit)', { timeout: 60_000 }, () => {
     ]);
     assert.deepEqual(
       outcomes.slice(0, 3).map((o) => (o.status === 'fulfilled' ? o.value : 'rejected')),
-      ['queued', 'recorded', 'recorded'],
+      ['recorded', 'recorded', 'recorded'],
     );
     assert.equal(outcomes[3]!.status, 'rejected');
     await recorder.idle();

@@ -77,6 +77,46 @@ describe('webhook intake', { timeout: 60_000 }, () => {
     await w.db.query('DELETE FROM webhook_deliveries');
   });
 
+  it('answers 202 recorded once the row is committed, without waiting for the queue', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const handed: string[] = [];
+    const app = createApp({
+      db: w.db,
+      logger: silentLogger,
+      metrics: createMetrics({ processMetrics: false }),
+      webhooks: {
+        secret: SECRET,
+        enqueue: async () => false,
+        enqueueMany: async (ids) => {
+          handed.push(...ids);
+          await held; // a queue that does not answer (yet)
+          return new Set(ids);
+        },
+      },
+    });
+    const id = randomUUID();
+    const res = await request(app)
+      .post('/webhooks/github')
+      .set('content-type', 'application/json')
+      .set('x-github-event', 'push')
+      .set('x-github-delivery', id)
+      .set('x-hub-signature-256', sign(pushBody))
+      .send(pushBody);
+    assert.equal(res.status, 202);
+    assert.deepEqual(res.body, { delivery: id, status: 'recorded' });
+    assert.equal(await w.count('webhook_deliveries WHERE delivery_id = $1', [id]), 1);
+    const idle = webhookIntakeIdle(app);
+    release();
+    await idle;
+    assert.deepEqual(handed, [id]);
+    assert.equal(
+      await w.count('webhook_deliveries WHERE delivery_id = $1 AND enqueued_at IS NOT NULL', [id]),
+      1,
+    );
+    await w.db.query('DELETE FROM webhook_deliveries');
+  });
+
   it('answers 415 for a wrong content type and 400 for malformed JSON, storing nothing', async () => {
     const form = `payload=${encodeURIComponent(pushBody)}`;
     const r415 = await w.deliver('push', null, {
@@ -111,7 +151,7 @@ describe('webhook intake', { timeout: 60_000 }, () => {
         const res = await w.deliver(event, payload, { id });
         assert.equal(res.status, 202, `${event} ${payload.action}`);
         const acts = classifyDelivery(event, payload).kind !== 'ignore';
-        assert.equal(res.body.status, acts ? 'queued' : 'ignored', `${event} ${payload.action}`);
+        assert.equal(res.body.status, acts ? 'recorded' : 'ignored', `${event} ${payload.action}`);
         assert.equal(
           await w.count('webhook_deliveries WHERE delivery_id = $1', [id]),
           acts ? 1 : 0,
@@ -122,7 +162,7 @@ describe('webhook intake', { timeout: 60_000 }, () => {
     // push to master, merged/closed PRs are not steering/*, rerequested ×4, installation ×4,
     // installation_repositories ×3, repository created/renamed/transferred/default-branch edit.
     assert.ok(recorded >= 15, `recorded ${recorded}`);
-    await webhookIntakeIdle(w.app); // the enqueued_at markers are written after the answers
+    await webhookIntakeIdle(w.app); // the queue is fed and the markers written after the answers
     assert.equal(
       await w.count('webhook_deliveries WHERE enqueued_at IS NULL'),
       0,
@@ -142,12 +182,14 @@ describe('webhook intake', { timeout: 60_000 }, () => {
       w.deliver('push', poisoned, { id: bad }),
     ]);
     const statuses = answers.slice(0, 11).map((a) => `${a.status} ${a.body.status}`);
-    assert.equal(statuses.filter((s) => s === '202 queued').length, 10, statuses.join(', '));
+    assert.equal(statuses.filter((s) => s === '202 recorded').length, 10, statuses.join(', '));
     assert.equal(statuses.filter((s) => s === '202 duplicate').length, 1, statuses.join(', '));
     assert.ok(answers[11]!.status >= 400, `the unstorable payload: ${answers[11]!.status}`);
-    const jobs = await Promise.all(ids.map((id) => w.queue.getJob(`delivery-${id}`)));
-    assert.equal(jobs.filter(Boolean).length, 10, 'each answered queued has its job');
+    // Each answered row is committed at the answer; the queue is fed from the rows just after.
+    assert.equal(await w.count('webhook_deliveries WHERE delivery_id = ANY($1)', [ids]), 10);
     await webhookIntakeIdle(w.app);
+    const jobs = await Promise.all(ids.map((id) => w.queue.getJob(`delivery-${id}`)));
+    assert.equal(jobs.filter(Boolean).length, 10, 'each recorded delivery has its job');
     assert.equal(
       await w.count('webhook_deliveries WHERE delivery_id = ANY($1) AND enqueued_at IS NOT NULL', [
         ids,
@@ -161,10 +203,11 @@ describe('webhook intake', { timeout: 60_000 }, () => {
     const id = randomUUID();
     const first = await w.deliver('push', JSON.parse(pushBody), { id });
     const second = await w.deliver('push', JSON.parse(pushBody), { id });
-    assert.equal(first.body.status, 'queued');
+    assert.equal(first.body.status, 'recorded');
     assert.equal(second.status, 202);
     assert.equal(second.body.status, 'duplicate');
     assert.equal(await w.count('webhook_deliveries WHERE delivery_id = $1', [id]), 1);
+    await webhookIntakeIdle(w.app);
     const jobs = await w.queue.getJobs(['waiting', 'delayed', 'active', 'completed']);
     assert.equal(jobs.filter((j) => j.id === `delivery-${id}`).length, 1);
   });

@@ -63,7 +63,7 @@ describe('webhooks replay', { timeout: 60_000 }, () => {
     ]);
     assert.equal(ok.code, 0, ok.stderr);
     assert.match(ok.stdout, /^202 delivery replay-1/);
-    assert.match(ok.stdout, /"status":"queued"/);
+    assert.match(ok.stdout, /"status":"recorded"/);
     assert.equal(await w.count(`webhook_deliveries WHERE delivery_id = 'replay-1'`), 1);
     const refused = await cli(['webhooks', 'replay', file, '--url', url, '--secret', 'nope']);
     assert.equal(refused.code, 1, refused.stderr);

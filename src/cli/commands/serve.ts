@@ -91,6 +91,7 @@ async function runServe(opts: ServeOptions): Promise<void> {
   if (local) logger.info({ file: local.path }, 'CLI commands on this machine talk to this server');
   const shutdown = createShutdown({
     server,
+    drain: api.drain,
     workers: processing.closables,
     resources: [
       ...(local ? [{ name: 'local CLI token', close: () => local.remove() }] : []),
@@ -178,13 +179,14 @@ function buildApi(config: Config, db: Db, logger: Logger, processing: Processing
         : { syncRepositories: () => syncRepositories(rollouts.github, db, config.rollout) }),
     },
   });
+  // Answered deliveries are handed to the queue before it closes, and their enqueued_at markers
+  // written before the pool closes.
+  const drain: Closable[] = [{ name: 'webhook intake', close: () => webhookIntakeIdle(app) }];
   const resources: Closable[] = [
-    // Answered deliveries are enqueued; their enqueued_at markers are written before the pool closes.
-    { name: 'webhook intake', close: () => webhookIntakeIdle(app) },
     { name: 'compile pool', close: () => compilePool.close() },
     { name: 'redis', close: async () => authRedis?.disconnect() },
   ];
-  return { app, resources };
+  return { app, drain, resources };
 }
 
 /** Failed-authentication counts are shared through Redis when there is one, in-process otherwise. */

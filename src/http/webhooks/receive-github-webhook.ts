@@ -1,5 +1,5 @@
 /**
- * `POST /webhooks/github`: verify, record, enqueue, answer 202. Never calls GitHub.
+ * `POST /webhooks/github`: verify, record, answer 202, then enqueue. Never calls GitHub.
  * 0. Before a byte of the body is read: a missing or malformed `X-Hub-Signature-256` → 401, a
  *    declared `Content-Length` over the limit → 413. An unsigned flood costs no memory.
  * 1. `X-Hub-Signature-256` is verified as an HMAC over the raw bytes, in constant time (the
@@ -10,10 +10,12 @@
  * 4. The delivery is recorded (outbox, unique `X-GitHub-Delivery`: a redelivery → 202
  *    `duplicate`) by group commit (`create-delivery-recorder.ts`): deliveries arriving while every
  *    INSERT slot is busy share the next INSERT, so under load one transaction and one WAL flush
- *    serve many, and a lone delivery waits for nothing. Only committed rows are enqueued, a
- *    batch in one call, then the answer is 202 `queued`; their `enqueued_at` marker rides on the
- *    next batch's INSERT. When Redis is unreachable the answer is still 202 `recorded`, and the
- *    reconcile job enqueues it later. A 202 is never sent before the row is committed.
+ *    serve many, and a lone delivery waits for nothing. The answer, 202 `recorded`, is sent as
+ *    soon as the row is committed: a 202 means durably recorded and to be processed once. The
+ *    queue is fed from committed rows after the answer (a batch in one call, job id = delivery
+ *    id), their `enqueued_at` marker riding on the next batch's INSERT; a row the queue did not
+ *    take (Redis unreachable, the process stopped first) is enqueued by the reconcile job.
+ *    A 202 is never sent before the row is committed.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import express, { type Request, type RequestHandler, type Router } from 'express';
@@ -21,7 +23,10 @@ import { SteeringError } from '../../errors.js';
 import { decodeUtf8 } from '../decode-utf8.js';
 import { silentLogger, type Logger } from '../../log.js';
 import type { Db } from '../../store/index.js';
-import { createDeliveryRecorder } from './create-delivery-recorder.js';
+import {
+  createDeliveryRecorder,
+  type DeliveryRecorderOptions,
+} from './create-delivery-recorder.js';
 import { classifyDelivery, repositoryIdOf } from '../../scans/index.js';
 
 export interface WebhookIntakeOptions {
@@ -38,6 +43,8 @@ export interface WebhookIntakeOptions {
    */
   enqueueMany?(deliveryIds: readonly string[]): Promise<ReadonlySet<string>>;
   logger?: Logger;
+  /** Group commit limits (`create-delivery-recorder.ts`); the defaults are the measured ones. */
+  recorder?: Pick<DeliveryRecorderOptions, 'maxBatch' | 'maxInFlight' | 'feedWindowMs'>;
   /** GitHub caps payloads at 25 MB. Default '25mb'. */
   bodyLimit?: string;
   now?: () => Date;
@@ -64,7 +71,7 @@ function signatureMatches(secret: string, raw: Buffer, header: string): boolean 
 }
 
 export type WebhookAnswer =
-  | { delivery: string; status: 'queued' | 'recorded' | 'duplicate' }
+  | { delivery: string; status: 'recorded' | 'duplicate' }
   | { delivery: string | null; status: 'ignored'; reason: string };
 
 /** Steps 0–1: a signature check over the raw bytes, with the previous secret during rotation. */
@@ -128,7 +135,10 @@ function parseDelivery(req: Request, bytes: Buffer) {
   return { event, delivery, raw, payload };
 }
 
-/** The intake's router; `idle()` resolves once every answered delivery is enqueued and marked. */
+/**
+ * The intake's router; `idle()` resolves once every answered delivery was handed to the queue (or
+ * left to the reconcile job) and its marker written.
+ */
 export type WebhookRouter = Router & { idle(): Promise<void> };
 
 export function webhookRouter(options: WebhookIntakeOptions): WebhookRouter {
@@ -143,6 +153,7 @@ export function webhookRouter(options: WebhookIntakeOptions): WebhookRouter {
     db: options.db,
     enqueue: options.enqueueMany ?? enqueueOneByOne,
     logger,
+    ...options.recorder,
   });
 
   const router = express.Router();
