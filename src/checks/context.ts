@@ -32,6 +32,10 @@ interface Shared {
   pathSet: Set<string>;
   /** nearbyNamesUnit answers by unit and folder. */
   named: Map<string, boolean>;
+  /** namesUnit's expression by unit (null: every text names it), built once per scan. */
+  unitNames: Map<string, RegExp | null>;
+  /** The snapshot's paths sorted, so the files under a folder are one range of them. */
+  sortedPaths?: string[];
   /**
    * select() answers by unit and selector: most checks share a handful of globs (all Python files),
    * matching every path against them once per scan, not once per check, is most of a text scan.
@@ -70,6 +74,7 @@ export class EvalContext {
       parsed: new Map(),
       pathSet: new Set(snapshot.paths),
       named: new Map(),
+      unitNames: new Map(),
       selected: new Map(),
       contains: new Map(),
     };
@@ -233,17 +238,29 @@ export class EvalContext {
    */
   namesUnit(text: string): boolean {
     if (this.layout.units.length <= 1) return true;
-    const name = this.unitName();
-    const letters = name.toLowerCase().replace(/[^a-z0-9]/g, '');
-    if (!letters) return true;
+    const re = this.unitNameRegExp();
+    return re === null || re.test(text);
+  }
+
+  /** The expression namesUnit tests, built once per unit and scan (null: no letters to name). */
+  private unitNameRegExp(): RegExp | null {
+    const key = this.unit?.path ?? '.';
+    let re = this.shared.unitNames.get(key);
+    if (re !== undefined) return re;
+    const letters = this.unitName()
+      .toLowerCase()
+      .replace(/[^a-z0-9]/g, '');
     // Named as a host (http://ui:8080, FRONTEND_ADDR, --host=http://cart, cart:8080) or as the
     // API a gateway routes to it (/api/cart/...).
     const n = [...letters].join('[-_]?');
-    const re = new RegExp(
-      `(?:\\/\\/|@|\\bhost[=: ]+["']?(?:https?:\\/\\/)?|\\/api\\/)${n}(?![a-z0-9])|(?<![a-z0-9])${n}(?:_(?:ADDR|HOST|URL|ENDPOINT|SERVICE_HOST)\\b|:\\d{2,5}\\b)`,
-      'i',
-    );
-    return re.test(text);
+    re = letters
+      ? new RegExp(
+          `(?:\\/\\/|@|\\bhost[=: ]+["']?(?:https?:\\/\\/)?|\\/api\\/)${n}(?![a-z0-9])|(?<![a-z0-9])${n}(?:_(?:ADDR|HOST|URL|ENDPOINT|SERVICE_HOST)\\b|:\\d{2,5}\\b)`,
+          'i',
+        )
+      : null;
+    this.shared.unitNames.set(key, re);
+    return re;
   }
 
   /** The unit's name: its folder, or the folder above a generic one (`cartservice/src`). */
@@ -274,13 +291,28 @@ export class EvalContext {
     const key = `${this.unit?.path ?? '.'}\u0000${dir}`;
     const cached = this.shared.named.get(key);
     if (cached !== undefined) return cached;
-    const named = this.snapshot.paths.some((p) => {
-      if (!p.startsWith(dir) || (dir === '' && p.includes('/'))) return false;
+    const named = this.pathsUnder(dir).some((p) => {
       const text = this.read(p);
       return text !== undefined && this.namesUnit(text);
     });
     this.shared.named.set(key, named);
     return named;
+  }
+
+  /** The files in a folder and below (`dir` ends with `/`), or at the root when `dir` is ''. */
+  private pathsUnder(dir: string): string[] {
+    if (dir === '') return this.snapshot.paths.filter((p) => !p.includes('/'));
+    const sorted = (this.shared.sortedPaths ??= [...this.snapshot.paths].sort());
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((sorted[mid] as string) < dir) lo = mid + 1;
+      else hi = mid;
+    }
+    let end = lo;
+    while (end < sorted.length && (sorted[end] as string).startsWith(dir)) end++;
+    return sorted.slice(lo, end);
   }
 
   has(path: string): boolean {
