@@ -11,7 +11,7 @@ import type { Stack } from './detect-stack.js';
 import { blankComments } from './find-matches.js';
 import { parseStructured, type ParsedFile } from './parse-structured.js';
 import { findUnits, type RepoLayout, type ServiceUnit } from './find-units.js';
-import { PRODUCTION_ROLES, WITH_TEST_ROLES } from './classify-role.js';
+import { PRODUCTION_ROLES, WITH_TEST_ROLES, type PathRole } from './classify-role.js';
 import { extensionOf, globMatcher, simpleGlobs } from './match-glob.js';
 import { asList } from './check-schema.js';
 
@@ -36,6 +36,8 @@ interface Shared {
   unitNames: Map<string, RegExp | null>;
   /** The snapshot's paths sorted, so the files under a folder are one range of them. */
   sortedPaths?: string[];
+  /** Each snapshot path's role and unit, by index: looked up once per scan, not once per unit. */
+  placed?: { roles: PathRole[]; owners: (ServiceUnit | undefined)[] };
   /**
    * select() answers by unit and selector: most checks share a handful of globs (all Python files),
    * matching every path against them once per scan, not once per check, is most of a text scan.
@@ -85,11 +87,15 @@ export class EvalContext {
   private get visible(): string[] {
     if (this.unitPaths.visible) return this.unitPaths.visible;
     const layout = this.shared.layout;
+    const { roles, owners } = (this.shared.placed ??= {
+      roles: this.snapshot.paths.map((p) => layout.role(p).role),
+      owners: this.snapshot.paths.map((p) => layout.unitOf(p)),
+    });
     // CI pipelines and repository-level manifests serve every unit of the repository.
-    this.unitPaths.visible = this.snapshot.paths.filter((p) => {
-      const role = layout.role(p).role;
+    this.unitPaths.visible = this.snapshot.paths.filter((_, i) => {
+      const role = roles[i] as PathRole;
       if (role === 'vendored') return false;
-      const owner = layout.unitOf(p);
+      const owner = owners[i];
       if (owner === this.unit || role === 'ci') return true;
       // Outside every unit: manifests, tests and tooling are shared; code of no unit (a database
       // image's init SQL) belongs to none of several units.

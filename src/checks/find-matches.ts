@@ -26,26 +26,44 @@ export function findMatches(
   const hits: Hit[] = [];
   // Line starts are computed on the first hit only: most files of a scan match nothing.
   let lines: LineIndex | undefined;
+  // exec on the expression itself, as matchAll would on a copy (no copy and iterator per file).
+  if (!re.global) throw new TypeError('findMatches needs a global expression (flag g)');
+  const unicode = re.unicode || re.flags.includes('v');
   re.lastIndex = 0;
-  for (const m of text.matchAll(re)) {
-    if (ignoreIf && ignoreIf.test(m[0])) continue;
-    lines ??= indexLines(text);
-    // A pattern that starts with `^\s*` (flag m) can begin on a blank line above the hit:
-    // the evidence is where the matched text itself starts.
-    const lead = /^\s*/.exec(m[0])?.[0].length ?? 0;
-    const pos = lines.at(m.index + (lead < m[0].length ? lead : 0));
-    const start = lines.starts[pos.line - 1];
-    const end = text.indexOf('\n', start);
-    const raw = text.slice(start, end < 0 ? undefined : end).trim();
-    hits.push({
-      path,
-      ...pos,
-      snippet: raw.length > 200 ? `${raw.slice(0, 197)}...` : raw,
-      match: m[0],
-    });
-    if (hits.length >= limit) break;
+  try {
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+      // An empty match moves on by one character (one code point with flag u), as matchAll does.
+      if (m[0] === '') re.lastIndex = advance(text, re.lastIndex, unicode);
+      if (ignoreIf && ignoreIf.test(m[0])) continue;
+      lines ??= indexLines(text);
+      // A pattern that starts with `^\s*` (flag m) can begin on a blank line above the hit:
+      // the evidence is where the matched text itself starts.
+      const lead = /^\s*/.exec(m[0])?.[0].length ?? 0;
+      const pos = lines.at(m.index + (lead < m[0].length ? lead : 0));
+      const start = lines.starts[pos.line - 1];
+      const end = text.indexOf('\n', start);
+      const raw = text.slice(start, end < 0 ? undefined : end).trim();
+      hits.push({
+        path,
+        ...pos,
+        snippet: raw.length > 200 ? `${raw.slice(0, 197)}...` : raw,
+        match: m[0],
+      });
+      if (hits.length >= limit) break;
+    }
+  } finally {
+    re.lastIndex = 0;
   }
   return hits;
+}
+
+/** The index after `i`, by one code unit, or one code point when the expression is unicode. */
+function advance(text: string, i: number, unicode: boolean): number {
+  if (!unicode || i + 1 >= text.length) return i + 1;
+  const c = text.charCodeAt(i);
+  if (c < 0xd800 || c > 0xdbff) return i + 1;
+  const d = text.charCodeAt(i + 1);
+  return d >= 0xdc00 && d <= 0xdfff ? i + 2 : i + 1;
 }
 
 type CommentStyle = { line: string[]; block?: [string, string] };
