@@ -8,7 +8,7 @@
 import type { Rule } from '../guidelines/index.js';
 import type { Report, Snapshot } from './types.js';
 import type { Stack } from './detect-stack.js';
-import { blankComments } from './find-matches.js';
+import { blankComments, findMatches, type Hit } from './find-matches.js';
 import { parseStructured, type ParsedFile } from './parse-structured.js';
 import { findUnits, type RepoLayout, type ServiceUnit } from './find-units.js';
 import { PRODUCTION_ROLES, WITH_TEST_ROLES, type PathRole } from './classify-role.js';
@@ -32,8 +32,16 @@ interface Shared {
   pathSet: Set<string>;
   /** nearbyNamesUnit answers by unit and folder. */
   named: Map<string, boolean>;
-  /** namesUnit's expression by unit (null: every text names it), built once per scan. */
-  unitNames: Map<string, RegExp | null>;
+  /**
+   * namesUnit's expression by unit (null: every text names it), built once per scan, and its
+   * answers by file (a file under nested folders is asked once per unit, not once per folder).
+   */
+  unitNames: Map<string, { re: RegExp | null; byPath: Map<string, boolean> }>;
+  /**
+   * findMatches answers by text variant (raw or comments blanked), expression and ignoreIf, then
+   * by file: shared by every check and unit of a scan that asks the same of the same file.
+   */
+  matches: Map<RegExp, Map<RegExp | undefined, Map<string, Hit[]>>>;
   /** The snapshot's paths sorted, so the files under a folder are one range of them. */
   sortedPaths?: string[];
   /** Each snapshot path's role and unit, by index: looked up once per scan, not once per unit. */
@@ -77,6 +85,7 @@ export class EvalContext {
       pathSet: new Set(snapshot.paths),
       named: new Map(),
       unitNames: new Map(),
+      matches: new Map(),
       selected: new Map(),
       contains: new Map(),
     };
@@ -244,29 +253,42 @@ export class EvalContext {
    */
   namesUnit(text: string): boolean {
     if (this.layout.units.length <= 1) return true;
-    const re = this.unitNameRegExp();
+    const re = this.unitNames().re;
     return re === null || re.test(text);
   }
 
+  /** namesUnit of a snapshot file's text (undefined when not loaded: false), cached per unit. */
+  private fileNamesUnit(path: string): boolean {
+    const { byPath } = this.unitNames();
+    let named = byPath.get(path);
+    if (named === undefined) {
+      const text = this.read(path);
+      named = text !== undefined && this.namesUnit(text);
+      byPath.set(path, named);
+    }
+    return named;
+  }
+
   /** The expression namesUnit tests, built once per unit and scan (null: no letters to name). */
-  private unitNameRegExp(): RegExp | null {
+  private unitNames(): { re: RegExp | null; byPath: Map<string, boolean> } {
     const key = this.unit?.path ?? '.';
-    let re = this.shared.unitNames.get(key);
-    if (re !== undefined) return re;
+    const known = this.shared.unitNames.get(key);
+    if (known !== undefined) return known;
     const letters = this.unitName()
       .toLowerCase()
       .replace(/[^a-z0-9]/g, '');
     // Named as a host (http://ui:8080, FRONTEND_ADDR, --host=http://cart, cart:8080) or as the
     // API a gateway routes to it (/api/cart/...).
     const n = [...letters].join('[-_]?');
-    re = letters
+    const re = letters
       ? new RegExp(
           `(?:\\/\\/|@|\\bhost[=: ]+["']?(?:https?:\\/\\/)?|\\/api\\/)${n}(?![a-z0-9])|(?<![a-z0-9])${n}(?:_(?:ADDR|HOST|URL|ENDPOINT|SERVICE_HOST)\\b|:\\d{2,5}\\b)`,
           'i',
         )
       : null;
-    this.shared.unitNames.set(key, re);
-    return re;
+    const names = { re, byPath: new Map<string, boolean>() };
+    this.shared.unitNames.set(key, names);
+    return names;
   }
 
   /** The unit's name: its folder, or the folder above a generic one (`cartservice/src`). */
@@ -297,10 +319,7 @@ export class EvalContext {
     const key = `${this.unit?.path ?? '.'}\u0000${dir}`;
     const cached = this.shared.named.get(key);
     if (cached !== undefined) return cached;
-    const named = this.pathsUnder(dir).some((p) => {
-      const text = this.read(p);
-      return text !== undefined && this.namesUnit(text);
-    });
+    const named = this.pathsUnder(dir).some((p) => this.fileNamesUnit(p));
     this.shared.named.set(key, named);
     return named;
   }
@@ -340,6 +359,32 @@ export class EvalContext {
     return t;
   }
 
+  /**
+   * findMatches over a file's text (comments blanked when `code`, as readCode gives it): one pass
+   * per file, expression and ignoreIf for the whole scan, whichever checks and units ask (the
+   * expressions are the same objects when built by sharedRegExp). The hits are shared: callers
+   * copy what they keep.
+   */
+  findMatches(path: string, text: string, code: boolean, re: RegExp, ignoreIf?: RegExp): Hit[] {
+    let byIgnore = this.shared.matches.get(re);
+    if (!byIgnore) {
+      byIgnore = new Map();
+      this.shared.matches.set(re, byIgnore);
+    }
+    let byPath = byIgnore.get(ignoreIf);
+    if (!byPath) {
+      byPath = new Map();
+      byIgnore.set(ignoreIf, byPath);
+    }
+    const key = code ? path : `\u0000${path}`;
+    let hits = byPath.get(key);
+    if (!hits) {
+      hits = findMatches(path, text, re, ignoreIf);
+      byPath.set(key, hits);
+    }
+    return hits;
+  }
+
   parse(path: string, text: string, key = path): ParsedFile {
     let p = this.shared.parsed.get(key);
     if (!p) {
@@ -348,4 +393,21 @@ export class EvalContext {
     }
     return p;
   }
+}
+
+const regExps = new Map<string, RegExp>();
+
+/**
+ * One RegExp object per source and flags for the process (a bounded cache), so the scan's
+ * caches keyed by expression are shared by every check and unit using the same pattern.
+ */
+export function sharedRegExp(source: string, flags: string): RegExp {
+  const key = `${flags}/${source}`;
+  let re = regExps.get(key);
+  if (!re) {
+    if (regExps.size >= 2000) regExps.clear();
+    re = new RegExp(source, flags);
+    regExps.set(key, re);
+  }
+  return re;
 }

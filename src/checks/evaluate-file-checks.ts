@@ -6,7 +6,7 @@
  */
 import type { LeafCheck } from './check-schema.js';
 import { asList } from './check-schema.js';
-import type { EvalContext } from './context.js';
+import { sharedRegExp, type EvalContext } from './context.js';
 import { findMatches, type Hit } from './find-matches.js';
 import { globText, plural, type Outcome } from './check-outcome.js';
 
@@ -33,8 +33,9 @@ export function evaluateFileExists(check: FileExists, ctx: EvalContext): Outcome
 
 export function evaluateContains(check: Contains, ctx: EvalContext): Outcome {
   const flags = `g${check.flags ?? ''}`;
-  const patterns = asList(check.pattern).map((p) => new RegExp(p, flags));
-  const ignoreIf = check.ignoreIf ? new RegExp(check.ignoreIf, check.flags ?? '') : undefined;
+  const patterns = asList(check.pattern).map((p) => sharedRegExp(p, flags));
+  const ignoreIf = check.ignoreIf ? sharedRegExp(check.ignoreIf, check.flags ?? '') : undefined;
+  const code = check.ignoreComments !== false;
   const files = ctx.select(check);
   const all = check.type === 'file-contains' && check.match === 'all';
   const explain =
@@ -44,7 +45,7 @@ export function evaluateContains(check: Contains, ctx: EvalContext): Outcome {
   let unread = 0;
   const hitsByFile: { path: string; text: string; perPattern: Hit[][] }[] = [];
   for (const path of files) {
-    const text = check.ignoreComments === false ? ctx.read(path) : ctx.readCode(path);
+    const text = code ? ctx.readCode(path) : ctx.read(path);
     if (text === undefined) {
       unread++;
       continue;
@@ -52,7 +53,7 @@ export function evaluateContains(check: Contains, ctx: EvalContext): Outcome {
     hitsByFile.push({
       path,
       text,
-      perPattern: patterns.map((re) => findMatches(path, text, re, ignoreIf)),
+      perPattern: patterns.map((re) => ctx.findMatches(path, text, code, re, ignoreIf)),
     });
   }
   const unreadNote = unread ? ` (${plural(unread, 'file')} not loaded)` : '';
