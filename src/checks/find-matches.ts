@@ -68,49 +68,50 @@ function advance(text: string, i: number, unicode: boolean): number {
 
 type CommentStyle = { line: string[]; block?: [string, string] };
 
+const HASH_COMMENTS = new Set([
+  'py',
+  'yml',
+  'yaml',
+  'sh',
+  'bash',
+  'properties',
+  'toml',
+  'cfg',
+  'conf',
+  'env',
+  'txt',
+  'options',
+]);
+const C_COMMENTS = new Set([
+  'java',
+  'kt',
+  'kts',
+  'groovy',
+  'gradle',
+  'scala',
+  'js',
+  'jsx',
+  'ts',
+  'tsx',
+  'mjs',
+  'cjs',
+  'go',
+]);
+const MARKUP_COMMENTS = new Set(['xml', 'jmx', 'html']);
+const HASH: CommentStyle = { line: ['#'] };
+const C_STYLE: CommentStyle = { line: ['//'], block: ['/*', '*/'] };
+const SQL: CommentStyle = { line: ['--'], block: ['/*', '*/'] };
+const MARKUP: CommentStyle = { line: [], block: ['<!--', '-->'] };
+
+/** The comment style of a file by its extension (or name): the sets are built once. */
 function styleFor(path: string): CommentStyle | undefined {
   const name = path.slice(path.lastIndexOf('/') + 1);
   const ext = name.includes('.') ? name.slice(name.lastIndexOf('.') + 1).toLowerCase() : name;
-  if (
-    [
-      'py',
-      'yml',
-      'yaml',
-      'sh',
-      'bash',
-      'properties',
-      'toml',
-      'cfg',
-      'conf',
-      'env',
-      'txt',
-      'options',
-    ].includes(ext)
-  ) {
-    return { line: ['#'] };
-  }
-  if (ext === 'Dockerfile' || name.startsWith('Dockerfile')) return { line: ['#'] };
-  if (
-    [
-      'java',
-      'kt',
-      'kts',
-      'groovy',
-      'gradle',
-      'scala',
-      'js',
-      'jsx',
-      'ts',
-      'tsx',
-      'mjs',
-      'cjs',
-      'go',
-    ].includes(ext)
-  ) {
-    return { line: ['//'], block: ['/*', '*/'] };
-  }
-  if (ext === 'sql') return { line: ['--'], block: ['/*', '*/'] };
-  if (['xml', 'jmx', 'html'].includes(ext)) return { line: [], block: ['<!--', '-->'] };
+  if (HASH_COMMENTS.has(ext)) return HASH;
+  if (ext === 'Dockerfile' || name.startsWith('Dockerfile')) return HASH;
+  if (C_COMMENTS.has(ext)) return C_STYLE;
+  if (ext === 'sql') return SQL;
+  if (MARKUP_COMMENTS.has(ext)) return MARKUP;
   return undefined;
 }
 
@@ -128,12 +129,11 @@ export function blankComments(path: string, text: string): string {
   return out;
 }
 
-/** The comment expressions of a style, built once (not once per file). */
-const commentCache = new Map<string, { block?: RegExp; line?: RegExp }>();
+/** The comment expressions of a style (one of the constants above), built once per style. */
+const commentCache = new Map<CommentStyle, { block?: RegExp; line?: RegExp }>();
 
 function commentRegExps(style: CommentStyle): { block?: RegExp; line?: RegExp } {
-  const key = `${style.line.join(' ')}\u0000${style.block?.join(' ') ?? ''}`;
-  let res = commentCache.get(key);
+  let res = commentCache.get(style);
   if (res) return res;
   res = {};
   if (style.block) {
@@ -145,7 +145,7 @@ function commentRegExps(style: CommentStyle): { block?: RegExp; line?: RegExp } 
     const alt = style.line.map(escape).join('|');
     res.line = new RegExp(`^([ \\t]*)(?:${alt}).*$`, 'gm');
   }
-  commentCache.set(key, res);
+  commentCache.set(style, res);
   return res;
 }
 
