@@ -124,8 +124,12 @@ export function blankComments(path: string, text: string): string {
   if (!style) return text;
   const { block, line } = commentRegExps(style);
   let out = text;
-  if (block) out = out.replace(block, (c) => c.replace(/[^\n]/g, ' '));
-  if (line) out = out.replace(line, (c) => c.replace(/[^\n]/g, ' '));
+  // Most files have no comment of one kind or the other: a substring search says so faster than
+  // the expression over the whole text.
+  if (block && style.block && out.includes(style.block[0]))
+    out = out.replace(block, (c) => c.replace(/[^\n]/g, ' '));
+  if (line && style.line.some((m) => out.includes(m)))
+    out = out.replace(line, (c) => c.replace(/[^\n]/g, ' '));
   return out;
 }
 
