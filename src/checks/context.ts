@@ -380,6 +380,8 @@ export class EvalContext {
     let hits = byPath.get(key);
     if (!hits) {
       hits = findMatches(path, text, re, ignoreIf);
+      // Most files have no hit: one shared empty list keeps the cache small.
+      if (hits.length === 0) hits = NO_HITS;
       byPath.set(key, hits);
     }
     return hits;
@@ -394,6 +396,9 @@ export class EvalContext {
     return p;
   }
 }
+
+/** The answer of findMatches for a file without hits, shared (never written to). */
+const NO_HITS: Hit[] = [];
 
 const regExps = new Map<string, RegExp>();
 
