@@ -53,6 +53,11 @@ const TEST_FILE = [
 const TEST_FILE_RE = new RegExp(TEST_FILE.map((re) => re.source).join('|'));
 
 /** Directories a local walk skips, and paths the evaluator ignores in a remote tree. */
+/** The folder names a scan does not enter (what `grep --exclude-dir` needs to walk the same tree). */
+export function ignoredDirNames(): string[] {
+  return [...IGNORED_DIRS];
+}
+
 export function isIgnoredDir(name: string): boolean {
   return IGNORED_DIRS.has(name);
 }

@@ -127,11 +127,25 @@ export function withFrontendRoots(
   return base;
 }
 
-function pathRole(path: string): RoleOf {
-  const parts = path.split('/');
-  if (hasIgnoredDir(parts)) return { role: 'vendored', reason: 'vendored or build output' };
-  if (CI_FILE_RE.test(path)) return { role: 'ci', reason: 'CI configuration' };
-  const name = parts[parts.length - 1] as string;
+/** What a path's role takes from its folder alone, found once per folder (not once per file). */
+interface FolderFacts {
+  vendored: boolean;
+  generated?: string;
+  migrations?: string;
+  /** A `requirements/` folder above (outside a JVM package): its .txt files are not docs. */
+  requirements: boolean;
+  docs?: string;
+  tooling?: string;
+  frontend?: string;
+  deploy?: string;
+}
+
+const folderFacts = new Map<string, FolderFacts>();
+
+function factsOf(parts: readonly string[]): FolderFacts {
+  const key = parts.slice(0, -1).join('/');
+  let facts = folderFacts.get(key);
+  if (facts) return facts;
   // Folder names inside a JVM package (`com/example/tools/`) are package names, not roles.
   const all = parts.slice(0, -1);
   const pkg = all.findIndex(
@@ -139,39 +153,60 @@ function pathRole(path: string): RoleOf {
       i > 0 && /^(java|kotlin|scala|groovy)$/.test(d) && /^(main|src)$/.test(all[i - 1] ?? ''),
   );
   const dirs = pkg >= 0 ? all.slice(0, pkg) : all;
-  if (isTestParts(parts)) return { role: 'test', reason: 'test sources or resources' };
   const lower = dirs.map((d) => d.toLowerCase());
   const under = (set: Set<string>) => {
     const i = lower.findIndex((d) => set.has(d));
     return i < 0 ? undefined : dirs[i];
   };
-  const gen = under(GENERATED_DIRS);
+  facts = {
+    vendored: hasIgnoredDir(parts),
+    generated: under(GENERATED_DIRS),
+    migrations: under(MIGRATION_DIRS),
+    requirements: dirs.includes('requirements'),
+    docs:
+      under(DOC_DIRS) ?? (/^(examples?|samples?|site)$/i.test(dirs[0] ?? '') ? dirs[0] : undefined),
+    tooling: under(TOOL_DIRS),
+    frontend: under(FRONTEND_DIRS),
+    deploy:
+      under(DEPLOY_DIRS) ??
+      dirs.find((d) => /k8s|kube|helm|manifests|kustomiz|openshift/i.test(d) && !/^src$/.test(d)),
+  };
+  if (folderFacts.size >= 50_000) folderFacts.clear();
+  folderFacts.set(key, facts);
+  return facts;
+}
+
+function pathRole(path: string): RoleOf {
+  const parts = path.split('/');
+  const facts = factsOf(parts);
+  if (facts.vendored) return { role: 'vendored', reason: 'vendored or build output' };
+  if (CI_FILE_RE.test(path)) return { role: 'ci', reason: 'CI configuration' };
+  const name = parts[parts.length - 1] as string;
+  if (isTestParts(parts)) return { role: 'test', reason: 'test sources or resources' };
+  const gen = facts.generated;
   if (gen) return { role: 'generated', reason: `under ${gen}/` };
   if (GENERATED_FILE_RE.test(name))
     return { role: 'generated', reason: 'generated or minified file' };
-  const mig = under(MIGRATION_DIRS);
+  const mig = facts.migrations;
   if (mig || /(^|\/)db\/migrate\//.test(path))
     return { role: 'migrations', reason: `under ${mig ?? 'db/migrate'}/` };
   if (
     /\.(md|rst|adoc|txt)$/i.test(name) &&
     !/^requirements.*\.txt$/.test(name) &&
-    !dirs.includes('requirements')
+    !facts.requirements
   )
     return { role: 'docs', reason: 'documentation' };
-  const doc =
-    under(DOC_DIRS) ?? (/^(examples?|samples?|site)$/i.test(dirs[0] ?? '') ? dirs[0] : undefined);
+  const doc = facts.docs;
   if (doc) return { role: 'docs', reason: `under ${doc}/` };
-  const tool = under(TOOL_DIRS);
+  const tool = facts.tooling;
   if (tool) return { role: 'tooling', reason: `under ${tool}/` };
   if (/\/resources\/(static|public|templates)\//.test(path) && /\.(m?js|ts|html?)$/.test(name))
     return { role: 'frontend', reason: 'served to browsers from resources/' };
-  const feDir = under(FRONTEND_DIRS);
+  const feDir = facts.frontend;
   if (feDir && /\.(m?js|ts|jsx|tsx|html?|vue)$/.test(name))
     return { role: 'frontend', reason: `browser assets under ${feDir}/` };
   if (BROWSER_EXT.test(name)) return { role: 'frontend', reason: 'browser component or page' };
-  const dep =
-    under(DEPLOY_DIRS) ??
-    dirs.find((d) => /k8s|kube|helm|manifests|kustomiz|openshift/i.test(d) && !/^src$/.test(d));
+  const dep = facts.deploy;
   if (dep) return { role: 'deploy', reason: `under ${dep}/` };
   return { role: 'service', reason: 'service code or configuration' };
 }

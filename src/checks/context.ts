@@ -8,10 +8,10 @@
 import type { Rule } from '../guidelines/index.js';
 import type { Report, Snapshot } from './types.js';
 import type { Stack } from './detect-stack.js';
-import { blankComments } from './find-matches.js';
+import { blankComments, findMatches, type Hit } from './find-matches.js';
 import { parseStructured, type ParsedFile } from './parse-structured.js';
 import { findUnits, type RepoLayout, type ServiceUnit } from './find-units.js';
-import { PRODUCTION_ROLES, WITH_TEST_ROLES } from './classify-role.js';
+import { PRODUCTION_ROLES, WITH_TEST_ROLES, type PathRole } from './classify-role.js';
 import { extensionOf, globMatcher, simpleGlobs } from './match-glob.js';
 import { asList } from './check-schema.js';
 
@@ -32,6 +32,20 @@ interface Shared {
   pathSet: Set<string>;
   /** nearbyNamesUnit answers by unit and folder. */
   named: Map<string, boolean>;
+  /**
+   * namesUnit's expression by unit (null: every text names it), built once per scan, and its
+   * answers by file (a file under nested folders is asked once per unit, not once per folder).
+   */
+  unitNames: Map<string, { re: RegExp | null; byPath: Map<string, boolean> }>;
+  /**
+   * findMatches answers by text variant (raw or comments blanked), expression and ignoreIf, then
+   * by file: shared by every check and unit of a scan that asks the same of the same file.
+   */
+  matches: Map<RegExp, Map<RegExp | undefined, Map<string, Hit[]>>>;
+  /** The snapshot's paths sorted, so the files under a folder are one range of them. */
+  sortedPaths?: string[];
+  /** Each snapshot path's role and unit, by index: looked up once per scan, not once per unit. */
+  placed?: { roles: PathRole[]; owners: (ServiceUnit | undefined)[] };
   /**
    * select() answers by unit and selector: most checks share a handful of globs (all Python files),
    * matching every path against them once per scan, not once per check, is most of a text scan.
@@ -70,6 +84,8 @@ export class EvalContext {
       parsed: new Map(),
       pathSet: new Set(snapshot.paths),
       named: new Map(),
+      unitNames: new Map(),
+      matches: new Map(),
       selected: new Map(),
       contains: new Map(),
     };
@@ -80,11 +96,15 @@ export class EvalContext {
   private get visible(): string[] {
     if (this.unitPaths.visible) return this.unitPaths.visible;
     const layout = this.shared.layout;
+    const { roles, owners } = (this.shared.placed ??= {
+      roles: this.snapshot.paths.map((p) => layout.role(p).role),
+      owners: this.snapshot.paths.map((p) => layout.unitOf(p)),
+    });
     // CI pipelines and repository-level manifests serve every unit of the repository.
-    this.unitPaths.visible = this.snapshot.paths.filter((p) => {
-      const role = layout.role(p).role;
+    this.unitPaths.visible = this.snapshot.paths.filter((_, i) => {
+      const role = roles[i] as PathRole;
       if (role === 'vendored') return false;
-      const owner = layout.unitOf(p);
+      const owner = owners[i];
       if (owner === this.unit || role === 'ci') return true;
       // Outside every unit: manifests, tests and tooling are shared; code of no unit (a database
       // image's init SQL) belongs to none of several units.
@@ -233,17 +253,42 @@ export class EvalContext {
    */
   namesUnit(text: string): boolean {
     if (this.layout.units.length <= 1) return true;
-    const name = this.unitName();
-    const letters = name.toLowerCase().replace(/[^a-z0-9]/g, '');
-    if (!letters) return true;
+    const re = this.unitNames().re;
+    return re === null || re.test(text);
+  }
+
+  /** namesUnit of a snapshot file's text (undefined when not loaded: false), cached per unit. */
+  private fileNamesUnit(path: string): boolean {
+    const { byPath } = this.unitNames();
+    let named = byPath.get(path);
+    if (named === undefined) {
+      const text = this.read(path);
+      named = text !== undefined && this.namesUnit(text);
+      byPath.set(path, named);
+    }
+    return named;
+  }
+
+  /** The expression namesUnit tests, built once per unit and scan (null: no letters to name). */
+  private unitNames(): { re: RegExp | null; byPath: Map<string, boolean> } {
+    const key = this.unit?.path ?? '.';
+    const known = this.shared.unitNames.get(key);
+    if (known !== undefined) return known;
+    const letters = this.unitName()
+      .toLowerCase()
+      .replace(/[^a-z0-9]/g, '');
     // Named as a host (http://ui:8080, FRONTEND_ADDR, --host=http://cart, cart:8080) or as the
     // API a gateway routes to it (/api/cart/...).
     const n = [...letters].join('[-_]?');
-    const re = new RegExp(
-      `(?:\\/\\/|@|\\bhost[=: ]+["']?(?:https?:\\/\\/)?|\\/api\\/)${n}(?![a-z0-9])|(?<![a-z0-9])${n}(?:_(?:ADDR|HOST|URL|ENDPOINT|SERVICE_HOST)\\b|:\\d{2,5}\\b)`,
-      'i',
-    );
-    return re.test(text);
+    const re = letters
+      ? new RegExp(
+          `(?:\\/\\/|@|\\bhost[=: ]+["']?(?:https?:\\/\\/)?|\\/api\\/)${n}(?![a-z0-9])|(?<![a-z0-9])${n}(?:_(?:ADDR|HOST|URL|ENDPOINT|SERVICE_HOST)\\b|:\\d{2,5}\\b)`,
+          'i',
+        )
+      : null;
+    const names = { re, byPath: new Map<string, boolean>() };
+    this.shared.unitNames.set(key, names);
+    return names;
   }
 
   /** The unit's name: its folder, or the folder above a generic one (`cartservice/src`). */
@@ -274,13 +319,25 @@ export class EvalContext {
     const key = `${this.unit?.path ?? '.'}\u0000${dir}`;
     const cached = this.shared.named.get(key);
     if (cached !== undefined) return cached;
-    const named = this.snapshot.paths.some((p) => {
-      if (!p.startsWith(dir) || (dir === '' && p.includes('/'))) return false;
-      const text = this.read(p);
-      return text !== undefined && this.namesUnit(text);
-    });
+    const named = this.pathsUnder(dir).some((p) => this.fileNamesUnit(p));
     this.shared.named.set(key, named);
     return named;
+  }
+
+  /** The files in a folder and below (`dir` ends with `/`), or at the root when `dir` is ''. */
+  private pathsUnder(dir: string): string[] {
+    if (dir === '') return this.snapshot.paths.filter((p) => !p.includes('/'));
+    const sorted = (this.shared.sortedPaths ??= [...this.snapshot.paths].sort());
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((sorted[mid] as string) < dir) lo = mid + 1;
+      else hi = mid;
+    }
+    let end = lo;
+    while (end < sorted.length && (sorted[end] as string).startsWith(dir)) end++;
+    return sorted.slice(lo, end);
   }
 
   has(path: string): boolean {
@@ -302,6 +359,34 @@ export class EvalContext {
     return t;
   }
 
+  /**
+   * findMatches over a file's text (comments blanked when `code`, as readCode gives it): one pass
+   * per file, expression and ignoreIf for the whole scan, whichever checks and units ask (the
+   * expressions are the same objects when built by sharedRegExp). The hits are shared: callers
+   * copy what they keep.
+   */
+  findMatches(path: string, text: string, code: boolean, re: RegExp, ignoreIf?: RegExp): Hit[] {
+    let byIgnore = this.shared.matches.get(re);
+    if (!byIgnore) {
+      byIgnore = new Map();
+      this.shared.matches.set(re, byIgnore);
+    }
+    let byPath = byIgnore.get(ignoreIf);
+    if (!byPath) {
+      byPath = new Map();
+      byIgnore.set(ignoreIf, byPath);
+    }
+    const key = code ? path : `\u0000${path}`;
+    let hits = byPath.get(key);
+    if (!hits) {
+      hits = findMatches(path, text, re, ignoreIf);
+      // Most files have no hit: one shared empty list keeps the cache small.
+      if (hits.length === 0) hits = NO_HITS;
+      byPath.set(key, hits);
+    }
+    return hits;
+  }
+
   parse(path: string, text: string, key = path): ParsedFile {
     let p = this.shared.parsed.get(key);
     if (!p) {
@@ -310,4 +395,24 @@ export class EvalContext {
     }
     return p;
   }
+}
+
+/** The answer of findMatches for a file without hits, shared (never written to). */
+const NO_HITS: Hit[] = [];
+
+const regExps = new Map<string, RegExp>();
+
+/**
+ * One RegExp object per source and flags for the process (a bounded cache), so the scan's
+ * caches keyed by expression are shared by every check and unit using the same pattern.
+ */
+export function sharedRegExp(source: string, flags: string): RegExp {
+  const key = `${flags}/${source}`;
+  let re = regExps.get(key);
+  if (!re) {
+    if (regExps.size >= 2000) regExps.clear();
+    re = new RegExp(source, flags);
+    regExps.set(key, re);
+  }
+  return re;
 }

@@ -6,7 +6,7 @@
  */
 import type { LeafCheck } from './check-schema.js';
 import { asList } from './check-schema.js';
-import type { EvalContext } from './context.js';
+import { sharedRegExp, type EvalContext } from './context.js';
 import { findMatches, type Hit } from './find-matches.js';
 import { globText, plural, type Outcome } from './check-outcome.js';
 
@@ -63,8 +63,9 @@ const matchesAll = (check: Contains) => check.type === 'file-contains' && check.
 /** Loads the selected files (code only, unless `ignoreComments: false`) and finds each pattern. */
 function searchFiles(check: Contains, ctx: EvalContext): Search {
   const flags = `g${check.flags ?? ''}`;
-  const patterns = asList(check.pattern).map((p) => new RegExp(p, flags));
-  const ignoreIf = check.ignoreIf ? new RegExp(check.ignoreIf, check.flags ?? '') : undefined;
+  const patterns = asList(check.pattern).map((p) => sharedRegExp(p, flags));
+  const ignoreIf = check.ignoreIf ? sharedRegExp(check.ignoreIf, check.flags ?? '') : undefined;
+  const code = check.ignoreComments !== false;
   const files = ctx.select(check);
   const explain =
     `${patterns.map((p) => `/${p.source}/`).join(matchesAll(check) ? ' and ' : ' or ')}` +
@@ -73,7 +74,7 @@ function searchFiles(check: Contains, ctx: EvalContext): Search {
   let unread = 0;
   const hitsByFile: FileHits[] = [];
   for (const path of files) {
-    const text = check.ignoreComments === false ? ctx.read(path) : ctx.readCode(path);
+    const text = code ? ctx.readCode(path) : ctx.read(path);
     if (text === undefined) {
       unread++;
       continue;
@@ -81,7 +82,7 @@ function searchFiles(check: Contains, ctx: EvalContext): Search {
     hitsByFile.push({
       path,
       text,
-      perPattern: patterns.map((re) => findMatches(path, text, re, ignoreIf)),
+      perPattern: patterns.map((re) => ctx.findMatches(path, text, code, re, ignoreIf)),
     });
   }
   const unreadNote = unread ? ` (${plural(unread, 'file')} not loaded)` : '';

@@ -23,7 +23,7 @@ export { findUnits, type RepoLayout, type ServiceUnit } from './find-units.js';
 export { classifyRole, type PathRole } from './classify-role.js';
 export { requiredPaths } from './required-paths.js';
 export { createSnapshot } from './create-snapshot.js';
-export { isTestPath, isIgnoredPath, isIgnoredDir } from './classify-path.js';
+export { isTestPath, isIgnoredPath, isIgnoredDir, ignoredDirNames } from './classify-path.js';
 export { detectStack, type Stack } from './detect-stack.js';
 export { toSarif, type SarifInput } from './format-sarif.js';
 export { formatFindingsText, formatLayoutText, type TextOptions } from './format-text.js';
