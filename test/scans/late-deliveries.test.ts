@@ -84,13 +84,24 @@ describe('late, reordered and duplicated deliveries', { timeout: 60_000 }, () =>
     );
     assert.equal(head.rows[0]?.head_sha, newer, 'the head stays at the newer push');
     assert.equal(await w.count('adoptions'), 1);
-    // Deliveries race each other into the queue: the merge may be scanned if it was processed
-    // first, but never after the newer push was seen.
-    const last = await w.db.query<{ sha: string }>(
-      `SELECT sha FROM scans WHERE repository_id = $1 ORDER BY id DESC LIMIT 1`,
-      [repo.id],
+    // Deliveries race each other into the queue: the merge may be handled before the newer push
+    // is seen, and its scan may then finish after the newer head's (the scan workers run side by
+    // side). What must hold once every job has settled: the latest status of both tracks is the
+    // newer head's, never the stale merge commit's.
+    await waitUntil('every delivery and scan job settled', async () => {
+      const c = await w.queue.getJobCounts('waiting', 'delayed', 'active');
+      return Object.values(c).every((n) => n === 0);
+    });
+    const status = await listRuleStatus(w.db, repo.id);
+    assert.deepEqual(
+      [
+        ...new Set(
+          status.filter((x) => x.track === 'latest' || x.track === 'adopted').map((x) => x.sha),
+        ),
+      ],
+      [newer],
+      'the latest status of both tracks is of the newer push',
     );
-    assert.equal(last.rows[0]?.sha, newer, 'the last scan is of the newer push');
     assert.notEqual(merge, newer);
     const closed = w.sim.deliveries.filter(
       (d) => d.event === 'pull_request' && d.action === 'closed',
