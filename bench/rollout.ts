@@ -239,6 +239,7 @@ try {
 } finally {
   await worker.close();
   await queue.close();
+  await driver.close(); // its own connections: without this the process outlives its report
   let cursor = '0';
   do {
     const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
