@@ -129,6 +129,11 @@ export const EnvSchema = z.object({
   STEERING_WRITES_PER_HOUR: int(1)
     .default(500)
     .describe('content-creating GitHub requests per installation and hour'),
+  STEERING_NOTIFICATIONS_PER_MINUTE: int(1)
+    .default(20)
+    .describe(
+      'of those, notifying GitHub requests (new pull requests, comments) per installation and minute',
+    ),
   STEERING_WRITE_INTERVAL_MS: int(0)
     .default(1000)
     .describe('least gap between content-creating requests to one installation, ms'),

@@ -42,6 +42,7 @@ export interface Config {
   readonly rollout: {
     readonly writesPerMinute: number;
     readonly writesPerHour: number;
+    readonly notificationsPerMinute: number;
     readonly writeIntervalMs: number;
     readonly orgs: readonly string[];
     readonly topicsInclude: readonly string[];
@@ -231,6 +232,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rollout: {
       writesPerMinute: e.STEERING_WRITES_PER_MINUTE,
       writesPerHour: e.STEERING_WRITES_PER_HOUR,
+      notificationsPerMinute: e.STEERING_NOTIFICATIONS_PER_MINUTE,
       writeIntervalMs: e.STEERING_WRITE_INTERVAL_MS,
       orgs: e.STEERING_ORGS,
       topicsInclude: e.STEERING_TOPICS_INCLUDE,

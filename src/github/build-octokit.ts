@@ -1,7 +1,8 @@
 /**
  * Builds one configured Octokit: App or token auth, GHES base URL, plugin-throttling (per-process
  * concurrency), plugin-retry (5xx, timeouts, network errors, with backoff), a request timeout, the
- * shared Redis write limiter before every content-creating request, and steering's rate-limit
+ * shared Redis write limiter before every content-creating request (and its notification budget
+ * before a notifying one: `classify-request.ts`), and steering's rate-limit
  * policy (`rate-limit-delay.ts`) as the outermost hook.
  */
 import { createAppAuth } from '@octokit/auth-app';
@@ -9,6 +10,7 @@ import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
 import type { Logger } from '../log.js';
+import { classifyRequest, pathBelow } from './classify-request.js';
 import type { Clock } from './clock.js';
 import { isHttpError, isRateLimited, rateLimitDelayMs } from './rate-limit-delay.js';
 import type { WriteLimiter, WriteSlot } from './write-limiter.js';
@@ -39,7 +41,6 @@ export interface BuildOctokitOptions {
   userAgent: string;
 }
 
-const TOKEN_PATH = /\/app\/installations\/[^/]+\/access_tokens$/;
 // A pass-through group: the shared Redis limiter already spaces writes across processes, so the
 // plugin's own per-process 1 s (writes) and 3 s (notifications) spacing would only double it.
 const passThrough = {
@@ -53,13 +54,9 @@ function limitedFetch(o: BuildOctokitOptions): typeof fetch {
     const method = (init?.method ?? 'GET').toUpperCase();
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     let slot: WriteSlot | undefined;
-    if (
-      o.writeLimiter &&
-      method !== 'GET' &&
-      method !== 'HEAD' &&
-      !TOKEN_PATH.test(new URL(url).pathname)
-    ) {
-      slot = await o.writeLimiter.acquireWrite(o.limiterKey);
+    const kind = o.writeLimiter ? classifyRequest(method, pathBelow(url, o.baseUrl)) : 'read';
+    if (o.writeLimiter && kind !== 'read') {
+      slot = await o.writeLimiter.acquireWrite(o.limiterKey, { notifying: kind === 'notifying' });
       if (slot.waitedMs > 0)
         o.logger.debug({ limiterKey: o.limiterKey, waitedMs: slot.waitedMs }, 'write limiter wait');
     }

@@ -26,6 +26,7 @@ export {
   type WriteSlot,
   type WriteLimiterOptions,
   type WriteLimits,
+  type WriteOptions,
 } from './write-limiter.js';
 export { createMemoryWriteLimiter } from './create-memory-write-limiter.js';
 export {

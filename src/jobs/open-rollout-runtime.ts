@@ -38,6 +38,7 @@ export function openRolloutRuntime(
     writeIntervalMs: config.rollout.writeIntervalMs,
     writesPerMinute: config.rollout.writesPerMinute,
     writesPerHour: config.rollout.writesPerHour,
+    notificationsPerMinute: config.rollout.notificationsPerMinute,
   };
   let redis: Redis | undefined;
   if (config.redis.url) {

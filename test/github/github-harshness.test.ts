@@ -6,7 +6,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SteeringError } from '../../src/errors.js';
-import { createGitHubPort, createManualClock } from '../../src/github/index.js';
+import {
+  createGitHubPort,
+  createManualClock,
+  createMemoryWriteLimiter,
+} from '../../src/github/index.js';
 import { githubConfig, INSTALLATION_TOKEN, startPort } from './start-port.js';
 
 // Simulated time moves only when someone waits: a minute-long secondary-limit wait costs nothing.
@@ -57,6 +61,44 @@ describe('GitHub harshness through steering port', () => {
           simulator.count({ method: 'POST', path: '/comments', status: 429 }) >
           0,
       );
+    } finally {
+      await simulator.close();
+    }
+  });
+
+  it('steering keeps notifying requests within their budget: no secondary-limit answer', async () => {
+    const clock = fast();
+    const writeLimiter = createMemoryWriteLimiter({
+      clock,
+      writeIntervalMs: 1000,
+      writesPerMinute: 80,
+      writesPerHour: 500,
+      notificationsPerMinute: 2,
+    });
+    const { simulator, appRepos } = await startPort(
+      { clock, rateLimits: { notificationsPerMinute: 2 } },
+      { clock, writeLimiter },
+    );
+    try {
+      simulator.addRepo({ owner: 'acme', name: 'svc' });
+      simulator.pushCommit({ owner: 'acme', repo: 'svc', branch: 'b', files: { a: '1' } });
+      const start = clock.now();
+      const pr = await appRepos.createPullRequest('acme', 'svc', {
+        title: 't',
+        body: '',
+        head: 'b',
+        base: 'main',
+      });
+      for (let i = 0; i < 3; i++)
+        await appRepos.createIssueComment('acme', 'svc', pr.number, `c${i}`);
+      assert.deepEqual(simulator.secondaryAnswers, {
+        '403 retry-after': 0,
+        '403 no retry-after': 0,
+        '429 retry-after': 0,
+      });
+      assert.equal(simulator.getRepo('acme', 'svc').comments.length, 3);
+      // Four notifying requests, two a minute: the third went a minute after the first.
+      assert.ok(clock.now() - start >= 60_000);
     } finally {
       await simulator.close();
     }

@@ -10,14 +10,31 @@ export function steppingClock(): Clock & { t: number } {
   return c;
 }
 
-/** A clock whose sleepers wake only when the test moves it (`advanceTo`). */
-export function heldClock(start: number): Clock & { advanceTo(t: number): Promise<void> } {
+/**
+ * A clock whose sleepers wake only when the test moves it (`advanceTo`); `sleeping(n)` resolves once
+ * `n` callers are asleep on it (an event to await before moving the clock).
+ */
+export function heldClock(
+  start: number,
+): Clock & { advanceTo(t: number): Promise<void>; sleeping(n?: number): Promise<void> } {
   let now = start;
   let sleepers: { at: number; wake: () => void }[] = [];
+  let watchers: { n: number; resolve: () => void }[] = [];
+  const look = () =>
+    (watchers = watchers.filter((w) => (sleepers.length >= w.n ? void w.resolve() : true)));
   const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
   return {
     now: () => now,
-    sleep: (ms) => new Promise<void>((wake) => void sleepers.push({ at: now + ms, wake })),
+    sleep: (ms) =>
+      new Promise<void>((wake) => {
+        sleepers.push({ at: now + ms, wake });
+        look();
+      }),
+    sleeping: (n = 1) =>
+      new Promise<void>((resolve) => {
+        watchers.push({ n, resolve });
+        look();
+      }),
     async advanceTo(t) {
       now = t;
       for (let i = 0; i < 20; i++) {

@@ -7,10 +7,11 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { classifyRequest } from '../classify-request.js';
 import type { Clock } from '../clock.js';
 import type { FaultInjector } from './faults.js';
 import { SimHttpError, matchRoute, type Ctx, type Route, type SimResponse } from './http-kit.js';
-import { isNotifying, type RateLimiter } from './rate-limits.js';
+import type { RateLimiter } from './rate-limits.js';
 import { RECORDED_HEADERS, type TrafficRecorder } from './record-traffic.js';
 import type { SimBehaviour, SimState, TokenIdentity } from './state.js';
 import { isJwt, verifyAppJwt } from './verify-app-jwt.js';
@@ -42,9 +43,6 @@ export interface HandlerDeps {
   latencyMs: () => number;
   recorder: () => TrafficRecorder | undefined;
 }
-
-const isWriteRequest = (method: string, path: string): boolean =>
-  !['GET', 'HEAD'].includes(method) && !/^\/app\/installations\/[^/]+\/access_tokens$/.test(path);
 
 async function readBody(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
@@ -176,7 +174,8 @@ export function createRequestHandler(d: HandlerDeps, baseUrl: () => string) {
     const method = (req.method ?? 'GET').toUpperCase();
     const url = new URL(req.url ?? '/', 'http://sim');
     const path = canonicalPath(d.state, url.pathname);
-    const write = isWriteRequest(method, path);
+    const kind = classifyRequest(method, path);
+    const write = kind !== 'read';
     const record: RecordedRequest = {
       method,
       path,
@@ -213,7 +212,7 @@ export function createRequestHandler(d: HandlerDeps, baseUrl: () => string) {
       record.caller = identity.login;
       if (applyFaultBefore(d.faults.take(method, path, 'before')) === 'silent') return;
       limitKey = limitKeyOf(identity);
-      d.limits.admit(limitKey, write, isNotifying(method, path));
+      d.limits.admit(limitKey, write, kind === 'notifying');
       headers = d.limits.headers(limitKey);
       const latency = d.latencyMs();
       if (latency) await d.clock.sleep(latency);

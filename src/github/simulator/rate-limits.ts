@@ -2,12 +2,17 @@
  * GitHub's rate limits as the simulator enforces them, per caller (installation or token):
  * - primary: `limit` requests per fixed hour window, reported on every response in
  *   `x-ratelimit-*`; when spent, 403 "API rate limit exceeded" with `x-ratelimit-remaining: 0`;
- * - secondary (on by default, GitHub's figures): concurrent requests, content-creating requests
- *   (POST/PATCH/PUT/DELETE) per sliding minute and hour, and a stricter budget for requests that
- *   notify people (opening pull requests, commenting). When exceeded GitHub answers in several
- *   ways and so does the simulator, in turn: 403 "You have exceeded a secondary rate limit" with
- *   `retry-after`, the same 403 without `retry-after` (wait at least a minute), and 429 with
- *   `retry-after`.
+ * - secondary (on by default): concurrent requests (100) and content-creating requests per sliding
+ *   minute and hour (80 and 500), GitHub's documented figures ("Rate limits for the REST API");
+ *   and a stricter budget for content-creating requests that trigger notifications (opening pull
+ *   requests and issues, comments, reviews: `classify-request.ts`), 20 a minute. GitHub says only
+ *   that "some endpoints have lower content creation limits" and that creating content too
+ *   quickly with these may draw a secondary limit; it publishes no figure. 20 a minute is the pace
+ *   Octokit's throttling plugin keeps for them (one every 3 s): an assumption, adjustable with
+ *   `notificationsPerMinute`.
+ * When a secondary limit is exceeded GitHub answers in several ways and so does the simulator, in
+ * turn: 403 "You have exceeded a secondary rate limit" with `retry-after`, the same 403 without
+ * `retry-after` (wait at least a minute), and 429 with `retry-after`.
  * Times come from the simulator's clock, so a scaled clock shortens every window alike.
  */
 import type { Clock } from '../clock.js';
@@ -22,15 +27,14 @@ export interface RateLimitOptions {
   writesPerMinute?: number;
   /** Content-creating requests per hour per caller. Default 500 (GitHub). */
   writesPerHour?: number;
-  /** Notification-creating requests (new PRs, comments) per minute per caller. Default 20. */
+  /**
+   * Notifying requests (new PRs and issues, comments; `classify-request.ts`) per minute per caller.
+   * Default 20: GitHub publishes no figure (see the module comment).
+   */
   notificationsPerMinute?: number;
   /** `false` turns every secondary limit off (for a test about something else). Default true. */
   secondary?: boolean;
 }
-
-/** Requests that notify people: GitHub limits them more strictly than other writes. */
-export const isNotifying = (method: string, path: string): boolean =>
-  method === 'POST' && /\/(pulls|issues\/\d+\/comments|issues)$/.test(path);
 
 interface CallerState {
   windowStart: number;
