@@ -85,17 +85,7 @@ const waivedKeySql = (rule: string, r = 'r') =>
   `(SELECT key_set FROM waived_keys) ?| (ARRAY[concat_ws('|', 'r', ${r}.id, ${rule}), concat_ws('|', 'f', ${rule})]
     || ARRAY(SELECT concat_ws('|', 't', t, ${rule}) FROM unnest(${r}.topics) t))`;
 
-/**
- * The page's repositories (limit + 1, for the next cursor). The status and overdue filters read
- * compliance_summary (`maintained`: one row per repository with its failing keys, so a
- * repository costs one small row and the page can stop after limit + 1 matches); `computed` tests
- * the rule_status rows themselves, what the maintained form must always equal (tests compare both
- * over many filters).
- */
-export function repositoryListSql(
-  f: RepositoryFilter,
-  source: 'maintained' | 'computed' = 'maintained',
-): { sql: string; params: unknown[] } {
+function validateFilter(f: RepositoryFilter): void {
   if (f.status && !f.rule && !(REPOSITORY_STATUSES as readonly string[]).includes(f.status))
     throw new SteeringError(
       'INVALID_INPUT',
@@ -108,6 +98,27 @@ export function repositoryListSql(
       `status: with rule=, give a finding status: ${FINDING_STATUSES.join(', ')}`,
       { details: { parameter: 'status' } },
     );
+}
+
+/** The waivers in force that cover rule `rule` (a parameter), in one row (needs live_waivers). */
+const ruleWaiversCte = (rule: string) => `rule_waivers AS MATERIALIZED (SELECT
+    coalesce(bool_or(scope = 'fleet'), false) AS fleet,
+    coalesce(array_agg(repository_id) FILTER (WHERE scope = 'repository' AND repository_id IS NOT NULL), '{}') AS repos,
+    coalesce(array_agg(topic) FILTER (WHERE scope = 'topic' AND topic IS NOT NULL), '{}') AS topics
+  FROM live_waivers WHERE ${rule}::text LIKE rule_like)`;
+
+/**
+ * The page's repositories (limit + 1, for the next cursor). The status and overdue filters read
+ * compliance_summary (`maintained`: one row per repository with its failing keys, so a
+ * repository costs one small row and the page can stop after limit + 1 matches); `computed` tests
+ * the rule_status rows themselves, what the maintained form must always equal (tests compare both
+ * over many filters).
+ */
+export function repositoryListSql(
+  f: RepositoryFilter,
+  source: 'maintained' | 'computed' = 'maintained',
+): { sql: string; params: unknown[] } {
+  validateFilter(f);
   const after = f.cursor ? decodeCursor(f.cursor, 2) : null;
   const params: unknown[] = [];
   const p = (v: unknown) => `$${params.push(v)}`;
@@ -158,16 +169,27 @@ export function repositoryListSql(
     source === 'computed'
       ? `EXISTS (${latestRows('true')})`
       : `EXISTS (SELECT 1 FROM compliance_summary cs WHERE ${onSummary()})`;
-  if (f.rule) {
+  let ruleWaivers = '';
+  if (f.rule && source === 'computed') {
     where.push(
       `EXISTS (${latestRows(`rs.rule_id = ${p(f.rule)}::text AND ${EFF} = ${p(f.status ?? 'fail')}::text`)})`,
+    );
+  } else if (f.rule) {
+    // The waivers in force that cover this rule, resolved once: the rule's row of each repository
+    // is then probed by primary key in name order (the page stops after limit + 1 matches).
+    const rule = p(f.rule);
+    ruleWaivers = `, ${ruleWaiversCte(rule)}`;
+    const waived = `(SELECT w.fleet OR r.id = ANY (w.repos) OR r.topics && w.topics FROM rule_waivers w)`;
+    where.push(
+      `EXISTS (${latestRows(`rs.rule_id = ${rule}::text
+      AND (CASE WHEN ${waived} THEN 'exempt' ELSE rs.status::text END) = ${p(f.status ?? 'fail')}::text`)} OFFSET 0)`,
     );
   } else if (f.status === 'unscanned') where.push(`NOT ${scanned()}`);
   else if (f.status === 'compliant')
     where.push(`${scanned()} AND NOT ${summaryFilter('noncompliant')}`);
   else if (f.status === 'noncompliant') where.push(summaryFilter('noncompliant'));
   if (f.overdue !== undefined) where.push(`${f.overdue ? '' : 'NOT '}${summaryFilter('overdue')}`);
-  const sql = `WITH ${summary ? SUMMARY_CTES : LIVE_WAIVERS_CTE}
+  const sql = `WITH ${summary ? SUMMARY_CTES : LIVE_WAIVERS_CTE}${ruleWaivers}
     SELECT r.id, r.full_name, r.topics, r.archived FROM repositories r
     WHERE ${where.join(' AND ')} ORDER BY r.full_name, r.id LIMIT ${p(f.limit + 1)}`;
   return { sql, params };
