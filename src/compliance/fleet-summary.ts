@@ -77,9 +77,11 @@ export type SummarySource = keyof typeof SUMMARY_SOURCE;
 /**
  * The rule_status rows of guideline $1 a waiver in force covers (both tracks, repositories not
  * deleted), each once. Waiver patterns are matched against the guideline's rule ids once; the
- * rows are then probed by primary key (repository, rule, track): the LATERAL subquery (at most
- * one row per track, hence the LIMIT, which also keeps the planner from turning the probes into
- * a scan of every rule_status row of the guideline).
+ * rows are then probed by primary key, one LATERAL subquery per repository with its waived rule
+ * ids as an array (`rule_id = ANY`; at most one row per rule and track, hence the LIMIT, which
+ * also keeps the planner from turning the probes into a scan of every rule_status row of the
+ * guideline). One probe per repository rather than per rule also keeps the plan's estimated cost
+ * honest: ten thousand single-pair probes priced it over the JIT threshold.
  */
 const WAIVED_ROWS = `(WITH live_rules AS MATERIALIZED (
       SELECT DISTINCT w.scope, w.repository_id, w.topic, ru.rule_id
@@ -92,13 +94,14 @@ const WAIVED_ROWS = `(WITH live_rules AS MATERIALIZED (
         JOIN repositories r ON r.topics @> ARRAY[lr.topic] WHERE lr.scope = 'topic'
       UNION SELECT r.id, lr.rule_id FROM live_rules lr CROSS JOIN repositories r
         WHERE lr.scope = 'fleet')
-    SELECT rs.* FROM pairs p
+    SELECT rs.* FROM (SELECT repository_id, array_agg(rule_id) AS rules FROM pairs
+        GROUP BY repository_id) p
     JOIN repositories r ON r.id = p.repository_id AND r.deleted_at IS NULL
     CROSS JOIN LATERAL (SELECT rs.repository_id, rs.rule_id, rs.track,
         rs.status IN ${FAILING} AS failing, ${KEY('rs')} AS key
-      FROM rule_status rs WHERE rs.repository_id = p.repository_id AND rs.rule_id = p.rule_id
+      FROM rule_status rs WHERE rs.repository_id = p.repository_id AND rs.rule_id = ANY (p.rules)
         AND rs.track IN ('latest', 'adopted') AND rs.guideline_id = $1
-      LIMIT 2) rs)`;
+      LIMIT 2 * cardinality(p.rules)) rs)`;
 
 /**
  * One guideline's figures in one statement ($1 guideline, $2 its latest version), as JSON
@@ -106,7 +109,8 @@ const WAIVED_ROWS = `(WITH live_rules AS MATERIALIZED (
  * (MUST, fail, past the due date) are one small JSON object, so "has an overdue rule" is `?|`
  * (a binary search per failing key; an array overlap `&&` compares every pair, several times
  * slower over a fleet's rows). Only the rows of repositories with a waived failing rule (few) are unpacked, to leave
- * the waived rules out. Per-rule failing counts are the kept counts less the waived rows and the
+ * the waived rules out (each row's keys counted in one LATERAL aggregate, the waived pairs a hashed
+ * `NOT IN`). Per-rule failing counts are the kept counts less the waived rows and the
  * deleted repositories' rows (both few).
  */
 function summarySql(source: SummarySource): string {
@@ -126,19 +130,18 @@ function summarySql(source: SummarySource): string {
       FROM (${from.rows}) s
       JOIN repositories r ON r.id = s.repository_id AND r.deleted_at IS NULL
       LEFT JOIN adopted a ON a.repository_id = s.repository_id),
-    detail AS MATERIALIZED (SELECT sm.repository_id, sm.track, sm.adopted, k.key
-      FROM sm CROSS JOIN LATERAL unnest(sm.failing) k(key)
-      WHERE sm.touched AND NOT EXISTS (SELECT 1 FROM waived w
-        WHERE w.repository_id = sm.repository_id AND w.rule_id = ${rule('k.key')})),
     per_repo AS (
       SELECT track, adopted, failing_count > 0 AS any_fail, must_failing > 0 AS must_fail,
         (SELECT key_set FROM overdue_now) ?| failing AS overdue
       FROM sm WHERE NOT touched
       UNION ALL
-      SELECT sm.track, sm.adopted, count(d.key) > 0, count(d.key) FILTER (WHERE d.key LIKE 'MUST|%') > 0,
-        (SELECT key_set FROM overdue_now) ?| coalesce(array_agg(d.key) FILTER (WHERE d.key IS NOT NULL), '{}')
-      FROM sm LEFT JOIN detail d ON d.repository_id = sm.repository_id AND d.track = sm.track
-      WHERE sm.touched GROUP BY sm.repository_id, sm.track, sm.adopted),
+      SELECT sm.track, sm.adopted, d.n > 0, d.must > 0, d.overdue
+      FROM sm CROSS JOIN LATERAL (SELECT count(*) AS n,
+          count(*) FILTER (WHERE k.key LIKE 'MUST|%') AS must,
+          coalesce(bool_or((SELECT key_set FROM overdue_now) ? k.key), false) AS overdue
+        FROM unnest(sm.failing) k(key)
+        WHERE (sm.repository_id, ${rule('k.key')}) NOT IN (SELECT repository_id, rule_id FROM waived)) d
+      WHERE sm.touched),
     latest_keys AS (SELECT key, sum(n)::int AS n FROM (
         SELECT key, n FROM (${from.ruleCounts}) c
         UNION ALL SELECT key, -1 FROM waived_rows WHERE track = 'latest' AND failing

@@ -63,7 +63,29 @@ export const emptyCounts = (): StatusCounts =>
 
 const EFF = `(CASE WHEN ${waivedSql()} THEN 'exempt' ELSE rs.status::text END)`;
 
-export function repositoryListSql(f: RepositoryFilter): { sql: string; params: unknown[] } {
+/**
+ * For the filters that read compliance_summary: per guideline, the failing keys
+ * (`MUST|fail|version|rule`) overdue right now; and the waivers in force resolved to the rule ids
+ * some summary row lists as failing (compliance_rule_failing), as `r|repository id|rule`,
+ * `t|topic|rule` and `f|rule`. Both are JSON objects, so `?` and `?|` look a key up by binary
+ * search rather than testing each waiver's pattern per row.
+ */
+const SUMMARY_CTES = `${LIVE_WAIVERS_CTE},
+  overdue_keys AS MATERIALIZED (SELECT guideline_id,
+      jsonb_object_agg(concat_ws('|', 'MUST', 'fail', version, rule_id), true) AS key_set
+    FROM rule_deadlines WHERE ${pastDueSql('due_at')} GROUP BY guideline_id),
+  waived_keys AS MATERIALIZED (SELECT coalesce(jsonb_object_agg(k, true), '{}') AS key_set
+    FROM (SELECT DISTINCT CASE w.scope WHEN 'repository' THEN concat_ws('|', 'r', w.repository_id, f.rule_id)
+        WHEN 'topic' THEN concat_ws('|', 't', w.topic, f.rule_id) ELSE concat_ws('|', 'f', f.rule_id) END AS k
+      FROM live_waivers w JOIN (SELECT DISTINCT split_part(key, '|', 4) AS rule_id
+        FROM compliance_rule_failing WHERE repositories <> 0) f ON f.rule_id LIKE w.rule_like) x)`;
+
+/** SQL true when a waiver in force covers rule id `rule` of repository `r` (needs SUMMARY_CTES). */
+const waivedKeySql = (rule: string, r = 'r') =>
+  `(SELECT key_set FROM waived_keys) ?| (ARRAY[concat_ws('|', 'r', ${r}.id, ${rule}), concat_ws('|', 'f', ${rule})]
+    || ARRAY(SELECT concat_ws('|', 't', t, ${rule}) FROM unnest(${r}.topics) t))`;
+
+function validateFilter(f: RepositoryFilter): void {
   if (f.status && !f.rule && !(REPOSITORY_STATUSES as readonly string[]).includes(f.status))
     throw new SteeringError(
       'INVALID_INPUT',
@@ -76,6 +98,27 @@ export function repositoryListSql(f: RepositoryFilter): { sql: string; params: u
       `status: with rule=, give a finding status: ${FINDING_STATUSES.join(', ')}`,
       { details: { parameter: 'status' } },
     );
+}
+
+/** The waivers in force that cover rule `rule` (a parameter), in one row (needs live_waivers). */
+const ruleWaiversCte = (rule: string) => `rule_waivers AS MATERIALIZED (SELECT
+    coalesce(bool_or(scope = 'fleet'), false) AS fleet,
+    coalesce(array_agg(repository_id) FILTER (WHERE scope = 'repository' AND repository_id IS NOT NULL), '{}') AS repos,
+    coalesce(array_agg(topic) FILTER (WHERE scope = 'topic' AND topic IS NOT NULL), '{}') AS topics
+  FROM live_waivers WHERE ${rule}::text LIKE rule_like)`;
+
+/**
+ * The page's repositories (limit + 1, for the next cursor). The status and overdue filters read
+ * compliance_summary (`maintained`: one row per repository with its failing keys, so a
+ * repository costs one small row and the page can stop after limit + 1 matches); `computed` tests
+ * the rule_status rows themselves, what the maintained form must always equal (tests compare both
+ * over many filters).
+ */
+export function repositoryListSql(
+  f: RepositoryFilter,
+  source: 'maintained' | 'computed' = 'maintained',
+): { sql: string; params: unknown[] } {
+  validateFilter(f);
   const after = f.cursor ? decodeCursor(f.cursor, 2) : null;
   const params: unknown[] = [];
   const p = (v: unknown) => `$${params.push(v)}`;
@@ -99,24 +142,54 @@ export function repositoryListSql(f: RepositoryFilter): { sql: string; params: u
       f.adopted === 'none' ? `${adoptedSql} IS NULL` : `${adoptedSql} = ${p(f.adopted)}::text`,
     );
   }
-  const mustFailing = () =>
-    `EXISTS (${latestRows(`rs.level = 'MUST' AND rs.status IN ${FAILING} AND NOT ${waivedSql()}`)})`;
-  if (f.rule) {
-    where.push(
-      `EXISTS (${latestRows(`rs.rule_id = ${p(f.rule)}::text AND ${EFF} = ${p(f.status ?? 'fail')}::text`)})`,
-    );
-  } else if (f.status === 'unscanned') where.push(`NOT EXISTS (${latestRows('true')})`);
-  else if (f.status === 'compliant')
-    where.push(`EXISTS (${latestRows('true')}) AND NOT ${mustFailing()}`);
-  else if (f.status === 'noncompliant') where.push(mustFailing());
-  if (f.overdue !== undefined) {
-    const overdue = `EXISTS (${latestRows(`rs.level = 'MUST' AND rs.status = 'fail'
+  let summary = false;
+  const onSummary = () =>
+    `cs.repository_id = r.id AND cs.track = 'latest' ${g() ? `AND cs.guideline_id = ${g()}` : ''}`;
+  /** A failing key of r's summary rows (latest track) meets `cond` and no waiver covers its rule. */
+  const failingKey = (cs: string, cond: string) => {
+    summary = true;
+    return `EXISTS (SELECT 1 FROM compliance_summary cs
+      CROSS JOIN LATERAL unnest(cs.failing) k(key)
+      WHERE ${onSummary()} AND ${cs} AND ${cond}
+        AND NOT ${waivedKeySql(`split_part(k.key, '|', 4)`)} OFFSET 0)`;
+  };
+  const summaryFilter = (filter: 'noncompliant' | 'overdue') => {
+    if (source === 'computed')
+      return filter === 'noncompliant'
+        ? `EXISTS (${latestRows(`rs.level = 'MUST' AND rs.status IN ${FAILING} AND NOT ${waivedSql()}`)})`
+        : `EXISTS (${latestRows(`rs.level = 'MUST' AND rs.status = 'fail'
       AND EXISTS (SELECT 1 FROM rule_deadlines d WHERE d.guideline_id = rs.guideline_id
         AND d.version = rs.version AND d.rule_id = rs.rule_id AND ${pastDueSql('d.due_at')})
       AND NOT ${waivedSql()}`)})`;
-    where.push(f.overdue ? overdue : `NOT ${overdue}`);
-  }
-  const sql = `WITH ${LIVE_WAIVERS_CTE}
+    if (filter === 'noncompliant') return failingKey('cs.must_failing > 0', `k.key LIKE 'MUST|%'`);
+    const keySet = `(SELECT o.key_set FROM overdue_keys o WHERE o.guideline_id = cs.guideline_id)`;
+    return failingKey(`${keySet} ?| cs.failing`, `${keySet} ? k.key`);
+  };
+  const scanned = () =>
+    source === 'computed'
+      ? `EXISTS (${latestRows('true')})`
+      : `EXISTS (SELECT 1 FROM compliance_summary cs WHERE ${onSummary()})`;
+  let ruleWaivers = '';
+  if (f.rule && source === 'computed') {
+    where.push(
+      `EXISTS (${latestRows(`rs.rule_id = ${p(f.rule)}::text AND ${EFF} = ${p(f.status ?? 'fail')}::text`)})`,
+    );
+  } else if (f.rule) {
+    // The waivers in force that cover this rule, resolved once: the rule's row of each repository
+    // is then probed by primary key in name order (the page stops after limit + 1 matches).
+    const rule = p(f.rule);
+    ruleWaivers = `, ${ruleWaiversCte(rule)}`;
+    const waived = `(SELECT w.fleet OR r.id = ANY (w.repos) OR r.topics && w.topics FROM rule_waivers w)`;
+    where.push(
+      `EXISTS (${latestRows(`rs.rule_id = ${rule}::text
+      AND (CASE WHEN ${waived} THEN 'exempt' ELSE rs.status::text END) = ${p(f.status ?? 'fail')}::text`)} OFFSET 0)`,
+    );
+  } else if (f.status === 'unscanned') where.push(`NOT ${scanned()}`);
+  else if (f.status === 'compliant')
+    where.push(`${scanned()} AND NOT ${summaryFilter('noncompliant')}`);
+  else if (f.status === 'noncompliant') where.push(summaryFilter('noncompliant'));
+  if (f.overdue !== undefined) where.push(`${f.overdue ? '' : 'NOT '}${summaryFilter('overdue')}`);
+  const sql = `WITH ${summary ? SUMMARY_CTES : LIVE_WAIVERS_CTE}${ruleWaivers}
     SELECT r.id, r.full_name, r.topics, r.archived FROM repositories r
     WHERE ${where.join(' AND ')} ORDER BY r.full_name, r.id LIMIT ${p(f.limit + 1)}`;
   return { sql, params };

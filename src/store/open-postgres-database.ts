@@ -1,6 +1,6 @@
 /**
- * A pg Pool behind the Db interface. Every connection gets `statement_timeout` (and, for tests and
- * multi-tenant setups, a `search_path`) through the startup options, so no query can hang forever
+ * A pg Pool behind the Db interface. Every connection gets `statement_timeout`, `jit = off` (and,
+ * for tests and multi-tenant setups, a `search_path`) through the startup options, so no query can hang forever
  * and no per-query SET is needed. Pool errors on idle clients are logged, never thrown. `listen`
  * uses one more connection with the same settings, outside the pool (listen-for-notifications.ts).
  */
@@ -95,7 +95,10 @@ function connectionConfig(options: PostgresOptions): pg.ClientConfig {
     // TCP keepalive: a peer that vanished (no FIN) is noticed instead of holding a connection.
     keepAlive: true,
     keepAliveInitialDelayMillis: 10_000,
-    options: options.schema ? `-c search_path=${options.schema}` : undefined,
+    // No JIT compilation: the fleet reads plan above its cost threshold (the summary's primary-key
+    // probes add up), and compiling their expressions took longer than running them (the fleet
+    // summary at 10,000 repositories: 745 ms p50 with JIT, 423 ms without, at load 9.5).
+    options: `-c jit=off${options.schema ? ` -c search_path=${options.schema}` : ''}`,
     types: typeParsers,
   };
 }

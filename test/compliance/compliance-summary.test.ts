@@ -5,7 +5,14 @@
 // aggregated afresh, and the summary read from them equals the summary computed from rule_status.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { fleetSummary, grantWaiver, revokeWaiver } from '../../src/compliance/index.js';
+import {
+  FINDING_STATUSES,
+  fleetSummary,
+  grantWaiver,
+  repositoryListSql,
+  revokeWaiver,
+  type RepositoryFilter,
+} from '../../src/compliance/index.js';
 import { publishGuideline } from '../../src/publish/index.js';
 import { recordAdoption, updateRuleStatus, type Queryable } from '../../src/store/index.js';
 import { TEST_DRIVERS, createTestDatabaseOf, type TestDatabase } from '../support/db.js';
@@ -22,6 +29,19 @@ const MAINTAINED = `SELECT repository_id::int, guideline_id, track, rules, faili
 const RULE_COUNTS = `SELECT guideline_id, track, level || '|' || status || '|' || version || '|' || rule_id
     AS key, count(*)::int AS repositories FROM rule_status WHERE status IN ('fail', 'error')
   GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`;
+/** Repository list filters: every status, a rule's statuses, topic, adoption, overdue, a page. */
+const FILTERS: RepositoryFilter[] = [];
+for (const guideline of [undefined, 'fleet'])
+  for (const topic of [undefined, 'payments'])
+    for (const overdue of [undefined, true, false])
+      for (const status of [undefined, 'compliant', 'noncompliant', 'unscanned'])
+        for (const adopted of [undefined, 'none', '1.0.0'])
+          FILTERS.push({ guideline, topic, overdue, status, adopted, limit: 10 });
+for (const rule of [RULES.health, RULES.simple])
+  for (const status of FINDING_STATUSES)
+    for (const overdue of [undefined, true, false])
+      FILTERS.push({ rule, status, overdue, limit: 10 });
+
 const KEPT_RULE_COUNTS = `SELECT guideline_id, track, key, repositories FROM compliance_rule_failing
   WHERE repositories <> 0 ORDER BY 1, 2, 3`;
 
@@ -43,6 +63,14 @@ for (const driver of TEST_DRIVERS) {
         fleetSummary(t.db, { guideline: 'fleet', source: 'computed' }),
       ]);
       assert.deepEqual(maintained, computed);
+      // The repository filters over compliance_summary equal the same filters over rule_status.
+      for (const f of FILTERS) {
+        const page = async (source: 'maintained' | 'computed') => {
+          const { sql, params } = repositoryListSql(f, source);
+          return (await t.db.query<{ id: string }>(sql, params)).rows.map((r) => Number(r.id));
+        };
+        assert.deepEqual(await page('maintained'), await page('computed'), JSON.stringify(f));
+      }
       return maintained[0]!;
     }
 
