@@ -46,14 +46,13 @@ export function tokenOf(req: Request): ApiTokenRecord {
   return token;
 }
 
-export function createAuthenticator(
-  db: Db,
-  logger: Logger,
-  options: AuthOptions = {},
-): Authenticator {
-  const cacheMs = options.cacheMs ?? 5000;
+/**
+ * Looked-up tokens by presented secret, trusted for `cacheMs`; emptied by every revocation heard
+ * (here or through the database's notification) and bypassed while that notification cannot be
+ * heard.
+ */
+function createTokenCache(db: Db, cacheMs: number) {
   const cache = new Map<string, { record: ApiTokenRecord; until: number }>();
-  const touched = new Map<number, number>();
   // Bumped by every invalidation: a lookup that started under another generation is not cached.
   let generation = 0;
   let hearing = false;
@@ -75,24 +74,35 @@ export function createAuthenticator(
     });
   };
 
-  // Keyed by the presented secret itself: a hit costs no sha256 (the secret is in this process's
-  // memory for the request anyway, and an entry lives `cacheMs`).
-  function cached(secret: string): ApiTokenRecord | undefined {
-    subscribe();
-    const hit = cache.get(secret);
-    return hit && hit.until > Date.now() ? hit.record : undefined;
-  }
+  return {
+    forget,
+    // Keyed by the presented secret itself: a hit costs no sha256 (the secret is in this
+    // process's memory for the request anyway, and an entry lives `cacheMs`).
+    cached(secret: string): ApiTokenRecord | undefined {
+      subscribe();
+      const hit = cache.get(secret);
+      return hit && hit.until > Date.now() ? hit.record : undefined;
+    },
+    async lookup(secret: string): Promise<ApiTokenRecord | null> {
+      const now = Date.now();
+      const started = generation;
+      const record = await findApiToken(db, secret);
+      if (cache.size >= MAX_CACHED) cache.clear();
+      if (record && hearing && started === generation)
+        cache.set(secret, { record, until: now + cacheMs });
+      else cache.delete(secret);
+      return record;
+    },
+  };
+}
 
-  async function lookup(secret: string): Promise<ApiTokenRecord | null> {
-    const now = Date.now();
-    const started = generation;
-    const record = await findApiToken(db, secret);
-    if (cache.size >= MAX_CACHED) cache.clear();
-    if (record && hearing && started === generation)
-      cache.set(secret, { record, until: now + cacheMs });
-    else cache.delete(secret);
-    return record;
-  }
+export function createAuthenticator(
+  db: Db,
+  logger: Logger,
+  options: AuthOptions = {},
+): Authenticator {
+  const { cached, lookup, forget } = createTokenCache(db, options.cacheMs ?? 5000);
+  const touched = new Map<number, number>();
 
   function touch(record: ApiTokenRecord): void {
     const now = Date.now();
