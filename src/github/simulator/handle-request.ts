@@ -169,6 +169,20 @@ function limitKeyOf(identity: Ctx['identity']): string {
 const etagOf = (body: unknown) =>
   `W/"${createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 40)}"`;
 
+/** The request log's entry for one request; its status and caller are filled in as it is answered. */
+function recordRequest(d: HandlerDeps, method: string, path: string, write: boolean) {
+  const record: RecordedRequest = {
+    method,
+    path,
+    status: 0,
+    at: d.clock.now(),
+    caller: '-',
+    write,
+  };
+  d.requests.push(record);
+  return record;
+}
+
 export function createRequestHandler(d: HandlerDeps, baseUrl: () => string) {
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = (req.method ?? 'GET').toUpperCase();
@@ -176,15 +190,7 @@ export function createRequestHandler(d: HandlerDeps, baseUrl: () => string) {
     const path = canonicalPath(d.state, url.pathname);
     const kind = classifyRequest(method, path);
     const write = kind !== 'read';
-    const record: RecordedRequest = {
-      method,
-      path,
-      status: 0,
-      at: d.clock.now(),
-      caller: '-',
-      write,
-    };
-    d.requests.push(record);
+    const record = recordRequest(d, method, path, write);
     const requestId = newRequestId();
     // `/__simulator/…` routes stand in for a person in GitHub's web UI, not for the REST API.
     const recorder = path.startsWith('/__simulator/') ? undefined : d.recorder;
