@@ -1,0 +1,118 @@
+/**
+ * A clock for bench:rollout that moves only when all work waits on it. While any running job of
+ * the watched workers does something other than sleeping on this clock (a database query, a
+ * request to the simulator, Redis, a place among the requests in flight), or a job is waiting to
+ * be picked up, simulated time stands still; when every running job sleeps on it, it jumps to the
+ * earliest wake-up. The simulator, the write limiter and the port share it, so the simulated wall
+ * time of a rollout is what GitHub's budget and steering's limiter make it, whatever the machine's
+ * load: a loaded machine only takes longer in real time. Requests take no simulated time.
+ *
+ * Which job a sleep belongs to is followed through the job's async context, so a job counts once
+ * however many of its calls sleep. Waits in real time (plugin-retry's backoff, a queue's retry
+ * delay) hold the clock still until they end.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Clock } from '../src/github/index.js';
+import type { JobQueue, QueueDefaults, QueueDriver } from '../src/queue/index.js';
+
+export interface VirtualClock extends Clock {
+  /** Moves the clock forward by `ms` now (between phases, when nothing runs). */
+  advance(ms: number): void;
+  /** `driver` with its workers' jobs followed: the clock waits for those not sleeping on it. */
+  watch(driver: QueueDriver): QueueDriver;
+}
+
+interface Sleeper {
+  at: number;
+  job: object | undefined;
+  wake: () => void;
+}
+
+export function createVirtualClock(start = Date.now()): VirtualClock {
+  let now = start;
+  let sleepers: Sleeper[] = [];
+  const running = new Set<object>();
+  const current = new AsyncLocalStorage<object>();
+  const queues: Array<Pick<JobQueue<unknown>, 'count' | 'getJobCounts'>> = [];
+  /** Bumped by every change; a check that awaited something gives up when it moved. */
+  let generation = 0;
+  let scheduled = false;
+
+  const changed = () => {
+    generation += 1;
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(() => {
+      scheduled = false;
+      void check();
+    });
+  };
+
+  async function check(): Promise<void> {
+    if (running.size === 0 || sleepers.length === 0) return;
+    const asleep = new Set(sleepers.map((s) => s.job));
+    for (const job of running) if (!asleep.has(job)) return;
+    const seen = generation;
+    // A job waiting, delayed for a retry, or taken by a worker whose processor has not started
+    // yet (or whose completion is not recorded yet) would run now: time waits for it too.
+    const pending = await Promise.all(
+      queues.map(async (q) => [await q.count(), (await q.getJobCounts('active')).active ?? 0]),
+    );
+    if (generation !== seen) return;
+    const active = pending.reduce((n, [, a]) => n + a!, 0);
+    if (pending.some(([waiting]) => waiting! > 0) || active !== running.size) {
+      // Nothing of ours announces when that changes: look again shortly.
+      setTimeout(changed, 2);
+      return;
+    }
+    now = Math.max(now, Math.min(...sleepers.map((s) => s.at)));
+    const due = sleepers.filter((s) => s.at <= now);
+    sleepers = sleepers.filter((s) => s.at > now);
+    for (const s of due) s.wake();
+    changed();
+  }
+
+  return {
+    now: () => now,
+    sleep: (ms) =>
+      new Promise<void>((wake) => {
+        if (!(ms > 0)) return void setImmediate(wake);
+        sleepers.push({ at: now + ms, job: current.getStore(), wake });
+        changed();
+      }),
+    advance(ms) {
+      now += Math.max(0, ms);
+      changed();
+    },
+    watch(driver) {
+      return {
+        kind: driver.kind,
+        description: driver.description,
+        queue<T>(name: string, defaults: QueueDefaults, options?: { failFast?: boolean }) {
+          const queue = driver.queue<T>(name, defaults, options);
+          queues.push(queue);
+          return queue;
+        },
+        worker: (queue, processor, options) =>
+          driver.worker(
+            queue,
+            async (job) => {
+              const token = {};
+              running.add(token);
+              changed();
+              try {
+                return await current.run(token, () => processor(job));
+              } finally {
+                running.delete(token);
+                changed();
+              }
+            },
+            options,
+          ),
+        ping: () => driver.ping(),
+        onRecovery: (fn) => driver.onRecovery(fn),
+        close: () => driver.close(),
+      };
+    },
+  };
+}
