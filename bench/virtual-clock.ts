@@ -7,11 +7,12 @@
  * time of a rollout is what GitHub's budget and steering's limiter make it, whatever the machine's
  * load: a loaded machine only takes longer in real time. Requests take no simulated time.
  *
- * Which job a sleep belongs to is followed through the job's async context, so a job counts once
- * however many of its calls sleep. Waits in real time (plugin-retry's backoff, a queue's retry
- * delay) hold the clock still until they end.
+ * The clock counts sleeps, not which job they belong to (a job's async context does not survive
+ * the queues of Octokit's plugins): a distribute job sleeps on one call at a time, since the calls
+ * that may sleep (writes waiting for their limiter slot, rate-limit waits) run one after another.
+ * Waits in real time (plugin-retry's backoff, a queue's retry delay) hold the clock still until
+ * they end.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Clock } from '../src/github/index.js';
 import type { JobQueue, QueueDefaults, QueueDriver } from '../src/queue/index.js';
 
@@ -24,15 +25,13 @@ export interface VirtualClock extends Clock {
 
 interface Sleeper {
   at: number;
-  job: object | undefined;
   wake: () => void;
 }
 
 export function createVirtualClock(start = Date.now()): VirtualClock {
   let now = start;
   let sleepers: Sleeper[] = [];
-  const running = new Set<object>();
-  const current = new AsyncLocalStorage<object>();
+  let running = 0;
   const queues: Array<Pick<JobQueue<unknown>, 'count' | 'getJobCounts'>> = [];
   /** Bumped by every change; a check that awaited something gives up when it moved. */
   let generation = 0;
@@ -49,9 +48,7 @@ export function createVirtualClock(start = Date.now()): VirtualClock {
   };
 
   async function check(): Promise<void> {
-    if (running.size === 0 || sleepers.length === 0) return;
-    const asleep = new Set(sleepers.map((s) => s.job));
-    for (const job of running) if (!asleep.has(job)) return;
+    if (running === 0 || sleepers.length < running) return;
     const seen = generation;
     // A job waiting, delayed for a retry, or taken by a worker whose processor has not started
     // yet (or whose completion is not recorded yet) would run now: time waits for it too.
@@ -60,7 +57,7 @@ export function createVirtualClock(start = Date.now()): VirtualClock {
     );
     if (generation !== seen) return;
     const active = pending.reduce((n, [, a]) => n + a!, 0);
-    if (pending.some(([waiting]) => waiting! > 0) || active !== running.size) {
+    if (pending.some(([waiting]) => waiting! > 0) || active !== running) {
       // Nothing of ours announces when that changes: look again shortly.
       setTimeout(changed, 2);
       return;
@@ -77,7 +74,7 @@ export function createVirtualClock(start = Date.now()): VirtualClock {
     sleep: (ms) =>
       new Promise<void>((wake) => {
         if (!(ms > 0)) return void setImmediate(wake);
-        sleepers.push({ at: now + ms, job: current.getStore(), wake });
+        sleepers.push({ at: now + ms, wake });
         changed();
       }),
     advance(ms) {
@@ -97,13 +94,12 @@ export function createVirtualClock(start = Date.now()): VirtualClock {
           driver.worker(
             queue,
             async (job) => {
-              const token = {};
-              running.add(token);
+              running += 1;
               changed();
               try {
-                return await current.run(token, () => processor(job));
+                return await processor(job);
               } finally {
-                running.delete(token);
+                running -= 1;
                 changed();
               }
             },
