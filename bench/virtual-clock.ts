@@ -32,6 +32,8 @@ export function createVirtualClock(start = Date.now()): VirtualClock {
   let now = start;
   let sleepers: Sleeper[] = [];
   let running = 0;
+  /** Jobs the watched workers run at a time, together. */
+  let capacity = 0;
   const queues: Array<Pick<JobQueue<unknown>, 'count' | 'getJobCounts'>> = [];
   /** Bumped by every change; a check that awaited something gives up when it moved. */
   let generation = 0;
@@ -50,14 +52,16 @@ export function createVirtualClock(start = Date.now()): VirtualClock {
   async function check(): Promise<void> {
     if (running === 0 || sleepers.length < running) return;
     const seen = generation;
-    // A job waiting, delayed for a retry, or taken by a worker whose processor has not started
-    // yet (or whose completion is not recorded yet) would run now: time waits for it too.
+    // A job taken by a worker whose processor has not started yet (or whose completion is not
+    // recorded yet), or, with a worker's place free, a job waiting or delayed for a retry, would
+    // run now: time waits for it too.
     const pending = await Promise.all(
       queues.map(async (q) => [await q.count(), (await q.getJobCounts('active')).active ?? 0]),
     );
     if (generation !== seen) return;
     const active = pending.reduce((n, [, a]) => n + a!, 0);
-    if (pending.some(([waiting]) => waiting! > 0) || active !== running) {
+    const waiting = pending.reduce((n, [w]) => n + w!, 0);
+    if (active !== running || (running < capacity && waiting > 0)) {
       // Nothing of ours announces when that changes: look again shortly.
       setTimeout(changed, 2);
       return;
@@ -90,8 +94,9 @@ export function createVirtualClock(start = Date.now()): VirtualClock {
           queues.push(queue);
           return queue;
         },
-        worker: (queue, processor, options) =>
-          driver.worker(
+        worker: (queue, processor, options) => {
+          capacity += options.concurrency;
+          return driver.worker(
             queue,
             async (job) => {
               running += 1;
@@ -104,7 +109,8 @@ export function createVirtualClock(start = Date.now()): VirtualClock {
               }
             },
             options,
-          ),
+          );
+        },
         ping: () => driver.ping(),
         onRecovery: (fn) => driver.onRecovery(fn),
         close: () => driver.close(),
