@@ -1,8 +1,11 @@
-// npm run bench:rollout [-- repos factor perMinute perHour label] — a rollout of
+// npm run bench:rollout [-- repos clock perMinute perHour label] — a rollout of
 // guidelines/performance.md to N simulated repositories (default 500) with the simulator enforcing
 // GitHub's secondary limits (80 writes a minute, 500 an hour, per installation; of these 20
 // notifying ones, new pull requests, a minute: the simulator's assumption, GitHub publishes no
-// figure) on a scaled clock (default ×100: 1 simulated s = 10 ms real), steering's Redis limiter
+// figure) on a virtual clock (`clock` = `virtual`, the default: bench/virtual-clock.ts, it moves
+// only when every distribute job sleeps on it, so the simulated times do not depend on the
+// machine's load; a number instead runs the clock that many times real time, where a busy process
+// lagging its timers lengthens the simulated time), steering's Redis limiter
 // (20 notifying writes a minute) set to perMinute/perHour
 // (default GitHub's own 80/500: the limiter counts each write until its answer arrived, so the
 // exact limits hold at the window edges). Three phases: new PRs, the tightened version updating
@@ -37,9 +40,14 @@ import { createBullmqDriver } from '../src/queue/index.js';
 import { publishGuideline } from '../src/publish/index.js';
 import { getRollout, listRolloutTargets, settleTarget } from '../src/store/index.js';
 import { createTestDatabase } from '../test/support/db.js';
+import { createVirtualClock } from './virtual-clock.js';
 
 const repos = Number(process.argv[2] ?? 500);
-const factor = Number(process.argv[3] ?? 100);
+const clockArg = process.argv[3] ?? 'virtual';
+const virtualClock = clockArg === 'virtual' ? createVirtualClock() : undefined;
+const factor = virtualClock ? 0 : Number(clockArg);
+if (!virtualClock && !(factor > 0))
+  throw new Error(`clock: 'virtual' or a factor, not ${clockArg}`);
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 // GitHub's limits, enforced by the simulator; the minimum wall time is computed from them.
 const LIMITS = { writeIntervalMs: 1000, writesPerMinute: 80, writesPerHour: 500 };
@@ -80,7 +88,7 @@ const hms = (ms: number) => {
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m${String(s % 60).padStart(2, '0')}s`;
 };
 
-const clock = createScaledClock({ factor });
+const clock = virtualClock ?? createScaledClock({ factor });
 const t = await createTestDatabase({ max: 20 });
 const sim = await startSimulator({
   clock,
@@ -109,7 +117,8 @@ const github = createGitHubPort(
   },
   { clock, writeLimiter, retryBaseDelayMs: 5, requestTimeoutMs: 10_000 },
 );
-const driver = createBullmqDriver({ url: REDIS_URL, prefix });
+const bullmq = createBullmqDriver({ url: REDIS_URL, prefix });
+const driver = virtualClock ? virtualClock.watch(bullmq) : bullmq;
 const queue = createDistributeQueue(driver);
 const selectors = { orgs: [], topicsInclude: [], topicsExclude: [], canaryRepos: [] };
 await syncRepositories(github, t.db, selectors);
@@ -146,7 +155,9 @@ interface Row {
 const rows: Row[] = [];
 
 async function phase(name: string, start: () => Promise<number>): Promise<void> {
-  await clock.sleep(3_600_000); // one simulated hour: every window starts empty
+  // One simulated hour: every window starts empty.
+  if (virtualClock) virtualClock.advance(3_600_000);
+  else await clock.sleep(3_600_000);
   sim.resetRequests();
   const real0 = performance.now();
   const sim0 = clock.now();
@@ -222,7 +233,7 @@ try {
   });
 
   console.log(
-    `\nrollout to ${repos} simulated repositories, clock ×${factor}, GitHub limits ${LIMITS.writesPerMinute}/min ${LIMITS.writesPerHour}/h (notifying ${NOTIFICATIONS_PER_MINUTE}/min), limiter ${LIMITER.writesPerMinute}/min ${LIMITER.writesPerHour}/h (notifying ${LIMITER.notificationsPerMinute}/min) ≥${LIMITER.writeIntervalMs} ms apart\n`,
+    `\nrollout to ${repos} simulated repositories, clock ${virtualClock ? 'virtual (moves when every job sleeps on it)' : `×${factor}`}, GitHub limits ${LIMITS.writesPerMinute}/min ${LIMITS.writesPerHour}/h (notifying ${NOTIFICATIONS_PER_MINUTE}/min), limiter ${LIMITER.writesPerMinute}/min ${LIMITER.writesPerHour}/h (notifying ${LIMITER.notificationsPerMinute}/min) ≥${LIMITER.writeIntervalMs} ms apart\n`,
   );
   console.log(
     'phase            calls/repo  writes/repo  403/429  simulated  min GitHub  ratio  min limiter  ratio  real     targets',

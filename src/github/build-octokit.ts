@@ -1,9 +1,12 @@
 /**
- * Builds one configured Octokit: App or token auth, GHES base URL, plugin-throttling (per-process
- * concurrency), plugin-retry (5xx, timeouts, network errors, with backoff), a request timeout, the
- * shared Redis write limiter before every content-creating request (and its notification budget
- * before a notifying one: `classify-request.ts`), and steering's rate-limit
- * policy (`rate-limit-delay.ts`) as the outermost hook.
+ * Builds one configured Octokit: App or token auth, GHES base URL, plugin-retry (5xx, timeouts,
+ * network errors, with backoff), a request timeout, the shared Redis write limiter before every
+ * content-creating send (and its notification budget before a notifying one:
+ * `classify-request.ts`), then a place among the key's requests in flight (`request-slots.ts`: the
+ * per-process concurrency plugin-throttling's `global` group kept, taken after the limiter wait so
+ * that a write asleep on the limiter holds none), and steering's rate-limit policy
+ * (`rate-limit-delay.ts`) as the outermost hook. Each send, plugin-retry's re-sends included, goes
+ * through the limiter.
  */
 import { createAppAuth } from '@octokit/auth-app';
 import { retry } from '@octokit/plugin-retry';
@@ -13,6 +16,7 @@ import type { Logger } from '../log.js';
 import { classifyRequest, pathBelow } from './classify-request.js';
 import type { Clock } from './clock.js';
 import { isHttpError, isRateLimited, rateLimitDelayMs } from './rate-limit-delay.js';
+import { takeRequestSlot } from './request-slots.js';
 import type { WriteLimiter, WriteSlot } from './write-limiter.js';
 
 export const SteeringOctokit = Octokit.plugin(retry, throttling);
@@ -41,10 +45,14 @@ export interface BuildOctokitOptions {
   userAgent: string;
 }
 
-// A pass-through group: the shared Redis limiter already spaces writes across processes, so the
-// plugin's own per-process 1 s (writes) and 3 s (notifications) spacing would only double it.
+// A pass-through group. Writes and notifications: the shared Redis limiter already spaces writes
+// across processes, so the plugin's own per-process 1 s (writes) and 3 s (notifications) spacing
+// would only double it. Global: its place would be held through the whole request, the limiter's
+// wait and plugin-retry's backoff included; `limitedFetch` takes one around the send instead.
 const passThrough = {
-  key: () => ({ schedule: (_o: unknown, fn: () => unknown) => fn() }),
+  key: () => ({
+    schedule: (_o: unknown, fn: (...args: unknown[]) => unknown, ...args: unknown[]) => fn(...args),
+  }),
 } as never;
 
 class TimeoutError extends TypeError {}
@@ -55,21 +63,28 @@ function limitedFetch(o: BuildOctokitOptions): typeof fetch {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     let slot: WriteSlot | undefined;
     const kind = o.writeLimiter ? classifyRequest(method, pathBelow(url, o.baseUrl)) : 'read';
+    // The limiter's wait comes first and holds no place among the requests in flight.
     if (o.writeLimiter && kind !== 'read') {
       slot = await o.writeLimiter.acquireWrite(o.limiterKey, { notifying: kind === 'notifying' });
       if (slot.waitedMs > 0)
         o.logger.debug({ limiterKey: o.limiterKey, waitedMs: slot.waitedMs }, 'write limiter wait');
     }
-    const timeout = AbortSignal.timeout(o.requestTimeoutMs);
-    const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+    const place = await takeRequestSlot(o.limiterKey);
     try {
-      return await o.fetch(input, { ...init, signal });
-    } catch (err) {
-      // Octokit does not retry an AbortError; a TypeError becomes a retryable RequestError(500).
-      if (timeout.aborted)
-        throw new TimeoutError(`request timed out after ${o.requestTimeoutMs} ms`);
-      throw err;
+      // It waited for a place after its slot: the windows count it from now, when it is sent.
+      if (slot && place.queued) await slot.sent();
+      const timeout = AbortSignal.timeout(o.requestTimeoutMs);
+      const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+      try {
+        return await o.fetch(input, { ...init, signal });
+      } catch (err) {
+        // Octokit does not retry an AbortError; a TypeError becomes a retryable RequestError(500).
+        if (timeout.aborted)
+          throw new TimeoutError(`request timed out after ${o.requestTimeoutMs} ms`);
+        throw err;
+      }
     } finally {
+      place.release();
       // The write counts in the limiter's windows until now: GitHub received it before this.
       await slot?.answered().catch(() => undefined);
     }
@@ -93,6 +108,16 @@ export function buildOctokit(o: BuildOctokitOptions): SteeringOctokit {
       : o.auth.kind === 'token'
         ? { auth: o.auth.token }
         : {};
+  // The plugin takes a `global` group as it takes the others (`state.global ?? its own`), though its
+  // option type leaves it out.
+  const throttle = {
+    id: o.limiterKey,
+    global: passThrough,
+    write: passThrough,
+    notifications: passThrough,
+    onRateLimit: () => false,
+    onSecondaryRateLimit: () => false,
+  };
   const octokit = new SteeringOctokit({
     ...auth,
     baseUrl: o.baseUrl,
@@ -115,13 +140,7 @@ export function buildOctokit(o: BuildOctokitOptions): SteeringOctokit {
       // 429 and 403 rate limits are handled by the policy hook below, not by plugin-retry.
       doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451],
     },
-    throttle: {
-      id: o.limiterKey,
-      write: passThrough,
-      notifications: passThrough,
-      onRateLimit: () => false,
-      onSecondaryRateLimit: () => false,
-    },
+    throttle,
   });
   octokit.hook.wrap('request', async (request, options) => {
     for (let attempt = 0; ; attempt++) {

@@ -1,9 +1,9 @@
 /**
  * The write limiter for one process without Redis (the embedded default): the same limits, the
  * same reservation rule and the same times as the Redis limiter (write-limiter.ts), kept in
- * memory: a write counts from its slot, then from when it is sent, then from when its answer
- * arrived; a notifying write first waits for its place in the notification window without holding
- * a write slot.
+ * memory: a write counts from its slot, then from when it is sent (`sent()` when that is later
+ * than its slot), then from when its answer arrived; a notifying write first waits for its place
+ * in the notification window without holding a write slot.
  */
 import { realClock, sleepUntil, type Clock } from './clock.js';
 import {
@@ -102,6 +102,9 @@ export function createMemoryWriteLimiter(options: WriteLimits & { clock?: Clock 
     });
     return {
       waitedMs,
+      sent: async () => {
+        write.t = Math.max(write.t, Math.floor(clock.now()));
+      },
       answered: async () => {
         write.t = Math.max(write.t, Math.ceil(clock.now()));
       },

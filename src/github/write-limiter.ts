@@ -15,7 +15,10 @@
  * - when the slot comes, the write is confirmed (CONFIRM): its time becomes the moment it is sent,
  *   and it waits again if the other writes sent or answered within a window already fill it (a
  *   write reserved before an earlier one was answered);
- * - `acquireWrite(…).answered()` moves the write's time to when its answer arrived (SETTLE).
+ * - `acquireWrite(…).sent()` moves it to when it is sent, when that is later than its slot (it
+ *   waited for a place among the requests in flight), and `answered()` to when its answer
+ *   arrived (SETTLE). A time only moves forward; a write confirmed since counted this one at its
+ *   earlier time, so each window the moved write now falls in was checked with it inside.
  * A write still unanswered counts at the time it was sent; GitHub cannot count it earlier.
  *
  * A notifying write first reserves its place in the notification window (RESERVE_NOTIFY) and
@@ -163,6 +166,11 @@ export interface WriteLimiterOptions extends WriteLimits {
 export interface WriteSlot {
   /** The (simulated) ms waited for it. */
   waitedMs: number;
+  /**
+   * Call when it is sent later than its slot (it waited for something else after it): the windows
+   * count it from then.
+   */
+  sent(): Promise<void>;
   /** Call when its answer (or failure) arrived: the windows count it until then. */
   answered(): Promise<void>;
 }
@@ -268,6 +276,10 @@ export function createWriteLimiter(options: WriteLimiterOptions): WriteLimiter {
     );
     return {
       waitedMs,
+      async sent() {
+        const at = String(Math.floor(clock.now()));
+        await client.steeringSettleWrite(minute, hour, notify, at, member);
+      },
       async answered() {
         const at = String(Math.ceil(clock.now()));
         await client.steeringSettleWrite(minute, hour, notify, at, member);

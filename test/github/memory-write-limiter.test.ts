@@ -67,6 +67,23 @@ describe('write limiter (in-process)', () => {
     await second;
     assert.equal(waited, 70_000);
   });
+  it('counts a write from when it is sent, when it waited after its slot (for a place in flight)', async () => {
+    const clock = heldClock(9_000_000);
+    const limits = { writeIntervalMs: 0, writesPerMinute: 1, writesPerHour: 100 };
+    const limiter = createMemoryWriteLimiter({ clock, ...limits });
+    const first = await limiter.acquireWrite('installation-sent');
+    let waited: number | undefined;
+    const second = limiter
+      .acquireWrite('installation-sent')
+      .then((slot) => (waited = slot.waitedMs));
+    await clock.advanceTo(9_005_000); // the first write is sent 5 s after its slot
+    await first.sent();
+    await clock.advanceTo(9_060_000); // its slot, a minute after the first's
+    assert.equal(waited, undefined, 'GitHub counts the first write from when it was sent');
+    await clock.advanceTo(9_065_000); // a minute after the first write was sent
+    await second;
+    assert.equal(waited, 65_000);
+  });
   it('holds notifying writes to their own minute budget without holding back the other writes', async () => {
     const clock = heldClock(20_000_000);
     const limits = {
