@@ -84,8 +84,12 @@ describe('scan flow against the simulator', () => {
       'second delivery processed',
       async () => (await w.count('webhook_deliveries WHERE processed_at IS NOT NULL')) === 2,
     );
-    const counts = await w.queue.getJobCounts('waiting', 'active', 'delayed');
-    assert.equal(counts.waiting! + counts.active! + counts.delayed!, 0);
+    // The delivery job marks its row processed before the queue marks the job done: wait for the
+    // queue to settle, then nothing may have been scanned, stored or asked of GitHub again.
+    await waitUntil('the queue settled', async () => {
+      const c = await w.queue.getJobCounts('waiting', 'active', 'delayed');
+      return c.waiting! + c.active! + c.delayed! === 0;
+    });
     assert.equal(await w.count('scans'), scans);
     assert.equal(await w.count('findings'), findings);
     assert.equal(w.sim.getRepo('acme', 'orders').checkRuns.length, 1);
