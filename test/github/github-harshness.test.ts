@@ -16,6 +16,21 @@ import { githubConfig, INSTALLATION_TOKEN, startPort } from './start-port.js';
 // Simulated time moves only when someone waits: a minute-long secondary-limit wait costs nothing.
 const fast = () => createManualClock();
 
+type Port = Awaited<ReturnType<typeof startPort>>;
+
+/** acme/svc with branch `b`, a pull request from it, and three comments on that pull request. */
+async function openPullWithComments(simulator: Port['simulator'], appRepos: Port['appRepos']) {
+  simulator.addRepo({ owner: 'acme', name: 'svc' });
+  simulator.pushCommit({ owner: 'acme', repo: 'svc', branch: 'b', files: { a: '1' } });
+  const pr = await appRepos.createPullRequest('acme', 'svc', {
+    title: 't',
+    body: '',
+    head: 'b',
+    base: 'main',
+  });
+  for (let i = 0; i < 3; i++) await appRepos.createIssueComment('acme', 'svc', pr.number, `c${i}`);
+}
+
 describe('GitHub harshness through steering port', () => {
   it('survives every form of secondary limit and writes each object once', async () => {
     const clock = fast();
@@ -44,16 +59,7 @@ describe('GitHub harshness through steering port', () => {
       { clock },
     );
     try {
-      simulator.addRepo({ owner: 'acme', name: 'svc' });
-      simulator.pushCommit({ owner: 'acme', repo: 'svc', branch: 'b', files: { a: '1' } });
-      const pr = await appRepos.createPullRequest('acme', 'svc', {
-        title: 't',
-        body: '',
-        head: 'b',
-        base: 'main',
-      });
-      for (let i = 0; i < 3; i++)
-        await appRepos.createIssueComment('acme', 'svc', pr.number, `c${i}`);
+      await openPullWithComments(simulator, appRepos);
       const comments = simulator.getRepo('acme', 'svc').comments.map((c) => c.body);
       assert.deepEqual(comments, ['c0', 'c1', 'c2']);
       assert.ok(
@@ -80,17 +86,8 @@ describe('GitHub harshness through steering port', () => {
       { clock, writeLimiter },
     );
     try {
-      simulator.addRepo({ owner: 'acme', name: 'svc' });
-      simulator.pushCommit({ owner: 'acme', repo: 'svc', branch: 'b', files: { a: '1' } });
       const start = clock.now();
-      const pr = await appRepos.createPullRequest('acme', 'svc', {
-        title: 't',
-        body: '',
-        head: 'b',
-        base: 'main',
-      });
-      for (let i = 0; i < 3; i++)
-        await appRepos.createIssueComment('acme', 'svc', pr.number, `c${i}`);
+      await openPullWithComments(simulator, appRepos);
       assert.deepEqual(simulator.secondaryAnswers, {
         '403 retry-after': 0,
         '403 no retry-after': 0,
